@@ -1,0 +1,3 @@
+//! OpenAPI 3.0 / 3.1: YAML or JSON -> spanned nodes -> model, and the checks over it.
+
+pub mod node;

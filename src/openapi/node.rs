@@ -1,0 +1,1 @@
+//! Spanned YAML/JSON node tree shared by OpenAPI and config loading.

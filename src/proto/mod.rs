@@ -1,0 +1,5 @@
+//! Protocol buffers: parse -> link -> model, and the checks over it.
+
+pub mod ast;
+pub mod breaking;
+pub mod parser;
