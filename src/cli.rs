@@ -1,1 +1,310 @@
-//! cli
+//! Command-line interface (clap derive). `main.rs` only calls `cli::main`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diag::{InputError, InputErrors};
+use crate::finding::Severity;
+use crate::report::{self, Format, Report};
+use crate::run;
+use crate::source::{self, Snapshot, SourceSpec};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "treaty",
+    version,
+    about = "Guards API contracts: finds breaking changes in .proto files between git revisions",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// When to use colour in human output (NO_COLOR is honoured).
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compare two directories or files (no git needed); `REV:PATH` works wherever a path does.
+    Diff {
+        /// The old side: a directory, a file, or REV:PATH.
+        old: String,
+        /// The new side: a directory, a file, or REV:PATH.
+        new: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Breaking changes between a git revision and the work tree, another revision or the index.
+    Breaking {
+        /// The base revision (branch, tag, commit). Defaults to HEAD with --staged.
+        #[arg(long)]
+        against: Option<String>,
+        /// Compare against this revision instead of the work tree (no checkout needed).
+        #[arg(long, conflicts_with = "staged")]
+        head: Option<String>,
+        /// Compare the staged index with HEAD (the pre-commit case).
+        #[arg(long)]
+        staged: bool,
+        /// Limit the comparison to these paths (directories or files, relative to the repository root).
+        paths: Vec<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value = "human")]
+        format: CatalogFormat,
+    },
+    /// Explain one rule, by id or peer alias (`buf:FIELD_SAME_TYPE`).
+    Explain { rule: String },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CatalogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Run only these rules: ids, peer aliases (buf:FIELD_SAME_TYPE) or categories (buf:WIRE_JSON).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Skip these rules (ids, aliases or categories).
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// A treaty.toml or buf.yaml to use instead of the one found in the compared tree.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage/config/git/parse errors.
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Write to stdout; a closed pipe (`treaty ... | head`) ends quietly.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+fn proto_filter(path: &str) -> bool {
+    path.ends_with(".proto") || path.ends_with("treaty.toml") || path.ends_with("buf.yaml")
+}
+
+fn load(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Snapshot, InputErrors> {
+    source::load(spec, repo_dir, &proto_filter).map_err(|e| InputError::new(e.to_string()).into())
+}
+
+fn options(common: &Common, _new: &Snapshot) -> Result<run::Options, InputErrors> {
+    let mut options = run::Options::default();
+    options.selection.only = common.only.clone();
+    options.selection.skip.extend(common.skip.iter().cloned());
+    let unknown = options.selection.unknown_tokens();
+    if !unknown.is_empty() {
+        return Err(InputError::new(format!(
+            "unknown rule, alias or category: {} (see `treaty rules`)",
+            unknown.join(", ")
+        ))
+        .into());
+    }
+    Ok(options)
+}
+
+fn finish(report: &Report, common: &Common, color: bool) -> i32 {
+    let text = match common.format {
+        Format::Human => report::human::render(report, color),
+        Format::Json => report::json::render(report),
+        Format::Concise => report::concise(report),
+        Format::Github => report::github(report),
+    };
+    emit(&text);
+    match common.fail_on.threshold() {
+        Some(t) if report.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => 0,
+    }
+}
+
+fn compare(old: Snapshot, new: Snapshot, common: &Common, color: bool) -> Result<i32, InputErrors> {
+    let options = options(common, &new)?;
+    let report = run::breaking(&old, &new, &options)?;
+    Ok(finish(&report, common, color))
+}
+
+fn narrow(mut snapshot: Snapshot, paths: &[String]) -> Snapshot {
+    if !paths.is_empty() {
+        snapshot.files.retain(|p, _| {
+            paths.iter().any(|want| {
+                let want = want.trim_start_matches("./").trim_end_matches('/');
+                p == want || p.starts_with(&format!("{want}/"))
+            })
+        });
+    }
+    snapshot
+}
+
+fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
+    let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
+    match &cli.command {
+        Command::Diff { old, new, common } => {
+            let old = load(&source::parse_spec(old), &cwd)?;
+            let new = load(&source::parse_spec(new), &cwd)?;
+            compare(old, new, common, color)
+        }
+        Command::Breaking {
+            against,
+            head,
+            staged,
+            paths,
+            common,
+        } => {
+            let against = match (against, staged) {
+                (Some(rev), _) => rev.clone(),
+                (None, true) => "HEAD".to_string(),
+                (None, false) => {
+                    return Err(InputError::new(
+                        "`treaty breaking` needs --against REV (or --staged to compare the index with HEAD)",
+                    )
+                    .into())
+                }
+            };
+            let root = source::worktree_root(&cwd).map_err(|e| InputError::new(e.to_string()))?;
+            let old = load(
+                &SourceSpec::Revision {
+                    rev: against,
+                    path: None,
+                },
+                &root,
+            )?;
+            let new_spec = match (head, staged) {
+                (Some(rev), _) => SourceSpec::Revision {
+                    rev: rev.clone(),
+                    path: None,
+                },
+                (None, true) => SourceSpec::Staged { path: None },
+                (None, false) => SourceSpec::Path(root.clone()),
+            };
+            let new = load(&new_spec, &root)?;
+            compare(narrow(old, paths), narrow(new, paths), common, color)
+        }
+        Command::Rules { format } => {
+            let catalog = crate::rules::catalog();
+            let text = match format {
+                CatalogFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(catalog).expect("catalog serializes");
+                    s.push('\n');
+                    s
+                }
+                CatalogFormat::Human => {
+                    let mut s = String::new();
+                    for d in catalog {
+                        s.push_str(&format!(
+                            "{:<44} {:<8} {:<7} {}  [{}]\n",
+                            d.id,
+                            format!("{:?}", d.kind).to_lowercase(),
+                            d.severity.as_str(),
+                            d.summary,
+                            d.aliases.join(", ")
+                        ));
+                    }
+                    s
+                }
+            };
+            emit(&text);
+            Ok(0)
+        }
+        Command::Explain { rule } => {
+            let doc = crate::rules::find(rule).ok_or_else(|| {
+                InputErrors::from(InputError::new(format!(
+                    "no rule or alias named {rule:?} (see `treaty rules`)"
+                )))
+            })?;
+            emit(&format!(
+                "{}\n  kind: {:?}  protocol: {:?}  severity: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n",
+                doc.id,
+                doc.kind,
+                doc.protocol,
+                doc.severity.as_str(),
+                doc.categories.join(", "),
+                doc.aliases.join(", "),
+                doc.summary,
+                doc.body
+            ));
+            Ok(0)
+        }
+    }
+}
+
+/// Run the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_ERROR } else { 0 };
+        }
+    };
+    let color = use_color(cli.color);
+    match execute(&cli, color) {
+        Ok(code) => code,
+        Err(errors) => {
+            eprint!(
+                "{}",
+                report::human::render_errors(&errors.0, color && std::io::stderr().is_terminal())
+            );
+            EXIT_ERROR
+        }
+    }
+}

@@ -1,1 +1,76 @@
-//! finding
+//! What a check reports: one `Finding` per problem, located in a file of one revision.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// Which side of a comparison a location is in. Lint findings are always `New`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Revision {
+    Old,
+    New,
+}
+
+/// A 1-based position range in a file; `end_column` is exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// Relative to the compared root, `/` separators.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The treaty rule id, e.g. `proto/field-same-type`.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    pub revision: Revision,
+    /// For a breaking change: where the element was in the old revision.
+    pub related: Option<Location>,
+    /// For OpenAPI: `GET /pets/{id}`.
+    pub operation: Option<String>,
+}
+
+impl Finding {
+    /// Order findings by file, then position, then rule, so every output is stable.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.location.file,
+            self.location.line,
+            self.location.column,
+            self.rule,
+            &self.message,
+        )
+    }
+}

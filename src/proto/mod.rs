@@ -2,4 +2,7 @@
 
 pub mod ast;
 pub mod breaking;
+pub mod link;
+pub mod load;
+pub mod model;
 pub mod parser;

@@ -1,1 +1,88 @@
-//! Rendering findings.
+//! Rendering findings: human (miette), json (the documented contract), concise (one line
+//! each, used by the fixtures), github (workflow commands).
+
+pub mod human;
+pub mod json;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use crate::finding::{Finding, Revision};
+
+/// What a run produced: its findings and the texts they point into.
+#[derive(Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Source texts by (revision, file), for showing the lines in human output.
+    pub sources: HashMap<(Revision, String), Arc<str>>,
+    /// How many contract files were compared (new revision).
+    pub files_checked: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Concise,
+    Github,
+}
+
+/// One line per finding: `file:line:col: severity[rule] message`, and the old location.
+pub fn concise(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let l = &f.location;
+        let side = if f.revision == Revision::Old {
+            "(old) "
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{side}{}:{}:{}: {}[{}] {}",
+            l.file,
+            l.line,
+            l.column,
+            f.severity.as_str(),
+            f.rule,
+            f.message
+        );
+        if let Some(r) = &f.related {
+            let _ = writeln!(
+                out,
+                "  (old) {}:{}:{}: previously here",
+                r.file, r.line, r.column
+            );
+        }
+    }
+    out
+}
+
+/// GitHub Actions workflow commands, so findings show up as annotations on the PR diff.
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.revision == Revision::New)
+    {
+        let level = match f.severity {
+            crate::Severity::Error => "error",
+            crate::Severity::Warning => "warning",
+            crate::Severity::Info => "notice",
+        };
+        let l = &f.location;
+        let message = f
+            .message
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{message}",
+            l.file, l.line, l.column, l.end_line, l.end_column, f.rule
+        );
+    }
+    out
+}

@@ -1,1 +1,32 @@
 //! Breaking-change checks between two linked revisions.
+//!
+//! As in buf, elements are paired once (files by import path, messages/enums/services by
+//! full name, fields by number, enum values by number) and each rule compares a pair. A
+//! deleted element is reported at its closest surviving parent in the new revision.
+
+pub mod deletions;
+pub mod enums;
+pub mod fields;
+pub mod file_options;
+pub mod guide;
+pub mod http;
+pub mod index;
+pub mod services;
+
+use crate::rules::RuleCode;
+
+pub use index::{Ctx, Sink};
+
+/// Every protobuf breaking rule implemented in code, by family.
+pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
+    let families: [&'static [RuleCode]; 7] = [
+        deletions::RULES,
+        enums::RULES,
+        fields::RULES,
+        file_options::RULES,
+        guide::RULES,
+        http::RULES,
+        services::RULES,
+    ];
+    families.into_iter().flatten()
+}

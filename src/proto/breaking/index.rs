@@ -1,0 +1,277 @@
+//! The shared pairing layer every protobuf breaking rule reads: full-name indexes of both
+//! revisions, built once per comparison.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::finding::{Finding, Location, Revision, Severity};
+use crate::proto::ast::{Enum, Extend, Field, Message, Service, Span};
+use crate::proto::model::{ProtoSet, SourceProto};
+
+/// A message, with where it is and what contains it.
+#[derive(Clone, Copy)]
+pub struct MessageRef<'a> {
+    pub file: &'a SourceProto,
+    pub message: &'a Message,
+    /// Full name without leading dot: `pkg.Outer.Inner`.
+    pub full_name: &'a str,
+    /// Name within the file's package: `Outer.Inner`.
+    pub nested_name: &'a str,
+}
+
+#[derive(Clone, Copy)]
+pub struct EnumRef<'a> {
+    pub file: &'a SourceProto,
+    pub e: &'a Enum,
+    pub full_name: &'a str,
+    pub nested_name: &'a str,
+    /// The containing message's full name, if nested.
+    pub parent: Option<&'a str>,
+}
+
+#[derive(Clone, Copy)]
+pub struct ServiceRef<'a> {
+    pub file: &'a SourceProto,
+    pub service: &'a Service,
+    pub full_name: &'a str,
+}
+
+/// An extension field with the `extend` block that declares it.
+#[derive(Clone, Copy)]
+pub struct ExtensionRef<'a> {
+    pub file: &'a SourceProto,
+    pub extend: &'a Extend,
+    pub field: &'a Field,
+    /// Full name of the extension field (scope of the `extend` + field name).
+    pub full_name: &'a str,
+}
+
+/// Every named element of one revision, by full name (only files of the compared tree).
+#[derive(Default)]
+pub struct Side<'a> {
+    pub files: BTreeMap<&'a str, &'a SourceProto>,
+    pub messages: HashMap<String, MessageRef<'a>>,
+    pub enums: HashMap<String, EnumRef<'a>>,
+    pub services: HashMap<String, ServiceRef<'a>>,
+    pub extensions: HashMap<String, ExtensionRef<'a>>,
+    /// Package name -> files declaring it.
+    pub packages: BTreeMap<String, Vec<&'a SourceProto>>,
+}
+
+fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("{scope}.{name}")
+    }
+}
+
+impl<'a> Side<'a> {
+    pub fn new(set: &'a ProtoSet) -> Side<'a> {
+        let mut side = Side::default();
+        for file in set.tree_files() {
+            side.files.insert(file.ast.path.as_str(), file);
+            let package = file.package();
+            side.packages
+                .entry(package.to_string())
+                .or_default()
+                .push(file);
+            for m in &file.ast.messages {
+                side.add_message(file, package, "", m);
+            }
+            for e in &file.ast.enums {
+                side.add_enum(file, package, "", None, e);
+            }
+            for s in &file.ast.services {
+                let full = side.intern(join(package, &s.name));
+                side.services.insert(
+                    full.to_string(),
+                    ServiceRef {
+                        file,
+                        service: s,
+                        full_name: full,
+                    },
+                );
+            }
+            for x in &file.ast.extends {
+                side.add_extend(file, package, x);
+            }
+        }
+        side
+    }
+
+    fn intern(&mut self, s: String) -> &'a str {
+        // The indexes live as long as one comparison; leaking keeps the borrow simple and
+        // costs a few MB at most on the largest trees.
+        Box::leak(s.into_boxed_str())
+    }
+
+    fn add_message(&mut self, file: &'a SourceProto, package: &str, outer: &str, m: &'a Message) {
+        let nested = self.intern(join(outer, &m.name));
+        let full = self.intern(join(package, nested));
+        self.messages.insert(
+            full.to_string(),
+            MessageRef {
+                file,
+                message: m,
+                full_name: full,
+                nested_name: nested,
+            },
+        );
+        for n in &m.messages {
+            self.add_message(file, package, nested, n);
+        }
+        for e in &m.enums {
+            self.add_enum(file, package, nested, Some(full), e);
+        }
+        for x in &m.extends {
+            self.add_extend(file, full, x);
+        }
+    }
+
+    fn add_enum(
+        &mut self,
+        file: &'a SourceProto,
+        package: &str,
+        outer: &str,
+        parent: Option<&'a str>,
+        e: &'a Enum,
+    ) {
+        let nested = self.intern(join(outer, &e.name));
+        let full = self.intern(join(package, nested));
+        self.enums.insert(
+            full.to_string(),
+            EnumRef {
+                file,
+                e,
+                full_name: full,
+                nested_name: nested,
+                parent,
+            },
+        );
+    }
+
+    fn add_extend(&mut self, file: &'a SourceProto, scope: &str, x: &'a Extend) {
+        for field in &x.fields {
+            let full = self.intern(join(scope, &field.name));
+            self.extensions.insert(
+                full.to_string(),
+                ExtensionRef {
+                    file,
+                    extend: x,
+                    field,
+                    full_name: full,
+                },
+            );
+        }
+    }
+
+    /// Messages of one file by nested name (`Outer.Inner`).
+    pub fn file_messages(&self, path: &str) -> BTreeMap<&'a str, MessageRef<'a>> {
+        self.messages
+            .values()
+            .filter(|m| m.file.ast.path == path)
+            .map(|m| (m.nested_name, *m))
+            .collect()
+    }
+
+    /// Enums of one file by nested name.
+    pub fn file_enums(&self, path: &str) -> BTreeMap<&'a str, EnumRef<'a>> {
+        self.enums
+            .values()
+            .filter(|e| e.file.ast.path == path)
+            .map(|e| (e.nested_name, *e))
+            .collect()
+    }
+}
+
+/// One comparison: the old and the new revision, indexed.
+pub struct Ctx<'a> {
+    pub old_set: &'a ProtoSet,
+    pub new_set: &'a ProtoSet,
+    pub old: Side<'a>,
+    pub new: Side<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(old_set: &'a ProtoSet, new_set: &'a ProtoSet) -> Ctx<'a> {
+        Ctx {
+            old_set,
+            new_set,
+            old: Side::new(old_set),
+            new: Side::new(new_set),
+        }
+    }
+
+    /// Pairs of files present in both revisions, by import path, in path order.
+    pub fn file_pairs(&self) -> impl Iterator<Item = (&'a SourceProto, &'a SourceProto)> + '_ {
+        self.old
+            .files
+            .iter()
+            .filter_map(|(path, old)| self.new.files.get(path).map(|new| (*old, *new)))
+    }
+
+    /// Where a deleted element of `file` (new revision) whose old nested name is `nested`
+    /// is reported: the closest enclosing message that still exists, else the file.
+    pub fn deleted_parent_location(&self, file: &SourceProto, nested: &str) -> Location {
+        let package = file.package();
+        let mut name = nested;
+        while let Some(dot) = name.rfind('.') {
+            name = &name[..dot];
+            if let Some(m) = self.new.messages.get(&join(package, name)) {
+                if m.file.ast.path == file.ast.path {
+                    return m.file.location(m.message.span);
+                }
+            }
+        }
+        file.file_location()
+    }
+}
+
+/// Collects the findings of one rule.
+pub struct Sink {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub findings: Vec<Finding>,
+}
+
+impl Sink {
+    pub fn new(rule: &'static str, severity: Severity) -> Sink {
+        Sink {
+            rule,
+            severity,
+            findings: Vec::new(),
+        }
+    }
+
+    /// A breaking change located in the new revision, with the old location as related.
+    pub fn report(&mut self, at: Location, old: Option<Location>, message: impl Into<String>) {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            location: at,
+            revision: Revision::New,
+            related: old,
+            operation: None,
+        });
+    }
+
+    /// A breaking change with nothing left to point at in the new revision (a deleted file):
+    /// located in the old revision.
+    pub fn report_old(&mut self, at: Location, message: impl Into<String>) {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            location: at,
+            revision: Revision::Old,
+            related: None,
+            operation: None,
+        });
+    }
+}
+
+/// Shorthand for `file.location(span)`.
+pub fn loc(file: &SourceProto, span: Span) -> Location {
+    file.location(span)
+}

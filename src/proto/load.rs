@@ -1,0 +1,255 @@
+//! From a snapshot of files to a linked `ProtoSet`: select the `.proto` files under the
+//! roots, parse them in parallel, add bundled imports the tree lacks, then link.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::ast::Span;
+use super::link;
+use super::model::{ProtoSet, SourceProto};
+use super::parser;
+use crate::diag::{InputError, InputErrors};
+use crate::finding::Location;
+use crate::source::Snapshot;
+use crate::span::LineIndex;
+
+/// Where import paths start, and what to leave out, relative to the snapshot root.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// `"."` (or `""`) for the snapshot root itself.
+    pub roots: Vec<String>,
+    pub excludes: Vec<String>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            roots: vec![".".into()],
+            excludes: Vec::new(),
+        }
+    }
+}
+
+fn normalize_dir(dir: &str) -> String {
+    let trimmed = dir.trim_start_matches("./").trim_end_matches('/');
+    if trimmed == "." {
+        String::new()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn under(path: &str, dir: &str) -> bool {
+    dir.is_empty() || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+}
+
+impl Layout {
+    /// The import path of a snapshot path, or `None` when it is outside every root or excluded.
+    pub fn import_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        if self.excludes.iter().any(|e| under(path, &normalize_dir(e))) {
+            return None;
+        }
+        self.roots
+            .iter()
+            .map(|r| normalize_dir(r))
+            .filter(|r| under(path, r))
+            .max_by_key(|r| r.len())
+            .map(|r| {
+                if r.is_empty() {
+                    path
+                } else {
+                    &path[r.len() + 1..]
+                }
+            })
+    }
+}
+
+/// Embedded `google/protobuf/*` and `google/api/*` files.
+fn bundled(import_path: &str) -> Option<&'static str> {
+    crate::embedded::BUNDLED_PROTOS
+        .iter()
+        .find(|(path, _)| *path == import_path)
+        .map(|(_, text)| *text)
+}
+
+/// Decode a file as UTF-8, or say where it is not.
+pub fn decode_utf8(display: &str, bytes: &[u8]) -> Result<Arc<str>, InputError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let column =
+                (valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)) as u32
+                    + 1;
+            Err(InputError::at(
+                "file is not valid UTF-8",
+                Location {
+                    file: display.to_string(),
+                    line,
+                    column,
+                    end_line: line,
+                    end_column: column + 1,
+                },
+                None,
+            ))
+        }
+    }
+}
+
+fn parse_one(
+    import_path: &str,
+    display: String,
+    text: Arc<str>,
+    blob: Option<crate::source::BlobId>,
+    is_bundled: bool,
+) -> Result<SourceProto, InputError> {
+    let lines = LineIndex::new(&text);
+    match parser::parse(import_path, &text) {
+        Ok(ast) => Ok(SourceProto {
+            ast,
+            display,
+            text,
+            lines,
+            blob,
+            bundled: is_bundled,
+        }),
+        Err(e) => {
+            let proto = SourceProto {
+                ast: super::ast::ProtoFile {
+                    path: import_path.to_string(),
+                    syntax: super::ast::Syntax::Proto2,
+                    syntax_span: None,
+                    package: None,
+                    imports: vec![],
+                    options: vec![],
+                    messages: vec![],
+                    enums: vec![],
+                    services: vec![],
+                    extends: vec![],
+                },
+                display,
+                text: text.clone(),
+                lines,
+                blob,
+                bundled: is_bundled,
+            };
+            Err(InputError::at(
+                e.message,
+                proto.location(e.span),
+                Some(text),
+            ))
+        }
+    }
+}
+
+/// Parse and link every `.proto` of `snapshot` selected by `layout`.
+pub fn load(snapshot: &Snapshot, layout: &Layout) -> Result<ProtoSet, InputErrors> {
+    let selected: Vec<(&str, &crate::source::SourceFile)> = snapshot
+        .files
+        .values()
+        .filter(|f| f.path.ends_with(".proto"))
+        .filter_map(|f| layout.import_path(&f.path).map(|ip| (ip, f)))
+        .collect();
+
+    let parsed: Vec<Result<SourceProto, InputError>> = selected
+        .par_iter()
+        .map(|(import_path, file)| {
+            let text = decode_utf8(&file.path, &file.bytes)?;
+            parse_one(import_path, file.path.clone(), text, Some(file.blob), false)
+        })
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut files = Vec::with_capacity(parsed.len());
+    let mut by_path: HashMap<String, usize> = HashMap::new();
+    for result in parsed {
+        match result {
+            Ok(file) => {
+                if let Some(&first) = by_path.get(&file.ast.path) {
+                    let other: &SourceProto = &files[first];
+                    errors.push(InputError::new(format!(
+                        "{} and {} have the same import path {:?}: two roots overlap",
+                        other.display, file.display, file.ast.path
+                    )));
+                    continue;
+                }
+                by_path.insert(file.ast.path.clone(), files.len());
+                files.push(file);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Bundled imports the tree does not have, and their own imports.
+    let mut next = 0;
+    while next < files.len() {
+        let imports: Vec<(String, Span)> = files[next]
+            .ast
+            .imports
+            .iter()
+            .map(|i| (i.path.clone(), i.path_span))
+            .collect();
+        for (path, span) in imports {
+            if by_path.contains_key(&path) {
+                continue;
+            }
+            if let Some(text) = bundled(&path) {
+                let display = format!("<bundled>/{path}");
+                match parse_one(&path, display, Arc::from(text), None, true) {
+                    Ok(file) => {
+                        by_path.insert(path, files.len());
+                        files.push(file);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            } else {
+                let importer = &files[next];
+                errors.push(InputError::at(
+                    format!("import {path:?} was not found (it is neither in the compared tree nor bundled with treaty)"),
+                    importer.location(span),
+                    Some(importer.text.clone()),
+                ));
+            }
+        }
+        next += 1;
+    }
+
+    let mut set = ProtoSet { files, by_path };
+    if errors.is_empty() {
+        errors.extend(link::link(&mut set));
+    }
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        errors.sort_by(|a, b| a.location.cmp(&b.location));
+        Err(InputErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_paths_are_relative_to_the_longest_root() {
+        let layout = Layout {
+            roots: vec![".".into(), "proto".into()],
+            excludes: vec!["proto/google/protobuf".into()],
+        };
+        assert_eq!(layout.import_path("proto/a/b.proto"), Some("a/b.proto"));
+        assert_eq!(layout.import_path("other/c.proto"), Some("other/c.proto"));
+        assert_eq!(layout.import_path("proto/google/protobuf/any.proto"), None);
+        assert_eq!(layout.import_path("protox/d.proto"), Some("protox/d.proto"));
+    }
+
+    #[test]
+    fn non_utf8_names_line_and_column() {
+        let err = decode_utf8("a.proto", b"syntax = \"proto3\";\nmessage \xff {}").unwrap_err();
+        let loc = err.location.unwrap();
+        assert_eq!((loc.file.as_str(), loc.line, loc.column), ("a.proto", 2, 9));
+    }
+}

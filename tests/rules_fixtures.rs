@@ -1,0 +1,150 @@
+//! Every rule has code, a `rules/` entry and a fixture; every fixture's findings (from all
+//! rules at once) match its `expected.txt`; every fixture compared with itself is clean.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test rules_fixtures` rewrites the expected files: review
+//! the diff before committing it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use treaty::rules::{self, Kind, Selection};
+use treaty::source::{self, SourceSpec};
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn snapshot(dir: &Path) -> source::Snapshot {
+    source::load(&SourceSpec::Path(dir.to_path_buf()), dir, &|_: &str| true)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+}
+
+fn all_rules() -> treaty::run::Options {
+    treaty::run::Options {
+        selection: Selection {
+            only: vec!["all".into()],
+            ..Selection::default()
+        },
+        ..treaty::run::Options::default()
+    }
+}
+
+/// Fixture directories: those holding `old/` and `new/`.
+fn fixture_dirs() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        if dir.join("old").is_dir() && dir.join("new").is_dir() {
+            out.push(dir.to_path_buf());
+            return;
+        }
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                if e.path().is_dir() {
+                    walk(&e.path(), out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&fixtures_root(), &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn every_rule_has_code_doc_and_fixture() {
+    let documented: BTreeSet<&str> = rules::catalog().iter().map(|d| d.id.as_str()).collect();
+    let implemented: BTreeSet<&str> = rules::registry().map(|c| c.id).collect();
+    assert_eq!(
+        rules::catalog().len(),
+        treaty::embedded::RULE_DOCS.len(),
+        "a rules/ entry failed to parse"
+    );
+    let undocumented: Vec<_> = implemented.difference(&documented).collect();
+    assert!(
+        undocumented.is_empty(),
+        "rules without a rules/ entry: {undocumented:?}"
+    );
+    let unimplemented: Vec<_> = documented.difference(&implemented).collect();
+    assert!(
+        unimplemented.is_empty(),
+        "rules/ entries without code: {unimplemented:?}"
+    );
+    let mut missing = Vec::new();
+    for id in &documented {
+        let dir = fixtures_root().join(id);
+        let complete = dir.join("old").is_dir()
+            && dir.join("new").is_dir()
+            && dir.join("expected.txt").is_file();
+        if !complete {
+            missing.push(*id);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without fixtures/<id>/{{old,new,expected.txt}}: {missing:?}"
+    );
+    for doc in rules::catalog() {
+        assert!(!doc.summary.is_empty(), "{}: empty summary", doc.id);
+        for section in ["## Why", "## Bad", "## Good"] {
+            assert!(
+                doc.body.contains(section),
+                "{}: missing {section:?}",
+                doc.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fixture_matches_its_expected_output() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for dir in fixture_dirs() {
+        let old = snapshot(&dir.join("old"));
+        let new = snapshot(&dir.join("new"));
+        let actual = match treaty::run::breaking(&old, &new, &all_rules()) {
+            Ok(report) => treaty::report::concise(&report),
+            Err(e) => format!("error: {e}\n"),
+        };
+        let expected_path = dir.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{}:\n--- expected\n{expected}--- actual\n{actual}",
+                dir.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_compared_with_itself_finds_nothing() {
+    for dir in fixture_dirs() {
+        for side in ["old", "new"] {
+            let snap = snapshot(&dir.join(side));
+            let report = treaty::run::breaking(&snap, &snapshot(&dir.join(side)), &all_rules())
+                .unwrap_or_else(|e| panic!("{}/{side}: {e}", dir.display()));
+            assert!(
+                report.findings.is_empty(),
+                "{}/{side} against itself:\n{}",
+                dir.display(),
+                treaty::report::concise(&report)
+            );
+        }
+    }
+}
+
+#[test]
+fn selection_by_category_matches_buf() {
+    let file = Selection {
+        uses: vec!["FILE".into()],
+        ..Selection::default()
+    }
+    .resolve(Kind::Breaking);
+    assert!(file.contains("proto/file-no-delete"));
+}
