@@ -2,4 +2,5 @@
 
 pub mod ast;
 pub mod breaking;
+pub mod lexer;
 pub mod parser;
