@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use super::index::{loc, Side};
 use super::{Ctx, Sink};
-use crate::proto::ast::{Enum, EnumValue, Field, FieldType, Message, Reserved, Syntax};
+use crate::proto::ast::{Enum, EnumValue, Field, FieldType, Message, RefKind, Reserved, Syntax};
 use crate::proto::model::SourceProto;
 use crate::rules::{Check, RuleCode};
 
@@ -120,6 +120,40 @@ fn field_type(side: &Side, f: &Field) -> (String, String) {
     (shown, key)
 }
 
+/// Do two fields have the same type, for telling a rename from a reuse? A message or enum
+/// type that was renamed along with the field (the old type is gone from the new revision and
+/// the new one did not exist in the old) counts as the same type: googleapis renamed
+/// `SecondaryHourType secondary_hour_type = 4` to `SecondaryHoursType secondary_hours_type = 4`.
+fn same_type(ctx: &Ctx, old: &Field, new: &Field) -> bool {
+    if field_type(&ctx.old, old).1 == field_type(&ctx.new, new).1 {
+        return true;
+    }
+    match (&old.ty, &new.ty) {
+        (FieldType::Named(o), FieldType::Named(n))
+            if !old.is_map && !new.is_map && !old.is_group && !new.is_group =>
+        {
+            let kind = |side: &Side, name: &str| {
+                if side.messages.contains_key(name) {
+                    Some(RefKind::Message)
+                } else if side.enums.contains_key(name) {
+                    Some(RefKind::Enum)
+                } else {
+                    None
+                }
+            };
+            // Both types must be declared in the compared tree: the old one only in the old
+            // revision, the new one only in the new.
+            o.kind == n.kind
+                && o.kind != RefKind::Unresolved
+                && kind(&ctx.old, &o.resolved).is_some()
+                && kind(&ctx.new, &n.resolved).is_some()
+                && kind(&ctx.new, &o.resolved).is_none()
+                && kind(&ctx.old, &n.resolved).is_none()
+        }
+        _ => false,
+    }
+}
+
 fn field_renumbered(ctx: &Ctx, sink: &mut Sink) {
     for p in message_pairs(ctx) {
         for old in &p.old.fields {
@@ -134,6 +168,13 @@ fn field_renumbered(ctx: &Ctx, sink: &mut Sink) {
                  write it as {} and new servers read it from {}.",
                 old.name, p.full_name, old.number, new.number, old.number, new.number
             );
+            if !same_type(ctx, old, new) {
+                message.push_str(&format!(
+                    " Its type changed too, from {} to {}.",
+                    field_type(&ctx.old, old).0,
+                    field_type(&ctx.new, new).0
+                ));
+            }
             if let Some(taker) = p.new_by_number.get(&old.number) {
                 message.push_str(&format!(
                     " Number {} now carries field {:?}.",
@@ -159,15 +200,15 @@ fn field_number_reused(ctx: &Ctx, sink: &mut Sink) {
             let Some(new) = p.new_by_number.get(&old.number) else {
                 continue;
             };
-            let (old_type, old_key) = field_type(&ctx.old, old);
-            let (new_type, new_key) = field_type(&ctx.new, new);
+            let (old_type, _) = field_type(&ctx.old, old);
+            let (new_type, _) = field_type(&ctx.new, new);
             // The new field is an old one moved onto this number.
             let moved_from = p
                 .old_by_name
                 .get(new.name.as_str())
                 .map(|f| f.number)
                 .filter(|&n| n != old.number);
-            if old_key == new_key && moved_from.is_none() {
+            if same_type(ctx, old, new) && moved_from.is_none() {
                 // Same number, same type, new name: a rename, which buf's FIELD_SAME_NAME
                 // and FIELD_SAME_JSON_NAME report; the wire meaning is unchanged.
                 continue;
@@ -448,9 +489,7 @@ fn enum_value_deleted_not_reserved(ctx: &Ctx, sink: &mut Sink) {
                     // The number lives on. If it gained a name, the value was renamed
                     // (ENUM_VALUE_SAME_NAME); if it only lost names, aliases were deleted and
                     // only their names need reserving.
-                    let renamed = news
-                        .iter()
-                        .any(|v| !olds.iter().any(|o| o.name == v.name));
+                    let renamed = news.iter().any(|v| !olds.iter().any(|o| o.name == v.name));
                     if renamed {
                         continue;
                     }
