@@ -51,11 +51,13 @@ pub enum SourceError {
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SourceError::NotARepository { dir, detail } => write!(
-                f,
-                "'{}' is not inside a git repository ({detail})",
-                dir.display()
-            ),
+            SourceError::NotARepository { dir, detail } => {
+                write!(f, "'{}' is not inside a git repository", dir.display())?;
+                if !detail.is_empty() {
+                    write!(f, " ({detail})")?;
+                }
+                Ok(())
+            }
             SourceError::NoWorkTree { git_dir } => write!(
                 f,
                 "the repository at '{}' is bare: it has no work tree",

@@ -18,9 +18,15 @@ const MAX_PEEL: usize = 64;
 /// index that holds what is actually being committed.
 fn open(repo_dir: &Path) -> Result<gix::ThreadSafeRepository, SourceError> {
     gix::ThreadSafeRepository::discover_with_environment_overrides(repo_dir).map_err(|e| {
+        // "No repository found" is what the message already says; other causes (untrusted
+        // owner, ceiling directories, unreadable config) are worth showing.
+        let plain = matches!(
+            e.downcast_any_ref::<gix::discover::upwards::Error>(),
+            Some(gix::discover::upwards::Error::NoGitRepository { .. })
+        );
         SourceError::NotARepository {
             dir: repo_dir.to_path_buf(),
-            detail: chain(&e),
+            detail: if plain { String::new() } else { chain(&e) },
         }
     })
 }
@@ -229,7 +235,7 @@ fn normalize(path: &str, prefix: &str) -> Option<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     let relative = path == "." || path == ".." || path.starts_with("./") || path.starts_with("../");
     let base = if relative { prefix } else { "" };
-    for part in base.split('/').chain(path.split(['/', '\\'])) {
+    for part in base.split('/').chain(path.split('/')) {
         match part {
             "" | "." => {}
             ".." => {
@@ -347,14 +353,16 @@ fn read_blob(
     })
 }
 
-/// Short reason for a failed rev-parse, when gix gives one beyond "not found" (e.g. an
-/// ambiguous short hash); empty otherwise, since "unknown revision" already says it all.
+/// The innermost reason for a failed rev-parse (e.g. "Commit 2cbf7d4 has 0 parents...", an
+/// ambiguous short hash); empty for a plain missing name, which "unknown revision" already says.
 fn revision_detail(err: &gix::Error) -> String {
-    let text = chain(err);
-    if text.to_ascii_lowercase().contains("ambiguous") {
-        text
-    } else {
+    let Some(last) = err.iter_errors().last().map(|e| e.to_string()) else {
+        return String::new();
+    };
+    if last.contains("could not be found") {
         String::new()
+    } else {
+        last
     }
 }
 
