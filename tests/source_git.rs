@@ -430,3 +430,20 @@ fn shallow_clone_lacking_base_revision() {
     assert!(err.to_string().contains("fetch-depth: 0"), "{err}");
     assert!(err.to_string().contains("git fetch --unshallow"), "{err}");
 }
+
+#[test]
+fn bare_repository_has_revisions_but_no_work_tree() {
+    let upstream = fixture();
+    let parent = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", upstream.path().display());
+    git(parent.path(), &["clone", "-q", "--bare", &url, "bare.git"]);
+    let d = parent.path().join("bare.git");
+    let s = load(&rev("v1", Some("proto")), &d, &all).unwrap();
+    assert_eq!(paths(&s), ["a.proto", "sub/b.proto"]);
+    let err = source::worktree_root(&d).err().unwrap();
+    assert!(err.to_string().contains("is bare"), "{err}");
+    let err = load(&SourceSpec::Staged { path: None }, &d, &all)
+        .err()
+        .unwrap();
+    assert!(matches!(err, SourceError::NoWorkTree { .. }), "{err}");
+}
