@@ -8,7 +8,7 @@ use gix::ObjectId;
 use rayon::prelude::*;
 
 use super::error::chain;
-use super::{BlobId, Filter, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
+use super::{BlobId, Filter, Listing, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
 
 /// Tag chains longer than this are corrupt (or hostile); git itself never builds them.
 const MAX_PEEL: usize = 64;
@@ -78,12 +78,12 @@ impl Place<'_> {
     }
 }
 
-pub(super) fn load_revision(
+pub(super) fn list_revision(
     repo_dir: &Path,
     rev: &str,
     path: Option<&str>,
     filter: Filter,
-) -> Result<Snapshot, SourceError> {
+) -> Result<Listing, SourceError> {
     let sync = open(repo_dir)?;
     let repo = sync.to_thread_local();
     let place = Place {
@@ -145,7 +145,7 @@ pub(super) fn load_revision(
                 let file = read_blob(&repo, name, &repo_path, entry.object_id(), &place)?;
                 let mut files = BTreeMap::new();
                 files.insert(file.path.clone(), file);
-                return Ok(Snapshot { label, files });
+                return Ok(Listing::loaded(Snapshot { label, files }));
             } else {
                 return Err(SourceError::NotAFile {
                     path: path.to_string(),
@@ -162,8 +162,15 @@ pub(super) fn load_revision(
 
     let mut wanted = Vec::new();
     collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut wanted)?;
-    let files = read_blobs(&sync, &repo, wanted, &repo_prefix, &place)?;
-    Ok(Snapshot { label, files })
+    let shallow = place.shallow;
+    Ok(Listing::git(GitFiles {
+        sync,
+        rev: Some(rev.to_string()),
+        shallow,
+        repo_prefix,
+        label,
+        entries: wanted.into_iter().collect(),
+    }))
 }
 
 /// Follows tags and commits down to a tree, without the panics gix's `peel_to_kind` has on
@@ -366,11 +373,11 @@ fn revision_detail(err: &gix::Error) -> String {
     }
 }
 
-pub(super) fn load_staged(
+pub(super) fn list_staged(
     repo_dir: &Path,
     path: Option<&str>,
     filter: Filter,
-) -> Result<Snapshot, SourceError> {
+) -> Result<Listing, SourceError> {
     let sync = open(repo_dir)?;
     let repo = sync.to_thread_local();
     if repo.workdir().is_none() {
@@ -461,7 +468,7 @@ pub(super) fn load_staged(
         let file = read_blob(&repo, name, &want, id, &place)?;
         let mut files = BTreeMap::new();
         files.insert(file.path.clone(), file);
-        return Ok(Snapshot { label, files });
+        return Ok(Listing::loaded(Snapshot { label, files }));
     }
 
     let strip = if want.is_empty() { 0 } else { want.len() + 1 };
@@ -476,8 +483,44 @@ pub(super) fn load_staged(
             path: path.unwrap_or_default().to_string(),
         });
     }
-    let files = read_blobs(&sync, &repo, wanted, &want, &place)?;
-    Ok(Snapshot { label, files })
+    Ok(Listing::git(GitFiles {
+        sync,
+        rev: None,
+        shallow: false,
+        repo_prefix: want,
+        label,
+        entries: wanted.into_iter().collect(),
+    }))
+}
+
+/// The files of a revision or of the index, listed by blob id, read on demand.
+pub(crate) struct GitFiles {
+    sync: gix::ThreadSafeRepository,
+    rev: Option<String>,
+    shallow: bool,
+    repo_prefix: String,
+    pub(crate) label: String,
+    pub(crate) entries: BTreeMap<String, ObjectId>,
+}
+
+impl GitFiles {
+    /// Reads the blobs of `paths` (root-relative; unknown paths are left out), in parallel.
+    pub(crate) fn read(&self, paths: &[&str]) -> Result<Snapshot, SourceError> {
+        let repo = self.sync.to_thread_local();
+        let place = Place {
+            rev: self.rev.as_deref(),
+            shallow: self.shallow,
+        };
+        let wanted: Vec<(String, ObjectId)> = paths
+            .iter()
+            .filter_map(|p| self.entries.get(*p).map(|id| (p.to_string(), *id)))
+            .collect();
+        let files = read_blobs(&self.sync, &repo, wanted, &self.repo_prefix, &place)?;
+        Ok(Snapshot {
+            label: self.label.clone(),
+            files,
+        })
+    }
 }
 
 #[cfg(test)]

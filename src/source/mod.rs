@@ -128,12 +128,91 @@ fn looks_like_drive(rev: &str, path: &str) -> bool {
 /// `repo_dir` is where the repository is discovered for revisions and the index (upwards, like
 /// git); `Path` specs are read as given (relative to the current directory).
 pub fn load(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Snapshot, SourceError> {
+    list(spec, repo_dir, filter)?.read_all()
+}
+
+/// Lists the files of `spec` with their blob ids; git blobs are read only when asked for, so a
+/// comparison can skip what did not change. Disk files are read (and hashed) at once.
+pub fn list(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Listing, SourceError> {
     match spec {
-        SourceSpec::Path(path) => disk::load(path, filter),
+        SourceSpec::Path(path) => Ok(Listing::loaded(disk::load(path, filter)?)),
         SourceSpec::Revision { rev, path } => {
-            git::load_revision(repo_dir, rev, path.as_deref(), filter)
+            git::list_revision(repo_dir, rev, path.as_deref(), filter)
         }
-        SourceSpec::Staged { path } => git::load_staged(repo_dir, path.as_deref(), filter),
+        SourceSpec::Staged { path } => git::list_staged(repo_dir, path.as_deref(), filter),
+    }
+}
+
+/// The files of one side, by path and blob id; contents are read on demand.
+pub struct Listing(ListingInner);
+
+enum ListingInner {
+    Loaded(Snapshot),
+    Git(git::GitFiles),
+}
+
+impl Listing {
+    /// A listing over files already read.
+    pub fn loaded(snapshot: Snapshot) -> Listing {
+        Listing(ListingInner::Loaded(snapshot))
+    }
+
+    pub(crate) fn git(files: git::GitFiles) -> Listing {
+        Listing(ListingInner::Git(files))
+    }
+
+    pub fn label(&self) -> &str {
+        match &self.0 {
+            ListingInner::Loaded(s) => &s.label,
+            ListingInner::Git(g) => &g.label,
+        }
+    }
+
+    /// Every path with its blob id, in path order.
+    pub fn entries(&self) -> BTreeMap<&str, BlobId> {
+        match &self.0 {
+            ListingInner::Loaded(s) => s.files.iter().map(|(p, f)| (p.as_str(), f.blob)).collect(),
+            ListingInner::Git(g) => g
+                .entries
+                .iter()
+                .filter_map(|(p, id)| BlobId::from_oid(id).map(|b| (p.as_str(), b)))
+                .collect(),
+        }
+    }
+
+    /// A snapshot of `paths` only (paths not listed are left out).
+    pub fn read(&self, paths: &[&str]) -> Result<Snapshot, SourceError> {
+        match &self.0 {
+            ListingInner::Loaded(s) => Ok(Snapshot {
+                label: s.label.clone(),
+                files: paths
+                    .iter()
+                    .filter_map(|p| s.files.get(*p))
+                    .map(|f| {
+                        (
+                            f.path.clone(),
+                            SourceFile {
+                                path: f.path.clone(),
+                                blob: f.blob,
+                                bytes: f.bytes.clone(),
+                            },
+                        )
+                    })
+                    .collect(),
+            }),
+            ListingInner::Git(g) => g.read(paths),
+        }
+    }
+
+    /// Every file.
+    pub fn read_all(self) -> Result<Snapshot, SourceError> {
+        match self.0 {
+            ListingInner::Loaded(s) => Ok(s),
+            ListingInner::Git(g) => {
+                let paths: Vec<&str> = g.entries.keys().map(String::as_str).collect();
+                g.read(&paths)
+            }
+        }
     }
 }
 
