@@ -192,7 +192,10 @@ fn missing_import_is_exit_2_at_its_line() {
 
 #[test]
 fn non_utf8_file_is_exit_2_naming_the_file() {
-    let (err, code) = compile_error("a.proto", "syntax = \"proto3\";\n// caf\u{e9}\n");
+    let (err, code) = compile_error(
+        "a.proto",
+        "syntax = \"proto3\";\npackage a;\n// caf\u{e9}\nmessage A { string x = 1; }\n",
+    );
     assert_eq!(code, 0, "valid UTF-8 passes: {err}");
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "old/a.proto", "syntax = \"proto3\";\n");

@@ -148,7 +148,8 @@ pub struct Listing(ListingInner);
 
 enum ListingInner {
     Loaded(Snapshot),
-    Git(git::GitFiles),
+    // Boxed: a repository handle is much larger than a snapshot.
+    Git(Box<git::GitFiles>),
 }
 
 impl Listing {
@@ -158,7 +159,7 @@ impl Listing {
     }
 
     pub(crate) fn git(files: git::GitFiles) -> Listing {
-        Listing(ListingInner::Git(files))
+        Listing(ListingInner::Git(Box::new(files)))
     }
 
     pub fn label(&self) -> &str {
