@@ -342,3 +342,37 @@ fn corpus_files_if_present() {
         assert_eq!(c.roots[0].excludes, strings(&["proto/google/protobuf"]));
     }
 }
+
+#[test]
+fn buf_work_yaml_modules() {
+    let files: HashMap<&str, &str> = HashMap::from([
+        ("buf.work.yaml", "version: v1\ndirectories: [payment, ./pet/]\n"),
+        (
+            "payment/buf.yaml",
+            "version: v1\nbuild:\n  excludes: [vendor]\nbreaking:\n  use: [WIRE]\n  ignore: [old]\n",
+        ),
+        // pet has no buf.yaml: buf's defaults.
+    ]);
+    let c = load_config(&|name: &str| files.get(name).map(|s| s.as_bytes().to_vec())).unwrap();
+    assert_eq!(c.source, ConfigSource::BufV1("buf.work.yaml".into()));
+    let paths: Vec<&str> = c.roots.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["payment", "pet"]);
+    assert_eq!(c.roots[0].excludes, strings(&["payment/vendor"]));
+    let payment = c.breaking_for("payment/acme/p.proto");
+    assert_eq!(payment.use_ids, strings(&["WIRE"]));
+    assert_eq!(payment.ignore, strings(&["payment/old"]));
+    assert_eq!(
+        c.breaking_for("pet/acme/p.proto").use_ids,
+        strings(&["FILE"])
+    );
+
+    let bad = HashMap::from([
+        ("buf.work.yaml", "version: v1\ndirectories: [a]\n"),
+        ("a/buf.yaml", "version: v9\n"),
+    ]);
+    let e = load_config(&|name: &str| bad.get(name).map(|s| s.as_bytes().to_vec())).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "a/buf.yaml:1:10: unknown buf.yaml version \"v9\"; expected v1beta1, v1 or v2"
+    );
+}

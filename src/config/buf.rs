@@ -601,6 +601,86 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A v1 `buf.work.yaml`: every listed directory is a module with its own (optional) buf.yaml,
+/// read through `read` as `DIR/buf.yaml`. Each module becomes roots whose paths, and whose own
+/// breaking/lint sections, are moved under `DIR`, so the result reads like one v2 file.
+pub(super) fn parse_work(
+    path: &str,
+    text: &str,
+    read: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Config, ConfigError> {
+    let root = node::parse(path, text)?;
+    let mut reader = Reader {
+        path,
+        text,
+        warnings: Vec::new(),
+    };
+    reader.entries(&root, "", &["version", "directories"])?;
+    match root.get("version") {
+        Some(v) if v.as_str() == Some("v1") => {}
+        Some(v) => {
+            let shown = v.scalar_text(text).unwrap_or_else(|| v.kind().into());
+            return Err(reader.err(
+                v,
+                format!("unknown buf.work.yaml version {shown:?}; expected v1"),
+            ));
+        }
+        None => return Err(reader.err(&root, "buf.work.yaml needs `version: v1`")),
+    }
+    let dirs = reader.paths(root.get("directories"), "directories")?;
+    if dirs.is_empty() {
+        return Err(reader.err(&root, "buf.work.yaml lists no `directories`"));
+    }
+    let mut config = Config {
+        roots: Vec::new(),
+        source: ConfigSource::BufV1(path.to_string()),
+        ..Config::default()
+    };
+    for (dir, node) in &dirs {
+        if dir == "." {
+            return Err(reader.err(node, "a workspace directory cannot be \".\""));
+        }
+        let module_file = join_path(dir, super::BUF_YAML);
+        let module = match read(&module_file) {
+            Some(bytes) => super::parse_config(&module_file, &bytes)?,
+            None => Config::default(),
+        };
+        let under = |p: &String| join_path(dir, p);
+        let move_breaking = |b: &BreakingConfig| BreakingConfig {
+            ignore: b.ignore.iter().map(under).collect(),
+            ignore_only: b
+                .ignore_only
+                .iter()
+                .map(|(id, ps)| (id.clone(), ps.iter().map(under).collect()))
+                .collect(),
+            ..b.clone()
+        };
+        let move_lint = |l: &LintConfig| LintConfig {
+            ignore: l.ignore.iter().map(under).collect(),
+            ignore_only: l
+                .ignore_only
+                .iter()
+                .map(|(id, ps)| (id.clone(), ps.iter().map(under).collect()))
+                .collect(),
+            ..l.clone()
+        };
+        for r in &module.roots {
+            config.roots.push(ProtoRoot {
+                path: join_path(dir, &r.path),
+                excludes: r.excludes.iter().map(under).collect(),
+                includes: r.includes.iter().map(under).collect(),
+                breaking: Some(move_breaking(
+                    r.breaking.as_ref().unwrap_or(&module.breaking),
+                )),
+                lint: Some(move_lint(r.lint.as_ref().unwrap_or(&module.lint))),
+            });
+        }
+        reader.warnings.extend(module.warnings);
+    }
+    config.warnings = reader.warnings;
+    Ok(config)
+}
+
 fn non_empty_or(value: &str, default: String) -> String {
     if value.is_empty() {
         default

@@ -21,6 +21,9 @@ use crate::openapi::node::{line_col_at, LoadError};
 pub const TREATY_TOML: &str = "treaty.toml";
 /// buf's config file, used when there is no `treaty.toml`.
 pub const BUF_YAML: &str = "buf.yaml";
+/// buf v1 workspace file, used when there is neither: each listed directory is a module with
+/// its own `buf.yaml`.
+pub const BUF_WORK_YAML: &str = "buf.work.yaml";
 
 /// Breaking-change settings (buf's `breaking` section).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +130,7 @@ pub enum ConfigSource {
     /// No config file: buf's defaults.
     Default,
     Treaty(String),
-    /// buf.yaml `version: v1` or `v1beta1`.
+    /// buf.yaml `version: v1` or `v1beta1`, or a v1 `buf.work.yaml`.
     BufV1(String),
     BufV2(String),
 }
@@ -238,9 +241,10 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Finds the config of one directory through `dir_files` (file name -> contents), so it works
-/// on a work tree and on a git snapshot alike: `treaty.toml` first, then `buf.yaml`, else the
-/// defaults.
+/// Finds the config of one directory through `dir_files` (relative path -> contents, `None` when
+/// absent), so it works on a work tree and on a git snapshot alike: `treaty.toml` first, then
+/// `buf.yaml`, then `buf.work.yaml` (whose modules' `DIR/buf.yaml` are read through the same
+/// callback), else the defaults.
 pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config, ConfigError> {
     if let Some(bytes) = dir_files(TREATY_TOML) {
         return parse_config(TREATY_TOML, &bytes);
@@ -248,15 +252,24 @@ pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config
     if let Some(bytes) = dir_files(BUF_YAML) {
         return parse_config(BUF_YAML, &bytes);
     }
+    if let Some(bytes) = dir_files(BUF_WORK_YAML) {
+        let text = crate::openapi::node::utf8(BUF_WORK_YAML, &bytes)?;
+        return buf::parse_work(BUF_WORK_YAML, text, dir_files);
+    }
     Ok(Config::default())
 }
 
-/// `--config FILE`: a `.toml` file is a treaty.toml, anything else a buf.yaml (YAML or JSON).
-/// Paths inside are relative to the file's directory.
+/// `--config FILE`: a `.toml` file is a treaty.toml, a `buf.work.yaml` a buf workspace, anything
+/// else a buf.yaml (YAML or JSON). Paths inside are relative to the file's directory.
 pub fn load_config_file(path: &Path) -> Result<Config, ConfigError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| ConfigError::new(&name, 0, 0, format!("cannot read config file: {e}")))?;
+    if path.file_name().is_some_and(|n| n == BUF_WORK_YAML) {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let text = crate::openapi::node::utf8(&name, &bytes)?;
+        return buf::parse_work(&name, text, &|rel: &str| std::fs::read(dir.join(rel)).ok());
+    }
     parse_config(&name, &bytes)
 }
 
