@@ -288,3 +288,38 @@ fn json_looking_yaml_falls_back() {
     let e = parse("a.json", "{a: 1}").unwrap_err().to_string();
     assert!(e.starts_with("a.json:1:2: expected a string key"), "{e}");
 }
+
+#[test]
+fn nested_anchors_cannot_multiply_memory() {
+    // 200 nested anchored lists around 5,000 items: copying each anchor would hold ~1M nodes.
+    let items = vec!["1"; 5000].join(", ");
+    let mut text = String::from("a: ");
+    for i in 0..200 {
+        text.push_str(&format!("&a{i} ["));
+    }
+    text.push_str(&items);
+    text.push_str(&"]".repeat(200));
+    text.push('\n');
+    let e = err(&text);
+    assert!(e.contains("YAML anchor bomb?"), "{e}");
+
+    // A few nested anchors around real content are fine.
+    let ok = format!("a: &x {{b: &y {{c: &z [{items}]}}}}\nd: *z\n");
+    assert_eq!(yaml(&ok).get("d").unwrap().as_seq().unwrap().len(), 5000);
+}
+
+#[test]
+fn expansion_sizes_count_nested_aliases() {
+    // b holds 1 + 2 * 3 nodes; expanding a, a, then b costs 3 + 3 + 7 = 13.
+    let text = "a: &a [1, 2]\nb: &b [*a, *a]\nc: [*b]\n";
+    let at = |budget| {
+        let limits = Limits {
+            alias_budget: budget,
+            ..Limits::default()
+        };
+        parse_with("t.yaml", text, &limits).map(|n| n.get("c").unwrap().count())
+    };
+    assert_eq!(at(13).unwrap(), 8);
+    let e = at(12).unwrap_err();
+    assert_eq!((e.line, e.col), (3, 5));
+}

@@ -8,7 +8,9 @@
 //! - Core tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) are honoured, the non-specific
 //!   `!` makes a string, other tags (`!Ref`) are ignored.
 //! - Aliases are expanded into copies, with a per-file budget of expanded nodes against alias
-//!   bombs; `<<` merge keys are YAML 1.1 and stay an ordinary key named `<<`.
+//!   bombs, and copies kept for anchors are capped at about one document's worth (nested
+//!   anchors would otherwise copy the same content once per level). `<<` merge keys are YAML
+//!   1.1 and stay an ordinary key named `<<`.
 //! - One document per file: a second non-empty document is an error rather than silently
 //!   ignored content (a contract linter must not skip half a file).
 //! - Nesting deeper than `Limits::max_depth` is an error; the tree is built without recursion,
@@ -41,6 +43,9 @@ pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError>
         anchors: Vec::new(),
         expanded: 0,
         budget: limits.alias_budget,
+        seen: 0,
+        copied: 0,
+        open: Vec::new(),
     }
     .run()
 }
@@ -65,8 +70,16 @@ struct Loader<'t> {
     tree: TreeBuilder<'t>,
     /// Indexed by saphyr's anchor id; `None` while the anchored collection is still open.
     anchors: Vec<Option<Anchored>>,
+    /// Nodes added by alias expansion.
     expanded: usize,
     budget: usize,
+    /// Nodes in the tree so far, expansions included.
+    seen: usize,
+    /// Nodes copied to keep anchored collections for later aliases.
+    copied: usize,
+    /// Per open collection: `seen` when it opened, and the deepest nesting among its children,
+    /// so an anchored collection's size and depth are known without walking it.
+    open: Vec<(usize, usize)>,
 }
 
 impl<'t> Loader<'t> {
@@ -111,8 +124,15 @@ impl<'t> Loader<'t> {
                     let value = resolve(v, style, tag.as_deref())
                         .map_err(|m| LoadError::new(self.path, m, p.line, p.col))?;
                     let node = Node::new(value, Span::new(p.off, end), p.line, p.col);
+                    self.seen += 1;
                     if anchor != 0 {
-                        self.define(anchor, &node);
+                        self.copied += 1;
+                        let anchored = Anchored {
+                            nodes: 1,
+                            depth: 0,
+                            node: node.clone(),
+                        };
+                        set_anchor(&mut self.anchors, anchor, anchored);
                     }
                     self.tree.push(node);
                 }
@@ -126,16 +146,37 @@ impl<'t> Loader<'t> {
                         start
                     };
                     self.tree.open(map, p.off as u32, p.line, p.col, anchor)?;
+                    self.seen += 1;
+                    self.open.push((self.seen, 0));
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     // Flow collections end at their bracket; block ones with their last child.
                     let end = (span.end.index() > span.start.index())
                         .then(|| self.offsets.byte(span.end.index()) as u32);
                     let (node, anchor) = self.tree.close(end)?;
+                    let (opened, deepest) = self.open.pop().unwrap_or((self.seen, 0));
+                    let (nodes, depth) = (self.seen + 1 - opened, deepest + 1);
+                    if let Some(parent) = self.open.last_mut() {
+                        parent.1 = parent.1.max(depth);
+                    }
                     if anchor != 0 {
+                        // Copying is what makes aliases possible, but anchors nested around
+                        // large content would copy it once per level: allow about one copy
+                        // of the document plus the alias budget.
+                        if self.copied + nodes > self.seen + self.budget {
+                            return Err(LoadError::new(
+                                self.path,
+                                format!(
+                                    "anchored collections nested around {nodes} nodes would copy more than the document holds (YAML anchor bomb?)"
+                                ),
+                                node.line,
+                                node.col,
+                            ));
+                        }
+                        self.copied += nodes;
                         let anchored = Anchored {
-                            nodes: node.count(),
-                            depth: node.depth(),
+                            nodes,
+                            depth,
                             node: node.clone(),
                         };
                         set_anchor(&mut self.anchors, anchor, anchored);
@@ -155,15 +196,6 @@ impl<'t> Loader<'t> {
             line: m.line() as u32,
             col: m.col() as u32 + 1,
         }
-    }
-
-    fn define(&mut self, anchor: usize, node: &Node) {
-        let anchored = Anchored {
-            nodes: 1,
-            depth: 0,
-            node: node.clone(),
-        };
-        set_anchor(&mut self.anchors, anchor, anchored);
     }
 
     fn alias(&mut self, id: usize, start: &Marker, end: &Marker) -> Result<(), LoadError> {
@@ -199,6 +231,10 @@ impl<'t> Loader<'t> {
             return Err(self.tree.depth_error(p.line, p.col));
         }
         self.expanded += anchored.nodes;
+        self.seen += anchored.nodes;
+        if let Some(parent) = self.open.last_mut() {
+            parent.1 = parent.1.max(anchored.depth);
+        }
         let copy = anchored.node.clone();
         self.tree.push(copy);
         Ok(())
