@@ -50,9 +50,12 @@ fn tree(extra: &str, common_package: &str) -> Vec<(&'static str, String)> {
 
 fn all() -> treaty::run::Options {
     treaty::run::Options {
-        selection: Selection {
-            only: vec!["all".into()],
-            ..Selection::default()
+        policy: treaty::run::Policy {
+            selection: Selection {
+                only: vec!["all".into()],
+                ..Selection::default()
+            },
+            ..treaty::run::Policy::default()
         },
         ..treaty::run::Options::default()
     }

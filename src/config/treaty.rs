@@ -136,9 +136,10 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
         }
     }
 
-    let breaking_default = BreakingConfig::default();
     let breaking = BreakingConfig {
-        use_ids: file.breaking.use_ids.unwrap_or(breaking_default.use_ids),
+        // No `use` in treaty.toml means treaty's own default selection (buf's FILE plus
+        // treaty's GUIDE and HTTP rules), which an empty list stands for.
+        use_ids: file.breaking.use_ids.unwrap_or_default(),
         except: file.breaking.except,
         ignore: norm_all(&file.breaking.ignore)?,
         ignore_only: norm_map(&file.breaking.ignore_only)?,
