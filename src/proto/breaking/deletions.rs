@@ -570,8 +570,7 @@ fn enum_values_deleted(ctx: &Ctx, sink: &mut Sink, unless: Unless) {
         };
         let new_numbers: HashSet<i32> = new.e.values.iter().map(|v| v.number).collect();
         // Number -> names (sorted) and the first declaration, in number order.
-        let mut deleted: BTreeMap<i32, (BTreeSet<&str>, crate::proto::ast::Span)> =
-            BTreeMap::new();
+        let mut deleted: BTreeMap<i32, (BTreeSet<&str>, crate::proto::ast::Span)> = BTreeMap::new();
         for value in &old.e.values {
             if !new_numbers.contains(&value.number) {
                 deleted
@@ -581,11 +580,14 @@ fn enum_values_deleted(ctx: &Ctx, sink: &mut Sink, unless: Unless) {
                     .insert(value.name.as_str());
             }
         }
+        let reserved = match unless {
+            Unless::NameReserved if !deleted.is_empty() => reserved_names(&new.e.reserved),
+            _ => HashSet::new(),
+        };
         for (number, (names, span)) in deleted {
             let suffix = match unless {
                 Unless::Never => String::new(),
                 Unless::NameReserved => {
-                    let reserved = reserved_names(&new.e.reserved);
                     if names.iter().all(|n| reserved.contains(n)) {
                         continue;
                     }
@@ -689,7 +691,7 @@ fn report_package_deletion(
 
 fn package_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
     let live = packages_with(ctx.new.messages.values(), |m| m.file);
-    for (full, old) in sorted(&ctx.old.messages) {
+    for (full, old) in &ctx.old.messages {
         let package = old.file.package();
         if !live.contains(package) || in_package(&ctx.new.messages, full, package) {
             continue;
@@ -710,7 +712,7 @@ fn package_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
 
 fn package_enum_no_delete(ctx: &Ctx, sink: &mut Sink) {
     let live = packages_with(ctx.new.enums.values(), |e| e.file);
-    for (full, old) in sorted(&ctx.old.enums) {
+    for (full, old) in &ctx.old.enums {
         let package = old.file.package();
         if !live.contains(package) || in_package(&ctx.new.enums, full, package) {
             continue;
@@ -729,7 +731,7 @@ fn package_enum_no_delete(ctx: &Ctx, sink: &mut Sink) {
 
 fn package_extension_no_delete(ctx: &Ctx, sink: &mut Sink) {
     let live = packages_with(ctx.new.extensions.values(), |x| x.file);
-    for (full, old) in sorted(&ctx.old.extensions) {
+    for (full, old) in &ctx.old.extensions {
         let package = old.file.package();
         if !live.contains(package) || in_package(&ctx.new.extensions, full, package) {
             continue;
@@ -749,12 +751,10 @@ fn package_extension_no_delete(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn package_service_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    for (full, old) in sorted(&ctx.old.services) {
+    for (full, old) in &ctx.old.services {
         let package = old.file.package();
         // Any file of the package counts: services are looked up per package, not per kind.
-        if !ctx.new.packages.contains_key(package)
-            || in_package(&ctx.new.services, full, package)
-        {
+        if !ctx.new.packages.contains_key(package) || in_package(&ctx.new.services, full, package) {
             continue;
         }
         report_package_deletion(
@@ -778,7 +778,9 @@ fn in_package<T: HasFile>(
     full: &str,
     package: &str,
 ) -> bool {
-    index.get(full).is_some_and(|e| e.file().package() == package)
+    index
+        .get(full)
+        .is_some_and(|e| e.file().package() == package)
 }
 
 /// buf's parent lookup for PACKAGE_MESSAGE_NO_DELETE: the closest enclosing message that
@@ -800,13 +802,6 @@ fn package_parent_location(
         }
     }
     new_file.file_location()
-}
-
-/// Iterates an index in full-name order so findings are produced deterministically.
-fn sorted<T>(index: &std::collections::HashMap<String, T>) -> Vec<(&String, &T)> {
-    let mut entries: Vec<_> = index.iter().collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    entries
 }
 
 trait HasFile {
@@ -859,7 +854,10 @@ mod tests {
         assert_eq!(find_missing(1, 10, &[]), vec![(1, 10)]);
         assert_eq!(find_missing(1, 10, &[(1, 3), (20, 30)]), vec![(4, 10)]);
         assert_eq!(find_missing(1, 10, &[(0, 20)]), vec![]);
-        assert_eq!(find_missing(5, 10, &[(1, 3), (6, 7)]), vec![(5, 5), (8, 10)]);
+        assert_eq!(
+            find_missing(5, 10, &[(1, 3), (6, 7)]),
+            vec![(5, 5), (8, 10)]
+        );
         assert_eq!(find_missing(5, 10, &[(12, 20)]), vec![(5, 10)]);
     }
 

@@ -216,7 +216,10 @@ impl<'a> Side<'a> {
 
     /// Extensions of one file by nested name (`ext_name` or `Outer.ext_name`).
     pub fn file_extensions(&self, path: &str) -> BTreeMap<&'a str, ExtensionRef<'a>> {
-        let names = self.by_file.get(path).map_or(&[][..], |f| &f.extensions[..]);
+        let names = self
+            .by_file
+            .get(path)
+            .map_or(&[][..], |f| &f.extensions[..]);
         names
             .iter()
             .filter_map(|full| self.extensions.get(*full))
