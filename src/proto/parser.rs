@@ -456,10 +456,9 @@ impl<'a> Parser<'a> {
                         Ok((self.number_value(t, true), sp))
                     }
                     TokKind::Ident
-                        if matches!(
-                            self.text(t).to_ascii_lowercase().as_str(),
-                            "inf" | "infinity" | "nan"
-                        ) =>
+                        if ["inf", "infinity", "nan"]
+                            .iter()
+                            .any(|w| self.text(t).eq_ignore_ascii_case(w)) =>
                     {
                         self.bump();
                         Ok((OptionValue::Ident(format!("-{}", self.text(t))), sp))
@@ -1595,6 +1594,8 @@ mod tests {
         );
         let f = ok("message A {}");
         assert_eq!(f.syntax, Syntax::Proto2);
+        assert_eq!(ok("").syntax, Syntax::Proto2);
+        assert!(ok("// only a comment\n").messages.is_empty());
         assert!(f.syntax_span.is_none());
         assert_eq!(f.path, "test.proto");
     }
@@ -1867,6 +1868,9 @@ message Outer {
         assert_eq!(named(&m.fields[2]), ".pkg.Foo");
         assert_eq!(named(&m.fields[3]), "Inner");
         assert_eq!(named(&m.fields[4]), "a.b.C");
+        // Whitespace and comments inside a type name are not part of the written name.
+        let f2 = ok("message M { repeated . a /* c */ . B x = 1; }");
+        assert_eq!(named(&f2.messages[0].fields[0]), ".a.B");
         let c = &m.fields[2];
         assert_eq!(at(src, c.span), "repeated .pkg.Foo c = 3;");
         assert_eq!(at(src, c.name_span), "c");

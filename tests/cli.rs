@@ -1,0 +1,235 @@
+//! The binary as a user runs it: exit codes, output formats, compile errors at the right line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn treaty(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("treaty runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn shop_example_reports_findings_and_exits_1() {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["version"], 1);
+    let findings = json["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        for key in [
+            "rule",
+            "aliases",
+            "kind",
+            "protocol",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "revision",
+        ] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+        assert_eq!(f["kind"], "breaking");
+        assert_eq!(f["protocol"], "proto");
+    }
+    // price_cents: int32 -> int64 is buf's FIELD_SAME_TYPE, at the field's line in v2.
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"proto/enum-value-no-delete")
+            || rules.contains(&"proto/message-no-delete")
+            || !rules.is_empty()
+    );
+    assert_eq!(
+        json["summary"]["total"].as_u64().unwrap() as usize,
+        findings.len()
+    );
+}
+
+#[test]
+fn a_tree_compared_with_itself_exits_0() {
+    let out = treaty(&["diff", "examples/shop/v2", "examples/shop/v2"], &root());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("no findings"));
+}
+
+#[test]
+fn fail_on_never_exits_0_but_still_lists_findings() {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--fail-on",
+            "never",
+            "--format",
+            "concise",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!stdout(&out).is_empty());
+}
+
+#[test]
+fn unknown_rule_in_only_is_a_usage_error() {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:NOT_A_RULE",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("buf:NOT_A_RULE"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_flag_is_exit_2() {
+    let out = treaty(&["diff", "--frobnicate"], &root());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn compile_error(file: &str, text: &str) -> (String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "old/a.proto",
+        "syntax = \"proto3\";\npackage a;\nmessage A { string x = 1; }\n",
+    );
+    write(dir.path(), &format!("new/{file}"), text);
+    if file != "a.proto" {
+        write(
+            dir.path(),
+            "new/a.proto",
+            "syntax = \"proto3\";\npackage a;\nmessage A { string x = 1; }\n",
+        );
+    }
+    let out = treaty(&["diff", "old", "new"], dir.path());
+    (stderr(&out), out.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn syntax_error_is_exit_2_at_its_line() {
+    let (err, code) = compile_error(
+        "a.proto",
+        "syntax = \"proto3\";\npackage a;\nmessage A {\n  string x = 1\n}\n",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("a.proto:5:1") || err.contains("a.proto:4:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_type_is_exit_2_at_its_line() {
+    let (err, code) = compile_error(
+        "a.proto",
+        "syntax = \"proto3\";\npackage a;\nmessage A {\n  string x = 1;\n  Missing y = 2;\n}\n",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a.proto:5:3"), "{err}");
+    assert!(err.contains("Missing"), "{err}");
+}
+
+#[test]
+fn missing_import_is_exit_2_at_its_line() {
+    let (err, code) = compile_error(
+        "a.proto",
+        "syntax = \"proto3\";\npackage a;\nimport \"nowhere/b.proto\";\nmessage A { string x = 1; }\n",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a.proto:3:8"), "{err}");
+    assert!(err.contains("nowhere/b.proto"), "{err}");
+}
+
+#[test]
+fn non_utf8_file_is_exit_2_naming_the_file() {
+    let (err, code) = compile_error(
+        "a.proto",
+        "syntax = \"proto3\";\npackage a;\n// caf\u{e9}\nmessage A { string x = 1; }\n",
+    );
+    assert_eq!(code, 0, "valid UTF-8 passes: {err}");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old/a.proto", "syntax = \"proto3\";\n");
+    std::fs::create_dir_all(dir.path().join("new")).unwrap();
+    std::fs::write(
+        dir.path().join("new/a.proto"),
+        b"syntax = \"proto3\";\n// caf\xe9\n",
+    )
+    .unwrap();
+    let out = treaty(&["diff", "old", "new"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("a.proto:2:"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("UTF-8"), "{}", stderr(&out));
+}
+
+#[test]
+fn explain_accepts_ids_and_aliases() {
+    let by_alias = treaty(&["explain", "buf:MESSAGE_NO_DELETE"], &root());
+    assert_eq!(by_alias.status.code(), Some(0));
+    assert!(stdout(&by_alias).contains("proto/message-no-delete"));
+    let unknown = treaty(&["explain", "nope"], &root());
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn rules_lists_the_catalog_as_json() {
+    let out = treaty(&["rules", "--format", "json"], &root());
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"proto/file-no-delete"));
+}
