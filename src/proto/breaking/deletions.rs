@@ -13,7 +13,7 @@
 //! revision, else at the top of the file; with nothing left to point at (its file is gone),
 //! it is reported at its old location.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::index::{join, loc, Side};
 use super::{Ctx, Sink};
@@ -663,14 +663,8 @@ fn package_no_delete(ctx: &Ctx, sink: &mut Sink) {
 /// package's elements of a kind only when the new revision's package still declares one
 /// (its per-package index has no entry otherwise), so deleting the last enum, message or
 /// extension of a package is left to the FILE-category rules.
-fn packages_with<'a, T>(
-    items: impl Iterator<Item = &'a T>,
-    file: impl Fn(&T) -> &'a SourceProto,
-) -> HashSet<&'a str>
-where
-    T: 'a,
-{
-    items.map(|item| file(item).package()).collect()
+fn packages_with<T: HasFile>(index: &HashMap<String, T>) -> HashSet<&str> {
+    index.values().map(|e| e.file().package()).collect()
 }
 
 /// Reports an element of `package` deleted from the new revision. `parent` finds where: it is
@@ -690,7 +684,7 @@ fn report_package_deletion(
 }
 
 fn package_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    let live = packages_with(ctx.new.messages.values(), |m| m.file);
+    let live = packages_with(&ctx.new.messages);
     for (full, old) in &ctx.old.messages {
         let package = old.file.package();
         if !live.contains(package) || in_package(&ctx.new.messages, full, package) {
@@ -711,7 +705,7 @@ fn package_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn package_enum_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    let live = packages_with(ctx.new.enums.values(), |e| e.file);
+    let live = packages_with(&ctx.new.enums);
     for (full, old) in &ctx.old.enums {
         let package = old.file.package();
         if !live.contains(package) || in_package(&ctx.new.enums, full, package) {
@@ -730,7 +724,7 @@ fn package_enum_no_delete(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn package_extension_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    let live = packages_with(ctx.new.extensions.values(), |x| x.file);
+    let live = packages_with(&ctx.new.extensions);
     for (full, old) in &ctx.old.extensions {
         let package = old.file.package();
         if !live.contains(package) || in_package(&ctx.new.extensions, full, package) {
@@ -773,11 +767,7 @@ fn package_service_no_delete(ctx: &Ctx, sink: &mut Sink) {
 
 /// Whether the element with this full name exists in `package` of the new revision (a full
 /// name alone could also be a nested name in a parent package).
-fn in_package<T: HasFile>(
-    index: &std::collections::HashMap<String, T>,
-    full: &str,
-    package: &str,
-) -> bool {
+fn in_package<T: HasFile>(index: &HashMap<String, T>, full: &str, package: &str) -> bool {
     index
         .get(full)
         .is_some_and(|e| e.file().package() == package)
