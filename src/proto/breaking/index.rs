@@ -43,6 +43,8 @@ pub struct ExtensionRef<'a> {
     pub field: &'a Field,
     /// Full name of the extension field (scope of the `extend` + field name).
     pub full_name: &'a str,
+    /// Name within the file's package: `Outer.ext_name` for an extension declared in `Outer`.
+    pub nested_name: &'a str,
 }
 
 /// Every named element of one revision, by full name (only files of the compared tree).
@@ -55,9 +57,19 @@ pub struct Side<'a> {
     pub extensions: HashMap<String, ExtensionRef<'a>>,
     /// Package name -> files declaring it.
     pub packages: BTreeMap<String, Vec<&'a SourceProto>>,
+    /// Import path -> full names of what the file declares, so per-file lookups need not scan
+    /// the whole revision.
+    by_file: HashMap<&'a str, FileNames<'a>>,
 }
 
-fn join(scope: &str, name: &str) -> String {
+#[derive(Default)]
+struct FileNames<'a> {
+    messages: Vec<&'a str>,
+    enums: Vec<&'a str>,
+    extensions: Vec<&'a str>,
+}
+
+pub fn join(scope: &str, name: &str) -> String {
     if scope.is_empty() {
         name.to_string()
     } else {
@@ -93,7 +105,7 @@ impl<'a> Side<'a> {
                 );
             }
             for x in &file.ast.extends {
-                side.add_extend(file, package, x);
+                side.add_extend(file, package, "", x);
             }
         }
         side
@@ -108,6 +120,7 @@ impl<'a> Side<'a> {
     fn add_message(&mut self, file: &'a SourceProto, package: &str, outer: &str, m: &'a Message) {
         let nested = self.intern(join(outer, &m.name));
         let full = self.intern(join(package, nested));
+        self.file_names(file).messages.push(full);
         self.messages.insert(
             full.to_string(),
             MessageRef {
@@ -124,7 +137,7 @@ impl<'a> Side<'a> {
             self.add_enum(file, package, nested, Some(full), e);
         }
         for x in &m.extends {
-            self.add_extend(file, full, x);
+            self.add_extend(file, package, nested, x);
         }
     }
 
@@ -138,6 +151,7 @@ impl<'a> Side<'a> {
     ) {
         let nested = self.intern(join(outer, &e.name));
         let full = self.intern(join(package, nested));
+        self.file_names(file).enums.push(full);
         self.enums.insert(
             full.to_string(),
             EnumRef {
@@ -150,9 +164,12 @@ impl<'a> Side<'a> {
         );
     }
 
-    fn add_extend(&mut self, file: &'a SourceProto, scope: &str, x: &'a Extend) {
+    /// `outer` is the nested name of the message containing the `extend`, empty at file level.
+    fn add_extend(&mut self, file: &'a SourceProto, package: &str, outer: &str, x: &'a Extend) {
         for field in &x.fields {
-            let full = self.intern(join(scope, &field.name));
+            let nested = self.intern(join(outer, &field.name));
+            let full = self.intern(join(package, nested));
+            self.file_names(file).extensions.push(full);
             self.extensions.insert(
                 full.to_string(),
                 ExtensionRef {
@@ -160,15 +177,27 @@ impl<'a> Side<'a> {
                     extend: x,
                     field,
                     full_name: full,
+                    nested_name: nested,
                 },
             );
         }
+        // A group extension declares its message in the scope that contains the `extend`,
+        // as protoc does.
+        for m in &x.group_messages {
+            self.add_message(file, package, outer, m);
+        }
+    }
+
+    fn file_names(&mut self, file: &'a SourceProto) -> &mut FileNames<'a> {
+        self.by_file.entry(file.ast.path.as_str()).or_default()
     }
 
     /// Messages of one file by nested name (`Outer.Inner`).
     pub fn file_messages(&self, path: &str) -> BTreeMap<&'a str, MessageRef<'a>> {
-        self.messages
-            .values()
+        let names = self.by_file.get(path).map_or(&[][..], |f| &f.messages[..]);
+        names
+            .iter()
+            .filter_map(|full| self.messages.get(*full))
             .filter(|m| m.file.ast.path == path)
             .map(|m| (m.nested_name, *m))
             .collect()
@@ -176,10 +205,26 @@ impl<'a> Side<'a> {
 
     /// Enums of one file by nested name.
     pub fn file_enums(&self, path: &str) -> BTreeMap<&'a str, EnumRef<'a>> {
-        self.enums
-            .values()
+        let names = self.by_file.get(path).map_or(&[][..], |f| &f.enums[..]);
+        names
+            .iter()
+            .filter_map(|full| self.enums.get(*full))
             .filter(|e| e.file.ast.path == path)
             .map(|e| (e.nested_name, *e))
+            .collect()
+    }
+
+    /// Extensions of one file by nested name (`ext_name` or `Outer.ext_name`).
+    pub fn file_extensions(&self, path: &str) -> BTreeMap<&'a str, ExtensionRef<'a>> {
+        let names = self
+            .by_file
+            .get(path)
+            .map_or(&[][..], |f| &f.extensions[..]);
+        names
+            .iter()
+            .filter_map(|full| self.extensions.get(*full))
+            .filter(|x| x.file.ast.path == path)
+            .map(|x| (x.nested_name, *x))
             .collect()
     }
 }
