@@ -164,7 +164,11 @@ fn config_error(e: config::ConfigError) -> InputErrors {
 }
 
 /// `--config FILE`, else the config at the root of the new side, else of the old side.
-fn find_config(common: &Common, old: &Listing, new: &Listing) -> Result<config::Config, InputErrors> {
+fn find_config(
+    common: &Common,
+    old: &Listing,
+    new: &Listing,
+) -> Result<config::Config, InputErrors> {
     if let Some(path) = &common.config {
         return config::load_config_file(path).map_err(config_error);
     }
@@ -176,7 +180,11 @@ fn find_config(common: &Common, old: &Listing, new: &Listing) -> Result<config::
         if has_config {
             let read = |name: &str| -> Option<Vec<u8>> {
                 let snapshot = listing.read(&[name]).ok()?;
-                snapshot.files.into_values().next().map(|f| f.bytes.to_vec())
+                snapshot
+                    .files
+                    .into_values()
+                    .next()
+                    .map(|f| f.bytes.to_vec())
             };
             return config::load_config(&read).map_err(config_error);
         }

@@ -74,7 +74,11 @@ pub struct Options {
 
 impl Options {
     /// Options from a configuration, with the command line's `--only`/`--skip`.
-    pub fn from_config(config: &crate::config::Config, only: &[String], skip: &[String]) -> Options {
+    pub fn from_config(
+        config: &crate::config::Config,
+        only: &[String],
+        skip: &[String],
+    ) -> Options {
         let default_policy = if config.source == crate::config::ConfigSource::Default {
             // No config file: treaty's default selection (buf's FILE plus GUIDE and HTTP).
             Policy {
@@ -91,7 +95,11 @@ impl Options {
         Options {
             layout: proto::load::Layout {
                 roots: config.roots.iter().map(|r| r.path.clone()).collect(),
-                excludes: config.roots.iter().flat_map(|r| r.excludes.clone()).collect(),
+                excludes: config
+                    .roots
+                    .iter()
+                    .flat_map(|r| r.excludes.clone())
+                    .collect(),
             },
             policy: default_policy,
             module_policies: config
@@ -316,7 +324,11 @@ fn compare(
     // Each finding answers to the policy of the file it is about (either revision): the
     // rule must be selected there, and not ignored.
     let package_of = |f: &Finding| -> Option<String> {
-        let set = if f.revision == Revision::Old { old_set } else { new_set };
+        let set = if f.revision == Revision::Old {
+            old_set
+        } else {
+            new_set
+        };
         set.tree_files()
             .find(|p| p.display == f.location.file)
             .map(|p| p.package().to_string())

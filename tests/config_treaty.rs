@@ -78,7 +78,15 @@ paths = ["api/**/*.yaml", "./openapi.json"]
 fn empty_file_is_defaults() {
     let c = toml("");
     assert_eq!(c.roots, vec![ProtoRoot::new(".")]);
-    assert_eq!(c.breaking, BreakingConfig::default());
+    // No `use`: treaty's default selection, which an empty list stands for.
+    assert!(c.breaking.use_ids.is_empty());
+    assert_eq!(
+        c.breaking,
+        BreakingConfig {
+            use_ids: vec![],
+            ..BreakingConfig::default()
+        }
+    );
     assert_eq!(c.lint, LintConfig::default());
     assert!(c.openapi_paths.is_empty());
 }
