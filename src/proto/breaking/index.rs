@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::finding::{Finding, Location, Revision, Severity};
+use crate::finding::Location;
+pub use crate::finding::Sink;
 use crate::proto::ast::{Enum, Extend, Field, Message, Service, Span};
 use crate::proto::model::{ProtoSet, SourceProto};
 
@@ -269,50 +270,6 @@ impl<'a> Ctx<'a> {
             }
         }
         file.file_location()
-    }
-}
-
-/// Collects the findings of one rule.
-pub struct Sink {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub findings: Vec<Finding>,
-}
-
-impl Sink {
-    pub fn new(rule: &'static str, severity: Severity) -> Sink {
-        Sink {
-            rule,
-            severity,
-            findings: Vec::new(),
-        }
-    }
-
-    /// A breaking change located in the new revision, with the old location as related.
-    pub fn report(&mut self, at: Location, old: Option<Location>, message: impl Into<String>) {
-        self.findings.push(Finding {
-            rule: self.rule,
-            severity: self.severity,
-            message: message.into(),
-            location: at,
-            revision: Revision::New,
-            related: old,
-            operation: None,
-        });
-    }
-
-    /// A breaking change with nothing left to point at in the new revision (a deleted file):
-    /// located in the old revision.
-    pub fn report_old(&mut self, at: Location, message: impl Into<String>) {
-        self.findings.push(Finding {
-            rule: self.rule,
-            severity: self.severity,
-            message: message.into(),
-            location: at,
-            revision: Revision::Old,
-            related: None,
-            operation: None,
-        });
     }
 }
 
