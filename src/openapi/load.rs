@@ -177,7 +177,11 @@ fn looks_like_spec(text: &str) -> bool {
         let key = ["openapi", "swagger"]
             .iter()
             .find(|k| unquoted.starts_with(**k))
-            .map(|k| unquoted[k.len()..].trim_start_matches(['"', '\'']).trim_start());
+            .map(|k| {
+                unquoted[k.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .trim_start()
+            });
         let yaml_key = top_level && key.is_some_and(|rest| rest.starts_with(':'));
         let json_key = ["\"openapi\"", "\"swagger\""].iter().any(|k| {
             l.find(k)
@@ -219,8 +223,10 @@ fn examine(
     may_be_spec: bool,
 ) -> Result<Examined, InputError> {
     // Cheap filter first: most YAML in a repository (CI, k8s, compose) never says "openapi".
-    let has_marker =
-        |b: &[u8]| memchr::memmem::find(b, b"openapi").is_some() || memchr::memmem::find(b, b"swagger").is_some();
+    let has_marker = |b: &[u8]| {
+        memchr::memmem::find(b, b"openapi").is_some()
+            || memchr::memmem::find(b, b"swagger").is_some()
+    };
     if !may_be_spec || !has_marker(bytes) {
         return Ok(Examined::Skipped);
     }
@@ -228,7 +234,11 @@ fn examine(
         Ok(text) => text,
         Err(e) => {
             let spec_like = looks_like_spec(&String::from_utf8_lossy(bytes));
-            return if spec_like { Err(e) } else { Ok(Examined::Skipped) };
+            return if spec_like {
+                Err(e)
+            } else {
+                Ok(Examined::Skipped)
+            };
         }
     };
     let root = match node::parse(path, &text) {
@@ -349,7 +359,11 @@ pub fn load(
         Ok(set)
     } else {
         errors.sort_by(|a, b| {
-            let key = |e: &InputError| e.location.as_ref().map(|l| (l.file.clone(), l.line, l.column));
+            let key = |e: &InputError| {
+                e.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.line, l.column))
+            };
             key(a).cmp(&key(b))
         });
         Err(InputErrors(errors))
@@ -392,7 +406,10 @@ mod tests {
     #[test]
     fn finds_specs_by_content_in_yaml_and_json() {
         let set = load_files(&[
-            ("api/a.yaml", "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\n"),
+            (
+                "api/a.yaml",
+                "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\n",
+            ),
             ("api/b.json", "{\"paths\": {}, \"openapi\": \"3.1.0\"}"),
             ("ci.yml", "jobs: {build: {}}\n"),
             ("notes.yaml", "text: we use openapi\n"),
@@ -433,7 +450,11 @@ mod tests {
     #[test]
     fn unsupported_openapi_version_is_an_error() {
         let err = load_files(&[("a.yaml", "openapi: 2.5.0\n")]).err().unwrap();
-        assert!(err.to_string().starts_with("a.yaml:1:10: OpenAPI version \"2.5.0\""), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("a.yaml:1:10: OpenAPI version \"2.5.0\""),
+            "{err}"
+        );
     }
 
     #[test]
@@ -472,6 +493,9 @@ mod tests {
         let doc = &set.docs[0];
         let (key, _) = doc.root.get("paths").unwrap().as_map().unwrap()[0].clone();
         let loc = doc.location(&key);
-        assert_eq!((loc.line, loc.column, loc.end_line, loc.end_column), (3, 3, 3, 8));
+        assert_eq!(
+            (loc.line, loc.column, loc.end_line, loc.end_column),
+            (3, 3, 3, 8)
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod load;
+pub mod model;
 pub mod node;
 pub mod refs;
 pub mod yaml;

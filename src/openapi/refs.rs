@@ -83,6 +83,8 @@ const MAX_CHAIN: usize = 32;
 /// written next to the `$ref` (`description`, `deprecated`, ...). Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct Obj<'a> {
+    /// The set the nodes are in, to follow further references.
+    pub set: &'a SpecSet,
     /// The node the view started from (a `$ref` or the object itself).
     pub origin: NodeRef<'a>,
     /// The object the references lead to.
@@ -95,8 +97,9 @@ pub struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     /// A view of `node` that follows no reference.
-    pub fn plain(node: NodeRef<'a>) -> Obj<'a> {
+    pub fn plain(set: &'a SpecSet, node: NodeRef<'a>) -> Obj<'a> {
         Obj {
+            set,
             origin: node,
             target: node,
             siblings: [None; MAX_SIBLINGS],
@@ -106,6 +109,11 @@ impl<'a> Obj<'a> {
 
     pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
         self.get_entry(key).map(|(_, v)| v)
+    }
+
+    /// The value under `key`, seen through its own references.
+    pub fn child(&self, key: &str) -> Option<Obj<'a>> {
+        self.get(key).map(|n| self.set.view(n))
     }
 
     /// Key node and value under `key`, siblings first.
@@ -123,7 +131,11 @@ impl<'a> Obj<'a> {
 
     /// Sibling layers then the target.
     fn layers(&self) -> impl Iterator<Item = NodeRef<'a>> + '_ {
-        self.siblings.iter().flatten().copied().chain(Some(self.target))
+        self.siblings
+            .iter()
+            .flatten()
+            .copied()
+            .chain(Some(self.target))
     }
 
     /// Every key once (a sibling hides the target's key of the same name), `$ref` left out.
@@ -200,7 +212,7 @@ impl SpecSet {
 
     /// `node` seen through its `$ref`s (a node without one is its own view).
     pub fn view<'a>(&'a self, node: NodeRef<'a>) -> Obj<'a> {
-        let mut obj = Obj::plain(node);
+        let mut obj = Obj::plain(self, node);
         let mut current = node;
         let mut kept = 0;
         for _ in 0..MAX_CHAIN {
@@ -251,10 +263,13 @@ fn classify(base: &str, raw: &str) -> Result<(Option<String>, String), (String, 
         return Ok((None, fragment.into_owned()));
     }
     let file = percent_decode(file);
-    let drive = file.len() >= 2 && file.as_bytes()[1] == b':' && file.as_bytes()[0].is_ascii_alphabetic();
+    let drive =
+        file.len() >= 2 && file.as_bytes()[1] == b':' && file.as_bytes()[0].is_ascii_alphabetic();
     if file.starts_with(['/', '\\']) || drive {
         return Err((
-            format!("$ref {raw:?} is an absolute path: treaty only reads files inside the repository"),
+            format!(
+                "$ref {raw:?} is an absolute path: treaty only reads files inside the repository"
+            ),
             Some(format!("use a path relative to {base}")),
         ));
     }
@@ -266,7 +281,9 @@ fn classify(base: &str, raw: &str) -> Result<(Option<String>, String), (String, 
             ".." => {
                 if parts.pop().is_none() {
                     return Err((
-                        format!("$ref {raw:?} leaves the repository: treaty only reads files inside it"),
+                        format!(
+                            "$ref {raw:?} leaves the repository: treaty only reads files inside it"
+                        ),
                         None,
                     ));
                 }
@@ -607,11 +624,17 @@ mod tests {
             ("api/schemas/pet.yaml", "type: object\nproperties:\n  name: {type: string, maxLength: 9}\n"),
             ("shared/common.yaml", "Id: {type: integer}\n"),
         ]);
-        assert_eq!(view_at(&set, "/components/schemas/Whole").str("type"), Some("object"));
+        assert_eq!(
+            view_at(&set, "/components/schemas/Whole").str("type"),
+            Some("object")
+        );
         let part = view_at(&set, "/components/schemas/Part");
         assert_eq!(part.target.doc.path, "api/schemas/pet.yaml");
         assert_eq!(part.get("maxLength").unwrap().node.as_i64(), Some(9));
-        assert_eq!(view_at(&set, "/components/schemas/Up").str("type"), Some("integer"));
+        assert_eq!(
+            view_at(&set, "/components/schemas/Up").str("type"),
+            Some("integer")
+        );
         let mut closure: Vec<&str> = set.specs[0]
             .closure
             .iter()
@@ -627,8 +650,13 @@ mod tests {
             "a.yaml",
             "openapi: 3.0.3\npaths:\n  /pets/{id}:\n    get: {responses: {'200': {description: ok}}}\ncomponents:\n  schemas:\n    'a~b': {type: boolean}\n    X: {$ref: '#/paths/~1pets~1%7Bid%7D/get'}\n    Y: {$ref: '#/components/schemas/a~0b'}\n",
         )]);
-        assert!(view_at(&set, "/components/schemas/X").get("responses").is_some());
-        assert_eq!(view_at(&set, "/components/schemas/Y").str("type"), Some("boolean"));
+        assert!(view_at(&set, "/components/schemas/X")
+            .get("responses")
+            .is_some());
+        assert_eq!(
+            view_at(&set, "/components/schemas/Y").str("type"),
+            Some("boolean")
+        );
     }
 
     #[test]
@@ -637,7 +665,13 @@ mod tests {
             "a.yaml",
             "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    S:\n      allOf: [{$ref: '#/components/schemas/T'}]\n      oneOf: [{$ref: '#/components/schemas/T'}]\n      anyOf: [{$ref: '#/components/schemas/T'}]\n      items: {$ref: '#/components/schemas/T'}\n      additionalProperties: {$ref: '#/components/schemas/T'}\n    T: {type: number}\n",
         )]);
-        for p in ["allOf/0", "oneOf/0", "anyOf/0", "items", "additionalProperties"] {
+        for p in [
+            "allOf/0",
+            "oneOf/0",
+            "anyOf/0",
+            "items",
+            "additionalProperties",
+        ] {
             let v = view_at(&set, &format!("/components/schemas/S/{p}"));
             assert_eq!(v.str("type"), Some("number"), "{p}");
         }
@@ -680,7 +714,10 @@ mod tests {
         assert_eq!(keys, ["description", "type"]);
         let t30 = text("3.0.3");
         let set = load_ok(&[("a.yaml", &t30)]);
-        assert_eq!(view_at(&set, "/components/schemas/A").str("description"), Some("theirs"));
+        assert_eq!(
+            view_at(&set, "/components/schemas/A").str("description"),
+            Some("theirs")
+        );
     }
 
     #[test]
@@ -715,7 +752,9 @@ mod tests {
     #[test]
     fn absolute_paths_are_errors() {
         for r in ["/etc/passwd", "C:/x.yaml", "\\\\server\\x.yaml"] {
-            let text = format!("openapi: 3.0.3\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: '{r}'\n");
+            let text = format!(
+                "openapi: 3.0.3\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: '{r}'\n"
+            );
             let err = load_err(&[("a.yaml", &text)]);
             assert!(err.starts_with("a.yaml:6:13: $ref"), "{r}: {err}");
             assert!(err.contains("absolute path"), "{r}: {err}");
@@ -724,8 +763,15 @@ mod tests {
 
     #[test]
     fn urls_are_errors() {
-        for r in ["http://example.com/s.yaml", "https://x/y#/A", "file:///etc/x", "//host/x.yaml"] {
-            let text = format!("openapi: 3.0.3\npaths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '{r}'}}\n");
+        for r in [
+            "http://example.com/s.yaml",
+            "https://x/y#/A",
+            "file:///etc/x",
+            "//host/x.yaml",
+        ] {
+            let text = format!(
+                "openapi: 3.0.3\npaths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '{r}'}}\n"
+            );
             let err = load_err(&[("a.yaml", &text)]);
             assert!(err.starts_with("a.yaml:5:15: $ref"), "{r}: {err}");
             assert!(err.contains("is a URL"), "{r}: {err}");
@@ -738,14 +784,23 @@ mod tests {
             "a.yaml",
             "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/Nope'}\n    B: {$ref: 'gone.yaml'}\n",
         )]);
-        assert!(err.contains("a.yaml:5:15: $ref \"#/components/schemas/Nope\" points at nothing"), "{err}");
-        assert!(err.contains("a.yaml:6:15: $ref \"gone.yaml\": file gone.yaml not found"), "{err}");
+        assert!(
+            err.contains("a.yaml:5:15: $ref \"#/components/schemas/Nope\" points at nothing"),
+            "{err}"
+        );
+        assert!(
+            err.contains("a.yaml:6:15: $ref \"gone.yaml\": file gone.yaml not found"),
+            "{err}"
+        );
     }
 
     #[test]
     fn referenced_file_that_does_not_parse_is_an_error() {
         let err = load_err(&[
-            ("a.yaml", "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'b.yaml'}\n"),
+            (
+                "a.yaml",
+                "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'b.yaml'}\n",
+            ),
             ("b.yaml", "type: [\n"),
         ]);
         assert!(err.starts_with("b.yaml:"), "{err}");
@@ -754,9 +809,18 @@ mod tests {
     #[test]
     fn mutual_file_references_terminate() {
         let set = load_ok(&[
-            ("a.yaml", "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'b.yaml#/B'}\n"),
-            ("b.yaml", "B: {type: object, properties: {c: {$ref: 'c.yaml#/C'}}}\n"),
-            ("c.yaml", "C: {type: object, properties: {b: {$ref: 'b.yaml#/B'}}}\n"),
+            (
+                "a.yaml",
+                "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'b.yaml#/B'}\n",
+            ),
+            (
+                "b.yaml",
+                "B: {type: object, properties: {c: {$ref: 'c.yaml#/C'}}}\n",
+            ),
+            (
+                "c.yaml",
+                "C: {type: object, properties: {b: {$ref: 'b.yaml#/B'}}}\n",
+            ),
         ]);
         assert_eq!(set.specs[0].closure.len(), 2);
     }
@@ -767,7 +831,10 @@ mod tests {
             classify("api/v1/spec.yaml", "./../common/./x.yaml#/A").unwrap(),
             (Some("api/common/x.yaml".into()), "/A".into())
         );
-        assert_eq!(classify("spec.yaml", "#/a%20b").unwrap(), (None, "/a b".into()));
+        assert_eq!(
+            classify("spec.yaml", "#/a%20b").unwrap(),
+            (None, "/a b".into())
+        );
         assert!(classify("spec.yaml", "#anchor").is_err());
     }
 }

@@ -1,0 +1,482 @@
+//! A thin, version-tolerant view of one spec for the checks: operations by method and path,
+//! with path-level and operation-level parameters merged, and accessors that follow `$ref`s.
+//!
+//! Nothing is copied out of the node tree: every accessor returns [`Obj`] views or [`NodeRef`]s,
+//! so a finding can point at the exact key or value it is about. Fields read the same in 3.0
+//! and 3.1; where the versions differ (`nullable` vs `type: [x, "null"]`, `$ref` siblings) the
+//! difference is absorbed in [`refs`](super::refs) and the schema comparison.
+
+use super::load::{Doc, SpecSet, Version};
+use super::node::Node;
+use super::refs::{NodeRef, Obj};
+
+/// HTTP methods an OpenAPI path item may hold, in the spec's order.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One spec of a revision.
+pub struct Spec<'a> {
+    pub set: &'a SpecSet,
+    pub doc: &'a Doc,
+    pub version: Version,
+    pub root: NodeRef<'a>,
+    /// Path items in file order.
+    pub paths: Vec<PathItem<'a>>,
+    /// Operations in file order.
+    pub operations: Vec<Operation<'a>>,
+}
+
+/// A path item (`/pets/{id}`) and what its template looks like without parameter names.
+pub struct PathItem<'a> {
+    pub path: &'a str,
+    /// The key under `paths`.
+    pub key: NodeRef<'a>,
+    pub item: Obj<'a>,
+    /// `/pets/{}`: paths equal modulo parameter names are the same path.
+    pub template: String,
+    /// Parameter names in template order: `["id"]`.
+    pub template_params: Vec<&'a str>,
+}
+
+/// One operation: a method of a path item.
+pub struct Operation<'a> {
+    pub set: &'a SpecSet,
+    /// `GET`.
+    pub method: &'static str,
+    /// The path as written in the spec.
+    pub path: &'a str,
+    /// Index of its path item in [`Spec::paths`].
+    pub path_index: usize,
+    /// The method key (`get:`).
+    pub key: NodeRef<'a>,
+    pub obj: Obj<'a>,
+    /// Path-level and operation-level parameters, the operation's winning on the same
+    /// `(name, in)`, path-level first.
+    pub params: Vec<Param<'a>>,
+    /// `GET /pets/{id}`.
+    pub id: String,
+}
+
+/// One parameter of an operation.
+#[derive(Clone, Copy)]
+pub struct Param<'a> {
+    pub name: &'a str,
+    /// `path`, `query`, `header` or `cookie`.
+    pub location: &'a str,
+    pub obj: Obj<'a>,
+    /// Declared on the path item rather than the operation.
+    pub path_level: bool,
+}
+
+impl<'a> Param<'a> {
+    /// Path parameters are always required, whatever `required` says.
+    pub fn required(&self) -> bool {
+        self.location == "path" || self.obj.flag("required")
+    }
+
+    pub fn deprecated(&self) -> bool {
+        self.obj.flag("deprecated")
+    }
+
+    /// The parameter's schema: `schema`, or the schema of its single `content` entry.
+    pub fn schema(&self) -> Option<Obj<'a>> {
+        if let Some(s) = self.obj.child("schema") {
+            return Some(s);
+        }
+        let content = self.obj.child("content")?;
+        let (_, media) = content.entries().next()?;
+        self.obj.set.view(media).child("schema")
+    }
+
+    /// Where to point at the parameter: the `name` value in it.
+    pub fn at(&self) -> NodeRef<'a> {
+        self.obj.get("name").unwrap_or(self.obj.origin)
+    }
+}
+
+/// One response of an operation: status (or `default`, `2XX`) and the response object.
+#[derive(Clone, Copy)]
+pub struct Response<'a> {
+    pub status: &'a str,
+    pub key: NodeRef<'a>,
+    pub obj: Obj<'a>,
+}
+
+/// One media type of a body: `application/json` and its Media Type object.
+#[derive(Clone, Copy)]
+pub struct Media<'a> {
+    pub name: &'a str,
+    pub key: NodeRef<'a>,
+    pub obj: Obj<'a>,
+}
+
+impl<'a> Media<'a> {
+    pub fn schema(&self) -> Option<Obj<'a>> {
+        self.obj.child("schema")
+    }
+}
+
+/// `/pets/{}` and `["id"]` for `/pets/{id}`.
+pub fn normalize_template(path: &str) -> (String, Vec<&str>) {
+    let mut out = String::with_capacity(path.len());
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..=open]);
+        out.push('}');
+        names.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    (out, names)
+}
+
+/// The `in`/`name` key of a parameter, or `None` for something that is not one.
+fn param_of<'a>(set: &'a SpecSet, node: NodeRef<'a>, path_level: bool) -> Option<Param<'a>> {
+    let obj = set.view(node);
+    Some(Param {
+        name: obj.str("name")?,
+        location: obj.str("in")?,
+        obj,
+        path_level,
+    })
+}
+
+impl<'a> Spec<'a> {
+    pub fn new(set: &'a SpecSet, spec_index: usize) -> Spec<'a> {
+        let entry = &set.specs[spec_index];
+        let doc: &Doc = &set.docs[entry.doc];
+        let root = NodeRef::new(doc, &doc.root);
+        let mut spec = Spec {
+            set,
+            doc,
+            version: entry.version,
+            root,
+            paths: Vec::new(),
+            operations: Vec::new(),
+        };
+        let Some(paths) = root.node.get_entry("paths") else {
+            return spec;
+        };
+        for (key, value) in paths.1.as_map().unwrap_or(&[]) {
+            let Some(path) = key.as_str() else { continue };
+            // `x-` keys under `paths` are extensions, not paths.
+            if !path.starts_with('/') {
+                continue;
+            }
+            let item = set.view(NodeRef::new(doc, value));
+            let (template, template_params) = normalize_template(path);
+            let path_index = spec.paths.len();
+            let shared: Vec<Param<'a>> = item
+                .get("parameters")
+                .map(|list| {
+                    list.node
+                        .items()
+                        .filter_map(|p| param_of(set, NodeRef::new(list.doc, p), true))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for method in METHODS {
+                let Some((mkey, mvalue)) = item.get_entry(method) else {
+                    continue;
+                };
+                let obj = set.view(mvalue);
+                let mut params = shared.clone();
+                if let Some(list) = obj.get("parameters") {
+                    for p in list.node.items() {
+                        let Some(p) = param_of(set, NodeRef::new(list.doc, p), false) else {
+                            continue;
+                        };
+                        params.retain(|q| !(q.name == p.name && q.location == p.location));
+                        params.push(p);
+                    }
+                }
+                let upper = method_upper(method);
+                spec.operations.push(Operation {
+                    set,
+                    method: upper,
+                    path,
+                    path_index,
+                    key: mkey,
+                    obj,
+                    params,
+                    id: format!("{upper} {path}"),
+                });
+            }
+            spec.paths.push(PathItem {
+                path,
+                key: NodeRef::new(doc, key),
+                item,
+                template,
+                template_params,
+            });
+        }
+        spec
+    }
+
+    /// The `paths` key, where findings about removed paths point.
+    pub fn paths_key(&self) -> NodeRef<'a> {
+        match self.root.node.get_entry("paths") {
+            Some((k, _)) => NodeRef::new(self.doc, k),
+            None => self.root,
+        }
+    }
+
+    /// Top-level `security`, which operations without their own inherit.
+    pub fn security(&self) -> Option<NodeRef<'a>> {
+        self.root.get("security")
+    }
+
+    /// A component by kind and name (`schemas`, `Pet`).
+    pub fn component(&self, kind: &str, name: &str) -> Option<Obj<'a>> {
+        let node = self.root.get("components")?.get(kind)?.get(name)?;
+        Some(self.set.view(node))
+    }
+}
+
+fn method_upper(method: &str) -> &'static str {
+    match method {
+        "get" => "GET",
+        "put" => "PUT",
+        "post" => "POST",
+        "delete" => "DELETE",
+        "options" => "OPTIONS",
+        "head" => "HEAD",
+        "patch" => "PATCH",
+        _ => "TRACE",
+    }
+}
+
+impl<'a> Operation<'a> {
+    pub fn deprecated(&self) -> bool {
+        self.obj.flag("deprecated")
+    }
+
+    /// `x-sunset` (a date, `2025-12-31` or RFC 3339), the value node.
+    pub fn sunset(&self) -> Option<NodeRef<'a>> {
+        self.obj.get("x-sunset")
+    }
+
+    /// `x-stability-level` as written: `draft`, `alpha`, `beta`, `stable`.
+    pub fn stability(&self) -> Option<&'a str> {
+        self.obj.str("x-stability-level")
+    }
+
+    pub fn param(&self, location: &str, name: &str) -> Option<&Param<'a>> {
+        self.params
+            .iter()
+            .find(|p| p.location == location && p.name == name)
+    }
+
+    pub fn request_body(&self) -> Option<Obj<'a>> {
+        self.set.child(&self.obj, "requestBody")
+    }
+
+    pub fn responses(&self) -> Vec<Response<'a>> {
+        let Some(responses) = self.set.child(&self.obj, "responses") else {
+            return Vec::new();
+        };
+        responses
+            .entries()
+            .filter(|(status, _)| !status.starts_with("x-"))
+            .filter_map(|(status, value)| {
+                let (key, _) = responses.get_entry(status)?;
+                Some(Response {
+                    status,
+                    key,
+                    obj: self.set.view(value),
+                })
+            })
+            .collect()
+    }
+
+    pub fn response(&self, status: &str) -> Option<Response<'a>> {
+        self.responses().into_iter().find(|r| r.status == status)
+    }
+
+    /// The operation's `security`, else the spec's.
+    pub fn security(&self, spec: &Spec<'a>) -> Option<NodeRef<'a>> {
+        self.obj.get("security").or_else(|| spec.security())
+    }
+}
+
+/// The media types of a `content` map (of a request body, response or parameter).
+pub fn content<'a>(set: &'a SpecSet, holder: &Obj<'a>) -> Vec<Media<'a>> {
+    let Some(content) = set.child(holder, "content") else {
+        return Vec::new();
+    };
+    content
+        .entries()
+        .filter_map(|(name, value)| {
+            let (key, _) = content.get_entry(name)?;
+            Some(Media {
+                name,
+                key,
+                obj: set.view(value),
+            })
+        })
+        .collect()
+}
+
+/// Structural equality of two values, ignoring positions and key order (for `enum`, `default`,
+/// `const` and other data). Iterative, so deep values cannot overflow the stack.
+pub fn same_value(a: &Node, b: &Node) -> bool {
+    use super::node::Value;
+    let mut stack = vec![(a, b)];
+    while let Some((a, b)) = stack.pop() {
+        match (&a.value, &b.value) {
+            (Value::Map(x), Value::Map(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                for (k, v) in x.iter() {
+                    match b.get(k.as_str().unwrap_or("")) {
+                        Some(w) => stack.push((v, w)),
+                        None => return false,
+                    }
+                }
+            }
+            (Value::Seq(x), Value::Seq(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                stack.extend(x.iter().zip(y.iter()));
+            }
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                if a.as_f64() != b.as_f64() {
+                    return false;
+                }
+            }
+            (x, y) => {
+                if x != y {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::openapi::load::{load, no_fetch, SpecFilter};
+    use crate::source::{BlobId, Snapshot, SourceFile};
+    use std::sync::Arc;
+
+    fn set_of(text: &str) -> SpecSet {
+        let snapshot = Snapshot {
+            label: "t".into(),
+            files: [(
+                "a.yaml".to_string(),
+                SourceFile {
+                    path: "a.yaml".into(),
+                    blob: BlobId::of_bytes(text.as_bytes()),
+                    bytes: Arc::from(text.as_bytes()),
+                },
+            )]
+            .into(),
+        };
+        load(&snapshot, &SpecFilter::default(), &no_fetch).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const PETS: &str = r#"openapi: 3.0.3
+info: {title: pets, version: "1"}
+paths:
+  x-internal: {}
+  /pets/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {$ref: '#/components/parameters/Trace'}
+    get:
+      deprecated: true
+      x-sunset: "2030-01-01"
+      parameters:
+        - {name: Trace, in: header, required: true, schema: {type: string}}
+        - {name: fields, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {$ref: '#/components/schemas/Pet'}}
+        default: {$ref: '#/components/responses/Error'}
+    delete:
+      responses: {"204": {description: gone}}
+components:
+  parameters:
+    Trace: {name: Trace, in: header, schema: {type: string}}
+  responses:
+    Error: {description: error}
+  schemas:
+    Pet: {type: object}
+"#;
+
+    #[test]
+    fn operations_merge_path_and_operation_parameters() {
+        let set = set_of(PETS);
+        let spec = Spec::new(&set, 0);
+        let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["GET /pets/{id}", "DELETE /pets/{id}"]);
+        let get = &spec.operations[0];
+        let params: Vec<(&str, &str, bool, bool)> = get
+            .params
+            .iter()
+            .map(|p| (p.location, p.name, p.path_level, p.required()))
+            .collect();
+        assert_eq!(
+            params,
+            [
+                ("path", "id", true, true),
+                ("header", "Trace", false, true),
+                ("query", "fields", false, false)
+            ]
+        );
+        let delete = &spec.operations[1];
+        assert_eq!(
+            delete.params.len(),
+            2,
+            "path-level parameters reach every operation"
+        );
+        assert!(get.deprecated());
+        assert_eq!(get.sunset().unwrap().node.as_str(), Some("2030-01-01"));
+        assert_eq!(get.key.node.line, 9);
+    }
+
+    #[test]
+    fn responses_and_content_follow_refs() {
+        let set = set_of(PETS);
+        let spec = Spec::new(&set, 0);
+        let get = &spec.operations[0];
+        let statuses: Vec<&str> = get.responses().iter().map(|r| r.status).collect();
+        assert_eq!(statuses, ["200", "default"]);
+        let default = get.response("default").unwrap();
+        assert_eq!(default.obj.str("description"), Some("error"));
+        let ok = get.response("200").unwrap();
+        let media = content(&set, &ok.obj);
+        assert_eq!(media[0].name, "application/json");
+        assert_eq!(media[0].schema().unwrap().str("type"), Some("object"));
+    }
+
+    #[test]
+    fn templates_ignore_parameter_names() {
+        assert_eq!(
+            normalize_template("/pets/{petId}/toys/{toy}"),
+            ("/pets/{}/toys/{}".to_string(), vec!["petId", "toy"])
+        );
+        assert_eq!(normalize_template("/a/{b"), ("/a/{b".to_string(), vec![]));
+    }
+
+    #[test]
+    fn same_value_ignores_key_order_and_number_form() {
+        let a = crate::openapi::node::parse("a.yaml", "{x: 1, y: [a, {z: 2.0}]}").unwrap();
+        let b =
+            crate::openapi::node::parse("b.json", r#"{"y": ["a", {"z": 2}], "x": 1.0}"#).unwrap();
+        assert!(same_value(&a, &b));
+        let c = crate::openapi::node::parse("c.yaml", "{x: 1, y: [a]}").unwrap();
+        assert!(!same_value(&a, &c));
+    }
+}
