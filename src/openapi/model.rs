@@ -55,7 +55,7 @@ pub struct Operation<'a> {
     /// `(name, in)`, path-level first.
     pub params: Vec<Param<'a>>,
     /// `GET /pets/{id}`.
-    pub id: String,
+    pub id: std::sync::Arc<str>,
 }
 
 /// One parameter of an operation.
@@ -204,7 +204,7 @@ impl<'a> Spec<'a> {
                     key: mkey,
                     obj,
                     params,
-                    id: format!("{upper} {path}"),
+                    id: format!("{upper} {path}").into(),
                 });
             }
             spec.paths.push(PathItem {
@@ -419,7 +419,7 @@ components:
     fn operations_merge_path_and_operation_parameters() {
         let set = set_of(PETS);
         let spec = Spec::new(&set, 0);
-        let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();
+        let ids: Vec<&str> = spec.operations.iter().map(|o| &*o.id).collect();
         assert_eq!(ids, ["GET /pets/{id}", "DELETE /pets/{id}"]);
         let get = &spec.operations[0];
         let params: Vec<(&str, &str, bool, bool)> = get

@@ -111,6 +111,17 @@ impl<'a> Obj<'a> {
         self.get_entry(key).map(|(_, v)| v)
     }
 
+    /// Where to point at `key`: its value when that is a scalar (on the key's line), else the
+    /// key itself (a block collection starts on the next line).
+    pub fn at(&self, key: &str) -> Option<NodeRef<'a>> {
+        let (k, v) = self.get_entry(key)?;
+        Some(if v.node.as_map().is_some() || v.node.as_seq().is_some() {
+            k
+        } else {
+            v
+        })
+    }
+
     /// The value under `key`, seen through its own references.
     pub fn child(&self, key: &str) -> Option<Obj<'a>> {
         self.get(key).map(|n| self.set.view(n))
@@ -181,6 +192,12 @@ impl<'a> Obj<'a> {
     pub fn ref_name(&self) -> Option<&'a str> {
         let r = self.ref_text?;
         Some(r.rsplit(['/', '#']).next().unwrap_or(r))
+    }
+}
+
+impl std::fmt::Debug for Obj<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Obj({:?})", self.target)
     }
 }
 

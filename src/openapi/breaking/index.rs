@@ -1,0 +1,425 @@
+//! The pairing layer every OpenAPI breaking rule reads, built once per comparison: specs paired
+//! by file path, path items by path (equal modulo parameter names, as oasdiff does: `/pets/{id}`
+//! and `/pets/{petId}` are one path), operations by method, parameters by `in` and name (path
+//! parameters by template position), plus the schema comparison of every paired operation.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::finding::Location;
+pub use crate::finding::Sink;
+use crate::openapi::load::SpecSet;
+use crate::openapi::model::{Operation, Param, PathItem, Spec};
+use crate::openapi::refs::NodeRef;
+
+use super::schema::{self, SchemaChange};
+
+/// A calendar date, for sunset dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// Today in UTC.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// `2025-12-31`, or the date of an RFC 3339 timestamp (`2025-12-31T00:00:00Z`), as oasdiff
+    /// accepts.
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim();
+        let date = match text.len() {
+            10 => text,
+            n if n > 10 && matches!(text.as_bytes()[10], b'T' | b't') => &text[..10],
+            _ => return None,
+        };
+        let b = date.as_bytes();
+        if b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |s: &str| -> Option<u32> {
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse().ok())?
+        };
+        let (year, month, day) = (num(&date[..4])?, num(&date[5..7])?, num(&date[8..])?);
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days_in_month).contains(&day).then_some(Date {
+            year: year as i32,
+            month,
+            day,
+        })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A sunset value (`x-sunset`) read as a date; `Err` when it is there but not a date.
+pub fn sunset_date(node: NodeRef) -> Result<Date, String> {
+    let text = node.node.scalar_text(&node.doc.text).unwrap_or_default();
+    Date::parse(&text).ok_or_else(|| format!("sunset date doesn't conform with RFC3339: {text}"))
+}
+
+/// oasdiff leaves `draft` and `alpha` endpoints (and unreadable levels) out of every check by
+/// default: they promise no stability.
+pub fn in_scope(stability: Option<&str>) -> bool {
+    matches!(stability, None | Some("beta") | Some("stable"))
+}
+
+/// Two path items with the same path (modulo parameter names).
+pub struct PathPair<'a> {
+    pub old: usize,
+    pub new: usize,
+    /// Old template parameter name -> new one, by position (`id` -> `petId`).
+    pub renames: Vec<(&'a str, &'a str)>,
+}
+
+/// An operation present on both sides: indices into the specs' `operations`.
+#[derive(Debug, Clone, Copy)]
+pub struct OpPair {
+    pub old: usize,
+    pub new: usize,
+    /// Index in [`SpecPair::paths`].
+    pub path: usize,
+}
+
+/// Why an old operation has no partner.
+pub struct Removed<'s, 'a> {
+    pub op: &'s Operation<'a>,
+    /// The whole path item went (rather than one method of it).
+    pub path_removed: bool,
+    /// The new side's path item when only the method went.
+    pub new_path: Option<&'s PathItem<'a>>,
+}
+
+/// One spec in both revisions (either side missing when the file was added or deleted).
+pub struct SpecPair<'a> {
+    pub old: Option<Spec<'a>>,
+    pub new: Option<Spec<'a>>,
+    pub paths: Vec<PathPair<'a>>,
+    pub ops: Vec<OpPair>,
+}
+
+impl<'a> SpecPair<'a> {
+    fn new(old: Option<Spec<'a>>, new: Option<Spec<'a>>) -> SpecPair<'a> {
+        let mut pair = SpecPair {
+            old,
+            new,
+            paths: Vec::new(),
+            ops: Vec::new(),
+        };
+        let (Some(old), Some(new)) = (&pair.old, &pair.new) else {
+            return pair;
+        };
+        let mut taken = vec![false; new.paths.len()];
+        let exact: HashMap<&str, usize> = new
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path, i))
+            .collect();
+        let mut pending = Vec::new();
+        for (i, p) in old.paths.iter().enumerate() {
+            match exact.get(p.path) {
+                Some(&j) => {
+                    taken[j] = true;
+                    pair.paths.push(PathPair {
+                        old: i,
+                        new: j,
+                        renames: Vec::new(),
+                    });
+                }
+                None => pending.push(i),
+            }
+        }
+        // Then equal templates with renamed parameters, first come first served.
+        for i in pending {
+            let p = &old.paths[i];
+            let found = new
+                .paths
+                .iter()
+                .enumerate()
+                .find(|(j, q)| !taken[*j] && q.template == p.template);
+            if let Some((j, q)) = found {
+                taken[j] = true;
+                let renames = p
+                    .template_params
+                    .iter()
+                    .copied()
+                    .zip(q.template_params.iter().copied())
+                    .collect();
+                pair.paths.push(PathPair {
+                    old: i,
+                    new: j,
+                    renames,
+                });
+            }
+        }
+        pair.paths.sort_by_key(|p| p.old);
+        for (pi, pp) in pair.paths.iter().enumerate() {
+            for (oi, o) in old.operations.iter().enumerate() {
+                if o.path_index != pp.old {
+                    continue;
+                }
+                if let Some(ni) = new
+                    .operations
+                    .iter()
+                    .position(|n| n.path_index == pp.new && n.method == o.method)
+                {
+                    pair.ops.push(OpPair {
+                        old: oi,
+                        new: ni,
+                        path: pi,
+                    });
+                }
+            }
+        }
+        pair
+    }
+
+    /// Old operations with no partner in the new spec (all of them when the spec went),
+    /// in scope of the stability policy.
+    pub fn removed_operations(&self) -> Vec<Removed<'_, 'a>> {
+        let Some(old) = &self.old else {
+            return Vec::new();
+        };
+        old.operations
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.ops.iter().any(|p| p.old == *i))
+            .filter(|(_, op)| in_scope(op.stability()))
+            .map(|(_, op)| {
+                let new_path = self
+                    .paths
+                    .iter()
+                    .find(|p| p.old == op.path_index)
+                    .and_then(|p| self.new.as_ref().map(|n| &n.paths[p.new]));
+                Removed {
+                    op,
+                    path_removed: new_path.is_none(),
+                    new_path,
+                }
+            })
+            .collect()
+    }
+
+    /// New operations with no partner in the old spec.
+    pub fn added_operations(&self) -> Vec<&Operation<'a>> {
+        let Some(new) = &self.new else {
+            return Vec::new();
+        };
+        new.operations
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.ops.iter().any(|p| p.new == *i))
+            .map(|(_, op)| op)
+            .collect()
+    }
+
+    /// Operations on both sides whose new version is in scope of the stability policy.
+    pub fn operation_pairs(&self) -> Vec<OperationPair<'_, 'a>> {
+        let (Some(old), Some(new)) = (&self.old, &self.new) else {
+            return Vec::new();
+        };
+        self.ops
+            .iter()
+            .enumerate()
+            .map(|(index, p)| OperationPair {
+                index,
+                old_spec: old,
+                new_spec: new,
+                old: &old.operations[p.old],
+                new: &new.operations[p.new],
+                renames: &self.paths[p.path].renames,
+            })
+            .filter(|p| in_scope(p.new.stability()))
+            .collect()
+    }
+}
+
+/// An operation in both revisions.
+pub struct OperationPair<'s, 'a> {
+    /// Index in [`SpecPair::ops`].
+    pub index: usize,
+    pub old_spec: &'s Spec<'a>,
+    pub new_spec: &'s Spec<'a>,
+    pub old: &'s Operation<'a>,
+    pub new: &'s Operation<'a>,
+    renames: &'s [(&'a str, &'a str)],
+}
+
+impl<'s, 'a> OperationPair<'s, 'a> {
+    /// The new operation's id (`GET /pets/{petId}`): findings name the operation as the new
+    /// revision writes it.
+    pub fn id(&self) -> &str {
+        &self.new.id
+    }
+
+    /// The new-side name of an old path parameter.
+    fn renamed<'n>(&self, name: &'n str) -> &'n str
+    where
+        'a: 'n,
+    {
+        self.renames
+            .iter()
+            .find(|(o, _)| *o == name)
+            .map_or(name, |(_, n)| *n)
+    }
+
+    /// Parameters by `in` and name: (old, new), either missing when added or removed; path
+    /// parameters follow template renames. Old order, then added ones in new order.
+    pub fn params(&self) -> Vec<(Option<&'s Param<'a>>, Option<&'s Param<'a>>)> {
+        let mut out = Vec::new();
+        let mut used = vec![false; self.new.params.len()];
+        for p in &self.old.params {
+            let name = if p.location == "path" {
+                self.renamed(p.name)
+            } else {
+                p.name
+            };
+            let found = self
+                .new
+                .params
+                .iter()
+                .position(|q| q.location == p.location && q.name == name);
+            if let Some(j) = found {
+                used[j] = true;
+            }
+            out.push((Some(p), found.map(|j| &self.new.params[j])));
+        }
+        for (j, q) in self.new.params.iter().enumerate() {
+            if !used[j] {
+                out.push((None, Some(q)));
+            }
+        }
+        out
+    }
+}
+
+/// Everything a rule sees of one comparison.
+pub struct Ctx<'a> {
+    pub old: &'a SpecSet,
+    pub new: &'a SpecSet,
+    pub specs: Vec<SpecPair<'a>>,
+    /// For sunset dates.
+    pub today: Date,
+    changes: OnceLock<Vec<SchemaChange<'a>>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Pair the specs of two revisions: by path, and a lone unpaired spec on each side with
+    /// each other (a renamed file, or `treaty diff old.yaml new.yaml`). `skip` lists spec paths
+    /// known unchanged (same blobs, same referenced files): they cannot differ.
+    pub fn new(old: &'a SpecSet, new: &'a SpecSet, skip: &[String]) -> Ctx<'a> {
+        let path = |set: &SpecSet, i: usize| set.docs[set.specs[i].doc].path.clone();
+        let wanted = |set: &SpecSet, i: usize| !skip.contains(&path(set, i));
+        let old_ids: Vec<usize> = (0..old.specs.len()).filter(|&i| wanted(old, i)).collect();
+        let new_ids: Vec<usize> = (0..new.specs.len()).filter(|&i| wanted(new, i)).collect();
+        let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        let mut new_used = vec![false; new.specs.len()];
+        let mut old_alone = Vec::new();
+        for &i in &old_ids {
+            match new_ids.iter().find(|&&j| path(new, j) == path(old, i)) {
+                Some(&j) => {
+                    new_used[j] = true;
+                    pairs.push((Some(i), Some(j)));
+                }
+                None => old_alone.push(i),
+            }
+        }
+        let new_alone: Vec<usize> = new_ids.iter().copied().filter(|&j| !new_used[j]).collect();
+        if let ([i], [j]) = (old_alone.as_slice(), new_alone.as_slice()) {
+            pairs.push((Some(*i), Some(*j)));
+        } else {
+            pairs.extend(old_alone.iter().map(|&i| (Some(i), None)));
+            pairs.extend(new_alone.iter().map(|&j| (None, Some(j))));
+        }
+        let specs = pairs
+            .into_iter()
+            .map(|(o, n)| SpecPair::new(o.map(|i| Spec::new(old, i)), n.map(|j| Spec::new(new, j))))
+            .collect();
+        Ctx {
+            old,
+            new,
+            specs,
+            today: Date::today(),
+            changes: OnceLock::new(),
+        }
+    }
+
+    /// Every schema change of every paired operation (parameters, request bodies, responses,
+    /// response headers), computed once and shared by the rules that filter it.
+    pub fn schema_changes(&self) -> &[SchemaChange<'a>] {
+        self.changes.get_or_init(|| schema::operation_changes(self))
+    }
+}
+
+/// Where a finding about something gone from the new spec points: `at` in the new spec, the
+/// old element as related.
+pub fn gone(at: NodeRef, old: NodeRef) -> (Location, Option<Location>) {
+    (at.line_location(), Some(old.line_location()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_like_oasdiff() {
+        assert_eq!(
+            Date::parse("2025-02-28"),
+            Some(Date {
+                year: 2025,
+                month: 2,
+                day: 28
+            })
+        );
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2025-02-29").is_none());
+        assert_eq!(
+            Date::parse("2025-12-31T23:00:00Z").map(|d| d.to_string()),
+            Some("2025-12-31".into())
+        );
+        for bad in ["2025-1-01", "tomorrow", "2025-13-01", "", "20250101"] {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn days_to_civil() {
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(19_723).to_string(), "2024-01-01");
+        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+    }
+}

@@ -1,0 +1,1461 @@
+//! The shared schema comparison: an old and a new schema in, typed changes with property paths
+//! out. Rules are filters over [`SchemaChange`]s (by direction, [`Change`] variant and site),
+//! so the walk happens once per comparison however many rules read it.
+//!
+//! What is not a change, by construction:
+//! - `$ref`s are followed on both sides, so moving an inline schema into `components` or
+//!   renaming a component whose shape stays the same compares equal;
+//! - `allOf`/`oneOf`/`anyOf` branches are matched by content, not position, so reordering is
+//!   not a change;
+//! - 3.0 `nullable: true` and 3.1 `type: [x, "null"]` are the same thing;
+//! - key order and YAML/JSON syntax do not exist in the node tree.
+//!
+//! Recursive schemas terminate: a pair of (old, new) schemas already being compared further up
+//! is assumed equal (its own comparison reports its changes). Results are memoised per pair;
+//! results that leaned on such an assumption are only reused within the same root comparison.
+
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+
+use super::index::{Ctx, OperationPair};
+use crate::openapi::model::{content, same_value, Operation};
+use crate::openapi::refs::{NodeRef, Obj};
+
+/// Which way data flows through the schema: what a client sends, or what it receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+/// Where a compared schema sits in its operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site<'a> {
+    Parameter { location: &'a str, name: &'a str },
+    RequestBody { media: &'a str },
+    Response { status: &'a str, media: &'a str },
+    ResponseHeader { status: &'a str, name: &'a str },
+}
+
+impl Site<'_> {
+    pub fn direction(&self) -> Direction {
+        match self {
+            Site::Parameter { .. } | Site::RequestBody { .. } => Direction::Request,
+            Site::Response { .. } | Site::ResponseHeader { .. } => Direction::Response,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Composition {
+    AllOf,
+    OneOf,
+    AnyOf,
+}
+
+impl Composition {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Composition::AllOf => "allOf",
+            Composition::OneOf => "oneOf",
+            Composition::AnyOf => "anyOf",
+        }
+    }
+}
+
+/// JSON Schema types other than `null` (nullability is its own change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct TypeSet(u8);
+
+const TYPE_NAMES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+impl TypeSet {
+    /// The `type` of a schema (a string or, in 3.1, a list) and whether it admits null
+    /// (3.0 `nullable: true` or a `"null"` type).
+    pub fn of(schema: &Obj) -> (TypeSet, bool) {
+        let mut set = TypeSet(0);
+        let mut null = schema.flag("nullable");
+        let mut add = |name: &str| match TYPE_NAMES.iter().position(|t| *t == name) {
+            Some(i) => set.0 |= 1 << i,
+            None => null |= name == "null",
+        };
+        if let Some(t) = schema.get("type") {
+            match t.node.as_str() {
+                Some(name) => add(name),
+                None => t.node.items().filter_map(|n| n.as_str()).for_each(add),
+            }
+        }
+        (set, null)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn contains(self, name: &str) -> bool {
+        TYPE_NAMES
+            .iter()
+            .position(|t| *t == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// Every type of `self` is in `other`.
+    pub fn is_subset(self, other: TypeSet) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        TYPE_NAMES
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| *n)
+    }
+}
+
+impl fmt::Display for TypeSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.names().collect();
+        f.write_str(&names.join(", "))
+    }
+}
+
+/// A numeric bound; `exclusive` covers 3.0 `exclusiveMinimum: true` and 3.1's numeric form.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    pub value: f64,
+    pub exclusive: bool,
+}
+
+/// `additionalProperties`, with "absent" read as `true` (what it means).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdditionalProperties {
+    Allowed(bool),
+    Schema,
+}
+
+/// One difference between an old and a new schema, at one schema of the walk.
+#[derive(Debug, Clone)]
+pub enum Change<'a> {
+    /// `type` (without `null`) differs; empty means "any".
+    Type {
+        from: TypeSet,
+        to: TypeSet,
+    },
+    Format {
+        from: Option<&'a str>,
+        to: Option<&'a str>,
+    },
+    /// Admits null (3.0 `nullable`, 3.1 `"null"` in `type`).
+    Nullable {
+        from: bool,
+        to: bool,
+    },
+    /// Now has an `enum` where it had none.
+    EnumAdded,
+    EnumRemoved,
+    EnumValueAdded(NodeRef<'a>),
+    EnumValueRemoved(NodeRef<'a>),
+    Minimum {
+        from: Option<Limit>,
+        to: Option<Limit>,
+    },
+    Maximum {
+        from: Option<Limit>,
+        to: Option<Limit>,
+    },
+    /// `minLength`, `maxLength`, `minItems`, `maxItems`, `minProperties`, `maxProperties`,
+    /// `minContains`, `maxContains`.
+    Count {
+        keyword: &'static str,
+        from: Option<u64>,
+        to: Option<u64>,
+    },
+    MultipleOf {
+        from: Option<f64>,
+        to: Option<f64>,
+    },
+    Pattern {
+        from: Option<&'a str>,
+        to: Option<&'a str>,
+    },
+    Default {
+        from: Option<NodeRef<'a>>,
+        to: Option<NodeRef<'a>>,
+    },
+    Const {
+        from: Option<NodeRef<'a>>,
+        to: Option<NodeRef<'a>>,
+    },
+    /// `readOnly`, `writeOnly`, `deprecated`, `uniqueItems`.
+    Flag {
+        keyword: &'static str,
+        from: bool,
+        to: bool,
+    },
+    /// A property in the new schema only; `required` in the new schema.
+    PropertyAdded {
+        name: &'a str,
+        required: bool,
+        schema: Obj<'a>,
+    },
+    /// A property in the old schema only; `required` in the old schema.
+    PropertyRemoved {
+        name: &'a str,
+        required: bool,
+        schema: Obj<'a>,
+    },
+    /// A name (of a property in both, or in neither) joined `required`.
+    RequiredAdded {
+        name: &'a str,
+    },
+    RequiredRemoved {
+        name: &'a str,
+    },
+    AdditionalProperties {
+        from: AdditionalProperties,
+        to: AdditionalProperties,
+    },
+    /// A branch of `allOf`/`oneOf`/`anyOf` with no counterpart on the other side.
+    SubschemaAdded {
+        kind: Composition,
+        label: String,
+    },
+    SubschemaRemoved {
+        kind: Composition,
+        label: String,
+    },
+    /// A single-schema keyword (`items`, `not`, `contains`, `if`, ...) appeared or went.
+    SchemaAdded {
+        keyword: &'static str,
+    },
+    SchemaRemoved {
+        keyword: &'static str,
+    },
+    /// `discriminator.propertyName` (key `None`) or a `discriminator.mapping` entry.
+    Discriminator {
+        key: Option<&'a str>,
+        from: Option<&'a str>,
+        to: Option<&'a str>,
+    },
+    /// Any other validation keyword compared by value (`contentMediaType`, `dependentRequired`,
+    /// `x-extensible-enum`, an entry of `patternProperties`, a boolean schema, ...).
+    Keyword {
+        name: &'a str,
+        from: Option<NodeRef<'a>>,
+        to: Option<NodeRef<'a>>,
+    },
+}
+
+/// A change and where it is on each side: the keyword's value, else the schema itself.
+#[derive(Debug, Clone)]
+pub struct Located<'a> {
+    pub change: Change<'a>,
+    pub old_at: NodeRef<'a>,
+    pub new_at: NodeRef<'a>,
+}
+
+/// How a child schema hangs off its parent, printed the way oasdiff prints property paths.
+#[derive(Debug, Clone)]
+pub enum Segment<'a> {
+    Property(&'a str),
+    Items,
+    AdditionalProperties,
+    Sub {
+        kind: Composition,
+        label: String,
+    },
+    /// `not`, `contains`, `propertyNames`, `if`, `then`, `else`, `unevaluatedItems`,
+    /// `unevaluatedProperties`, `contentSchema`.
+    Keyword(&'static str),
+    PrefixItem(usize),
+    /// An entry of `patternProperties` or `dependentSchemas`.
+    Entry {
+        keyword: &'static str,
+        key: &'a str,
+    },
+}
+
+impl Segment<'_> {
+    fn append(&self, path: &mut String) {
+        let sep = |path: &mut String| {
+            if !path.is_empty() {
+                path.push('/');
+            }
+        };
+        sep(path);
+        let _ = match self {
+            Segment::Property(name) => write!(path, "{name}"),
+            Segment::Items => write!(path, "items"),
+            Segment::AdditionalProperties => write!(path, "additionalProperties"),
+            Segment::Sub { kind, label } => write!(path, "{}[{label}]", kind.keyword()),
+            Segment::Keyword(k) => write!(path, "{k}"),
+            Segment::PrefixItem(i) => write!(path, "prefixItems[{i}]"),
+            Segment::Entry { keyword, key } => write!(path, "{keyword}[{key}]"),
+        };
+    }
+}
+
+/// The comparison of one old and one new schema: changes at this level and the children that
+/// differ. Shared (`Arc`) between every place the same pair is reached.
+#[derive(Debug)]
+pub struct SchemaDiff<'a> {
+    pub old: Obj<'a>,
+    pub new: Obj<'a>,
+    pub changes: Vec<Located<'a>>,
+    pub children: Vec<(Segment<'a>, Arc<SchemaDiff<'a>>)>,
+}
+
+type PairKey = ((usize, usize), (usize, usize));
+
+/// Deeper nesting than this (through references) is not compared: real schemas are far
+/// shallower, and it bounds the stack.
+const MAX_DEPTH: usize = 128;
+/// Pair comparisons per root before giving up on pathological inputs.
+const MAX_PAIRS_PER_ROOT: usize = 200_000;
+
+/// Compares schemas, memoising per (old, new) pair.
+#[derive(Default)]
+pub struct Differ<'a> {
+    /// Results independent of any enclosing comparison.
+    exact: HashMap<PairKey, Option<Arc<SchemaDiff<'a>>>>,
+    /// Results computed under an assumption about an enclosing pair: valid for this root only.
+    provisional: HashMap<PairKey, Option<Arc<SchemaDiff<'a>>>>,
+    /// Pairs being compared, with their depth.
+    stack: HashMap<PairKey, usize>,
+    budget: usize,
+}
+
+impl<'a> Differ<'a> {
+    pub fn new() -> Differ<'a> {
+        Differ::default()
+    }
+
+    /// Compare two schemas; `None` when they are equivalent.
+    pub fn diff(&mut self, old: Obj<'a>, new: Obj<'a>) -> Option<Arc<SchemaDiff<'a>>> {
+        self.budget = MAX_PAIRS_PER_ROOT;
+        let (result, _) = self.pair(old, new, 0);
+        self.provisional.clear();
+        result
+    }
+
+    /// `(result, lowest depth of an enclosing pair the result assumed equal)`.
+    fn pair(
+        &mut self,
+        old: Obj<'a>,
+        new: Obj<'a>,
+        depth: usize,
+    ) -> (Option<Arc<SchemaDiff<'a>>>, usize) {
+        let key = (old.key(), new.key());
+        if let Some(r) = self.exact.get(&key) {
+            return (r.clone(), usize::MAX);
+        }
+        if let Some(&d) = self.stack.get(&key) {
+            return (None, d);
+        }
+        if let Some(r) = self.provisional.get(&key) {
+            // Computed under assumptions about pairs still on the stack, or this root would
+            // have dropped it: safe to reuse here, conservatively still provisional.
+            return (r.clone(), 0);
+        }
+        if depth >= MAX_DEPTH || self.budget == 0 {
+            return (None, usize::MAX);
+        }
+        self.budget -= 1;
+        self.stack.insert(key, depth);
+        let mut diff = SchemaDiff {
+            old,
+            new,
+            changes: Vec::new(),
+            children: Vec::new(),
+        };
+        let low = self.compare(&mut diff, depth);
+        self.stack.remove(&key);
+        let result =
+            (!diff.changes.is_empty() || !diff.children.is_empty()).then(|| Arc::new(diff));
+        if low >= depth {
+            self.exact.insert(key, result.clone());
+        } else {
+            self.provisional.insert(key, result.clone());
+        }
+        (result, low)
+    }
+
+    fn child(
+        &mut self,
+        diff: &mut SchemaDiff<'a>,
+        segment: Segment<'a>,
+        old: Obj<'a>,
+        new: Obj<'a>,
+        depth: usize,
+        low: &mut usize,
+    ) {
+        let (result, l) = self.pair(old, new, depth + 1);
+        *low = (*low).min(l);
+        if let Some(child) = result {
+            diff.children.push((segment, child));
+        }
+    }
+
+    /// Are two schemas equivalent (used to match composition branches)?
+    fn equivalent(&mut self, old: Obj<'a>, new: Obj<'a>, depth: usize, low: &mut usize) -> bool {
+        let (result, l) = self.pair(old, new, depth + 1);
+        *low = (*low).min(l);
+        result.is_none()
+    }
+
+    fn compare(&mut self, d: &mut SchemaDiff<'a>, depth: usize) -> usize {
+        let (old, new) = (d.old, d.new);
+        let mut low = usize::MAX;
+        let at = |o: Option<NodeRef<'a>>, n: Option<NodeRef<'a>>| -> (NodeRef<'a>, NodeRef<'a>) {
+            (o.unwrap_or(old.origin), n.unwrap_or(new.origin))
+        };
+        let mut push = |d: &mut SchemaDiff<'a>, change: Change<'a>, key: &str| {
+            let (old_at, new_at) = at(old.at(key), new.at(key));
+            d.changes.push(Located {
+                change,
+                old_at,
+                new_at,
+            });
+        };
+
+        // Boolean schemas (3.1) and anything that is not a mapping compare by value.
+        if !old.is_map() || !new.is_map() {
+            if !same_value(old.target.node, new.target.node) || old.is_map() != new.is_map() {
+                push(
+                    d,
+                    Change::Keyword {
+                        name: "schema",
+                        from: Some(old.target),
+                        to: Some(new.target),
+                    },
+                    "",
+                );
+            }
+            return low;
+        }
+
+        let (old_types, old_null) = TypeSet::of(&old);
+        let (new_types, new_null) = TypeSet::of(&new);
+        if old_types != new_types {
+            push(
+                d,
+                Change::Type {
+                    from: old_types,
+                    to: new_types,
+                },
+                "type",
+            );
+        }
+        if old_null != new_null {
+            let key = if new.get("nullable").is_some() || old.get("nullable").is_some() {
+                "nullable"
+            } else {
+                "type"
+            };
+            push(
+                d,
+                Change::Nullable {
+                    from: old_null,
+                    to: new_null,
+                },
+                key,
+            );
+        }
+        let (of, nf) = (old.str("format"), new.str("format"));
+        if of != nf {
+            push(d, Change::Format { from: of, to: nf }, "format");
+        }
+
+        self.enums(d, &mut push);
+
+        let (ol, nl) = (
+            bound(&old, "minimum", "exclusiveMinimum"),
+            bound(&new, "minimum", "exclusiveMinimum"),
+        );
+        if ol != nl {
+            let key = if new.get("minimum").is_some() {
+                "minimum"
+            } else {
+                "exclusiveMinimum"
+            };
+            push(d, Change::Minimum { from: ol, to: nl }, key);
+        }
+        let (ou, nu) = (
+            bound(&old, "maximum", "exclusiveMaximum"),
+            bound(&new, "maximum", "exclusiveMaximum"),
+        );
+        if ou != nu {
+            let key = if new.get("maximum").is_some() {
+                "maximum"
+            } else {
+                "exclusiveMaximum"
+            };
+            push(d, Change::Maximum { from: ou, to: nu }, key);
+        }
+        for keyword in [
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+            "minProperties",
+            "maxProperties",
+            "minContains",
+            "maxContains",
+        ] {
+            let (from, to) = (count(&old, keyword), count(&new, keyword));
+            if from != to {
+                push(d, Change::Count { keyword, from, to }, keyword);
+            }
+        }
+        let num = |o: &Obj<'a>, k: &str| o.get(k).and_then(|n| n.node.as_f64());
+        let (om, nm) = (num(&old, "multipleOf"), num(&new, "multipleOf"));
+        if om != nm {
+            push(d, Change::MultipleOf { from: om, to: nm }, "multipleOf");
+        }
+        let (op, np) = (old.str("pattern"), new.str("pattern"));
+        if op != np {
+            push(d, Change::Pattern { from: op, to: np }, "pattern");
+        }
+        for key in ["default", "const"] {
+            let (o, n) = (old.get(key), new.get(key));
+            let same = match (o, n) {
+                (Some(a), Some(b)) => same_value(a.node, b.node),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same {
+                let change = if key == "default" {
+                    Change::Default { from: o, to: n }
+                } else {
+                    Change::Const { from: o, to: n }
+                };
+                push(d, change, key);
+            }
+        }
+        for keyword in ["readOnly", "writeOnly", "deprecated", "uniqueItems"] {
+            let (from, to) = (old.flag(keyword), new.flag(keyword));
+            if from != to {
+                push(d, Change::Flag { keyword, from, to }, keyword);
+            }
+        }
+        for name in [
+            "contentMediaType",
+            "contentEncoding",
+            "dependentRequired",
+            "x-extensible-enum",
+        ] {
+            let (o, n) = (old.get(name), new.get(name));
+            let same = match (o, n) {
+                (Some(a), Some(b)) => same_value(a.node, b.node),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same {
+                push(
+                    d,
+                    Change::Keyword {
+                        name,
+                        from: o,
+                        to: n,
+                    },
+                    name,
+                );
+            }
+        }
+        self.discriminator(d);
+
+        self.properties(d, depth, &mut low);
+        self.additional_properties(d, depth, &mut low);
+
+        for keyword in [
+            "items",
+            "not",
+            "contains",
+            "propertyNames",
+            "if",
+            "then",
+            "else",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contentSchema",
+        ] {
+            let segment = if keyword == "items" {
+                Segment::Items
+            } else {
+                Segment::Keyword(keyword)
+            };
+            match (old.child(keyword), new.child(keyword)) {
+                (Some(o), Some(n)) => self.child(d, segment, o, n, depth, &mut low),
+                (None, Some(_)) => push(d, Change::SchemaAdded { keyword }, keyword),
+                (Some(_), None) => push(d, Change::SchemaRemoved { keyword }, keyword),
+                (None, None) => {}
+            }
+        }
+        self.prefix_items(d, depth, &mut low);
+        for keyword in ["patternProperties", "dependentSchemas"] {
+            self.schema_map(d, keyword, depth, &mut low);
+        }
+        for kind in [Composition::AllOf, Composition::OneOf, Composition::AnyOf] {
+            self.composition(d, kind, depth, &mut low);
+        }
+        low
+    }
+
+    fn enums(
+        &mut self,
+        d: &mut SchemaDiff<'a>,
+        push: &mut impl FnMut(&mut SchemaDiff<'a>, Change<'a>, &str),
+    ) {
+        let (old, new) = (d.old, d.new);
+        match (old.get("enum"), new.get("enum")) {
+            (None, None) => {}
+            (None, Some(_)) => push(d, Change::EnumAdded, "enum"),
+            (Some(_), None) => push(d, Change::EnumRemoved, "enum"),
+            (Some(o), Some(n)) => {
+                let (ov, nv) = (
+                    o.node.as_seq().unwrap_or(&[]),
+                    n.node.as_seq().unwrap_or(&[]),
+                );
+                for v in ov {
+                    if !nv.iter().any(|w| same_value(v, w)) {
+                        d.changes.push(Located {
+                            change: Change::EnumValueRemoved(NodeRef::new(o.doc, v)),
+                            old_at: NodeRef::new(o.doc, v),
+                            new_at: new.at("enum").unwrap_or(n),
+                        });
+                    }
+                }
+                for w in nv {
+                    if !ov.iter().any(|v| same_value(v, w)) {
+                        d.changes.push(Located {
+                            change: Change::EnumValueAdded(NodeRef::new(n.doc, w)),
+                            old_at: old.at("enum").unwrap_or(o),
+                            new_at: NodeRef::new(n.doc, w),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn discriminator(&mut self, d: &mut SchemaDiff<'a>) {
+        let (old, new) = (d.old.child("discriminator"), d.new.child("discriminator"));
+        if old.is_none() && new.is_none() {
+            return;
+        }
+        let origin =
+            |o: Option<Obj<'a>>, fallback: Obj<'a>| o.map_or(fallback.origin, |o| o.origin);
+        let (old_node, new_node) = (origin(old, d.old), origin(new, d.new));
+        let s = |o: Option<Obj<'a>>, k: &str| o.and_then(|o| o.str(k));
+        let (from, to) = (s(old, "propertyName"), s(new, "propertyName"));
+        if from != to {
+            d.changes.push(Located {
+                change: Change::Discriminator {
+                    key: None,
+                    from,
+                    to,
+                },
+                old_at: old.and_then(|o| o.get("propertyName")).unwrap_or(old_node),
+                new_at: new.and_then(|n| n.get("propertyName")).unwrap_or(new_node),
+            });
+        }
+        let mapping = |o: Option<Obj<'a>>| o.and_then(|o| o.get("mapping"));
+        let (om, nm) = (mapping(old), mapping(new));
+        let entries = |m: Option<NodeRef<'a>>| -> Vec<(&'a str, Option<&'a str>, NodeRef<'a>)> {
+            m.map(|m| {
+                m.node
+                    .entries()
+                    .map(|(k, v)| (k, v.as_str(), NodeRef::new(m.doc, v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let (oe, ne) = (entries(om), entries(nm));
+        for (k, v, at) in &oe {
+            let other = ne.iter().find(|(k2, _, _)| k2 == k);
+            let to = other.and_then(|(_, v, _)| *v);
+            if other.is_none() || to != *v {
+                d.changes.push(Located {
+                    change: Change::Discriminator {
+                        key: Some(k),
+                        from: *v,
+                        to,
+                    },
+                    old_at: *at,
+                    new_at: other.map_or(nm.unwrap_or(new_node), |(_, _, at)| *at),
+                });
+            }
+        }
+        for (k, v, at) in &ne {
+            if !oe.iter().any(|(k2, _, _)| k2 == k) {
+                d.changes.push(Located {
+                    change: Change::Discriminator {
+                        key: Some(k),
+                        from: None,
+                        to: *v,
+                    },
+                    old_at: om.unwrap_or(old_node),
+                    new_at: *at,
+                });
+            }
+        }
+    }
+
+    fn properties(&mut self, d: &mut SchemaDiff<'a>, depth: usize, low: &mut usize) {
+        let (old, new) = (d.old, d.new);
+        let props = |o: &Obj<'a>| o.get("properties");
+        let (op, np) = (props(&old), props(&new));
+        let required = |o: &Obj<'a>| -> Vec<&'a str> {
+            o.get("required")
+                .map(|r| r.node.items().filter_map(|n| n.as_str()).collect())
+                .unwrap_or_default()
+        };
+        let (oreq, nreq) = (required(&old), required(&new));
+        let entries = |p: Option<NodeRef<'a>>| -> Vec<(&'a str, NodeRef<'a>, NodeRef<'a>)> {
+            p.and_then(|p| {
+                p.node.as_map().map(|m| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            (
+                                k.as_str().unwrap_or(""),
+                                NodeRef::new(p.doc, k),
+                                NodeRef::new(p.doc, v),
+                            )
+                        })
+                        .collect()
+                })
+            })
+            .unwrap_or_default()
+        };
+        let (oe, ne) = (entries(op), entries(np));
+        for &(name, okey, ovalue) in &oe {
+            match ne.iter().find(|(n, _, _)| *n == name) {
+                Some(&(_, _, nvalue)) => {
+                    let (o, n) = (old.set.view(ovalue), new.set.view(nvalue));
+                    self.child(d, Segment::Property(name), o, n, depth, low);
+                }
+                None => d.changes.push(Located {
+                    change: Change::PropertyRemoved {
+                        name,
+                        required: oreq.contains(&name),
+                        schema: old.set.view(ovalue),
+                    },
+                    old_at: okey,
+                    new_at: new.at("properties").unwrap_or(new.origin),
+                }),
+            }
+        }
+        for &(name, nkey, nvalue) in &ne {
+            if !oe.iter().any(|(n, _, _)| *n == name) {
+                d.changes.push(Located {
+                    change: Change::PropertyAdded {
+                        name,
+                        required: nreq.contains(&name),
+                        schema: new.set.view(nvalue),
+                    },
+                    old_at: old.at("properties").unwrap_or(old.origin),
+                    new_at: nkey,
+                });
+            }
+        }
+        // `required` changes of properties present on both sides (or on neither: `required`
+        // may name properties it does not define); added and removed ones carry their own.
+        let in_one = |name: &str| {
+            oe.iter().any(|(n, _, _)| *n == name) != ne.iter().any(|(n, _, _)| *n == name)
+        };
+        let req_node = |o: &Obj<'a>, name: &str| -> Option<NodeRef<'a>> {
+            let r = o.get("required")?;
+            r.node
+                .items()
+                .find(|n| n.as_str() == Some(name))
+                .map(|n| NodeRef::new(r.doc, n))
+        };
+        let prop_key = |entries: &[(&'a str, NodeRef<'a>, NodeRef<'a>)], name: &str| {
+            entries
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|(_, k, _)| *k)
+        };
+        for &name in &nreq {
+            if !oreq.contains(&name) && !in_one(name) {
+                d.changes.push(Located {
+                    change: Change::RequiredAdded { name },
+                    old_at: prop_key(&oe, name).unwrap_or(old.origin),
+                    new_at: req_node(&new, name).unwrap_or(new.origin),
+                });
+            }
+        }
+        for &name in &oreq {
+            if !nreq.contains(&name) && !in_one(name) {
+                d.changes.push(Located {
+                    change: Change::RequiredRemoved { name },
+                    old_at: req_node(&old, name).unwrap_or(old.origin),
+                    new_at: prop_key(&ne, name)
+                        .or(new.at("required"))
+                        .unwrap_or(new.origin),
+                });
+            }
+        }
+    }
+
+    fn additional_properties(&mut self, d: &mut SchemaDiff<'a>, depth: usize, low: &mut usize) {
+        let (old, new) = (d.old, d.new);
+        let kind = |o: &Obj<'a>| match o.get("additionalProperties") {
+            None => AdditionalProperties::Allowed(true),
+            Some(n) => match n.node.as_bool() {
+                Some(b) => AdditionalProperties::Allowed(b),
+                None => AdditionalProperties::Schema,
+            },
+        };
+        let (from, to) = (kind(&old), kind(&new));
+        if from == AdditionalProperties::Schema && to == AdditionalProperties::Schema {
+            if let (Some(o), Some(n)) = (
+                old.child("additionalProperties"),
+                new.child("additionalProperties"),
+            ) {
+                self.child(d, Segment::AdditionalProperties, o, n, depth, low);
+            }
+        } else if from != to {
+            d.changes.push(Located {
+                change: Change::AdditionalProperties { from, to },
+                old_at: old.at("additionalProperties").unwrap_or(old.origin),
+                new_at: new.at("additionalProperties").unwrap_or(new.origin),
+            });
+        }
+    }
+
+    fn prefix_items(&mut self, d: &mut SchemaDiff<'a>, depth: usize, low: &mut usize) {
+        let (old, new) = (d.old, d.new);
+        let items = |o: &Obj<'a>| -> Vec<NodeRef<'a>> {
+            o.get("prefixItems")
+                .map(|p| p.node.items().map(|n| NodeRef::new(p.doc, n)).collect())
+                .unwrap_or_default()
+        };
+        let (oi, ni) = (items(&old), items(&new));
+        for i in 0..oi.len().max(ni.len()) {
+            match (oi.get(i), ni.get(i)) {
+                (Some(&o), Some(&n)) => {
+                    let (o, n) = (old.set.view(o), new.set.view(n));
+                    self.child(d, Segment::PrefixItem(i), o, n, depth, low);
+                }
+                (o, n) => d.changes.push(Located {
+                    change: Change::Keyword {
+                        name: "prefixItems",
+                        from: o.copied(),
+                        to: n.copied(),
+                    },
+                    old_at: o.copied().or(old.at("prefixItems")).unwrap_or(old.origin),
+                    new_at: n.copied().or(new.at("prefixItems")).unwrap_or(new.origin),
+                }),
+            }
+        }
+    }
+
+    fn schema_map(
+        &mut self,
+        d: &mut SchemaDiff<'a>,
+        keyword: &'static str,
+        depth: usize,
+        low: &mut usize,
+    ) {
+        let (old, new) = (d.old, d.new);
+        let (om, nm) = (old.get(keyword), new.get(keyword));
+        if om.is_none() && nm.is_none() {
+            return;
+        }
+        let entries = |m: Option<NodeRef<'a>>| -> Vec<(&'a str, NodeRef<'a>)> {
+            m.map(|m| {
+                m.node
+                    .entries()
+                    .map(|(k, v)| (k, NodeRef::new(m.doc, v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let (oe, ne) = (entries(om), entries(nm));
+        for &(k, o) in &oe {
+            match ne.iter().find(|(k2, _)| *k2 == k) {
+                Some(&(_, n)) => {
+                    let (o, n) = (old.set.view(o), new.set.view(n));
+                    self.child(d, Segment::Entry { keyword, key: k }, o, n, depth, low);
+                }
+                None => d.changes.push(Located {
+                    change: Change::Keyword {
+                        name: keyword,
+                        from: Some(o),
+                        to: None,
+                    },
+                    old_at: o,
+                    new_at: new.at(keyword).unwrap_or(new.origin),
+                }),
+            }
+        }
+        for &(k, n) in &ne {
+            if !oe.iter().any(|(k2, _)| *k2 == k) {
+                d.changes.push(Located {
+                    change: Change::Keyword {
+                        name: keyword,
+                        from: None,
+                        to: Some(n),
+                    },
+                    old_at: old.at(keyword).unwrap_or(old.origin),
+                    new_at: n,
+                });
+            }
+        }
+    }
+
+    /// Branches are matched by content, not position: the same component, then equivalent
+    /// schemas (renamed components, inline vs `$ref`), then the same `title`, then a lone
+    /// leftover on each side; what is left was added or removed.
+    fn composition(
+        &mut self,
+        d: &mut SchemaDiff<'a>,
+        kind: Composition,
+        depth: usize,
+        low: &mut usize,
+    ) {
+        let (old, new) = (d.old, d.new);
+        let keyword = kind.keyword();
+        let branches = |o: &Obj<'a>| -> Vec<Obj<'a>> {
+            o.get(keyword)
+                .map(|l| {
+                    l.node
+                        .items()
+                        .map(|n| o.set.view(NodeRef::new(l.doc, n)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (ob, nb) = (branches(&old), branches(&new));
+        if ob.is_empty() && nb.is_empty() {
+            return;
+        }
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut oused = vec![false; ob.len()];
+        let mut nused = vec![false; nb.len()];
+        let take = |i: usize,
+                    j: usize,
+                    pairs: &mut Vec<(usize, usize)>,
+                    oused: &mut [bool],
+                    nused: &mut [bool]| {
+            oused[i] = true;
+            nused[j] = true;
+            pairs.push((i, j));
+        };
+        // 1. Same reference.
+        for i in 0..ob.len() {
+            let Some(r) = ob[i].ref_text else { continue };
+            if let Some(j) = (0..nb.len()).find(|&j| !nused[j] && nb[j].ref_text == Some(r)) {
+                take(i, j, &mut pairs, &mut oused, &mut nused);
+            }
+        }
+        // 2. Equivalent content. Quadratic, so only for lists of a sane size.
+        if ob.len() * nb.len() <= 1024 {
+            for i in 0..ob.len() {
+                if oused[i] {
+                    continue;
+                }
+                let found =
+                    (0..nb.len()).find(|&j| !nused[j] && self.equivalent(ob[i], nb[j], depth, low));
+                if let Some(j) = found {
+                    take(i, j, &mut pairs, &mut oused, &mut nused);
+                }
+            }
+        }
+        // 3. Same title.
+        for i in 0..ob.len() {
+            let Some(t) = (!oused[i]).then(|| ob[i].str("title")).flatten() else {
+                continue;
+            };
+            if let Some(j) = (0..nb.len()).find(|&j| !nused[j] && nb[j].str("title") == Some(t)) {
+                take(i, j, &mut pairs, &mut oused, &mut nused);
+            }
+        }
+        // 4. One left on each side: the same branch, modified.
+        let oleft: Vec<usize> = (0..ob.len()).filter(|&i| !oused[i]).collect();
+        let nleft: Vec<usize> = (0..nb.len()).filter(|&j| !nused[j]).collect();
+        if let ([i], [j]) = (oleft.as_slice(), nleft.as_slice()) {
+            take(*i, *j, &mut pairs, &mut oused, &mut nused);
+        }
+        pairs.sort_unstable();
+        for (i, j) in pairs {
+            let (ol, nl) = (branch_label(&ob[i], i), branch_label(&nb[j], j));
+            let label = if ol == nl {
+                ol
+            } else {
+                format!("{ol} -> {nl}")
+            };
+            self.child(d, Segment::Sub { kind, label }, ob[i], nb[j], depth, low);
+        }
+        let list = |o: &Obj<'a>| o.at(keyword).unwrap_or(o.origin);
+        for i in (0..ob.len()).filter(|&i| !oused[i]) {
+            d.changes.push(Located {
+                change: Change::SubschemaRemoved {
+                    kind,
+                    label: branch_label(&ob[i], i),
+                },
+                old_at: ob[i].origin,
+                new_at: list(&new),
+            });
+        }
+        for j in (0..nb.len()).filter(|&j| !nused[j]) {
+            d.changes.push(Located {
+                change: Change::SubschemaAdded {
+                    kind,
+                    label: branch_label(&nb[j], j),
+                },
+                old_at: list(&old),
+                new_at: nb[j].origin,
+            });
+        }
+    }
+}
+
+/// oasdiff's names for composition branches: `#/components/schemas/Pet`, `subschema #2: Cat`
+/// (by title), `subschema #2`.
+fn branch_label(o: &Obj, index: usize) -> String {
+    if let Some(title) = o.str("title") {
+        return format!("subschema #{}: {title}", index + 1);
+    }
+    if let Some(r) = o.ref_text {
+        if let Some(name) = r.strip_prefix("#/components/schemas/") {
+            return format!("#/components/schemas/{name}");
+        }
+        return r.to_string();
+    }
+    format!("subschema #{}", index + 1)
+}
+
+fn bound(o: &Obj, inclusive: &str, exclusive: &str) -> Option<Limit> {
+    let value = o.get(inclusive).and_then(|n| n.node.as_f64());
+    match o.get(exclusive).map(|n| &n.node.value) {
+        Some(crate::openapi::node::Value::Bool(true)) => value.map(|value| Limit {
+            value,
+            exclusive: true,
+        }),
+        Some(_) => match (value, o.get(exclusive).and_then(|n| n.node.as_f64())) {
+            // 3.1: a number. With both, the stricter one bounds.
+            (Some(v), Some(x)) if v > x => Some(Limit {
+                value: v,
+                exclusive: false,
+            }),
+            (_, Some(x)) => Some(Limit {
+                value: x,
+                exclusive: true,
+            }),
+            (v, None) => v.map(|value| Limit {
+                value,
+                exclusive: false,
+            }),
+        },
+        None => value.map(|value| Limit {
+            value,
+            exclusive: false,
+        }),
+    }
+}
+
+fn count(o: &Obj, keyword: &str) -> Option<u64> {
+    let v = o.get(keyword)?.node.as_f64()?;
+    (v >= 0.0).then_some(v as u64)
+}
+
+/// One change, located in an operation.
+#[derive(Debug, Clone)]
+pub struct SchemaChange<'a> {
+    /// Index in [`Ctx::specs`].
+    pub spec: usize,
+    /// Index in that pair's `ops`.
+    pub op: usize,
+    /// `GET /pets/{id}` (as the new spec writes it).
+    pub operation: Arc<str>,
+    pub site: Site<'a>,
+    pub direction: Direction,
+    /// Property path from the site's schema: `""` for the schema itself, `items/name`,
+    /// `allOf[#/components/schemas/Base]/id`.
+    pub path: String,
+    /// The schemas holding the change, on each side.
+    pub old: Obj<'a>,
+    pub new: Obj<'a>,
+    pub change: Change<'a>,
+    pub old_at: NodeRef<'a>,
+    pub new_at: NodeRef<'a>,
+}
+
+/// How often one shared sub-comparison is expanded per site: a schema reached along many paths
+/// is reported along a few, not exponentially many.
+const MAX_EXPANSIONS: usize = 4;
+
+fn flatten<'a>(
+    root: &Arc<SchemaDiff<'a>>,
+    mut emit: impl FnMut(String, &SchemaDiff<'a>, &Located<'a>),
+) {
+    let mut expanded: HashMap<usize, usize> = HashMap::new();
+    let mut stack: Vec<(String, &Arc<SchemaDiff<'a>>)> = vec![(String::new(), root)];
+    while let Some((path, diff)) = stack.pop() {
+        let n = expanded.entry(Arc::as_ptr(diff) as usize).or_insert(0);
+        if *n >= MAX_EXPANSIONS {
+            continue;
+        }
+        *n += 1;
+        for c in &diff.changes {
+            emit(path.clone(), diff, c);
+        }
+        for (segment, child) in diff.children.iter().rev() {
+            let mut p = path.clone();
+            segment.append(&mut p);
+            stack.push((p, child));
+        }
+    }
+}
+
+/// The schemas of one operation pair, by site, on both sides.
+fn sites<'s, 'a>(pair: &OperationPair<'s, 'a>) -> Vec<(Site<'a>, Obj<'a>, Obj<'a>)> {
+    let mut out = Vec::new();
+    for (o, n) in pair.params() {
+        if let (Some(o), Some(n)) = (o, n) {
+            if let (Some(os), Some(ns)) = (o.schema(), n.schema()) {
+                out.push((
+                    Site::Parameter {
+                        location: n.location,
+                        name: n.name,
+                    },
+                    os,
+                    ns,
+                ));
+            }
+        }
+    }
+    let (old, new): (&Operation<'a>, &Operation<'a>) = (pair.old, pair.new);
+    if let (Some(ob), Some(nb)) = (old.request_body(), new.request_body()) {
+        let om = content(ob.set, &ob);
+        for nmedia in content(nb.set, &nb) {
+            let Some(omedia) = om.iter().find(|m| m.name == nmedia.name) else {
+                continue;
+            };
+            if let (Some(os), Some(ns)) = (omedia.schema(), nmedia.schema()) {
+                out.push((Site::RequestBody { media: nmedia.name }, os, ns));
+            }
+        }
+    }
+    let old_responses = old.responses();
+    for nr in new.responses() {
+        let Some(or) = old_responses.iter().find(|r| r.status == nr.status) else {
+            continue;
+        };
+        let om = content(or.obj.set, &or.obj);
+        for nmedia in content(nr.obj.set, &nr.obj) {
+            let Some(omedia) = om.iter().find(|m| m.name == nmedia.name) else {
+                continue;
+            };
+            if let (Some(os), Some(ns)) = (omedia.schema(), nmedia.schema()) {
+                out.push((
+                    Site::Response {
+                        status: nr.status,
+                        media: nmedia.name,
+                    },
+                    os,
+                    ns,
+                ));
+            }
+        }
+        if let (Some(oh), Some(nh)) = (or.obj.child("headers"), nr.obj.child("headers")) {
+            for (name, nheader) in nh.entries() {
+                let Some(oheader) = oh.get(name) else {
+                    continue;
+                };
+                let (oheader, nheader) = (oh.set.view(oheader), nh.set.view(nheader));
+                if let (Some(os), Some(ns)) = (oheader.child("schema"), nheader.child("schema")) {
+                    out.push((
+                        Site::ResponseHeader {
+                            status: nr.status,
+                            name,
+                        },
+                        os,
+                        ns,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Compare every schema of every paired operation.
+pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
+    let mut differ = Differ::new();
+    let mut out = Vec::new();
+    for (si, spec) in ctx.specs.iter().enumerate() {
+        let pairs = spec.operation_pairs();
+        for pair in &pairs {
+            let (oi, operation) = (pair.index, pair.new.id.clone());
+            for (site, os, ns) in sites(pair) {
+                let Some(diff) = differ.diff(os, ns) else {
+                    continue;
+                };
+                flatten(&diff, |path, at, located| {
+                    out.push(SchemaChange {
+                        spec: si,
+                        op: oi,
+                        operation: operation.clone(),
+                        site,
+                        direction: site.direction(),
+                        path,
+                        old: at.old,
+                        new: at.new,
+                        change: located.change.clone(),
+                        old_at: located.old_at,
+                        new_at: located.new_at,
+                    });
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::openapi::load::{load, no_fetch, SpecFilter, SpecSet};
+    use crate::source::{BlobId, Snapshot, SourceFile};
+
+    fn set_of(version: &str, schemas: &str) -> SpecSet {
+        let text = format!(
+            "openapi: {version}\npaths: {{}}\ncomponents:\n  schemas:\n{}",
+            schemas
+                .lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
+        );
+        let snapshot = Snapshot {
+            label: "t".into(),
+            files: [(
+                "a.yaml".to_string(),
+                SourceFile {
+                    path: "a.yaml".into(),
+                    blob: BlobId::of_bytes(text.as_bytes()),
+                    bytes: std::sync::Arc::from(text.as_bytes()),
+                },
+            )]
+            .into(),
+        };
+        load(&snapshot, &SpecFilter::default(), &no_fetch).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    fn short(c: &Change) -> String {
+        match c {
+            Change::Type { from, to } => format!("type {from} -> {to}"),
+            Change::Nullable { from, to } => format!("nullable {from} -> {to}"),
+            Change::PropertyAdded { name, required, .. } => {
+                format!("+{name}{}", if *required { " (required)" } else { "" })
+            }
+            Change::PropertyRemoved { name, required, .. } => {
+                format!("-{name}{}", if *required { " (required)" } else { "" })
+            }
+            Change::RequiredAdded { name } => format!("required +{name}"),
+            Change::RequiredRemoved { name } => format!("required -{name}"),
+            Change::EnumValueAdded(v) => format!(
+                "enum +{}",
+                v.node.scalar_text(&v.doc.text).unwrap_or_default()
+            ),
+            Change::EnumValueRemoved(v) => format!(
+                "enum -{}",
+                v.node.scalar_text(&v.doc.text).unwrap_or_default()
+            ),
+            Change::Count { keyword, from, to } => format!("{keyword} {from:?} -> {to:?}"),
+            Change::Minimum { from, to } => format!("minimum {from:?} -> {to:?}"),
+            Change::SubschemaAdded { kind, label } => format!("{} +{label}", kind.keyword()),
+            Change::SubschemaRemoved { kind, label } => format!("{} -{label}", kind.keyword()),
+            other => format!("{other:?}")
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        }
+    }
+
+    /// `path: change @ new line` for every change between schema `name` of two versions.
+    fn diff_with(old_v: &str, old: &str, new_v: &str, new: &str, name: &str) -> Vec<String> {
+        let (os, ns) = (set_of(old_v, old), set_of(new_v, new));
+        fn view<'s>(set: &'s SpecSet, name: &str) -> Obj<'s> {
+            let doc = &set.docs[0];
+            let node = doc
+                .root
+                .pointer(&format!("/components/schemas/{name}"))
+                .unwrap();
+            set.view(NodeRef::new(doc, node))
+        }
+        let (o, n) = (view(&os, name), view(&ns, name));
+        let mut differ = Differ::new();
+        let mut out = Vec::new();
+        if let Some(d) = differ.diff(o, n) {
+            flatten(&d, |path, _, c| {
+                out.push(format!(
+                    "{path}: {} @{}",
+                    short(&c.change),
+                    c.new_at.node.line
+                ));
+            });
+        }
+        out
+    }
+
+    fn diff(old: &str, new: &str) -> Vec<String> {
+        diff_with("3.0.3", old, "3.0.3", new, "A")
+    }
+
+    #[test]
+    fn properties_added_removed_and_required() {
+        let old = "A:\n  type: object\n  required: [id, name]\n  properties:\n    id: {type: string}\n    name: {type: string}\n    age: {type: integer}\n";
+        let new = "A:\n  type: object\n  required: [id, age, tag]\n  properties:\n    id: {type: string}\n    age: {type: integer}\n    tag: {type: string}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                ": -name (required) @8",
+                ": +tag (required) @11",
+                ": required +age @7",
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_paths_name_items_and_properties() {
+        let old = "A:\n  type: array\n  items:\n    type: object\n    properties:\n      name: {type: string, maxLength: 10}\n";
+        let new = "A:\n  type: array\n  items:\n    type: object\n    properties:\n      name: {type: integer, maxLength: 5}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                "items/name: type string -> integer @10",
+                "items/name: maxLength Some(10) -> Some(5) @10",
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_vs_ref_and_renamed_components_are_equal() {
+        let old = "A:\n  type: object\n  properties:\n    pet: {type: object, properties: {name: {type: string}}}\n";
+        let new = "A:\n  type: object\n  properties:\n    pet: {$ref: '#/components/schemas/Animal'}\nAnimal: {type: object, properties: {name: {type: string}}}\n";
+        assert!(diff(old, new).is_empty());
+        let old = "A: {$ref: '#/components/schemas/Pet'}\nPet: {type: object, properties: {name: {type: string}}}\n";
+        let new = "A: {$ref: '#/components/schemas/Animal'}\nAnimal: {properties: {name: {type: string}}, type: object}\n";
+        assert!(diff(old, new).is_empty());
+    }
+
+    #[test]
+    fn one_of_reordering_is_not_a_change() {
+        let old = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {$ref: '#/components/schemas/Dog'}\n    - {type: string}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\n";
+        let new = "A:\n  oneOf:\n    - {type: string}\n    - {$ref: '#/components/schemas/Dog'}\n    - {$ref: '#/components/schemas/Cat'}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\n";
+        assert!(diff(old, new).is_empty());
+    }
+
+    #[test]
+    fn composition_branches_added_removed_and_modified() {
+        let old = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {$ref: '#/components/schemas/Dog'}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\nFish: {type: object, properties: {swim: {type: boolean}}}\n";
+        let new = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {$ref: '#/components/schemas/Fish'}\n    - {type: string}\nCat: {type: object, properties: {meow: {type: string}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\nFish: {type: object, properties: {swim: {type: boolean}}}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                ": oneOf -#/components/schemas/Dog @6",
+                ": oneOf +#/components/schemas/Fish @8",
+                ": oneOf +subschema #3 @9",
+                "oneOf[#/components/schemas/Cat]/meow: type boolean -> string @10",
+            ]
+        );
+    }
+
+    #[test]
+    fn nullable_3_0_equals_type_list_3_1() {
+        let old = "A: {type: string, nullable: true}\n";
+        let new = "A: {type: [string, 'null']}\n";
+        assert!(diff_with("3.0.3", old, "3.1.0", new, "A").is_empty());
+        let new = "A: {type: string}\n";
+        assert_eq!(
+            diff_with("3.0.3", old, "3.1.0", new, "A"),
+            [": nullable true -> false @5"]
+        );
+    }
+
+    #[test]
+    fn exclusive_bounds_3_0_equal_3_1() {
+        let old = "A: {type: number, minimum: 5, exclusiveMinimum: true}\n";
+        let new = "A: {type: number, exclusiveMinimum: 5}\n";
+        assert!(diff_with("3.0.3", old, "3.1.0", new, "A").is_empty());
+        let new = "A: {type: number, minimum: 5}\n";
+        assert_eq!(
+            diff_with("3.0.3", old, "3.1.0", new, "A"),
+            [": minimum Some(Limit { value: 5.0, exclusive: true }) -> Some(Limit { value: 5.0, exclusive: false }) @5"]
+        );
+    }
+
+    #[test]
+    fn enums_compare_by_value() {
+        let old = "A: {type: string, enum: [a, b, c]}\n";
+        let new = "A: {enum: [c, a, d], type: string}\n";
+        assert_eq!(diff(old, new), [": enum -b @5", ": enum +d @5"]);
+    }
+
+    #[test]
+    fn recursive_schemas_terminate_and_report_once() {
+        let old = "A:\n  type: object\n  properties:\n    name: {type: string}\n    children: {type: array, items: {$ref: '#/components/schemas/A'}}\n";
+        let new = "A:\n  type: object\n  properties:\n    name: {type: integer}\n    children: {type: array, items: {$ref: '#/components/schemas/A'}}\n";
+        assert_eq!(diff(old, new), ["name: type string -> integer @8"]);
+    }
+
+    #[test]
+    fn mutual_recursion_through_compositions_terminates() {
+        let old = "A: {allOf: [{$ref: '#/components/schemas/B'}], properties: {x: {type: string}}}\nB: {oneOf: [{$ref: '#/components/schemas/A'}, {type: string}]}\n";
+        let new = "A: {allOf: [{$ref: '#/components/schemas/B'}], properties: {x: {type: number}}}\nB: {oneOf: [{$ref: '#/components/schemas/A'}, {type: string}]}\n";
+        let changes = diff(old, new);
+        assert!(
+            changes.contains(&"x: type string -> number @5".to_string()),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn shared_subschemas_are_reported_along_each_path() {
+        let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/U'}\n    assignee: {$ref: '#/components/schemas/U'}\nU: {properties: {login: {type: string}}}\n";
+        let new = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/U'}\n    assignee: {$ref: '#/components/schemas/U'}\nU: {properties: {login: {type: integer}}}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                "owner/login: type string -> integer @9",
+                "assignee/login: type string -> integer @9",
+            ]
+        );
+    }
+
+    #[test]
+    fn exponential_sharing_stays_bounded() {
+        // 24 levels, each with two properties pointing at the next: 2^24 paths to the bottom.
+        let mut old = String::new();
+        let mut new = String::new();
+        for i in 0..24 {
+            let l = format!("L{i}: {{properties: {{a: {{$ref: '#/components/schemas/L{}'}}, b: {{$ref: '#/components/schemas/L{}'}}}}}}\n", i + 1, i + 1);
+            old.push_str(&l);
+            new.push_str(&l);
+        }
+        old.push_str("L24: {type: string}\n");
+        new.push_str("L24: {type: integer}\n");
+        let changes = diff_with("3.0.3", &old, "3.0.3", &new, "L0");
+        assert!(
+            !changes.is_empty() && changes.len() < 1000,
+            "{}",
+            changes.len()
+        );
+    }
+
+    #[test]
+    fn boolean_schemas_compare_by_value() {
+        let old = "A: {properties: {x: true, y: false}}\n";
+        let new = "A: {properties: {x: false, y: false}}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            ["x: Keyword @5"]
+        );
+    }
+}
