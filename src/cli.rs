@@ -16,7 +16,7 @@ use crate::source::{self, Listing, SourceSpec};
 #[command(
     name = "treaty",
     version,
-    about = "Guards API contracts: finds breaking changes in .proto files between git revisions",
+    about = "Guards API contracts: finds breaking changes in protobuf and OpenAPI contracts between git revisions",
     propagate_version = true
 )]
 pub struct Cli {
@@ -141,9 +141,12 @@ fn emit(text: &str) {
     }
 }
 
-fn proto_filter(path: &str) -> bool {
+/// Files a comparison may read: protobuf sources, YAML/JSON (OpenAPI specs are found by
+/// content among them) and config files.
+fn contract_filter(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     path.ends_with(".proto")
+        || crate::openapi::load::is_yaml_or_json(path)
         || [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML].contains(&name)
 }
 
@@ -193,7 +196,7 @@ fn find_config(
 }
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
-    let listing = source::list(spec, repo_dir, &proto_filter);
+    let listing = source::list(spec, repo_dir, &contract_filter);
     listing.map_err(|e| InputError::new(e.to_string()).into())
 }
 

@@ -71,6 +71,7 @@ impl Finding {
             self.location.column,
             self.rule,
             &self.message,
+            &self.operation,
         )
     }
 }
@@ -121,6 +122,20 @@ impl Sink {
     /// A lint finding (one revision).
     pub fn lint(&mut self, at: Location, message: impl Into<String>) {
         self.report(at, None, message);
+    }
+
+    /// An OpenAPI finding about one operation with nothing left to point at in the new revision
+    /// (its spec file was deleted): located in the old revision.
+    pub fn report_operation_old(
+        &mut self,
+        operation: &str,
+        at: Location,
+        message: impl Into<String>,
+    ) {
+        self.report_old(at, message);
+        if let Some(last) = self.findings.last_mut() {
+            last.operation = Some(operation.to_string());
+        }
     }
 
     /// A breaking change with nothing left to point at in the new revision (a deleted file):

@@ -183,14 +183,29 @@ impl Selection {
     }
 
     /// Ids of the selected rules of one kind.
+    ///
+    /// A config's `use` governs the protocols it names rules of: buf.yaml's `use: [FILE]` says
+    /// nothing about OpenAPI, so OpenAPI rules keep their defaults next to it.
     pub fn resolve(&self, kind: Kind) -> BTreeSet<&'static str> {
+        let uses_protocol = |p: Protocol| {
+            self.uses.iter().any(|t| {
+                catalog()
+                    .iter()
+                    .any(|d| d.protocol == p && d.kind == kind && token_matches(t, d))
+            })
+        };
+        let governed = [Protocol::Proto, Protocol::Openapi].map(uses_protocol);
         catalog()
             .iter()
             .filter(|d| d.kind == kind)
             .filter(|d| {
+                let by_use = match d.protocol {
+                    Protocol::Proto => governed[0],
+                    Protocol::Openapi => governed[1],
+                };
                 if !self.only.is_empty() {
                     self.only.iter().any(|t| token_matches(t, d))
-                } else if !self.uses.is_empty() {
+                } else if by_use {
                     self.uses.iter().any(|t| token_matches(t, d))
                 } else {
                     d.default
@@ -210,11 +225,12 @@ pub struct RuleCode {
 
 pub enum Check {
     ProtoBreaking(fn(&crate::proto::breaking::Ctx, &mut crate::proto::breaking::Sink)),
+    OpenapiBreaking(fn(&crate::openapi::breaking::Ctx, &mut crate::finding::Sink)),
 }
 
 /// Every rule implemented in code.
 pub fn registry() -> impl Iterator<Item = &'static RuleCode> {
-    crate::proto::breaking::rules()
+    crate::proto::breaking::rules().chain(crate::openapi::breaking::rules())
 }
 
 #[cfg(test)]

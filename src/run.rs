@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::diag::InputErrors;
 use crate::finding::{Finding, Revision, Severity};
+use crate::openapi;
 use crate::proto;
 use crate::report::Report;
 use crate::rules::{self, Check, Kind, Selection};
@@ -70,6 +71,8 @@ pub struct Options {
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
+    /// `[openapi] paths`: globs naming the OpenAPI specs (empty: found by content).
+    pub openapi_paths: Vec<String>,
 }
 
 impl Options {
@@ -112,6 +115,14 @@ impl Options {
                 })
                 .collect(),
             paths: Vec::new(),
+            openapi_paths: config.openapi_paths.clone(),
+        }
+    }
+
+    fn spec_filter(&self) -> openapi::load::SpecFilter {
+        openapi::load::SpecFilter {
+            globs: self.openapi_paths.clone(),
+            under: self.paths.clone(),
         }
     }
 
@@ -190,26 +201,169 @@ fn source_error(e: crate::source::SourceError) -> InputErrors {
     crate::diag::InputError::new(e.to_string()).into()
 }
 
-/// Compare two snapshots.
-pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
-    let (old_set, new_set) = rayon::join(
-        || proto::load::load(old, &options.layout),
-        || proto::load::load(new, &options.layout),
-    );
-    let (old_set, new_set) = both(old_set, new_set)?;
-    let files_checked = new_set.tree_files().count();
-    compare(&old_set, &new_set, options, files_checked)
+/// Run the selected OpenAPI rules over two spec sets and add their findings (and the texts
+/// they point into) to `report`, keeping it sorted.
+fn merge_openapi(
+    report: &mut Report,
+    old: &openapi::load::SpecSet,
+    new: &openapi::load::SpecSet,
+    skip: &[String],
+    options: &Options,
+) {
+    report.files_checked += new.file_count();
+    if old.specs.is_empty() && new.specs.is_empty() {
+        return;
+    }
+    let selected: BTreeSet<&str> = options.selected(Kind::Breaking);
+    let ctx = openapi::breaking::Ctx::new(old, new, skip);
+    let codes: Vec<_> = rules::registry()
+        .filter(|code| selected.contains(code.id))
+        .filter_map(|code| match code.check {
+            Check::OpenapiBreaking(check) => Some((code.id, check)),
+            Check::ProtoBreaking(_) => None,
+        })
+        .collect();
+    let mut findings: Vec<Finding> = {
+        use rayon::prelude::*;
+        codes
+            .par_iter()
+            .flat_map_iter(|(id, check)| {
+                let severity = rules::find(id).map_or(Severity::Error, |d| d.severity);
+                let mut sink = crate::finding::Sink::new(id, severity);
+                check(&ctx, &mut sink);
+                sink.findings
+            })
+            .collect()
+    };
+    findings.retain(|f| {
+        let policy = options.policy_for(&f.location.file);
+        let selected = options.module_policies.is_empty()
+            || policy.selection.resolve(Kind::Breaking).contains(f.rule);
+        selected && policy.keeps(f, None)
+    });
+    for f in &findings {
+        let wanted = [(f.revision, &f.location.file)]
+            .into_iter()
+            .chain(f.related.as_ref().map(|r| (Revision::Old, &r.file)));
+        for (revision, file) in wanted {
+            let set = if revision == Revision::Old { old } else { new };
+            if let Some(doc) = set.doc(file) {
+                report
+                    .sources
+                    .entry((revision, file.clone()))
+                    .or_insert_with(|| doc.text.clone());
+            }
+        }
+    }
+    report.findings.extend(findings);
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.dedup();
 }
 
-/// Compare two listings, reading only what is needed: when few files changed, only the
-/// changed files are compared, linked against the (unchanged) files they import. Files with
-/// the same blob id on both sides hold the same elements, so no rule can fire on them —
-/// unless a package disappears from the changed files, which needs the whole tree to judge.
+/// Compare two snapshots.
+pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
+    let filter = options.spec_filter();
+    let load_side = |s: &Snapshot| {
+        rayon::join(
+            || proto::load::load(s, &options.layout),
+            || openapi::load::load(s, &filter, &openapi::load::no_fetch),
+        )
+    };
+    let ((old_set, old_specs), (new_set, new_specs)) =
+        rayon::join(|| load_side(old), || load_side(new));
+    let protos = both(old_set, new_set);
+    let specs = both(old_specs, new_specs);
+    let ((old_set, new_set), (old_specs, new_specs)) = both(protos, specs)?;
+    let files_checked = new_set.tree_files().count();
+    let skip = unchanged_specs(&new_specs, |p| old.files.get(p).map(|f| f.blob));
+    let mut report = compare(&old_set, &new_set, options, files_checked)?;
+    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options);
+    Ok(report)
+}
+
+/// Specs of `new` whose file and every file it references have the same blob on the old side:
+/// they cannot differ, so the comparison leaves them out.
+fn unchanged_specs(
+    new: &openapi::load::SpecSet,
+    old_blob: impl Fn(&str) -> Option<BlobId>,
+) -> Vec<String> {
+    new.specs
+        .iter()
+        .filter(|spec| {
+            std::iter::once(spec.doc)
+                .chain(spec.closure.iter().copied())
+                .all(|d| {
+                    let doc = &new.docs[d];
+                    doc.blob.is_some() && doc.blob == old_blob(&doc.path)
+                })
+        })
+        .map(|spec| new.docs[spec.doc].path.clone())
+        .collect()
+}
+
+/// Load the OpenAPI side of two listings: every YAML/JSON file of the new side (specs are found
+/// by content), and on the old side only files that differ plus the specs whose references
+/// changed; unchanged specs are not compared.
+fn openapi_listings(
+    old: &Listing,
+    new: &Listing,
+    options: &Options,
+) -> Result<(openapi::load::SpecSet, openapi::load::SpecSet, Vec<String>), InputErrors> {
+    let filter = options.spec_filter();
+    let (old_entries, new_entries) = (old.entries(), new.entries());
+    let fetch_from = |listing: &Listing, path: &str| -> Option<openapi::load::Fetched> {
+        let file = listing.read(&[path]).ok()?.files.into_values().next()?;
+        Some((file.path, file.bytes, Some(file.blob)))
+    };
+    let new_paths: Vec<&str> = new_entries
+        .keys()
+        .copied()
+        .filter(|p| openapi::load::is_yaml_or_json(p))
+        .collect();
+    let new_snapshot = new.read(&new_paths).map_err(source_error)?;
+    let new_set = openapi::load::load(&new_snapshot, &filter, &|p: &str| fetch_from(new, p))?;
+    let skip = unchanged_specs(&new_set, |p| old_entries.get(p).copied());
+    let changed_specs: Vec<&str> = new_set
+        .specs
+        .iter()
+        .map(|s| new_set.docs[s.doc].path.as_str())
+        .filter(|p| !skip.iter().any(|k| k == p))
+        .collect();
+    let old_paths: Vec<&str> = old_entries
+        .iter()
+        .filter(|(p, blob)| {
+            openapi::load::is_yaml_or_json(p)
+                && (new_entries.get(*p) != Some(*blob) || changed_specs.contains(p))
+        })
+        .map(|(p, _)| *p)
+        .collect();
+    let old_snapshot = old.read(&old_paths).map_err(source_error)?;
+    let old_set = openapi::load::load(&old_snapshot, &filter, &|p: &str| fetch_from(old, p))?;
+    Ok((old_set, new_set, skip))
+}
+
+/// Compare two listings, reading only what is needed (protobuf and OpenAPI in parallel).
 pub fn breaking_listings(
     old: &Listing,
     new: &Listing,
     options: &Options,
 ) -> Result<Report, InputErrors> {
+    let (protos, specs) = rayon::join(
+        || proto_listings(old, new, options),
+        || openapi_listings(old, new, options),
+    );
+    let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
+    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options);
+    Ok(report)
+}
+
+/// The protobuf side of [`breaking_listings`]: when few files changed, only the changed files
+/// are compared, linked against the (unchanged) files they import. Files with the same blob id
+/// on both sides hold the same elements, so no rule can fire on them — unless a package
+/// disappears from the changed files, which needs the whole tree to judge.
+fn proto_listings(old: &Listing, new: &Listing, options: &Options) -> Result<Report, InputErrors> {
     let (old_entries, new_entries) = (old.entries(), new.entries());
     let protos = |entries: &BTreeMap<&str, BlobId>| -> Vec<String> {
         entries
@@ -315,6 +469,7 @@ fn compare(
                 let mut sink = proto::breaking::Sink::new(code.id, severity);
                 match code.check {
                     Check::ProtoBreaking(check) => check(&ctx, &mut sink),
+                    Check::OpenapiBreaking(_) => {}
                 }
                 sink.findings
             })

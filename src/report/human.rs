@@ -146,7 +146,7 @@ pub fn render(report: &Report, color: bool) -> String {
             (Revision::New, None) => "here",
         };
         let mut diag = located(
-            f.message.clone(),
+            super::headline(f).into_owned(),
             label,
             &f.location,
             text,

@@ -28,6 +28,15 @@ pub enum Format {
     Github,
 }
 
+/// The message as text renderers show it: prefixed by the operation when there is one
+/// (`GET /pets/{id}: api removed without deprecation`). The JSON keeps them apart.
+pub fn headline(f: &Finding) -> std::borrow::Cow<'_, str> {
+    match &f.operation {
+        Some(op) => std::borrow::Cow::Owned(format!("{op}: {}", f.message)),
+        None => std::borrow::Cow::Borrowed(&f.message),
+    }
+}
+
 /// One line per finding: `file:line:col: severity[rule] message`, and the old location.
 pub fn concise(report: &Report) -> String {
     let mut out = String::new();
@@ -46,7 +55,7 @@ pub fn concise(report: &Report) -> String {
             l.column,
             f.severity.as_str(),
             f.rule,
-            f.message
+            headline(f)
         );
         if let Some(r) = &f.related {
             let _ = writeln!(
@@ -73,8 +82,7 @@ pub fn github(report: &Report) -> String {
             crate::Severity::Info => "notice",
         };
         let l = &f.location;
-        let message = f
-            .message
+        let message = headline(f)
             .replace('%', "%25")
             .replace('\r', "%0D")
             .replace('\n', "%0A");

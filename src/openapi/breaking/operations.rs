@@ -1,5 +1,403 @@
-//! Operations and their parameters, bodies and responses: removals and new requirements.
+//! Operations and what a call needs: removed operations and paths, removed success statuses,
+//! removed and new required parameters, request bodies that became required, appeared or went.
+//!
+//! Semantics, ids, levels and wording follow oasdiff's checks (`check_api_removed.go`,
+//! `check_request_parameter_removed.go`, `check_new_request_non_path_parameter.go`, ...), with
+//! one difference by design: parameters are compared after merging path-level and
+//! operation-level ones, so moving a parameter between the two levels is not a change.
 
-use crate::rules::RuleCode;
+use super::index::{gone, sunset_date, OperationPair, Removed};
+use super::{Ctx, Sink};
+use crate::finding::Location;
+use crate::openapi::model::{Operation, Param};
+use crate::openapi::refs::NodeRef;
+use crate::rules::{Check, RuleCode};
 
-pub const RULES: &[RuleCode] = &[];
+pub const RULES: &[RuleCode] = &[
+    RuleCode {
+        id: "openapi/api-path-removed-before-sunset",
+        check: Check::OpenapiBreaking(api_path_removed_before_sunset),
+    },
+    RuleCode {
+        id: "openapi/api-path-removed-with-deprecation",
+        check: Check::OpenapiBreaking(api_path_removed_with_deprecation),
+    },
+    RuleCode {
+        id: "openapi/api-path-removed-without-deprecation",
+        check: Check::OpenapiBreaking(api_path_removed_without_deprecation),
+    },
+    RuleCode {
+        id: "openapi/api-path-sunset-parse",
+        check: Check::OpenapiBreaking(api_path_sunset_parse),
+    },
+    RuleCode {
+        id: "openapi/api-removed-before-sunset",
+        check: Check::OpenapiBreaking(api_removed_before_sunset),
+    },
+    RuleCode {
+        id: "openapi/api-removed-with-deprecation",
+        check: Check::OpenapiBreaking(api_removed_with_deprecation),
+    },
+    RuleCode {
+        id: "openapi/api-removed-without-deprecation",
+        check: Check::OpenapiBreaking(api_removed_without_deprecation),
+    },
+    RuleCode {
+        id: "openapi/new-request-path-parameter",
+        check: Check::OpenapiBreaking(new_request_path_parameter),
+    },
+    RuleCode {
+        id: "openapi/new-required-request-default-parameter-to-existing-path",
+        check: Check::OpenapiBreaking(new_required_request_default_parameter),
+    },
+    RuleCode {
+        id: "openapi/new-required-request-parameter",
+        check: Check::OpenapiBreaking(new_required_request_parameter),
+    },
+    RuleCode {
+        id: "openapi/request-body-added-required",
+        check: Check::OpenapiBreaking(request_body_added_required),
+    },
+    RuleCode {
+        id: "openapi/request-body-became-required",
+        check: Check::OpenapiBreaking(request_body_became_required),
+    },
+    RuleCode {
+        id: "openapi/request-body-removed",
+        check: Check::OpenapiBreaking(request_body_removed),
+    },
+    RuleCode {
+        id: "openapi/request-parameter-removed",
+        check: Check::OpenapiBreaking(request_parameter_removed),
+    },
+    RuleCode {
+        id: "openapi/request-parameter-removed-before-sunset",
+        check: Check::OpenapiBreaking(request_parameter_removed_before_sunset),
+    },
+    RuleCode {
+        id: "openapi/request-parameter-removed-with-deprecation",
+        check: Check::OpenapiBreaking(request_parameter_removed_with_deprecation),
+    },
+    RuleCode {
+        id: "openapi/request-parameter-sunset-parse",
+        check: Check::OpenapiBreaking(request_parameter_sunset_parse),
+    },
+    RuleCode {
+        id: "openapi/response-success-status-removed",
+        check: Check::OpenapiBreaking(response_success_status_removed),
+    },
+];
+
+/// How an element left, judged by its deprecation and `x-sunset` (oasdiff's order: not
+/// deprecated, deprecated without sunset, unreadable sunset, sunset still ahead).
+#[derive(Debug, PartialEq, Eq)]
+enum Departure {
+    WithoutDeprecation,
+    WithDeprecation,
+    SunsetParse(String),
+    BeforeSunset(String),
+    /// Deprecated and past its sunset: fine.
+    AfterSunset,
+}
+
+fn departure(ctx: &Ctx, deprecated: bool, sunset: Option<NodeRef>) -> Departure {
+    if !deprecated {
+        return Departure::WithoutDeprecation;
+    }
+    let Some(sunset) = sunset else {
+        return Departure::WithDeprecation;
+    };
+    match sunset_date(sunset) {
+        Err(e) => Departure::SunsetParse(e),
+        Ok(date) if ctx.today < date => Departure::BeforeSunset(date.to_string()),
+        Ok(_) => Departure::AfterSunset,
+    }
+}
+
+/// Report each removed operation (of a removed path, or of a surviving path) whose departure
+/// `pick` turns into a message.
+fn removed_operations(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    whole_path: bool,
+    pick: impl Fn(&Departure) -> Option<String>,
+) {
+    for pair in &ctx.specs {
+        for Removed {
+            op,
+            path_removed,
+            new_path,
+        } in pair.removed_operations()
+        {
+            if path_removed != whole_path {
+                continue;
+            }
+            let Some(message) = pick(&departure(ctx, op.deprecated(), op.sunset())) else {
+                continue;
+            };
+            match (&pair.new, new_path) {
+                (Some(_), Some(path)) => {
+                    let (at, old) = gone(path.key, op.key);
+                    sink.report_operation(&op.id, at, old, message);
+                }
+                (Some(new), None) => {
+                    let (at, old) = gone(new.paths_key(), op.key);
+                    sink.report_operation(&op.id, at, old, message);
+                }
+                // The spec file itself is gone: nothing to point at in the new revision.
+                (None, _) => sink.report_operation_old(&op.id, op.key.line_location(), message),
+            }
+        }
+    }
+}
+
+fn api_path_removed_without_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    removed_operations(ctx, sink, true, |d| {
+        (*d == Departure::WithoutDeprecation).then(|| "api path removed without deprecation".into())
+    });
+}
+
+fn api_path_removed_with_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    removed_operations(ctx, sink, true, |d| {
+        (*d == Departure::WithDeprecation).then(|| "api path removed with deprecation".into())
+    });
+}
+
+fn api_path_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
+    removed_operations(ctx, sink, true, |d| match d {
+        Departure::BeforeSunset(date) => {
+            Some(format!("api path removed before the sunset date '{date}'"))
+        }
+        _ => None,
+    });
+}
+
+/// oasdiff reports an unreadable sunset of a removed operation under this one id, whether the
+/// path went or only the operation.
+fn api_path_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
+    for whole_path in [true, false] {
+        removed_operations(ctx, sink, whole_path, |d| match d {
+            Departure::SunsetParse(e) => Some(format!("failed to parse sunset date: '{e}'")),
+            _ => None,
+        });
+    }
+}
+
+fn api_removed_without_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    removed_operations(ctx, sink, false, |d| {
+        (*d == Departure::WithoutDeprecation).then(|| "api removed without deprecation".into())
+    });
+}
+
+fn api_removed_with_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    removed_operations(ctx, sink, false, |d| {
+        (*d == Departure::WithDeprecation).then(|| "api removed with deprecation".into())
+    });
+}
+
+fn api_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
+    removed_operations(ctx, sink, false, |d| match d {
+        Departure::BeforeSunset(date) => {
+            Some(format!("api removed before the sunset date '{date}'"))
+        }
+        _ => None,
+    });
+}
+
+/// Every operation present in both revisions.
+fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            f(&pair);
+        }
+    }
+}
+
+/// Where a finding about something inside an operation's `key` (`parameters`, `responses`,
+/// `requestBody`) points: that key, else the operation.
+fn within(op: &Operation, key: &str) -> Location {
+    op.obj
+        .get_entry(key)
+        .map_or(op.key, |(k, _)| k)
+        .line_location()
+}
+
+/// Removed parameters whose departure `pick` turns into a message.
+fn removed_parameters(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    pick: impl Fn(&Param, &Departure) -> Option<String>,
+) {
+    for_each_pair(ctx, |pair| {
+        for (old, new) in pair.params() {
+            let (Some(old), None) = (old, new) else {
+                continue;
+            };
+            let d = departure(ctx, old.deprecated(), old.obj.get("x-sunset"));
+            if let Some(message) = pick(old, &d) {
+                let at = within(pair.new, "parameters");
+                sink.report_operation(pair.id(), at, Some(old.at().line_location()), message);
+            }
+        }
+    });
+}
+
+fn request_parameter_removed(ctx: &Ctx, sink: &mut Sink) {
+    removed_parameters(ctx, sink, |p, d| {
+        (*d == Departure::WithoutDeprecation).then(|| {
+            format!(
+                "deleted the '{}' request parameter '{}'",
+                p.location, p.name
+            )
+        })
+    });
+}
+
+fn request_parameter_removed_with_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    removed_parameters(ctx, sink, |p, d| {
+        (*d == Departure::WithDeprecation).then(|| {
+            format!(
+                "deleted the '{}' request parameter '{}' with deprecation",
+                p.location, p.name
+            )
+        })
+    });
+}
+
+fn request_parameter_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
+    removed_parameters(ctx, sink, |p, d| match d {
+        Departure::BeforeSunset(date) => Some(format!(
+            "deleted the '{}' request parameter '{}' before the sunset date '{date}'",
+            p.location, p.name
+        )),
+        _ => None,
+    });
+}
+
+fn request_parameter_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
+    removed_parameters(ctx, sink, |p, d| match d {
+        Departure::SunsetParse(e) => Some(format!(
+            "failed to parse sunset date for the '{}' request parameter '{}': '{e}'",
+            p.location, p.name
+        )),
+        _ => None,
+    });
+}
+
+/// Parameters only the new operation has, that `keep` selects.
+fn added_parameters(ctx: &Ctx, sink: &mut Sink, keep: impl Fn(&Param) -> Option<String>) {
+    for_each_pair(ctx, |pair| {
+        for (old, new) in pair.params() {
+            let (None, Some(new)) = (old, new) else {
+                continue;
+            };
+            if let Some(message) = keep(new) {
+                sink.report_operation(
+                    pair.id(),
+                    new.at().line_location(),
+                    Some(pair.old.key.line_location()),
+                    message,
+                );
+            }
+        }
+    });
+}
+
+/// A new required query, header or cookie parameter declared on the operation: existing
+/// clients do not send it. (Path-level ones are the next rule; path parameters the one after.)
+fn new_required_request_parameter(ctx: &Ctx, sink: &mut Sink) {
+    added_parameters(ctx, sink, |p| {
+        (p.location != "path" && !p.path_level && p.required()).then(|| {
+            format!(
+                "added the new required '{}' request parameter '{}'",
+                p.location, p.name
+            )
+        })
+    });
+}
+
+fn new_required_request_default_parameter(ctx: &Ctx, sink: &mut Sink) {
+    added_parameters(ctx, sink, |p| {
+        (p.location != "path" && p.path_level && p.required()).then(|| {
+            format!(
+                "added the new required '{}' request parameter '{}' to all path's operations",
+                p.location, p.name
+            )
+        })
+    });
+}
+
+fn new_request_path_parameter(ctx: &Ctx, sink: &mut Sink) {
+    added_parameters(ctx, sink, |p| {
+        (p.location == "path").then(|| format!("added the new path request parameter '{}'", p.name))
+    });
+}
+
+fn request_body_became_required(ctx: &Ctx, sink: &mut Sink) {
+    for_each_pair(ctx, |pair| {
+        let (Some(old), Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
+            return;
+        };
+        if !old.flag("required") && new.flag("required") {
+            let at = new.at("required").unwrap_or(new.origin).line_location();
+            let was = old.at("required").unwrap_or(old.origin).line_location();
+            sink.report_operation(pair.id(), at, Some(was), "request body became required");
+        }
+    });
+}
+
+fn request_body_added_required(ctx: &Ctx, sink: &mut Sink) {
+    for_each_pair(ctx, |pair| {
+        let (None, Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
+            return;
+        };
+        if new.flag("required") {
+            sink.report_operation(
+                pair.id(),
+                within(pair.new, "requestBody"),
+                Some(pair.old.key.line_location()),
+                "added required request body",
+            );
+        }
+    });
+}
+
+fn request_body_removed(ctx: &Ctx, sink: &mut Sink) {
+    for_each_pair(ctx, |pair| {
+        if pair.old.request_body().is_some() && pair.new.request_body().is_none() {
+            sink.report_operation(
+                pair.id(),
+                pair.new.key.line_location(),
+                Some(within(pair.old, "requestBody")),
+                "removed the request body",
+            );
+        }
+    });
+}
+
+/// A 2xx status written as a number (ranges like `2XX` and `default` are not statuses, as
+/// in oasdiff).
+fn is_success(status: &str) -> bool {
+    status
+        .parse::<u16>()
+        .is_ok_and(|s| (200..=299).contains(&s))
+}
+
+fn response_success_status_removed(ctx: &Ctx, sink: &mut Sink) {
+    for_each_pair(ctx, |pair| {
+        let new = pair.new.responses();
+        for old in pair.old.responses() {
+            if is_success(old.status) && !new.iter().any(|r| r.status == old.status) {
+                sink.report_operation(
+                    pair.id(),
+                    within(pair.new, "responses"),
+                    Some(old.key.line_location()),
+                    format!(
+                        "removed the success response with the status '{}'",
+                        old.status
+                    ),
+                );
+            }
+        }
+    });
+}
