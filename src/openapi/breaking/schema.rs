@@ -226,6 +226,17 @@ pub enum Change<'a> {
         kind: Composition,
         label: String,
     },
+    /// A schema became an `allOf`/`oneOf`/`anyOf` of `alternatives` branches, one of which
+    /// stands for the old schema (compared as a child `kind[branch]`); the others come as
+    /// `SubschemaAdded`. `Unwrapped` is the reverse.
+    Wrapped {
+        kind: Composition,
+        alternatives: usize,
+    },
+    Unwrapped {
+        kind: Composition,
+        alternatives: usize,
+    },
     /// A single-schema keyword (`items`, `not`, `contains`, `if`, ...) appeared or went.
     SchemaAdded {
         keyword: &'static str,
@@ -433,6 +444,10 @@ impl<'a> Differ<'a> {
                     "",
                 );
             }
+            return low;
+        }
+
+        if self.wrapping(d, depth, &mut low) {
             return low;
         }
 
@@ -907,6 +922,131 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A plain schema that became a composition (or the reverse) is compared with the branch
+    /// that stands for it, so its properties are not all reported as removed (oasdiff's "oneOf
+    /// wrapping"). Wrapping in a single `allOf` branch, the 3.0 way to annotate a `$ref`, is no
+    /// change at all. Returns whether it applied.
+    fn wrapping(&mut self, d: &mut SchemaDiff<'a>, depth: usize, low: &mut usize) -> bool {
+        let (old, new) = (d.old, d.new);
+        let (kind, plain, wrapper, wrapped) = match (wrapper_kind(&old), wrapper_kind(&new)) {
+            (None, Some(k)) if is_plain(&old) => (k, old, new, true),
+            (Some(k), None) if is_plain(&new) => (k, new, old, false),
+            _ => return false,
+        };
+        let keyword = kind.keyword();
+        let branches: Vec<Obj<'a>> = wrapper
+            .get(keyword)
+            .map(|l| {
+                l.node
+                    .items()
+                    .map(|n| wrapper.set.view(NodeRef::new(l.doc, n)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let Some(chosen) = self.stand_in(plain, &branches, wrapped, depth, low) else {
+            return false;
+        };
+        let list_at = wrapper.at(keyword).unwrap_or(wrapper.origin);
+        let label = branch_label(&branches[chosen], chosen);
+        let n = branches.len();
+        if n > 1 {
+            let change = if wrapped {
+                Change::Wrapped {
+                    kind,
+                    alternatives: n,
+                }
+            } else {
+                Change::Unwrapped {
+                    kind,
+                    alternatives: n,
+                }
+            };
+            let (old_at, new_at) = if wrapped {
+                (old.origin, list_at)
+            } else {
+                (list_at, new.origin)
+            };
+            d.changes.push(Located {
+                change,
+                old_at,
+                new_at,
+            });
+        }
+        let (o, n_) = if wrapped {
+            (plain, branches[chosen])
+        } else {
+            (branches[chosen], plain)
+        };
+        self.child(d, Segment::Sub { kind, label }, o, n_, depth, low);
+        for (i, b) in branches.iter().enumerate().filter(|(i, _)| *i != chosen) {
+            let label = branch_label(b, i);
+            let located = if wrapped {
+                Located {
+                    change: Change::SubschemaAdded { kind, label },
+                    old_at: old.origin,
+                    new_at: b.origin,
+                }
+            } else {
+                Located {
+                    change: Change::SubschemaRemoved { kind, label },
+                    old_at: b.origin,
+                    new_at: new.origin,
+                }
+            };
+            d.changes.push(located);
+        }
+        true
+    }
+
+    /// The branch that stands for `plain`: an equivalent one, the same reference, the one
+    /// sharing most property names, the one of the same type, or the only one.
+    fn stand_in(
+        &mut self,
+        plain: Obj<'a>,
+        branches: &[Obj<'a>],
+        wrapped: bool,
+        depth: usize,
+        low: &mut usize,
+    ) -> Option<usize> {
+        if branches.len() <= 16 {
+            for (i, b) in branches.iter().enumerate() {
+                let (o, n) = if wrapped { (plain, *b) } else { (*b, plain) };
+                if self.equivalent(o, n, depth, low) {
+                    return Some(i);
+                }
+            }
+        }
+        if let Some(r) = plain.ref_text {
+            if let Some(i) = branches.iter().position(|b| b.ref_text == Some(r)) {
+                return Some(i);
+            }
+        }
+        let names = |o: &Obj<'a>| -> Vec<&'a str> {
+            o.get("properties")
+                .map(|p| p.node.entries().map(|(k, _)| k).collect())
+                .unwrap_or_default()
+        };
+        let mine = names(&plain);
+        let shared = |b: &Obj<'a>| names(b).iter().filter(|n| mine.contains(n)).count();
+        let best = branches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (shared(b), std::cmp::Reverse(i)))
+            .max();
+        if let Some((count, std::cmp::Reverse(i))) = best {
+            if count > 0 {
+                return Some(i);
+            }
+        }
+        let (types, _) = TypeSet::of(&plain);
+        if !types.is_empty() {
+            if let Some(i) = branches.iter().position(|b| TypeSet::of(b).0 == types) {
+                return Some(i);
+            }
+        }
+        (branches.len() == 1).then_some(0)
+    }
+
     /// Branches are matched by content, not position: the same component, then equivalent
     /// schemas (renamed components, inline vs `$ref`), then the same `title`, then a lone
     /// leftover on each side; what is left was added or removed.
@@ -1012,6 +1152,38 @@ impl<'a> Differ<'a> {
             });
         }
     }
+}
+
+/// The composition a schema is nothing but: one of `allOf`/`oneOf`/`anyOf`, with no type,
+/// properties or items of its own.
+fn wrapper_kind(o: &Obj) -> Option<Composition> {
+    let present: Vec<Composition> = [Composition::AllOf, Composition::OneOf, Composition::AnyOf]
+        .into_iter()
+        .filter(|k| {
+            o.get(k.keyword())
+                .is_some_and(|l| l.node.as_seq().is_some_and(|s| !s.is_empty()))
+        })
+        .collect();
+    let own = [
+        "type",
+        "properties",
+        "items",
+        "additionalProperties",
+        "enum",
+    ]
+    .iter()
+    .any(|k| o.get(k).is_some());
+    match present.as_slice() {
+        [k] if !own => Some(*k),
+        _ => None,
+    }
+}
+
+/// A schema with no composition at all.
+fn is_plain(o: &Obj) -> bool {
+    ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .all(|k| o.get(k).is_none())
 }
 
 /// oasdiff's names for composition branches: `#/components/schemas/Pet`, `subschema #2: Cat`
@@ -1446,6 +1618,49 @@ mod tests {
             !changes.is_empty() && changes.len() < 1000,
             "{}",
             changes.len()
+        );
+    }
+
+    #[test]
+    fn wrapping_in_one_of_compares_with_the_stand_in_branch() {
+        let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/User'}\nUser: {type: object, properties: {login: {type: string}, id: {type: integer}}}\nOrg: {type: object, properties: {slug: {type: string}}}\n";
+        let new = "A:\n  properties:\n    owner:\n      oneOf:\n        - {$ref: '#/components/schemas/User'}\n        - {$ref: '#/components/schemas/Org'}\nUser: {type: object, properties: {login: {type: string}, id: {type: integer}}}\nOrg: {type: object, properties: {slug: {type: string}}}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                "owner: Wrapped @8",
+                "owner: oneOf +#/components/schemas/Org @10"
+            ]
+        );
+        // The reverse reports the branches that went.
+        assert_eq!(
+            diff(new, old),
+            [
+                "owner: Unwrapped @7",
+                "owner: oneOf -#/components/schemas/Org @7"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_all_of_around_a_ref_is_no_change() {
+        let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/User'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        let new = "A:\n  properties:\n    owner:\n      description: The owner.\n      allOf: [{$ref: '#/components/schemas/User'}]\nUser: {type: object, properties: {login: {type: string}}}\n";
+        assert!(diff(old, new).is_empty());
+        assert!(diff(new, old).is_empty());
+    }
+
+    #[test]
+    fn wrapped_branch_changes_are_reported_inside_it() {
+        let old = "A: {type: object, properties: {login: {type: string}}}\n";
+        let new = "A:\n  oneOf:\n    - {type: object, properties: {login: {type: integer}}}\n    - {type: string}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                ": Wrapped @6",
+                ": oneOf +subschema #2 @8",
+                "oneOf[subschema #1]/login: type string -> integer @7",
+            ]
         );
     }
 
