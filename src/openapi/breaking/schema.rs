@@ -1086,8 +1086,8 @@ impl<'a> Differ<'a> {
             pairs.push((i, j));
         };
         // 1. Same reference.
-        for i in 0..ob.len() {
-            let Some(r) = ob[i].ref_text else { continue };
+        for (i, o) in ob.iter().enumerate() {
+            let Some(r) = o.ref_text else { continue };
             if let Some(j) = (0..nb.len()).find(|&j| !nused[j] && nb[j].ref_text == Some(r)) {
                 take(i, j, &mut pairs, &mut oused, &mut nused);
             }
