@@ -7,6 +7,7 @@
 
 pub mod index;
 pub mod operations;
+pub mod request_properties;
 pub mod schema;
 
 use crate::rules::RuleCode;
@@ -15,6 +16,6 @@ pub use index::{Ctx, Sink};
 
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: [&'static [RuleCode]; 1] = [operations::RULES];
+    let families: [&'static [RuleCode]; 2] = [operations::RULES, request_properties::RULES];
     families.into_iter().flatten()
 }

@@ -1257,6 +1257,36 @@ pub struct SchemaChange<'a> {
     pub new_at: NodeRef<'a>,
 }
 
+impl<'a> SchemaChange<'a> {
+    /// oasdiff's name for a property under this change's path: `items/name`.
+    pub fn property(&self, name: &str) -> String {
+        if self.path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}/{name}", self.path)
+        }
+    }
+
+    /// Report this change: at its node in the new spec, its old node as related.
+    pub fn report(&self, sink: &mut crate::finding::Sink, message: impl Into<String>) {
+        sink.report_operation(
+            &self.operation,
+            self.new_at.line_location(),
+            Some(self.old_at.line_location()),
+            message,
+        );
+    }
+
+    /// In a request body (not a parameter or a response).
+    pub fn in_request_body(&self) -> bool {
+        matches!(self.site, Site::RequestBody { .. })
+    }
+
+    pub fn in_response_body(&self) -> bool {
+        matches!(self.site, Site::Response { .. })
+    }
+}
+
 /// How often one shared sub-comparison is expanded per site: a schema reached along many paths
 /// is reported along a few, not exponentially many.
 const MAX_EXPANSIONS: usize = 4;
