@@ -253,6 +253,31 @@ mod tests {
     }
 
     #[test]
+    fn a_config_use_governs_only_the_protocols_it_names() {
+        let file = Selection {
+            uses: vec!["FILE".into()],
+            ..Selection::default()
+        }
+        .resolve(Kind::Breaking);
+        assert!(file.contains("proto/field-no-delete"));
+        assert!(
+            file.contains("openapi/api-removed-without-deprecation"),
+            "buf's FILE says nothing about OpenAPI: its defaults stay"
+        );
+        let one = Selection {
+            uses: vec!["FILE".into(), "oasdiff:request-parameter-removed".into()],
+            ..Selection::default()
+        }
+        .resolve(Kind::Breaking);
+        let openapi: Vec<&str> = one
+            .iter()
+            .filter(|id| id.starts_with("openapi/"))
+            .copied()
+            .collect();
+        assert_eq!(openapi, ["openapi/request-parameter-removed"]);
+    }
+
+    #[test]
     fn malformed_front_matter_is_an_error() {
         assert!(parse_doc("x.md", "id: x\n").is_err());
         assert!(parse_doc("x.md", "---\nid: x\nbogus: 1\n---\n").is_err());

@@ -353,7 +353,20 @@ pub fn load(
         let root = node::parse(path, &text).map_err(|e| load_error(e, Some(text.clone())))?;
         Ok(Some(Doc::new(path, text, root, blob)))
     };
+    let before = errors.len();
     refs::resolve_all(&mut set, &mut provide, &mut errors);
+    if snapshot.files.len() == 1 {
+        // A single named file comes without its neighbours.
+        for e in errors[before..].iter_mut() {
+            if e.message.ends_with("not found") && e.hint.is_none() {
+                e.hint = Some(
+                    "a single file is compared without the files next to it: compare the \
+                     directories that hold them (e.g. `treaty diff main:api api`)"
+                        .into(),
+                );
+            }
+        }
+    }
 
     if errors.is_empty() {
         Ok(set)
@@ -485,6 +498,21 @@ mod tests {
         let set = load(&snapshot(&files), &filter, &no_fetch).unwrap();
         assert_eq!(set.specs.len(), 1);
         assert_eq!(set.docs[set.specs[0].doc].path, "api/a.yaml");
+    }
+
+    #[test]
+    fn a_single_file_with_outside_refs_gets_a_hint() {
+        let err = load_files(&[(
+            "a.yaml",
+            "openapi: 3.0.3\npaths: {}\ncomponents: {schemas: {A: {$ref: 'b.yaml'}}}\n",
+        )])
+        .err()
+        .unwrap();
+        assert!(err.0[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("compare the directories"));
     }
 
     #[test]
