@@ -379,6 +379,8 @@ pub fn load(
             };
             key(a).cmp(&key(b))
         });
+        // A broken spec that another spec references fails twice, the same way.
+        errors.dedup_by(|a, b| a.to_string() == b.to_string());
         Err(InputErrors(errors))
     }
 }

@@ -36,7 +36,7 @@ pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError>
 
     let read: Vec<SourceFile> = found
         .into_par_iter()
-        .map(|(rel, abs)| read_file(rel, &abs))
+        .filter_map(|(rel, abs)| super::skip_large_data(read_file(rel.clone(), &abs), &rel))
         .collect::<Result<_, _>>()?;
     files.extend(read.into_iter().map(|f| (f.path.clone(), f)));
     Ok(Snapshot { label, files })
@@ -219,13 +219,28 @@ mod tests {
     #[test]
     fn too_large_file_names_file_and_limit() {
         let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("big.json");
+        let f = dir.path().join("big.proto");
         let file = fs::File::create(&f).unwrap();
         // Sparse file: no 64 MiB actually written.
         file.set_len(MAX_FILE_BYTES + 1).unwrap();
         let err = load(dir.path(), &all).err().unwrap();
         let msg = err.to_string();
-        assert!(msg.contains("big.json") && msg.contains("64 MiB"), "{msg}");
+        assert!(msg.contains("big.proto") && msg.contains("64 MiB"), "{msg}");
+    }
+
+    #[test]
+    fn too_large_data_files_are_skipped_unless_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("dump.json");
+        fs::File::create(&f)
+            .unwrap()
+            .set_len(MAX_FILE_BYTES + 1)
+            .unwrap();
+        write(&dir.path().join("a.proto"), "a");
+        let snapshot = load(dir.path(), &all).unwrap();
+        assert_eq!(snapshot.files.keys().collect::<Vec<_>>(), ["a.proto"]);
+        let err = load(&f, &all).err().unwrap();
+        assert!(err.to_string().contains("dump.json"), "{err}");
     }
 
     #[cfg(unix)]

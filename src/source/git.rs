@@ -311,7 +311,10 @@ fn read_blobs(
     let read_chunk = |repo: &gix::Repository, chunk: &[(String, ObjectId)]| {
         chunk
             .iter()
-            .map(|(rel, id)| read_blob(repo, rel.clone(), &join(repo_prefix, rel), *id, place))
+            .filter_map(|(rel, id)| {
+                let read = read_blob(repo, rel.clone(), &join(repo_prefix, rel), *id, place);
+                super::skip_large_data(read, rel)
+            })
             .collect::<Result<Vec<_>, _>>()
     };
     // Small snapshots are not worth the thread hand-off.

@@ -18,6 +18,19 @@ pub use error::{SourceError, SHALLOW_HINT};
 /// that would only waste memory, so it is refused with an error naming the file.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// YAML and JSON files are read to find OpenAPI specs among them; repositories also keep large
+/// data files in those formats. One over the size limit is skipped, not an error, unless it was
+/// named explicitly.
+pub(crate) fn skip_large_data(
+    result: Result<SourceFile, SourceError>,
+    rel: &str,
+) -> Option<Result<SourceFile, SourceError>> {
+    match result {
+        Err(SourceError::TooLarge { .. }) if crate::openapi::load::is_yaml_or_json(rel) => None,
+        other => Some(other),
+    }
+}
+
 /// Git blob id (sha1), used to skip files unchanged between two snapshots.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct BlobId(pub [u8; 20]);
