@@ -381,22 +381,29 @@ fn large_blob_is_refused() {
     git(d, &["init", "-q"]);
     // Highly compressible, so the fixture costs little disk despite its size.
     let big = vec![b'x'; (source::MAX_FILE_BYTES + 1) as usize];
-    std::fs::write(d.join("big.json"), big).unwrap();
+    std::fs::write(d.join("big.proto"), &big).unwrap();
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "big"]);
     let err = load(&rev("HEAD", None), d, &all).err().unwrap();
     assert_eq!(
         err.to_string(),
         format!(
-            "'HEAD:big.json' is {} bytes, larger than the 64 MiB limit for a contract file",
+            "'HEAD:big.proto' is {} bytes, larger than the 64 MiB limit for a contract file",
             source::MAX_FILE_BYTES + 1
         )
     );
     // Filtered out: never read, no error.
-    assert!(load(&rev("HEAD", None), d, &proto)
+    let yaml_only = |p: &str| p.ends_with(".yaml");
+    assert!(load(&rev("HEAD", None), d, &yaml_only)
         .unwrap()
         .files
         .is_empty());
+    // A data file that big is skipped: YAML/JSON is only read to look for OpenAPI specs.
+    std::fs::remove_file(d.join("big.proto")).unwrap();
+    std::fs::write(d.join("big.json"), &big).unwrap();
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "data"]);
+    assert!(load(&rev("HEAD", None), d, &all).unwrap().files.is_empty());
 }
 
 #[test]
