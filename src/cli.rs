@@ -9,7 +9,7 @@ use crate::diag::{InputError, InputErrors};
 use crate::finding::Severity;
 use crate::report::{self, Format, Report};
 use crate::run;
-use crate::source::{self, Snapshot, SourceSpec};
+use crate::source::{self, Listing, SourceSpec};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -144,11 +144,12 @@ fn proto_filter(path: &str) -> bool {
     path.ends_with(".proto") || path.ends_with("treaty.toml") || path.ends_with("buf.yaml")
 }
 
-fn load(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Snapshot, InputErrors> {
-    source::load(spec, repo_dir, &proto_filter).map_err(|e| InputError::new(e.to_string()).into())
+fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
+    let listing = source::list(spec, repo_dir, &proto_filter);
+    listing.map_err(|e| InputError::new(e.to_string()).into())
 }
 
-fn options(common: &Common, _new: &Snapshot) -> Result<run::Options, InputErrors> {
+fn options(common: &Common, _new: &Listing) -> Result<run::Options, InputErrors> {
     let mut options = run::Options::default();
     options.selection.only = common.only.clone();
     options.selection.skip.extend(common.skip.iter().cloned());
@@ -177,31 +178,26 @@ fn finish(report: &Report, common: &Common, color: bool) -> i32 {
     }
 }
 
-fn compare(old: Snapshot, new: Snapshot, common: &Common, color: bool) -> Result<i32, InputErrors> {
-    let options = options(common, &new)?;
-    let report = run::breaking(&old, &new, &options)?;
+fn compare(
+    old: &Listing,
+    new: &Listing,
+    common: &Common,
+    paths: &[String],
+    color: bool,
+) -> Result<i32, InputErrors> {
+    let mut options = options(common, new)?;
+    options.paths = paths.to_vec();
+    let report = run::breaking_listings(old, new, &options)?;
     Ok(finish(&report, common, color))
-}
-
-fn narrow(mut snapshot: Snapshot, paths: &[String]) -> Snapshot {
-    if !paths.is_empty() {
-        snapshot.files.retain(|p, _| {
-            paths.iter().any(|want| {
-                let want = want.trim_start_matches("./").trim_end_matches('/');
-                p == want || p.starts_with(&format!("{want}/"))
-            })
-        });
-    }
-    snapshot
 }
 
 fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
     let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
     match &cli.command {
         Command::Diff { old, new, common } => {
-            let old = load(&source::parse_spec(old), &cwd)?;
-            let new = load(&source::parse_spec(new), &cwd)?;
-            compare(old, new, common, color)
+            let old = list(&source::parse_spec(old), &cwd)?;
+            let new = list(&source::parse_spec(new), &cwd)?;
+            compare(&old, &new, common, &[], color)
         }
         Command::Breaking {
             against,
@@ -221,7 +217,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
             };
             let root = source::worktree_root(&cwd).map_err(|e| InputError::new(e.to_string()))?;
-            let old = load(
+            let old = list(
                 &SourceSpec::Revision {
                     rev: against,
                     path: None,
@@ -236,8 +232,8 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 (None, true) => SourceSpec::Staged { path: None },
                 (None, false) => SourceSpec::Path(root.clone()),
             };
-            let new = load(&new_spec, &root)?;
-            compare(narrow(old, paths), narrow(new, paths), common, color)
+            let new = list(&new_spec, &root)?;
+            compare(&old, &new, common, paths, color)
         }
         Command::Rules { format } => {
             let catalog = crate::rules::catalog();

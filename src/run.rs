@@ -8,7 +8,9 @@ use crate::finding::{Finding, Revision, Severity};
 use crate::proto;
 use crate::report::Report;
 use crate::rules::{self, Check, Kind, Selection};
-use crate::source::Snapshot;
+use std::collections::BTreeMap;
+
+use crate::source::{BlobId, Listing, Snapshot};
 
 /// What to compare and how.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +23,9 @@ pub struct Options {
     pub ignore_only: Vec<(String, Vec<String>)>,
     /// Drop findings in packages whose last component is unstable (`v1alpha1`, `v2beta`, `v1test`).
     pub ignore_unstable_packages: bool,
+    /// Compare only files under these paths (all when empty); imports are still read from
+    /// everywhere.
+    pub paths: Vec<String>,
 }
 
 fn path_matches(file: &str, prefix: &str) -> bool {
@@ -49,21 +54,138 @@ pub fn is_unstable_package(package: &str) -> bool {
     })
 }
 
+fn both<A, B>(
+    old: Result<A, InputErrors>,
+    new: Result<B, InputErrors>,
+) -> Result<(A, B), InputErrors> {
+    match (old, new) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => {
+            let mut errors = Vec::new();
+            errors.extend(a.err().into_iter().flat_map(|e| e.0));
+            errors.extend(b.err().into_iter().flat_map(|e| e.0));
+            Err(InputErrors(errors))
+        }
+    }
+}
+
+fn source_error(e: crate::source::SourceError) -> InputErrors {
+    crate::diag::InputError::new(e.to_string()).into()
+}
+
 /// Compare two snapshots.
 pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
     let (old_set, new_set) = rayon::join(
         || proto::load::load(old, &options.layout),
         || proto::load::load(new, &options.layout),
     );
-    let mut errors = Vec::new();
-    let old_set = old_set.map_err(|e| errors.extend(e.0));
-    let new_set = new_set.map_err(|e| errors.extend(e.0));
-    let (Ok(old_set), Ok(new_set)) = (old_set, new_set) else {
-        return Err(InputErrors(errors));
+    let (old_set, new_set) = both(old_set, new_set)?;
+    let files_checked = new_set.tree_files().count();
+    compare(&old_set, &new_set, options, files_checked)
+}
+
+/// Compare two listings, reading only what is needed: when few files changed, only the
+/// changed files are compared, linked against the (unchanged) files they import. Files with
+/// the same blob id on both sides hold the same elements, so no rule can fire on them —
+/// unless a package disappears from the changed files, which needs the whole tree to judge.
+pub fn breaking_listings(
+    old: &Listing,
+    new: &Listing,
+    options: &Options,
+) -> Result<Report, InputErrors> {
+    let (old_entries, new_entries) = (old.entries(), new.entries());
+    let protos = |entries: &BTreeMap<&str, BlobId>| -> Vec<String> {
+        entries
+            .keys()
+            .filter(|p| p.ends_with(".proto") && options.layout.import_path(p).is_some())
+            .filter(|p| {
+                options.paths.is_empty() || options.paths.iter().any(|want| path_matches(p, want))
+            })
+            .map(|p| p.to_string())
+            .collect()
     };
+    let (all_old, all_new) = (protos(&old_entries), protos(&new_entries));
+    let changed = |mine: &[String],
+                   own: &BTreeMap<&str, BlobId>,
+                   theirs: &BTreeMap<&str, BlobId>|
+     -> Vec<String> {
+        mine.iter()
+            .filter(|p| theirs.get(p.as_str()) != own.get(p.as_str()))
+            .cloned()
+            .collect()
+    };
+    let changed_old = changed(&all_old, &old_entries, &new_entries);
+    let changed_new = changed(&all_new, &new_entries, &old_entries);
+    // Beyond a quarter of the tree, reading everything in one parallel sweep is cheaper.
+    let incremental = (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
+    if incremental {
+        let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
+        let new_packages: BTreeSet<&str> = new_set.tree_files().map(|f| f.package()).collect();
+        let package_left = old_set
+            .tree_files()
+            .any(|f| !new_packages.contains(f.package()));
+        if !package_left {
+            return compare(&old_set, &new_set, options, all_new.len());
+        }
+    }
+    let (old_set, new_set) = load_pair(old, new, &all_old, &all_new, options)?;
+    compare(&old_set, &new_set, options, all_new.len())
+}
+
+/// Read and load `old_paths` of `old` and `new_paths` of `new`, in parallel; their imports
+/// come from the same listing as context.
+fn load_pair(
+    old: &Listing,
+    new: &Listing,
+    old_paths: &[String],
+    new_paths: &[String],
+    options: &Options,
+) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet), InputErrors> {
+    let load_side = |listing: &Listing, paths: &[String]| {
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let snapshot = listing.read(&paths).map_err(source_error)?;
+        let fetch = |ip: &str| fetch_import(listing, &options.layout, ip);
+        proto::load::load_with(&snapshot, &options.layout, &fetch)
+    };
+    let (old_set, new_set) =
+        rayon::join(|| load_side(old, old_paths), || load_side(new, new_paths));
+    both(old_set, new_set)
+}
+
+/// An import of a changed file, read from the listing under the first root that has it.
+fn fetch_import(
+    listing: &Listing,
+    layout: &proto::load::Layout,
+    import_path: &str,
+) -> Option<proto::load::Fetched> {
+    layout.roots.iter().find_map(|root| {
+        let root = root.trim_start_matches("./").trim_end_matches('/');
+        let path = if root.is_empty() || root == "." {
+            import_path.to_string()
+        } else {
+            format!("{root}/{import_path}")
+        };
+        layout.import_path(&path)?;
+        let file = listing
+            .read(&[path.as_str()])
+            .ok()?
+            .files
+            .into_values()
+            .next()?;
+        Some((file.path, file.bytes, Some(file.blob)))
+    })
+}
+
+fn compare(
+    old_set: &proto::model::ProtoSet,
+    new_set: &proto::model::ProtoSet,
+    options: &Options,
+    files_checked: usize,
+) -> Result<Report, InputErrors> {
+    let (old_set, new_set) = (old_set, new_set);
 
     let selected: BTreeSet<&str> = options.selection.resolve(Kind::Breaking);
-    let ctx = proto::breaking::Ctx::new(&old_set, &new_set);
+    let ctx = proto::breaking::Ctx::new(old_set, new_set);
     let codes: Vec<_> = rules::registry()
         .filter(|code| selected.contains(code.id))
         .collect();
@@ -115,7 +237,7 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
     findings.dedup();
 
     let mut report = Report {
-        files_checked: new_set.tree_files().count(),
+        files_checked,
         ..Report::default()
     };
     for f in &findings {

@@ -33,7 +33,13 @@ fn write(dir: &Path, rel: &str, text: &str) {
 #[test]
 fn shop_example_reports_findings_and_exits_1() {
     let out = treaty(
-        &["diff", "examples/shop/v1", "examples/shop/v2", "--format", "json"],
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--format",
+            "json",
+        ],
         &root(),
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -42,29 +48,66 @@ fn shop_example_reports_findings_and_exits_1() {
     let findings = json["findings"].as_array().unwrap();
     assert!(!findings.is_empty());
     for f in findings {
-        for key in ["rule", "aliases", "kind", "protocol", "severity", "message", "file", "line", "column", "end_line", "end_column", "revision"] {
+        for key in [
+            "rule",
+            "aliases",
+            "kind",
+            "protocol",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "revision",
+        ] {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
         assert_eq!(f["kind"], "breaking");
         assert_eq!(f["protocol"], "proto");
     }
     // price_cents: int32 -> int64 is buf's FIELD_SAME_TYPE, at the field's line in v2.
-    let rules: Vec<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
-    assert!(rules.contains(&"proto/enum-value-no-delete") || rules.contains(&"proto/message-no-delete") || !rules.is_empty());
-    assert_eq!(json["summary"]["total"].as_u64().unwrap() as usize, findings.len());
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"proto/enum-value-no-delete")
+            || rules.contains(&"proto/message-no-delete")
+            || !rules.is_empty()
+    );
+    assert_eq!(
+        json["summary"]["total"].as_u64().unwrap() as usize,
+        findings.len()
+    );
 }
 
 #[test]
 fn a_tree_compared_with_itself_exits_0() {
     let out = treaty(&["diff", "examples/shop/v2", "examples/shop/v2"], &root());
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("no findings"));
 }
 
 #[test]
 fn fail_on_never_exits_0_but_still_lists_findings() {
     let out = treaty(
-        &["diff", "examples/shop/v1", "examples/shop/v2", "--fail-on", "never", "--format", "concise"],
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--fail-on",
+            "never",
+            "--format",
+            "concise",
+        ],
         &root(),
     );
     assert_eq!(out.status.code(), Some(0));
@@ -74,7 +117,13 @@ fn fail_on_never_exits_0_but_still_lists_findings() {
 #[test]
 fn unknown_rule_in_only_is_a_usage_error() {
     let out = treaty(
-        &["diff", "examples/shop/v1", "examples/shop/v2", "--only", "buf:NOT_A_RULE"],
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:NOT_A_RULE",
+        ],
         &root(),
     );
     assert_eq!(out.status.code(), Some(2));
@@ -89,10 +138,18 @@ fn bad_flag_is_exit_2() {
 
 fn compile_error(file: &str, text: &str) -> (String, i32) {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "old/a.proto", "syntax = \"proto3\";\npackage a;\nmessage A { string x = 1; }\n");
+    write(
+        dir.path(),
+        "old/a.proto",
+        "syntax = \"proto3\";\npackage a;\nmessage A { string x = 1; }\n",
+    );
     write(dir.path(), &format!("new/{file}"), text);
     if file != "a.proto" {
-        write(dir.path(), "new/a.proto", "syntax = \"proto3\";\npackage a;\nmessage A { string x = 1; }\n");
+        write(
+            dir.path(),
+            "new/a.proto",
+            "syntax = \"proto3\";\npackage a;\nmessage A { string x = 1; }\n",
+        );
     }
     let out = treaty(&["diff", "old", "new"], dir.path());
     (stderr(&out), out.status.code().unwrap_or(-1))
@@ -105,7 +162,10 @@ fn syntax_error_is_exit_2_at_its_line() {
         "syntax = \"proto3\";\npackage a;\nmessage A {\n  string x = 1\n}\n",
     );
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("a.proto:5:1") || err.contains("a.proto:4:"), "{err}");
+    assert!(
+        err.contains("a.proto:5:1") || err.contains("a.proto:4:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -132,12 +192,19 @@ fn missing_import_is_exit_2_at_its_line() {
 
 #[test]
 fn non_utf8_file_is_exit_2_naming_the_file() {
-    let (err, code) = compile_error("a.proto", "syntax = \"proto3\";\n// caf\u{e9}\n");
+    let (err, code) = compile_error(
+        "a.proto",
+        "syntax = \"proto3\";\npackage a;\n// caf\u{e9}\nmessage A { string x = 1; }\n",
+    );
     assert_eq!(code, 0, "valid UTF-8 passes: {err}");
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "old/a.proto", "syntax = \"proto3\";\n");
     std::fs::create_dir_all(dir.path().join("new")).unwrap();
-    std::fs::write(dir.path().join("new/a.proto"), b"syntax = \"proto3\";\n// caf\xe9\n").unwrap();
+    std::fs::write(
+        dir.path().join("new/a.proto"),
+        b"syntax = \"proto3\";\n// caf\xe9\n",
+    )
+    .unwrap();
     let out = treaty(&["diff", "old", "new"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("a.proto:2:"), "{}", stderr(&out));
@@ -158,6 +225,11 @@ fn rules_lists_the_catalog_as_json() {
     let out = treaty(&["rules", "--format", "json"], &root());
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let ids: Vec<&str> = json.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert!(ids.contains(&"proto/file-no-delete"));
 }

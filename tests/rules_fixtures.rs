@@ -106,6 +106,22 @@ fn every_fixture_matches_its_expected_output() {
             Ok(report) => treaty::report::concise(&report),
             Err(e) => format!("error: {e}\n"),
         };
+        // The CLI's path reads only changed files when few changed: it must agree.
+        let listed = treaty::run::breaking_listings(
+            &source::Listing::loaded(snapshot(&dir.join("old"))),
+            &source::Listing::loaded(snapshot(&dir.join("new"))),
+            &all_rules(),
+        );
+        let listed = match listed {
+            Ok(report) => treaty::report::concise(&report),
+            Err(e) => format!("error: {e}\n"),
+        };
+        if listed != actual {
+            failures.push(format!(
+                "{}: incremental comparison differs:\n--- full\n{actual}--- incremental\n{listed}",
+                dir.display()
+            ));
+        }
         let expected_path = dir.join("expected.txt");
         if update {
             std::fs::write(&expected_path, &actual).unwrap();

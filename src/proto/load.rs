@@ -105,7 +105,7 @@ fn parse_one(
     display: String,
     text: Arc<str>,
     blob: Option<crate::source::BlobId>,
-    is_bundled: bool,
+    is_context: bool,
 ) -> Result<SourceProto, InputError> {
     let lines = LineIndex::new(&text);
     match parser::parse(import_path, &text) {
@@ -115,7 +115,7 @@ fn parse_one(
             text,
             lines,
             blob,
-            bundled: is_bundled,
+            context: is_context,
         }),
         Err(e) => {
             let proto = SourceProto {
@@ -135,7 +135,7 @@ fn parse_one(
                 text: text.clone(),
                 lines,
                 blob,
-                bundled: is_bundled,
+                context: is_context,
             };
             Err(InputError::at(
                 e.message,
@@ -148,6 +148,19 @@ fn parse_one(
 
 /// Parse and link every `.proto` of `snapshot` selected by `layout`.
 pub fn load(snapshot: &Snapshot, layout: &Layout) -> Result<ProtoSet, InputErrors> {
+    load_with(snapshot, layout, &|_: &str| None)
+}
+
+/// A file outside the compared set, supplied to satisfy an import: its display path and bytes.
+pub type Fetched = (String, Arc<[u8]>, Option<crate::source::BlobId>);
+
+/// Like [`load`], but imports missing from `snapshot` are asked of `fetch` (by import path)
+/// before the bundled files: they are loaded as context, linked against but never compared.
+pub fn load_with(
+    snapshot: &Snapshot,
+    layout: &Layout,
+    fetch: &dyn Fn(&str) -> Option<Fetched>,
+) -> Result<ProtoSet, InputErrors> {
     let selected: Vec<(&str, &crate::source::SourceFile)> = snapshot
         .files
         .values()
@@ -197,7 +210,17 @@ pub fn load(snapshot: &Snapshot, layout: &Layout) -> Result<ProtoSet, InputError
             if by_path.contains_key(&path) {
                 continue;
             }
-            if let Some(text) = bundled(&path) {
+            if let Some((display, bytes, blob)) = fetch(&path) {
+                match decode_utf8(&display, &bytes)
+                    .and_then(|text| parse_one(&path, display, text, blob, true))
+                {
+                    Ok(file) => {
+                        by_path.insert(path, files.len());
+                        files.push(file);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            } else if let Some(text) = bundled(&path) {
                 let display = format!("<bundled>/{path}");
                 match parse_one(&path, display, Arc::from(text), None, true) {
                     Ok(file) => {

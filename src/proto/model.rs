@@ -17,9 +17,9 @@ pub struct SourceProto {
     pub lines: LineIndex,
     /// `None` for bundled files.
     pub blob: Option<BlobId>,
-    /// Supplied by treaty (well-known types, google.api), not part of the compared tree:
-    /// never reported on and never compared.
-    pub bundled: bool,
+    /// Loaded only so that the compared files link: a bundled import (well-known types,
+    /// google.api), or an unchanged file imported by a changed one. Never compared.
+    pub context: bool,
 }
 
 impl SourceProto {
@@ -64,8 +64,8 @@ impl ProtoSet {
         self.by_path.get(import_path).map(|&i| &self.files[i])
     }
 
-    /// The files of the compared tree (bundled imports left out).
+    /// The files being compared (context files left out).
     pub fn tree_files(&self) -> impl Iterator<Item = &SourceProto> {
-        self.files.iter().filter(|f| !f.bundled)
+        self.files.iter().filter(|f| !f.context)
     }
 }

@@ -231,9 +231,9 @@ mod tests {
         let loc = Location {
             file: "x".into(),
             line: 2,
-            column: 4,
+            column: 3,
             end_line: 2,
-            end_column: 6,
+            end_column: 5,
         };
         let (start, len) = byte_span(text, &loc);
         assert_eq!(&text[start..start + len], "é ");

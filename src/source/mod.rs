@@ -1,99 +1,280 @@
 //! Where contract files come from: a directory, a file, a git revision or the staged index.
-//! (Placeholder types; the full layer lands from the `source` branch.)
+//!
+//! Every side of a comparison becomes a [`Snapshot`]: root-relative paths mapped to bytes and
+//! their git blob id, so that files unchanged between two snapshots can be skipped cheaply.
+//! Git data is read through gix (no `git` subprocess, no checkout).
+
+mod disk;
+mod error;
+mod git;
+
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use error::{SourceError, SHALLOW_HINT};
+
+/// Contract files are text; anything bigger than this is a mistake (a vendored binary, a dump)
+/// that would only waste memory, so it is refused with an error naming the file.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Git blob id (sha1), used to skip files unchanged between two snapshots.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct BlobId(pub [u8; 20]);
 
+impl BlobId {
+    /// The blob id git would give `bytes` (`git hash-object`), so that a file on disk can be
+    /// compared with a committed blob without reading the latter.
+    pub fn of_bytes(bytes: &[u8]) -> BlobId {
+        // Fails only on a detected sha1 collision attack; the zero id then equals no real blob.
+        gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
+            .ok()
+            .and_then(|id| BlobId::from_oid(&id))
+            .unwrap_or(BlobId([0; 20]))
+    }
+
+    pub(crate) fn from_oid(id: &gix::oid) -> Option<BlobId> {
+        id.as_bytes().try_into().ok().map(BlobId)
+    }
+}
+
+impl std::fmt::Display for BlobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One contract file of a snapshot.
 pub struct SourceFile {
+    /// Relative to the snapshot root, '/' separators, no leading "./".
     pub path: String,
+    /// The git blob id of `bytes` (computed for disk files, read from the tree for git ones).
     pub blob: BlobId,
     pub bytes: Arc<[u8]>,
 }
 
+/// The files of one side of a comparison.
 pub struct Snapshot {
+    /// For messages: "main:proto", "the work tree", "the staged index", "old/".
     pub label: String,
     pub files: BTreeMap<String, SourceFile>,
 }
 
+/// Where a side of a comparison comes from. [`parse_spec`] turns a CLI argument into one.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceSpec {
-    Path(std::path::PathBuf),
+    /// A directory or a single file on disk.
+    Path(PathBuf),
+    /// `main`, `HEAD~1`, `v4:proto`, `abc123:api/openapi.yaml`.
     Revision { rev: String, path: Option<String> },
+    /// The index of the repository (pre-commit).
     Staged { path: Option<String> },
 }
 
-pub fn parse_spec(arg: &str) -> SourceSpec {
-    SourceSpec::Path(arg.into())
-}
-
+/// Which files to keep (called with the root-relative path); lets callers restrict to
+/// `*.proto`, `*.yaml`, `*.json` or globs without reading other blobs.
+///
+/// A single file named explicitly (`old.proto`, `main:api/openapi.yml`) is kept whatever the
+/// filter says: the user asked for it, and dropping it would silently compare nothing.
 pub type Filter<'a> = &'a (dyn Fn(&str) -> bool + Sync);
 
-#[derive(Debug)]
-pub struct SourceError(pub String);
-
-impl std::fmt::Display for SourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+/// `main:proto` -> Revision; an existing path on disk -> Path (even if it contains ':');
+/// otherwise a string with ':' whose left side is non-empty -> Revision; else Path.
+///
+/// A string without ':' that is not on disk stays a Path, so a typo in a directory name is
+/// reported as a missing path rather than as an unknown revision.
+pub fn parse_spec(arg: &str) -> SourceSpec {
+    if Path::new(arg).exists() {
+        return SourceSpec::Path(PathBuf::from(arg));
     }
-}
-
-fn walk(
-    root: &std::path::Path,
-    dir: &std::path::Path,
-    filter: Filter,
-    out: &mut BTreeMap<String, SourceFile>,
-) -> Result<(), SourceError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| SourceError(format!("{}: {e}", dir.display())))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().to_string();
-        if path.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                walk(root, &path, filter, out)?;
+    match split_rev_path(arg) {
+        Some((rev, path)) if !rev.is_empty() && !looks_like_drive(rev, path) => {
+            SourceSpec::Revision {
+                rev: rev.to_string(),
+                path: (!path.is_empty()).then(|| path.to_string()),
             }
-            continue;
         }
-        let rel = path
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if filter(&rel) {
-            let bytes = std::fs::read(&path)
-                .map_err(|e| SourceError(format!("{}: {e}", path.display())))?;
-            out.insert(
-                rel.clone(),
-                SourceFile {
-                    path: rel,
-                    blob: BlobId([0; 20]),
-                    bytes: bytes.into(),
-                },
-            );
-        }
+        _ => SourceSpec::Path(PathBuf::from(arg)),
     }
-    Ok(())
 }
 
-pub fn load(
-    spec: &SourceSpec,
-    _repo_dir: &std::path::Path,
-    filter: Filter,
-) -> Result<Snapshot, SourceError> {
+/// Splits at the first ':' outside `@{...}`, since reflog selectors such as
+/// `main@{2024-01-01 10:00}` contain colons of their own.
+fn split_rev_path(arg: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (i, c) in arg.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => return Some((&arg[..i], &arg[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `C:\api` or `C:/api` that does not exist is a Windows path, not revision `C`.
+fn looks_like_drive(rev: &str, path: &str) -> bool {
+    rev.len() == 1
+        && rev.as_bytes()[0].is_ascii_alphabetic()
+        && (path.starts_with('\\') || path.starts_with('/'))
+}
+
+/// Loads the files of `spec`, keeping those passing `filter`.
+///
+/// `repo_dir` is where the repository is discovered for revisions and the index (upwards, like
+/// git); `Path` specs are read as given (relative to the current directory).
+pub fn load(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Snapshot, SourceError> {
+    list(spec, repo_dir, filter)?.read_all()
+}
+
+/// Lists the files of `spec` with their blob ids; git blobs are read only when asked for, so a
+/// comparison can skip what did not change. Disk files are read (and hashed) at once.
+pub fn list(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Listing, SourceError> {
     match spec {
-        SourceSpec::Path(p) => {
-            let mut files = BTreeMap::new();
-            walk(p, p, filter, &mut files)?;
-            Ok(Snapshot {
-                label: p.display().to_string(),
-                files,
-            })
+        SourceSpec::Path(path) => Ok(Listing::loaded(disk::load(path, filter)?)),
+        SourceSpec::Revision { rev, path } => {
+            git::list_revision(repo_dir, rev, path.as_deref(), filter)
         }
-        _ => Err(SourceError("git sources are not wired yet".into())),
+        SourceSpec::Staged { path } => git::list_staged(repo_dir, path.as_deref(), filter),
     }
 }
 
-pub fn worktree_root(dir: &std::path::Path) -> Result<std::path::PathBuf, SourceError> {
-    Ok(dir.to_path_buf())
+/// The files of one side, by path and blob id; contents are read on demand.
+pub struct Listing(ListingInner);
+
+enum ListingInner {
+    Loaded(Snapshot),
+    // Boxed: a repository handle is much larger than a snapshot.
+    Git(Box<git::GitFiles>),
+}
+
+impl Listing {
+    /// A listing over files already read.
+    pub fn loaded(snapshot: Snapshot) -> Listing {
+        Listing(ListingInner::Loaded(snapshot))
+    }
+
+    pub(crate) fn git(files: git::GitFiles) -> Listing {
+        Listing(ListingInner::Git(Box::new(files)))
+    }
+
+    pub fn label(&self) -> &str {
+        match &self.0 {
+            ListingInner::Loaded(s) => &s.label,
+            ListingInner::Git(g) => &g.label,
+        }
+    }
+
+    /// Every path with its blob id, in path order.
+    pub fn entries(&self) -> BTreeMap<&str, BlobId> {
+        match &self.0 {
+            ListingInner::Loaded(s) => s.files.iter().map(|(p, f)| (p.as_str(), f.blob)).collect(),
+            ListingInner::Git(g) => g
+                .entries
+                .iter()
+                .filter_map(|(p, id)| BlobId::from_oid(id).map(|b| (p.as_str(), b)))
+                .collect(),
+        }
+    }
+
+    /// A snapshot of `paths` only (paths not listed are left out).
+    pub fn read(&self, paths: &[&str]) -> Result<Snapshot, SourceError> {
+        match &self.0 {
+            ListingInner::Loaded(s) => Ok(Snapshot {
+                label: s.label.clone(),
+                files: paths
+                    .iter()
+                    .filter_map(|p| s.files.get(*p))
+                    .map(|f| {
+                        (
+                            f.path.clone(),
+                            SourceFile {
+                                path: f.path.clone(),
+                                blob: f.blob,
+                                bytes: f.bytes.clone(),
+                            },
+                        )
+                    })
+                    .collect(),
+            }),
+            ListingInner::Git(g) => g.read(paths),
+        }
+    }
+
+    /// Every file.
+    pub fn read_all(self) -> Result<Snapshot, SourceError> {
+        match self.0 {
+            ListingInner::Loaded(s) => Ok(s),
+            ListingInner::Git(g) => {
+                let paths: Vec<&str> = g.entries.keys().map(String::as_str).collect();
+                g.read(&paths)
+            }
+        }
+    }
+}
+
+/// The work tree root of the repository containing `repo_dir` (for `treaty breaking
+/// --against REV`, where the "new" side is the work tree at the repository root).
+pub fn worktree_root(repo_dir: &Path) -> Result<PathBuf, SourceError> {
+    git::worktree_root(repo_dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rev(rev: &str, path: Option<&str>) -> SourceSpec {
+        SourceSpec::Revision {
+            rev: rev.into(),
+            path: path.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn parse_spec_revisions() {
+        assert_eq!(parse_spec("main:proto"), rev("main", Some("proto")));
+        assert_eq!(parse_spec("HEAD~1:"), rev("HEAD~1", None));
+        assert_eq!(
+            parse_spec("abc123:api/openapi.yaml"),
+            rev("abc123", Some("api/openapi.yaml"))
+        );
+        assert_eq!(
+            parse_spec("main@{2024-01-01 10:00}:proto"),
+            rev("main@{2024-01-01 10:00}", Some("proto"))
+        );
+    }
+
+    #[test]
+    fn parse_spec_paths() {
+        // No ':' and not on disk: stays a path so the error says the path is missing.
+        assert_eq!(
+            parse_spec("no-such-dir-xyz"),
+            SourceSpec::Path("no-such-dir-xyz".into())
+        );
+        assert_eq!(parse_spec(":proto"), SourceSpec::Path(":proto".into()));
+        assert_eq!(parse_spec("C:\\api"), SourceSpec::Path("C:\\api".into()));
+        // An existing path wins even with a ':' in it.
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join("v1:proto");
+        std::fs::create_dir(&odd).unwrap();
+        let arg = odd.to_str().unwrap();
+        assert_eq!(parse_spec(arg), SourceSpec::Path(odd.clone()));
+    }
+
+    #[test]
+    fn blob_id_matches_git() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(
+            BlobId::of_bytes(b"hello\n").to_string(),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(
+            BlobId::of_bytes(b"").to_string(),
+            "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+        );
+    }
 }

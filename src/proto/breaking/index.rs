@@ -275,3 +275,69 @@ impl Sink {
 pub fn loc(file: &SourceProto, span: Span) -> Location {
     file.location(span)
 }
+
+/// Quote `bytes` as Go's `%q` does (`strconv.Quote`): buf's messages quote names and option
+/// values this way, and users grep for them. Invalid UTF-8 bytes become `\xNN`.
+pub fn go_quote(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 2);
+    out.push('"');
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\x07' => out.push_str("\\a"),
+                '\x08' => out.push_str("\\b"),
+                '\x0c' => out.push_str("\\f"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\x0b' => out.push_str("\\v"),
+                c if go_is_print(c) => out.push(c),
+                c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push_str(&format!("\\U{:08x}", c as u32)),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Close to Go's `unicode.IsPrint`: graphic characters and the ASCII space; other spaces,
+/// controls and format characters are escaped.
+fn go_is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    // Format characters (Unicode category Cf) that Go escapes, and private-use areas
+    // and noncharacters, which are not graphic either.
+    !matches!(c as u32,
+        0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e | 0x200b..=0x200f
+        | 0x202a..=0x202e | 0x2060..=0x206f | 0xfeff | 0xfff9..=0xfffb
+        | 0xe000..=0xf8ff | 0xf0000..=0x10ffff | 0xfdd0..=0xfdef | 0xfffe | 0xffff
+        | 0xe0001 | 0xe0020..=0xe007f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_quote;
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(go_quote(b"Shop\\V1"), r#""Shop\\V1""#);
+        assert_eq!(go_quote(b"a\"b"), r#""a\"b""#);
+        assert_eq!(go_quote(b"tab\there\n"), r#""tab\there\n""#);
+        assert_eq!(go_quote(b"\x00\x1b"), r#""\x00\x1b""#);
+        assert_eq!(go_quote("caf\u{e9}".as_bytes()), "\"caf\u{e9}\"");
+        assert_eq!(go_quote("\u{a0}\u{200b}".as_bytes()), r#""\u00a0\u200b""#);
+        assert_eq!(go_quote(b"\xff\xfe"), r#""\xff\xfe""#);
+        assert_eq!(go_quote(b""), r#""""#);
+    }
+}

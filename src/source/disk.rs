@@ -1,0 +1,266 @@
+//! Snapshots of a directory or a single file on disk.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{BlobId, Filter, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
+
+/// Directories that never hold contract sources but can be huge (VCS data, build output,
+/// vendored JS); hidden directories are skipped as well.
+const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError> {
+    let label = path.display().to_string();
+    let meta = fs::metadata(path).map_err(|e| io_or_missing(path, e))?;
+    let mut files = BTreeMap::new();
+    if meta.is_file() {
+        // An explicitly named file is kept whatever the filter says (see `Filter`).
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| label.clone());
+        let file = read_file(name, path)?;
+        files.insert(file.path.clone(), file);
+        return Ok(Snapshot { label, files });
+    }
+
+    let root = fs::canonicalize(path).map_err(|e| io_or_missing(path, e))?;
+    let mut found = Vec::new();
+    let mut visited = HashSet::new();
+    visited.insert(root.clone());
+    walk(path, &root, "", &root, &mut visited, filter, &mut found)?;
+
+    let read: Vec<SourceFile> = found
+        .into_par_iter()
+        .map(|(rel, abs)| read_file(rel, &abs))
+        .collect::<Result<_, _>>()?;
+    files.extend(read.into_iter().map(|f| (f.path.clone(), f)));
+    Ok(Snapshot { label, files })
+}
+
+/// Collects `(relative path, path to read)` for files under `dir`.
+///
+/// `dir` is the path as the user spelled it (for messages), `canon` its canonical form, used to
+/// keep symlinks from leading outside `root` or around in circles.
+fn walk(
+    dir: &Path,
+    canon: &Path,
+    rel: &str,
+    root: &Path,
+    visited: &mut HashSet<PathBuf>,
+    filter: Filter,
+    out: &mut Vec<(String, PathBuf)>,
+) -> Result<(), SourceError> {
+    let mut entries = fs::read_dir(dir)
+        .map_err(|e| io_err(dir, e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| io_err(dir, e))?;
+    // Sorted so that which of two paths to the same directory wins is deterministic.
+    entries.sort_by_key(|e| e.file_name());
+
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let child_rel = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let file_type = entry.file_type().map_err(|e| io_err(&path, e))?;
+
+        let (is_dir, child_canon) = if file_type.is_symlink() {
+            // Dangling links and links leaving the walked directory are skipped: the snapshot
+            // must not depend on files outside what the user pointed at.
+            let Ok(target) = fs::canonicalize(&path) else {
+                continue;
+            };
+            if !target.starts_with(root) {
+                continue;
+            }
+            let Ok(meta) = fs::metadata(&target) else {
+                continue;
+            };
+            if meta.is_dir() {
+                (true, target)
+            } else if meta.is_file() {
+                (false, target)
+            } else {
+                continue;
+            }
+        } else if file_type.is_dir() {
+            (true, canon.join(&name))
+        } else if file_type.is_file() {
+            (false, canon.join(&name))
+        } else {
+            // Sockets, fifos, devices: nothing to read.
+            continue;
+        };
+
+        if is_dir {
+            if name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_str()) {
+                continue;
+            }
+            // A directory reached twice (through a symlink) is walked once: a cycle would never
+            // end, and duplicate copies of the same contracts would clash downstream.
+            if !visited.insert(child_canon.clone()) {
+                continue;
+            }
+            walk(&path, &child_canon, &child_rel, root, visited, filter, out)?;
+        } else if filter(&child_rel) {
+            out.push((child_rel, path));
+        }
+    }
+    Ok(())
+}
+
+fn read_file(rel: String, path: &Path) -> Result<SourceFile, SourceError> {
+    let file = fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let size = file.metadata().map_err(|e| io_err(path, e))?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge {
+            path: path.display().to_string(),
+            size,
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // Bounded read: the file may grow between the size check and the read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_err(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge {
+            path: path.display().to_string(),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(SourceFile {
+        path: rel,
+        blob: BlobId::of_bytes(&bytes),
+        bytes: bytes.into(),
+    })
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> SourceError {
+    SourceError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn io_or_missing(path: &Path, source: std::io::Error) -> SourceError {
+    if source.kind() == std::io::ErrorKind::NotFound {
+        SourceError::PathNotFound {
+            path: path.to_path_buf(),
+        }
+    } else {
+        io_err(path, source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(_: &str) -> bool {
+        true
+    }
+
+    fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn walk_skips_vcs_build_and_hidden_dirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(&d.join("a.proto"), "a");
+        write(&d.join("sub/b.proto"), "b");
+        write(&d.join(".git/config.proto"), "x");
+        write(&d.join(".hidden/c.proto"), "x");
+        write(&d.join("target/d.proto"), "x");
+        write(&d.join("node_modules/e.proto"), "x");
+        write(&d.join(".keep.proto"), "hidden file, kept");
+        write(&d.join("sub/readme.md"), "filtered");
+
+        let snap = load(d, &|p: &str| p.ends_with(".proto")).unwrap();
+        let paths: Vec<_> = snap.files.keys().cloned().collect();
+        assert_eq!(paths, [".keep.proto", "a.proto", "sub/b.proto"]);
+        assert_eq!(&*snap.files["sub/b.proto"].bytes, b"b");
+        assert_eq!(snap.files["a.proto"].blob, BlobId::of_bytes(b"a"));
+    }
+
+    #[test]
+    fn single_file_is_named_by_file_name_and_ignores_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("deep/api.yml");
+        write(&f, "openapi: 3.0.0\n");
+        let snap = load(&f, &|_: &str| false).unwrap();
+        assert_eq!(snap.files.keys().collect::<Vec<_>>(), ["api.yml"]);
+        assert_eq!(snap.label, f.display().to_string());
+    }
+
+    #[test]
+    fn missing_path_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope");
+        let err = load(&missing, &all).err().unwrap();
+        assert!(matches!(err, SourceError::PathNotFound { .. }));
+        assert_eq!(
+            err.to_string(),
+            format!("'{}' does not exist", missing.display())
+        );
+    }
+
+    #[test]
+    fn too_large_file_names_file_and_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("big.json");
+        let file = fs::File::create(&f).unwrap();
+        // Sparse file: no 64 MiB actually written.
+        file.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let err = load(dir.path(), &all).err().unwrap();
+        let msg = err.to_string();
+        assert!(msg.contains("big.json") && msg.contains("64 MiB"), "{msg}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_inside_followed_outside_skipped_cycles_cut() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        write(&outside.path().join("secret.proto"), "outside");
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(&d.join("real/a.proto"), "a");
+        symlink(outside.path(), d.join("out")).unwrap();
+        symlink(outside.path().join("secret.proto"), d.join("s.proto")).unwrap();
+        symlink(d.join("real/a.proto"), d.join("link.proto")).unwrap();
+        symlink(d, d.join("real/loop")).unwrap();
+        symlink(d.join("nowhere"), d.join("dangling.proto")).unwrap();
+
+        let snap = load(d, &all).unwrap();
+        let paths: Vec<_> = snap.files.keys().cloned().collect();
+        assert_eq!(paths, ["link.proto", "real/a.proto"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_file_is_named() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("locked.proto");
+        write(&f, "x");
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o000)).unwrap();
+        // Root reads anything; then there is nothing to test.
+        if fs::read(&f).is_ok() {
+            return;
+        }
+        let msg = load(dir.path(), &all).err().unwrap().to_string();
+        assert!(msg.contains("locked.proto"), "{msg}");
+    }
+}

@@ -1,0 +1,137 @@
+//! Errors of the `source` layer, worded for the person running the CLI.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::MAX_FILE_BYTES;
+
+/// The hint printed whenever a revision is missing from a shallow clone; CI checkouts are the
+/// usual culprit, so the fix is spelled out for them.
+pub const SHALLOW_HINT: &str =
+    "fetch the full history (actions/checkout: fetch-depth: 0, or git fetch --unshallow)";
+
+/// Why a side of a comparison could not be loaded.
+#[derive(Debug)]
+pub enum SourceError {
+    /// A revision or the index was asked for, but `dir` is not inside a git repository.
+    NotARepository { dir: PathBuf, detail: String },
+    /// The repository is bare, so it has no work tree (or index) to read.
+    NoWorkTree { git_dir: PathBuf },
+    /// `rev` did not resolve to an object.
+    UnknownRevision { rev: String, detail: String },
+    /// The repository is a shallow clone and `rev` (or an object it needs) is beyond its history.
+    NotInShallowClone { rev: String },
+    /// `rev` resolved, but to something without a tree (e.g. a blob).
+    NotATree { rev: String, kind: String },
+    /// `path` does not exist in the tree of `rev`.
+    PathNotInRevision { path: String, rev: String },
+    /// `path` has no entry in the staged index.
+    PathNotStaged { path: String },
+    /// `path` names a symbolic link or a submodule, which hold no contract files.
+    NotAFile {
+        path: String,
+        place: String,
+        what: &'static str,
+    },
+    /// `path` has an unresolved merge conflict in the index, so there is no single staged version.
+    Conflicted { path: String },
+    /// A path on disk does not exist.
+    PathNotFound { path: PathBuf },
+    /// A file is larger than [`MAX_FILE_BYTES`].
+    TooLarge { path: String, size: u64 },
+    /// Reading a file or directory on disk failed.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Any other failure inside the repository (corrupt or missing objects, unreadable index...).
+    Git { context: String, detail: String },
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::NotARepository { dir, detail } => {
+                write!(f, "'{}' is not inside a git repository", dir.display())?;
+                if !detail.is_empty() {
+                    write!(f, " ({detail})")?;
+                }
+                Ok(())
+            }
+            SourceError::NoWorkTree { git_dir } => write!(
+                f,
+                "the repository at '{}' is bare: it has no work tree",
+                git_dir.display()
+            ),
+            SourceError::UnknownRevision { rev, detail } => {
+                write!(f, "unknown revision '{rev}'")?;
+                if !detail.is_empty() {
+                    write!(f, " ({detail})")?;
+                }
+                Ok(())
+            }
+            SourceError::NotInShallowClone { rev } => write!(
+                f,
+                "revision '{rev}' is not in this shallow clone; {SHALLOW_HINT}"
+            ),
+            SourceError::NotATree { rev, kind } => write!(
+                f,
+                "revision '{rev}' names a {kind}, not a commit or a directory"
+            ),
+            SourceError::PathNotInRevision { path, rev } => {
+                write!(f, "'{path}' does not exist in revision '{rev}'")
+            }
+            SourceError::PathNotStaged { path } => {
+                write!(f, "'{path}' does not exist in the staged index")
+            }
+            SourceError::NotAFile { path, place, what } => {
+                write!(
+                    f,
+                    "'{path}' in {place} is a {what}, not a file or directory"
+                )
+            }
+            SourceError::Conflicted { path } => write!(
+                f,
+                "'{path}' has an unresolved merge conflict in the staged index"
+            ),
+            SourceError::PathNotFound { path } => {
+                write!(f, "'{}' does not exist", path.display())
+            }
+            SourceError::TooLarge { path, size } => write!(
+                f,
+                "'{path}' is {size} bytes, larger than the {} MiB limit for a contract file",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            SourceError::Io { path, source } => {
+                write!(f, "cannot read '{}': {source}", path.display())
+            }
+            SourceError::Git { context, detail } => write!(f, "{context}: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SourceError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Flattens an error and its causes into one line: gix errors carry the useful part
+/// (which object, which file) in their causes, and the CLI prints a single message.
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let s = e.to_string();
+        // Wrappers often repeat their cause verbatim; print it once.
+        if !out.contains(&s) {
+            out.push_str(": ");
+            out.push_str(&s);
+        }
+        cur = e.source();
+    }
+    out
+}

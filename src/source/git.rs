@@ -1,0 +1,540 @@
+//! Snapshots of a git revision or of the staged index, read through gix without a checkout.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gix::bstr::ByteSlice;
+use gix::ObjectId;
+use rayon::prelude::*;
+
+use super::error::chain;
+use super::{BlobId, Filter, Listing, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
+
+/// Tag chains longer than this are corrupt (or hostile); git itself never builds them.
+const MAX_PEEL: usize = 64;
+
+/// Opens the repository containing `repo_dir`, honouring `GIT_DIR`, `GIT_INDEX_FILE` and friends:
+/// inside a git hook they point at the repository and (for `git commit -a`) at a temporary
+/// index that holds what is actually being committed.
+fn open(repo_dir: &Path) -> Result<gix::ThreadSafeRepository, SourceError> {
+    gix::ThreadSafeRepository::discover_with_environment_overrides(repo_dir).map_err(|e| {
+        // "No repository found" is what the message already says; other causes (untrusted
+        // owner, ceiling directories, unreadable config) are worth showing.
+        let plain = matches!(
+            e.downcast_any_ref::<gix::discover::upwards::Error>(),
+            Some(gix::discover::upwards::Error::NoGitRepository { .. })
+        );
+        SourceError::NotARepository {
+            dir: repo_dir.to_path_buf(),
+            detail: if plain { String::new() } else { chain(&e) },
+        }
+    })
+}
+
+pub(super) fn worktree_root(repo_dir: &Path) -> Result<PathBuf, SourceError> {
+    let repo = open(repo_dir)?;
+    match repo.work_dir() {
+        Some(dir) => Ok(dir.to_path_buf()),
+        None => Err(SourceError::NoWorkTree {
+            git_dir: repo.git_dir().to_path_buf(),
+        }),
+    }
+}
+
+/// What is being read, for error messages about one of its files or objects.
+struct Place<'a> {
+    /// The revision as the user wrote it, or `None` for the staged index.
+    rev: Option<&'a str>,
+    shallow: bool,
+}
+
+impl Place<'_> {
+    /// `main:proto/a.proto`, or `proto/a.proto (staged)`.
+    fn file(&self, repo_path: &str) -> String {
+        match self.rev {
+            Some(rev) => format!("{rev}:{repo_path}"),
+            None => format!("{repo_path} (staged)"),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self.rev {
+            Some(rev) => format!("revision '{rev}'"),
+            None => "the staged index".to_string(),
+        }
+    }
+
+    /// An object that should be there is not: in a shallow clone that means history is missing.
+    fn missing(&self, what: String, err: &(dyn std::error::Error + 'static)) -> SourceError {
+        match self.rev {
+            Some(rev) if self.shallow => SourceError::NotInShallowClone {
+                rev: rev.to_string(),
+            },
+            _ => SourceError::Git {
+                context: format!("cannot read {what}"),
+                detail: chain(err),
+            },
+        }
+    }
+}
+
+pub(super) fn list_revision(
+    repo_dir: &Path,
+    rev: &str,
+    path: Option<&str>,
+    filter: Filter,
+) -> Result<Listing, SourceError> {
+    let sync = open(repo_dir)?;
+    let repo = sync.to_thread_local();
+    let place = Place {
+        rev: Some(rev),
+        shallow: repo.is_shallow().unwrap_or(false),
+    };
+    let label = match path {
+        Some(p) => format!("{rev}:{p}"),
+        None => rev.to_string(),
+    };
+
+    let id = repo
+        .rev_parse_single(rev.as_bytes().as_bstr())
+        .map_err(|e| {
+            // A shallow clone cannot tell "no such revision" from "beyond the cut-off" (tags and
+            // `HEAD~n` past the boundary both just fail), so it gets the actionable hint.
+            if place.shallow {
+                SourceError::NotInShallowClone {
+                    rev: rev.to_string(),
+                }
+            } else {
+                SourceError::UnknownRevision {
+                    rev: rev.to_string(),
+                    detail: revision_detail(&e),
+                }
+            }
+        })?
+        .detach();
+    let root_tree = peel_to_tree(&repo, id, rev, &place)?;
+
+    let mut repo_prefix = String::new();
+    let mut tree = root_tree;
+    if let Some(path) = path {
+        let components = normalize(path, &repo_dir_prefix(&repo, repo_dir)).ok_or_else(|| {
+            SourceError::PathNotInRevision {
+                path: path.to_string(),
+                rev: rev.to_string(),
+            }
+        })?;
+        if !components.is_empty() {
+            let root = repo
+                .find_tree(root_tree)
+                .map_err(|e| place.missing(format!("the tree of '{rev}'"), &e))?;
+            let entry = root
+                .lookup_entry(components.iter().map(String::as_str))
+                .map_err(|e| place.missing(format!("'{path}' in '{rev}'"), &e))?
+                .ok_or_else(|| SourceError::PathNotInRevision {
+                    path: path.to_string(),
+                    rev: rev.to_string(),
+                })?;
+            let mode = entry.mode();
+            let repo_path = components.join("/");
+            if mode.is_tree() {
+                tree = entry.object_id();
+                repo_prefix = repo_path;
+            } else if mode.is_blob() {
+                // A file: a one-file snapshot named by its file name, kept whatever the filter.
+                let name = components.last().cloned().unwrap_or_default();
+                let file = read_blob(&repo, name, &repo_path, entry.object_id(), &place)?;
+                let mut files = BTreeMap::new();
+                files.insert(file.path.clone(), file);
+                return Ok(Listing::loaded(Snapshot { label, files }));
+            } else {
+                return Err(SourceError::NotAFile {
+                    path: path.to_string(),
+                    place: place.describe(),
+                    what: if mode.is_link() {
+                        "symbolic link"
+                    } else {
+                        "submodule"
+                    },
+                });
+            }
+        }
+    }
+
+    let mut wanted = Vec::new();
+    collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut wanted)?;
+    let shallow = place.shallow;
+    Ok(Listing::git(GitFiles {
+        sync,
+        rev: Some(rev.to_string()),
+        shallow,
+        repo_prefix,
+        label,
+        entries: wanted.into_iter().collect(),
+    }))
+}
+
+/// Follows tags and commits down to a tree, without the panics gix's `peel_to_kind` has on
+/// corrupt objects.
+fn peel_to_tree(
+    repo: &gix::Repository,
+    mut id: ObjectId,
+    rev: &str,
+    place: &Place,
+) -> Result<ObjectId, SourceError> {
+    let corrupt = |id: ObjectId, what: &str| SourceError::Git {
+        context: format!("cannot read revision '{rev}'"),
+        detail: format!("{what} {id} is corrupt"),
+    };
+    for _ in 0..MAX_PEEL {
+        let object = repo
+            .find_object(id)
+            .map_err(|e| place.missing(format!("revision '{rev}'"), &e))?;
+        match object.kind {
+            gix::object::Kind::Tree => return Ok(id),
+            gix::object::Kind::Commit => {
+                let mut commit = object
+                    .try_to_commit_ref_iter()
+                    .ok_or_else(|| corrupt(id, "commit"))?;
+                id = commit.tree_id().map_err(|_| corrupt(id, "commit"))?;
+            }
+            gix::object::Kind::Tag => {
+                let tag = object
+                    .try_to_tag_ref_iter()
+                    .ok_or_else(|| corrupt(id, "tag"))?;
+                id = tag.target_id().map_err(|_| corrupt(id, "tag"))?;
+            }
+            gix::object::Kind::Blob => {
+                return Err(SourceError::NotATree {
+                    rev: rev.to_string(),
+                    kind: "file (blob)".to_string(),
+                })
+            }
+        }
+    }
+    Err(corrupt(id, "tag chain at"))
+}
+
+/// Where `repo_dir` sits inside the work tree, so that `REV:./x` means `x` next to the user,
+/// as in git; empty when unknown (bare repository, paths that cannot be resolved).
+fn repo_dir_prefix(repo: &gix::Repository, repo_dir: &Path) -> String {
+    let Some(work_dir) = repo.workdir() else {
+        return String::new();
+    };
+    let (Ok(work_dir), Ok(dir)) = (
+        std::fs::canonicalize(work_dir),
+        std::fs::canonicalize(repo_dir),
+    ) else {
+        return String::new();
+    };
+    match dir.strip_prefix(&work_dir) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => String::new(),
+    }
+}
+
+/// Splits a root-relative path (`proto/`, `/api/x.yaml`) into components; paths starting with
+/// `./` or `../` are relative to `prefix`. `None` when `..` climbs out of the repository.
+fn normalize(path: &str, prefix: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let relative = path == "." || path == ".." || path.starts_with("./") || path.starts_with("../");
+    let base = if relative { prefix } else { "" };
+    for part in base.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            _ => out.push(part.to_string()),
+        }
+    }
+    Some(out)
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
+    }
+}
+
+/// Collects `(root-relative path, blob id)` of regular files under `tree` passing `filter`.
+/// Symlinks and submodules hold no contract text and are skipped.
+fn collect_tree(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    repo_prefix: &str,
+    filter: Filter,
+    place: &Place,
+    out: &mut Vec<(String, ObjectId)>,
+) -> Result<(), SourceError> {
+    // An explicit stack: a hostile repository can nest trees deeper than the call stack.
+    let mut stack = vec![(tree, String::new())];
+    while let Some((id, rel)) = stack.pop() {
+        let tree = repo.find_tree(id).map_err(|e| {
+            let dir = join(repo_prefix, &rel);
+            place.missing(format!("directory '{}'", place.file(&dir)), &e)
+        })?;
+        for entry in tree.iter() {
+            let entry = entry.map_err(|e| SourceError::Git {
+                context: format!(
+                    "cannot read directory '{}'",
+                    place.file(&join(repo_prefix, &rel))
+                ),
+                detail: chain(&e),
+            })?;
+            let mode = entry.mode();
+            let child = join(&rel, &entry.filename().to_str_lossy());
+            if mode.is_tree() {
+                stack.push((entry.object_id(), child));
+            } else if mode.is_blob() && filter(&child) {
+                out.push((child, entry.object_id()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads blobs in parallel, each rayon task with its own thread-local repository handle (the
+/// object database is shared; handles are cheap but not free, hence one per chunk).
+fn read_blobs(
+    sync: &gix::ThreadSafeRepository,
+    repo: &gix::Repository,
+    wanted: Vec<(String, ObjectId)>,
+    repo_prefix: &str,
+    place: &Place,
+) -> Result<BTreeMap<String, SourceFile>, SourceError> {
+    let read_chunk = |repo: &gix::Repository, chunk: &[(String, ObjectId)]| {
+        chunk
+            .iter()
+            .map(|(rel, id)| read_blob(repo, rel.clone(), &join(repo_prefix, rel), *id, place))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    // Small snapshots are not worth the thread hand-off.
+    let files: Vec<SourceFile> = if wanted.len() < 64 {
+        read_chunk(repo, &wanted)?
+    } else {
+        let chunk = wanted
+            .len()
+            .div_ceil(rayon::current_num_threads() * 4)
+            .max(1);
+        wanted
+            .par_chunks(chunk)
+            .map(|c| read_chunk(&sync.to_thread_local(), c))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    Ok(files.into_iter().map(|f| (f.path.clone(), f)).collect())
+}
+
+fn read_blob(
+    repo: &gix::Repository,
+    rel: String,
+    repo_path: &str,
+    id: ObjectId,
+    place: &Place,
+) -> Result<SourceFile, SourceError> {
+    // The header gives the size without inflating, so a huge blob is refused before it is read.
+    let header = repo
+        .find_header(id)
+        .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
+    if header.size() > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge {
+            path: place.file(repo_path),
+            size: header.size(),
+        });
+    }
+    let object = repo
+        .find_object(id)
+        .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
+    Ok(SourceFile {
+        path: rel,
+        blob: BlobId::from_oid(&id).unwrap_or(BlobId([0; 20])),
+        bytes: object.data.as_slice().into(),
+    })
+}
+
+/// The innermost reason for a failed rev-parse (e.g. "Commit 2cbf7d4 has 0 parents...", an
+/// ambiguous short hash); empty for a plain missing name, which "unknown revision" already says.
+fn revision_detail(err: &gix::Error) -> String {
+    let Some(last) = err.iter_errors().last().map(|e| e.to_string()) else {
+        return String::new();
+    };
+    if last.contains("could not be found") {
+        String::new()
+    } else {
+        last
+    }
+}
+
+pub(super) fn list_staged(
+    repo_dir: &Path,
+    path: Option<&str>,
+    filter: Filter,
+) -> Result<Listing, SourceError> {
+    let sync = open(repo_dir)?;
+    let repo = sync.to_thread_local();
+    if repo.workdir().is_none() {
+        return Err(SourceError::NoWorkTree {
+            git_dir: repo.git_dir().to_path_buf(),
+        });
+    }
+    let place = Place {
+        rev: None,
+        shallow: false,
+    };
+    let label = match path {
+        Some(p) => format!("the staged index ({p})"),
+        None => "the staged index".to_string(),
+    };
+    let want = match path {
+        Some(p) => normalize(p, &repo_dir_prefix(&repo, repo_dir))
+            .ok_or_else(|| SourceError::PathNotStaged {
+                path: p.to_string(),
+            })?
+            .join("/"),
+        None => String::new(),
+    };
+    let index = repo.index_or_empty().map_err(|e| SourceError::Git {
+        context: "cannot read the staged index".to_string(),
+        detail: chain(&e),
+    })?;
+
+    // Every staged file under (or equal to) `want`, with its repository path.
+    let under = |p: &str| want.is_empty() || p == want || p.starts_with(&format!("{want}/"));
+    let mut staged: Vec<(String, ObjectId)> = Vec::new();
+    let mut exact: Option<(ObjectId, gix::index::entry::Mode)> = None;
+    // Tells a wrong path from one whose files the filter all dropped.
+    let mut matched_any = false;
+    for entry in index.entries() {
+        let full = entry.path(&index).to_str_lossy();
+        let full = full.trim_end_matches('/');
+        let sparse = entry.mode.is_sparse();
+        // A sparse-index directory entry may contain `want` rather than sit under it.
+        let overlaps = under(full) || (sparse && want.starts_with(&format!("{full}/")));
+        if !overlaps {
+            continue;
+        }
+        matched_any = true;
+        if entry.stage() != gix::index::entry::Stage::Unconflicted {
+            return Err(SourceError::Conflicted {
+                path: full.to_string(),
+            });
+        }
+        // `git add -N` records intent only; there is no staged content yet.
+        if entry
+            .flags
+            .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+        {
+            continue;
+        }
+        if full == want {
+            exact = Some((entry.id, entry.mode));
+        }
+        if sparse {
+            // Sparse checkouts fold whole directories into one tree entry: expand it.
+            let mut inner = Vec::new();
+            collect_tree(&repo, entry.id, full, &|_: &str| true, &place, &mut inner)?;
+            staged.extend(inner.into_iter().map(|(p, id)| (join(full, &p), id)));
+        } else if entry.mode == gix::index::entry::Mode::FILE
+            || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE
+        {
+            staged.push((full.to_string(), entry.id));
+        }
+        // Symlinks and submodules hold no contract text.
+    }
+
+    if let Some((id, mode)) = exact.filter(|(_, m)| !m.is_sparse()) {
+        if mode != gix::index::entry::Mode::FILE && mode != gix::index::entry::Mode::FILE_EXECUTABLE
+        {
+            return Err(SourceError::NotAFile {
+                path: want.clone(),
+                place: place.describe(),
+                what: if mode == gix::index::entry::Mode::SYMLINK {
+                    "symbolic link"
+                } else {
+                    "submodule"
+                },
+            });
+        }
+        // A single file named explicitly: kept whatever the filter says.
+        let name = want.rsplit('/').next().unwrap_or(&want).to_string();
+        let file = read_blob(&repo, name, &want, id, &place)?;
+        let mut files = BTreeMap::new();
+        files.insert(file.path.clone(), file);
+        return Ok(Listing::loaded(Snapshot { label, files }));
+    }
+
+    let strip = if want.is_empty() { 0 } else { want.len() + 1 };
+    let wanted: Vec<(String, ObjectId)> = staged
+        .into_iter()
+        .filter(|(full, _)| full.len() > strip && under(full))
+        .map(|(full, id)| (full[strip..].to_string(), id))
+        .filter(|(rel, _)| filter(rel))
+        .collect();
+    if !matched_any && !want.is_empty() {
+        return Err(SourceError::PathNotStaged {
+            path: path.unwrap_or_default().to_string(),
+        });
+    }
+    Ok(Listing::git(GitFiles {
+        sync,
+        rev: None,
+        shallow: false,
+        repo_prefix: want,
+        label,
+        entries: wanted.into_iter().collect(),
+    }))
+}
+
+/// The files of a revision or of the index, listed by blob id, read on demand.
+pub(crate) struct GitFiles {
+    sync: gix::ThreadSafeRepository,
+    rev: Option<String>,
+    shallow: bool,
+    repo_prefix: String,
+    pub(crate) label: String,
+    pub(crate) entries: BTreeMap<String, ObjectId>,
+}
+
+impl GitFiles {
+    /// Reads the blobs of `paths` (root-relative; unknown paths are left out), in parallel.
+    pub(crate) fn read(&self, paths: &[&str]) -> Result<Snapshot, SourceError> {
+        let repo = self.sync.to_thread_local();
+        let place = Place {
+            rev: self.rev.as_deref(),
+            shallow: self.shallow,
+        };
+        let wanted: Vec<(String, ObjectId)> = paths
+            .iter()
+            .filter_map(|p| self.entries.get(*p).map(|id| (p.to_string(), *id)))
+            .collect();
+        let files = read_blobs(&self.sync, &repo, wanted, &self.repo_prefix, &place)?;
+        Ok(Snapshot {
+            label: self.label.clone(),
+            files,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_paths() {
+        let n = |p: &str, pre: &str| normalize(p, pre).map(|v| v.join("/"));
+        assert_eq!(n("proto/", "").as_deref(), Some("proto"));
+        assert_eq!(n("/api//x.yaml", "sub").as_deref(), Some("api/x.yaml"));
+        assert_eq!(n("./x", "sub/dir").as_deref(), Some("sub/dir/x"));
+        assert_eq!(n("../x", "sub/dir").as_deref(), Some("sub/x"));
+        assert_eq!(n(".", "").as_deref(), Some(""));
+        assert_eq!(n("../x", ""), None);
+    }
+}
