@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::index::{ExtensionRef, MessageRef, Side};
+use super::index::{go_quote as go_quote_bytes, ExtensionRef, MessageRef, Side};
 use super::presence::{self, Cardinality, CustomFeature, Edition, Feature, Kind, Levels};
 use super::{Ctx, Sink};
 use crate::finding::Location;
@@ -102,6 +102,10 @@ fn parent_message<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Option<MessageRef<
 
 /// Feature levels of a message: itself, its enclosing messages, its file.
 pub(super) fn message_levels<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Levels<'a> {
+    let edition = Edition::of(&m.file.ast);
+    if !edition.is_editions() {
+        return Levels::new(edition, []);
+    }
     let mut levels: Vec<&'a [OptionDecl]> = vec![&m.message.options];
     let mut current = *m;
     while let Some(parent) = parent_message(side, &current) {
@@ -109,10 +113,7 @@ pub(super) fn message_levels<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Levels<
         current = parent;
     }
     levels.push(&m.file.ast.options);
-    Levels {
-        edition: Edition::of(&m.file.ast),
-        levels,
-    }
+    Levels::new(edition, levels)
 }
 
 /// Feature levels of a message or enum nested in the message `parent` (full name), or
@@ -124,10 +125,7 @@ pub(super) fn scope_levels<'a>(
 ) -> Levels<'a> {
     match parent.and_then(|p| side.messages.get(p)) {
         Some(m) => message_levels(side, m),
-        None => Levels {
-            edition: Edition::of(&file.ast),
-            levels: vec![&file.ast.options],
-        },
+        None => Levels::new(Edition::of(&file.ast), [file.ast.options.as_slice()]),
     }
 }
 
@@ -355,12 +353,14 @@ fn extension_site<'a>(side: &Side<'a>, x: &ExtensionRef<'a>) -> Site<'a> {
         .copied();
     let scope = match &scope_message {
         Some(m) => message_levels(side, m),
-        None => Levels {
-            edition: Edition::of(&x.file.ast),
-            levels: vec![&x.file.ast.options],
-        },
+        None => Levels::new(Edition::of(&x.file.ast), [x.file.ast.options.as_slice()]),
     };
     Site::new(x.file, x.field, scope_message, Some(*x), None, None, &scope)
+}
+
+/// Go's `%q` of a string, as buf's messages quote names and values.
+pub(super) fn go_quote(s: &str) -> String {
+    go_quote_bytes(s.as_bytes())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -496,7 +496,8 @@ fn field_wire_json_compatible_type(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-/// An enum, by full name, in the compared tree or the bundled imports.
+/// An enum, by full name, in the compared files or the files loaded only for their
+/// declarations (imports of the compared files, bundled well-known types).
 pub(super) fn find_enum<'a>(
     side: &Side<'a>,
     set: &'a ProtoSet,
@@ -511,24 +512,21 @@ pub(super) fn find_enum<'a>(
         messages: &'a [crate::proto::ast::Message],
         want: &str,
     ) -> Option<&'a Enum> {
-        for e in enums {
-            if join(scope, &e.name) == want {
-                return Some(e);
-            }
+        let rest = if scope.is_empty() {
+            want
+        } else {
+            want.strip_prefix(scope)?.strip_prefix('.')?
+        };
+        if let Some(e) = enums.iter().find(|e| e.name == rest) {
+            return Some(e);
         }
-        for m in messages {
-            let name = join(scope, &m.name);
-            if want.starts_with(&name) {
-                if let Some(e) = walk(&name, &m.enums, &m.messages, want) {
-                    return Some(e);
-                }
-            }
-        }
-        None
+        let (head, _) = rest.split_once('.')?;
+        let m = messages.iter().find(|m| m.name == head)?;
+        walk(&join(scope, &m.name), &m.enums, &m.messages, want)
     }
     set.files
         .iter()
-        .filter(|f| f.bundled)
+        .filter(|f| f.context)
         .find_map(|f| walk(f.package(), &f.ast.enums, &f.ast.messages, full_name))
 }
 
@@ -718,7 +716,7 @@ impl Value {
 
     fn printable(&self) -> String {
         match self {
-            Value::Bytes(b, true) => go_quote(&String::from_utf8_lossy(b)),
+            Value::Bytes(b, true) => go_quote_bytes(b),
             Value::Bytes(b, false) => {
                 let hex: Vec<String> = b.iter().map(|x| format!("0x{x:X}")).collect();
                 format!("[{}]", hex.join(","))
@@ -1117,39 +1115,7 @@ fn message_same_json_format(ctx: &Ctx, sink: &mut Sink) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Go's formatting, which buf's messages use
-
-/// Go's `%q` for a string: printable characters as they are, the rest escaped.
-pub(super) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if c.is_control() || (c.is_whitespace() && c != ' ') || c == '\u{fffd}' => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+// Go's float formatting, which buf's messages use
 
 /// Go's `%v` for a float32 or float64: the shortest digits that round-trip, in `%e` form
 /// when the decimal exponent is below -4 or at least 6 (strconv's rule for shortest `%g`).
@@ -1222,13 +1188,6 @@ mod tests {
         assert_eq!(go_float(0.1f32 as f64, true), "0.1");
         assert_eq!(go_float(f64::NEG_INFINITY, false), "-Inf");
         assert_eq!(go_float(1e100, false), "1e+100");
-    }
-
-    #[test]
-    fn quotes_like_go() {
-        assert_eq!(go_quote("abc"), "\"abc\"");
-        assert_eq!(go_quote("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\x01\"");
-        assert_eq!(go_quote("é"), "\"é\"");
     }
 
     #[test]

@@ -191,8 +191,27 @@ pub struct Levels<'a> {
 }
 
 impl<'a> Levels<'a> {
+    /// The levels of an element of a file with `edition`, innermost first. proto2 and
+    /// proto3 files cannot set features, so their levels are not even collected.
+    pub fn new(edition: Edition, levels: impl IntoIterator<Item = &'a [OptionDecl]>) -> Levels<'a> {
+        Levels {
+            edition,
+            levels: if edition.is_editions() {
+                levels.into_iter().collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
     /// A child element (a field, a nested enum) whose own options come first.
     pub fn child(&self, own: &'a [OptionDecl]) -> Levels<'a> {
+        if !self.edition.is_editions() {
+            return Levels {
+                edition: self.edition,
+                levels: Vec::new(),
+            };
+        }
         let mut levels = Vec::with_capacity(self.levels.len() + 1);
         levels.push(own);
         levels.extend_from_slice(&self.levels);
