@@ -208,8 +208,16 @@ impl<'a> Site<'a> {
         self.at(self.field.name_span)
     }
 
-    /// The written type (the group name for a group).
+    /// The written type. For a group buf points at the `group` keyword (the syntax tree
+    /// keeps only the group's name, which follows the keyword).
     fn type_location(&self) -> Location {
+        if self.field.is_group {
+            let before = self.file.text[..self.field.name_span.start as usize].trim_end();
+            if before.ends_with("group") {
+                let end = before.len();
+                return self.at(Span::new(end - "group".len(), end));
+            }
+        }
         self.at(self.field.ty_span)
     }
 

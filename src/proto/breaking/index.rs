@@ -94,6 +94,10 @@ impl<'a> Side<'a> {
             }
             for x in &file.ast.extends {
                 side.add_extend(file, package, x);
+                // A group declared in an `extend` block is a message of the enclosing scope.
+                for g in &x.group_messages {
+                    side.add_message(file, package, "", g);
+                }
             }
         }
         side
@@ -125,6 +129,9 @@ impl<'a> Side<'a> {
         }
         for x in &m.extends {
             self.add_extend(file, full, x);
+            for g in &x.group_messages {
+                self.add_message(file, package, nested, g);
+            }
         }
     }
 
