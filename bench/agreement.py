@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compare buf's and treaty's breaking findings as sets of (buf rule, file, line).
 
-usage: agreement.py BUF_JSON TREATY_JSON [--show N]
+usage: agreement.py BUF_JSON TREATY_JSON [--show N] [--root DIR]
+--root: buf prints absolute paths when given an absolute input; they are made relative to DIR.
 BUF_JSON is `buf breaking --error-format json` output (one object per line);
 TREATY_JSON is `treaty ... --format json`. Every treaty finding counts once per `buf:` alias.
 """
@@ -11,7 +12,7 @@ import sys
 from collections import Counter
 
 
-def buf_keys(path):
+def buf_keys(path, root=""):
     keys = Counter()
     with open(path) as f:
         for line in f:
@@ -21,6 +22,8 @@ def buf_keys(path):
             d = json.loads(line)
             rule = d.get("type", "")
             file = d.get("path", "")
+            if root and file.startswith(root):
+                file = file[len(root):].lstrip("/")
             if rule == "FILE_NO_DELETE" and not file:
                 m = re.search(r'file "([^"]+)"', d.get("message", ""))
                 file = m.group(1) if m else ""
@@ -40,7 +43,8 @@ def treaty_keys(path):
 
 
 def main():
-    buf, treaty = buf_keys(sys.argv[1]), treaty_keys(sys.argv[2])
+    root = sys.argv[sys.argv.index("--root") + 1] if "--root" in sys.argv else ""
+    buf, treaty = buf_keys(sys.argv[1], root), treaty_keys(sys.argv[2])
     show = int(sys.argv[sys.argv.index("--show") + 1]) if "--show" in sys.argv else 20
     buf_set, treaty_set = set(buf), set(treaty)
     both = buf_set & treaty_set

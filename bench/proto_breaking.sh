@@ -48,7 +48,7 @@ for pair in "4.0.0 6.0.1" "2.0.0 4.0.0"; do
     TREATY_JSON=$OUT/treaty-$1-$2-$cat.json
     "$TREATY" diff "$OLD" "$NEW" --config "$OUT/buf-$cat.yaml" --format json > "$TREATY_JSON" || true
     echo "== $1 -> $2, $cat"
-    python3 "$HERE/agreement.py" "$BUF_JSON" "$TREATY_JSON" --show 10
+    python3 "$HERE/agreement.py" "$BUF_JSON" "$TREATY_JSON" --show 10 --root "$NEW"
   done
 done
 

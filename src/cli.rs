@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config;
 use crate::diag::{InputError, InputErrors};
 use crate::finding::Severity;
 use crate::report::{self, Format, Report};
@@ -141,7 +142,54 @@ fn emit(text: &str) {
 }
 
 fn proto_filter(path: &str) -> bool {
-    path.ends_with(".proto") || path.ends_with("treaty.toml") || path.ends_with("buf.yaml")
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.ends_with(".proto")
+        || [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML].contains(&name)
+}
+
+fn config_error(e: config::ConfigError) -> InputErrors {
+    let location = (e.line > 0).then(|| crate::finding::Location {
+        file: e.path.clone(),
+        line: e.line,
+        column: e.col.max(1),
+        end_line: e.line,
+        end_column: e.col.max(1) + 1,
+    });
+    InputErrors::from(InputError {
+        message: e.message,
+        location,
+        text: None,
+        hint: None,
+    })
+}
+
+/// `--config FILE`, else the config at the root of the new side, else of the old side.
+fn find_config(
+    common: &Common,
+    old: &Listing,
+    new: &Listing,
+) -> Result<config::Config, InputErrors> {
+    if let Some(path) = &common.config {
+        return config::load_config_file(path).map_err(config_error);
+    }
+    for listing in [new, old] {
+        let entries = listing.entries();
+        let has_config = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML]
+            .iter()
+            .any(|name| entries.contains_key(name));
+        if has_config {
+            let read = |name: &str| -> Option<Vec<u8>> {
+                let snapshot = listing.read(&[name]).ok()?;
+                snapshot
+                    .files
+                    .into_values()
+                    .next()
+                    .map(|f| f.bytes.to_vec())
+            };
+            return config::load_config(&read).map_err(config_error);
+        }
+    }
+    Ok(config::Config::default())
 }
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
@@ -149,11 +197,13 @@ fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputE
     listing.map_err(|e| InputError::new(e.to_string()).into())
 }
 
-fn options(common: &Common, _new: &Listing) -> Result<run::Options, InputErrors> {
-    let mut options = run::Options::default();
-    options.selection.only = common.only.clone();
-    options.selection.skip.extend(common.skip.iter().cloned());
-    let unknown = options.selection.unknown_tokens();
+fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options, InputErrors> {
+    let config = find_config(common, old, new)?;
+    for warning in &config.warnings {
+        eprintln!("treaty: warning: {warning}");
+    }
+    let options = run::Options::from_config(&config, &common.only, &common.skip);
+    let unknown = options.unknown_tokens();
     if !unknown.is_empty() {
         return Err(InputError::new(format!(
             "unknown rule, alias or category: {} (see `treaty rules`)",
@@ -185,7 +235,7 @@ fn compare(
     paths: &[String],
     color: bool,
 ) -> Result<i32, InputErrors> {
-    let mut options = options(common, new)?;
+    let mut options = options(common, old, new)?;
     options.paths = paths.to_vec();
     let report = run::breaking_listings(old, new, &options)?;
     Ok(finish(&report, common, color))

@@ -74,3 +74,66 @@ impl Finding {
         )
     }
 }
+
+/// Collects the findings of one rule.
+pub struct Sink {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub findings: Vec<Finding>,
+}
+
+impl Sink {
+    pub fn new(rule: &'static str, severity: Severity) -> Sink {
+        Sink {
+            rule,
+            severity,
+            findings: Vec::new(),
+        }
+    }
+
+    /// A breaking change located in the new revision, with the old location as related.
+    pub fn report(&mut self, at: Location, old: Option<Location>, message: impl Into<String>) {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            location: at,
+            revision: Revision::New,
+            related: old,
+            operation: None,
+        });
+    }
+
+    /// An OpenAPI finding about one operation (`GET /pets/{id}`).
+    pub fn report_operation(
+        &mut self,
+        operation: &str,
+        at: Location,
+        old: Option<Location>,
+        message: impl Into<String>,
+    ) {
+        self.report(at, old, message);
+        if let Some(last) = self.findings.last_mut() {
+            last.operation = Some(operation.to_string());
+        }
+    }
+
+    /// A lint finding (one revision).
+    pub fn lint(&mut self, at: Location, message: impl Into<String>) {
+        self.report(at, None, message);
+    }
+
+    /// A breaking change with nothing left to point at in the new revision (a deleted file):
+    /// located in the old revision.
+    pub fn report_old(&mut self, at: Location, message: impl Into<String>) {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            location: at,
+            revision: Revision::Old,
+            related: None,
+            operation: None,
+        });
+    }
+}

@@ -12,10 +12,9 @@ use std::collections::BTreeMap;
 
 use crate::source::{BlobId, Listing, Snapshot};
 
-/// What to compare and how.
+/// Which rules apply to a file, and which of their findings are dropped.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub layout: proto::load::Layout,
+pub struct Policy {
     pub selection: Selection,
     /// Paths (files or directories, relative to the compared root) whose findings are dropped.
     pub ignore: Vec<String>,
@@ -23,9 +22,127 @@ pub struct Options {
     pub ignore_only: Vec<(String, Vec<String>)>,
     /// Drop findings in packages whose last component is unstable (`v1alpha1`, `v2beta`, `v1test`).
     pub ignore_unstable_packages: bool,
+}
+
+impl Policy {
+    /// A config's `breaking` section, with the command line's `--only`/`--skip` on top.
+    pub fn from_breaking(
+        breaking: &crate::config::BreakingConfig,
+        only: &[String],
+        skip: &[String],
+    ) -> Policy {
+        Policy {
+            selection: Selection {
+                only: only.to_vec(),
+                skip: breaking.except.iter().chain(skip).cloned().collect(),
+                uses: breaking.use_ids.clone(),
+            },
+            ignore: breaking.ignore.clone(),
+            ignore_only: breaking.ignore_only.clone(),
+            ignore_unstable_packages: breaking.ignore_unstable_packages,
+        }
+    }
+
+    /// Does this policy keep finding `f` (whose file is in `package`)?
+    fn keeps(&self, f: &Finding, package: Option<&str>) -> bool {
+        let file = &f.location.file;
+        if self.ignore.iter().any(|p| path_matches(file, p)) {
+            return false;
+        }
+        for (token, paths) in &self.ignore_only {
+            let names_rule = rules::find(f.rule).is_some_and(|d| rules::token_matches(token, d));
+            if names_rule && paths.iter().any(|p| path_matches(file, p)) {
+                return false;
+            }
+        }
+        !(self.ignore_unstable_packages && package.is_some_and(is_unstable_package))
+    }
+}
+
+/// What to compare and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub layout: proto::load::Layout,
+    /// The policy of files outside every module with its own settings.
+    pub policy: Policy,
+    /// buf v2 modules with their own `breaking` section: (module directory, policy).
+    pub module_policies: Vec<(String, Policy)>,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
+}
+
+impl Options {
+    /// Options from a configuration, with the command line's `--only`/`--skip`.
+    pub fn from_config(
+        config: &crate::config::Config,
+        only: &[String],
+        skip: &[String],
+    ) -> Options {
+        let default_policy = if config.source == crate::config::ConfigSource::Default {
+            // No config file: treaty's default selection (buf's FILE plus GUIDE and HTTP).
+            Policy {
+                selection: Selection {
+                    only: only.to_vec(),
+                    skip: skip.to_vec(),
+                    uses: Vec::new(),
+                },
+                ..Policy::default()
+            }
+        } else {
+            Policy::from_breaking(&config.breaking, only, skip)
+        };
+        Options {
+            layout: proto::load::Layout {
+                roots: config.roots.iter().map(|r| r.path.clone()).collect(),
+                excludes: config
+                    .roots
+                    .iter()
+                    .flat_map(|r| r.excludes.clone())
+                    .collect(),
+            },
+            policy: default_policy,
+            module_policies: config
+                .roots
+                .iter()
+                .filter_map(|r| {
+                    r.breaking
+                        .as_ref()
+                        .map(|b| (r.path.clone(), Policy::from_breaking(b, only, skip)))
+                })
+                .collect(),
+            paths: Vec::new(),
+        }
+    }
+
+    /// Tokens in any selection that name no rule, alias or category.
+    pub fn unknown_tokens(&self) -> Vec<String> {
+        let mut unknown = self.policy.selection.unknown_tokens();
+        for (_, p) in &self.module_policies {
+            unknown.extend(p.selection.unknown_tokens());
+        }
+        unknown.sort();
+        unknown.dedup();
+        unknown
+    }
+
+    /// The policy that governs `file`: its module's, else the default.
+    fn policy_for(&self, file: &str) -> &Policy {
+        self.module_policies
+            .iter()
+            .filter(|(dir, _)| path_matches(file, dir))
+            .max_by_key(|(dir, _)| dir.len())
+            .map_or(&self.policy, |(_, p)| p)
+    }
+
+    /// Rules any policy selects.
+    fn selected(&self, kind: Kind) -> BTreeSet<&'static str> {
+        let mut ids = self.policy.selection.resolve(kind);
+        for (_, p) in &self.module_policies {
+            ids.extend(p.selection.resolve(kind));
+        }
+        ids
+    }
 }
 
 fn path_matches(file: &str, prefix: &str) -> bool {
@@ -184,7 +301,7 @@ fn compare(
 ) -> Result<Report, InputErrors> {
     let (old_set, new_set) = (old_set, new_set);
 
-    let selected: BTreeSet<&str> = options.selection.resolve(Kind::Breaking);
+    let selected: BTreeSet<&str> = options.selected(Kind::Breaking);
     let ctx = proto::breaking::Ctx::new(old_set, new_set);
     let codes: Vec<_> = rules::registry()
         .filter(|code| selected.contains(code.id))
@@ -204,34 +321,23 @@ fn compare(
             .collect()
     };
 
-    // Ignores apply to the file a finding is about, in either revision.
+    // Each finding answers to the policy of the file it is about (either revision): the
+    // rule must be selected there, and not ignored.
     let package_of = |f: &Finding| -> Option<String> {
         let set = if f.revision == Revision::Old {
-            &old_set
+            old_set
         } else {
-            &new_set
+            new_set
         };
         set.tree_files()
             .find(|p| p.display == f.location.file)
             .map(|p| p.package().to_string())
     };
     findings.retain(|f| {
-        let file = &f.location.file;
-        if options.ignore.iter().any(|p| path_matches(file, p)) {
-            return false;
-        }
-        for (token, paths) in &options.ignore_only {
-            let names_rule = rules::find(f.rule).is_some_and(|d| rules::token_matches(token, d));
-            if names_rule && paths.iter().any(|p| path_matches(file, p)) {
-                return false;
-            }
-        }
-        if options.ignore_unstable_packages
-            && package_of(f).is_some_and(|p| is_unstable_package(&p))
-        {
-            return false;
-        }
-        true
+        let policy = options.policy_for(&f.location.file);
+        let selected = options.module_policies.is_empty()
+            || policy.selection.resolve(Kind::Breaking).contains(f.rule);
+        selected && policy.keeps(f, package_of(f).as_deref())
     });
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();

@@ -5,12 +5,23 @@ use std::process::{Command, Output};
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
         .expect("git runs");
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 fn treaty(dir: &Path, args: &[&str]) -> Output {
@@ -37,7 +48,11 @@ fn repo() -> tempfile::TempDir {
     let d = dir.path();
     git(d, &["init", "-q"]);
     write(d, "proto/shop/v1/shop.proto", V1);
-    write(d, "proto/shop/v1/other.proto", "syntax = \"proto3\";\npackage shop.v1;\nmessage Other {}\n");
+    write(
+        d,
+        "proto/shop/v1/other.proto",
+        "syntax = \"proto3\";\npackage shop.v1;\nmessage Other {}\n",
+    );
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "v1"]);
     git(d, &["tag", "v1"]);
@@ -53,8 +68,24 @@ fn concise(out: &Output) -> String {
 #[test]
 fn against_a_tag_with_head_compares_two_revisions() {
     let dir = repo();
-    let out = treaty(dir.path(), &["breaking", "--against", "v1", "--head", "HEAD", "--format", "concise"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = treaty(
+        dir.path(),
+        &[
+            "breaking",
+            "--against",
+            "v1",
+            "--head",
+            "HEAD",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = concise(&out);
     assert!(text.contains("proto/shop/v1/shop.proto:1:1: error[proto/message-no-delete] Previously present message \"Coupon\" was deleted from file."), "{text}");
 }
@@ -65,7 +96,13 @@ fn against_a_revision_uses_the_work_tree() {
     // The work tree restores Coupon: nothing is broken relative to v1.
     write(dir.path(), "proto/shop/v1/shop.proto", V1);
     let out = treaty(dir.path(), &["breaking", "--against", "v1"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", concise(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        concise(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
     // And against HEAD (V2) the work tree only adds: still clean.
     let out = treaty(dir.path(), &["breaking", "--against", "HEAD"]);
     assert_eq!(out.status.code(), Some(0));
@@ -74,7 +111,11 @@ fn against_a_revision_uses_the_work_tree() {
 #[test]
 fn staged_compares_the_index_with_head() {
     let dir = repo();
-    write(dir.path(), "proto/shop/v1/other.proto", "syntax = \"proto3\";\npackage shop.v1;\n");
+    write(
+        dir.path(),
+        "proto/shop/v1/other.proto",
+        "syntax = \"proto3\";\npackage shop.v1;\n",
+    );
     // Unstaged: the pre-commit check does not see it.
     let out = treaty(dir.path(), &["breaking", "--staged"]);
     assert_eq!(out.status.code(), Some(0), "{}", concise(&out));
@@ -87,7 +128,17 @@ fn staged_compares_the_index_with_head() {
 #[test]
 fn paths_narrow_the_comparison() {
     let dir = repo();
-    let out = treaty(dir.path(), &["breaking", "--against", "v1", "--head", "HEAD", "proto/shop/v1/other.proto"]);
+    let out = treaty(
+        dir.path(),
+        &[
+            "breaking",
+            "--against",
+            "v1",
+            "--head",
+            "HEAD",
+            "proto/shop/v1/other.proto",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", concise(&out));
 }
 
@@ -105,7 +156,10 @@ fn shallow_clone_without_the_base_is_exit_2_with_a_hint() {
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", origin.path().display());
     git(clone.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
-    let out = treaty(&clone.path().join("c"), &["breaking", "--against", "HEAD~1"]);
+    let out = treaty(
+        &clone.path().join("c"),
+        &["breaking", "--against", "HEAD~1"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("fetch-depth: 0"), "{err}");
@@ -114,7 +168,10 @@ fn shallow_clone_without_the_base_is_exit_2_with_a_hint() {
 #[test]
 fn rev_path_works_in_diff() {
     let dir = repo();
-    let out = treaty(dir.path(), &["diff", "v1:proto", "HEAD:proto", "--format", "json"]);
+    let out = treaty(
+        dir.path(),
+        &["diff", "v1:proto", "HEAD:proto", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["findings"][0]["file"], "shop/v1/shop.proto");

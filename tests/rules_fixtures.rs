@@ -21,9 +21,12 @@ fn snapshot(dir: &Path) -> source::Snapshot {
 
 fn all_rules() -> treaty::run::Options {
     treaty::run::Options {
-        selection: Selection {
-            only: vec!["all".into()],
-            ..Selection::default()
+        policy: treaty::run::Policy {
+            selection: Selection {
+                only: vec!["all".into()],
+                ..Selection::default()
+            },
+            ..treaty::run::Policy::default()
         },
         ..treaty::run::Options::default()
     }

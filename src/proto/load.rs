@@ -74,11 +74,20 @@ fn bundled(import_path: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// Decode a file as UTF-8, or say where it is not.
-pub fn decode_utf8(display: &str, bytes: &[u8]) -> Result<Arc<str>, InputError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+/// Decode a file as UTF-8, or say where it is not. The text shares the bytes' allocation
+/// (a tree's worth of text is the largest thing treaty holds).
+pub fn decode_utf8(display: &str, shared: &Arc<[u8]>) -> Result<Arc<str>, InputError> {
+    let bytes: &[u8] = shared;
+    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    let bytes = without_bom.unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Arc::from(text)),
+        Ok(text) if without_bom.is_some() => Ok(Arc::from(text)),
+        Ok(_) => {
+            let raw = Arc::into_raw(shared.clone()) as *const str;
+            // SAFETY: the bytes were just validated as UTF-8, and `str` has the layout of
+            // `[u8]`, so the allocation is a valid `Arc<str>`.
+            Ok(unsafe { Arc::from_raw(raw) })
+        }
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
@@ -270,8 +279,19 @@ mod tests {
     }
 
     #[test]
+    fn utf8_text_shares_the_bytes_and_drops_a_bom() {
+        let bytes: Arc<[u8]> = Arc::from(&b"syntax = \"proto3\";"[..]);
+        let text = decode_utf8("a.proto", &bytes).unwrap();
+        assert_eq!(&*text, "syntax = \"proto3\";");
+        assert_eq!(text.as_ptr(), bytes.as_ptr());
+        let bom: Arc<[u8]> = Arc::from(&b"\xEF\xBB\xBFsyntax"[..]);
+        assert_eq!(&*decode_utf8("b.proto", &bom).unwrap(), "syntax");
+    }
+
+    #[test]
     fn non_utf8_names_line_and_column() {
-        let err = decode_utf8("a.proto", b"syntax = \"proto3\";\nmessage \xff {}").unwrap_err();
+        let bytes: Arc<[u8]> = Arc::from(&b"syntax = \"proto3\";\nmessage \xff {}"[..]);
+        let err = decode_utf8("a.proto", &bytes).unwrap_err();
         let loc = err.location.unwrap();
         assert_eq!((loc.file.as_str(), loc.line, loc.column), ("a.proto", 2, 9));
     }

@@ -13,7 +13,7 @@ use super::ast::{
 };
 use super::lexer::{self, Tok, TokKind};
 
-/// Deepest nesting of messages (including groups) and message literals, counted together.
+/// Deepest nesting of messages (including groups), and separately of message literals.
 const MAX_DEPTH: u32 = 256;
 /// `max` in a message's reserved or extension range.
 const FIELD_MAX: i32 = 536_870_911;
@@ -35,6 +35,7 @@ pub fn parse(path: &str, src: &str) -> Result<ProtoFile, ParseError> {
         pos: 0,
         lex_error: lexed.error,
         depth: 0,
+        literal_depth: 0,
     };
     parser.file(path)
 }
@@ -49,12 +50,42 @@ enum FieldCtx {
     Extend,
 }
 
+/// A declaration whose body is open.
+enum Frame {
+    Message {
+        msg: Message,
+        /// The oneof currently open in this message, if any.
+        oneof: Option<Oneof>,
+        /// For a group, the field it declares, completed when the body closes.
+        group: Option<Box<Field>>,
+    },
+    Extend(Extend),
+}
+
+/// What one statement did to the stack of open declarations.
+enum Step {
+    Continue,
+    /// A body was opened at the given `{`.
+    Open(Box<Frame>, Tok),
+    /// The innermost body closed at the given offset.
+    Close(u32),
+}
+
+/// A field, or a group whose message body is now open.
+enum Parsed {
+    Field(Field),
+    Group(Box<Field>, Message, Tok),
+}
+
 struct Parser<'a> {
     src: &'a str,
     toks: Vec<Tok>,
     pos: usize,
     lex_error: Option<ParseError>,
+    /// Open messages; they live on the heap, the limit is for consumers that recurse.
     depth: u32,
+    /// Open message literals; these are parsed recursively, so the limit bounds the stack.
+    literal_depth: u32,
 }
 
 fn span(start: u32, end: u32) -> Span {
@@ -193,10 +224,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Enters one level of nesting at token `at`.
+    /// Enters one level of message nesting at the `{` token `at`.
     fn enter(&mut self, at: Tok) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        self.check_depth(self.depth, at)
+    }
+
+    fn check_depth(&self, depth: u32, at: Tok) -> PResult<()> {
+        if depth > MAX_DEPTH {
             return Err(self.error(at, format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         Ok(())
@@ -421,10 +456,9 @@ impl<'a> Parser<'a> {
                         Ok((self.number_value(t, true), sp))
                     }
                     TokKind::Ident
-                        if matches!(
-                            self.text(t).to_ascii_lowercase().as_str(),
-                            "inf" | "infinity" | "nan"
-                        ) =>
+                        if ["inf", "infinity", "nan"]
+                            .iter()
+                            .any(|w| self.text(t).eq_ignore_ascii_case(w)) =>
                     {
                         self.bump();
                         Ok((OptionValue::Ident(format!("-{}", self.text(t))), sp))
@@ -470,7 +504,8 @@ impl<'a> Parser<'a> {
         } else {
             b'}'
         };
-        self.enter(open)?;
+        self.literal_depth += 1;
+        self.check_depth(self.literal_depth, open)?;
         let mut fields = Vec::new();
         let end = loop {
             let t = self.peek();
@@ -513,7 +548,7 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
         };
-        self.depth -= 1;
+        self.literal_depth -= 1;
         Ok((fields, span(open.start, end)))
     }
 
@@ -570,6 +605,8 @@ impl<'a> Parser<'a> {
 
     // ---- file ----
 
+    /// The file's statements. Messages and extend blocks are kept on an explicit stack
+    /// (not the call stack) so nesting costs heap, whatever the build profile.
     fn file(&mut self, path: &str) -> PResult<ProtoFile> {
         let mut file = ProtoFile {
             path: path.to_string(),
@@ -583,82 +620,129 @@ impl<'a> Parser<'a> {
             services: Vec::new(),
             extends: Vec::new(),
         };
+        let mut stack: Vec<Frame> = Vec::new();
         let mut first_statement = true;
         loop {
-            let t = self.peek();
-            match t.kind {
-                TokKind::Eof => return Ok(file),
-                TokKind::Sym(b';') => {
-                    self.bump();
-                    continue;
-                }
-                TokKind::Ident => {}
-                _ => return Err(self.unexpected("a top-level declaration")),
-            }
-            match self.text(t) {
-                "syntax" | "edition" if self.is_sym(1, b'=') => {
-                    if !first_statement {
-                        return Err(self.error(
-                            t,
-                            format!("'{}' must be the first statement in the file", self.text(t)),
-                        ));
+            let step = match stack.last_mut() {
+                None if self.peek().kind == TokKind::Eof => return Ok(file),
+                None => self.top_statement(&mut file, &mut first_statement)?,
+                Some(Frame::Message { msg, oneof, .. }) => self.message_statement(msg, oneof)?,
+                Some(Frame::Extend(ext)) => self.extend_statement(ext)?,
+            };
+            match step {
+                Step::Continue => {}
+                Step::Open(frame, open) => {
+                    if matches!(*frame, Frame::Message { .. }) {
+                        self.enter(open)?;
                     }
-                    self.syntax_stmt(&mut file)?;
+                    stack.push(*frame);
                 }
-                "package" => {
-                    let pkg = self.package_stmt()?;
-                    if file.package.is_some() {
-                        return Err(ParseError {
-                            message: "a file can have only one package statement".into(),
-                            span: pkg.span,
-                        });
+                Step::Close(end) => {
+                    if let Some(frame) = stack.pop() {
+                        self.close(frame, end, &mut stack, &mut file);
                     }
-                    file.package = Some(pkg);
-                }
-                "import" => {
-                    let import = self.import_stmt()?;
-                    file.imports.push(import);
-                }
-                "option" => {
-                    let option = self.option_stmt()?;
-                    file.options.push(option);
-                }
-                "message" => {
-                    let message = self.message_decl()?;
-                    file.messages.push(message);
-                }
-                "enum" => {
-                    let e = self.enum_decl()?;
-                    file.enums.push(e);
-                }
-                "export" | "local" if self.starts_visibility() => {
-                    self.bump();
-                    if self.is_word(0, "message") {
-                        let mut message = self.message_decl()?;
-                        message.span.start = t.start;
-                        file.messages.push(message);
-                    } else {
-                        let mut e = self.enum_decl()?;
-                        e.span.start = t.start;
-                        file.enums.push(e);
-                    }
-                }
-                "service" => {
-                    let s = self.service_decl()?;
-                    file.services.push(s);
-                }
-                "extend" => {
-                    let e = self.extend_decl()?;
-                    file.extends.push(e);
-                }
-                _ => {
-                    return Err(self.unexpected(
-                        "a top-level declaration (message, enum, service, extend, import, package or option)",
-                    ))
                 }
             }
-            first_statement = false;
         }
+    }
+
+    /// Attaches a finished message or extend block to what contains it.
+    fn close(&mut self, frame: Frame, end: u32, stack: &mut [Frame], file: &mut ProtoFile) {
+        match frame {
+            Frame::Message { mut msg, group, .. } => {
+                self.depth -= 1;
+                msg.span.end = end;
+                match (group, stack.last_mut()) {
+                    (None, Some(Frame::Message { msg: parent, .. })) => parent.messages.push(msg),
+                    (Some(mut field), Some(Frame::Message { msg: parent, .. })) => {
+                        field.span.end = end;
+                        parent.messages.push(msg);
+                        parent.fields.push(*field);
+                    }
+                    (Some(mut field), Some(Frame::Extend(ext))) => {
+                        field.span.end = end;
+                        ext.group_messages.push(msg);
+                        ext.fields.push(*field);
+                    }
+                    // Only top-level messages have no parent; nested messages are never
+                    // opened directly inside an extend block.
+                    (_, _) => file.messages.push(msg),
+                }
+            }
+            Frame::Extend(mut ext) => {
+                ext.span.end = end;
+                match stack.last_mut() {
+                    Some(Frame::Message { msg, .. }) => msg.extends.push(ext),
+                    _ => file.extends.push(ext),
+                }
+            }
+        }
+    }
+
+    fn top_statement(&mut self, file: &mut ProtoFile, first_statement: &mut bool) -> PResult<Step> {
+        let t = self.peek();
+        match t.kind {
+            TokKind::Sym(b';') => {
+                self.bump();
+                return Ok(Step::Continue);
+            }
+            TokKind::Ident => {}
+            _ => return Err(self.unexpected("a top-level declaration")),
+        }
+        let was_first = std::mem::replace(first_statement, false);
+        match self.text(t) {
+            "syntax" | "edition" if self.is_sym(1, b'=') => {
+                if !was_first {
+                    return Err(self.error(
+                        t,
+                        format!("'{}' must be the first statement in the file", self.text(t)),
+                    ));
+                }
+                self.syntax_stmt(file)?;
+            }
+            "package" => {
+                let pkg = self.package_stmt()?;
+                if file.package.is_some() {
+                    return Err(ParseError {
+                        message: "a file can have only one package statement".into(),
+                        span: pkg.span,
+                    });
+                }
+                file.package = Some(pkg);
+            }
+            "import" => {
+                let import = self.import_stmt()?;
+                file.imports.push(import);
+            }
+            "option" => {
+                let option = self.option_stmt()?;
+                file.options.push(option);
+            }
+            "message" => return self.open_message(t.start),
+            "enum" => {
+                let e = self.enum_decl(t.start)?;
+                file.enums.push(e);
+            }
+            "export" | "local" if self.starts_visibility() => {
+                self.bump();
+                if self.is_word(0, "message") {
+                    return self.open_message(t.start);
+                }
+                let e = self.enum_decl(t.start)?;
+                file.enums.push(e);
+            }
+            "service" => {
+                let s = self.service_decl()?;
+                file.services.push(s);
+            }
+            "extend" => return self.open_extend(),
+            _ => {
+                return Err(self.unexpected(
+                    "a top-level declaration (message, enum, service, extend, import, package or option)",
+                ))
+            }
+        }
+        Ok(Step::Continue)
     }
 
     fn syntax_stmt(&mut self, file: &mut ProtoFile) -> PResult<()> {
@@ -745,82 +829,137 @@ impl<'a> Parser<'a> {
 
     // ---- messages ----
 
-    fn message_decl(&mut self) -> PResult<Message> {
-        let kw = self.bump();
+    /// `message Name {` (the keyword at the current token); `start` is where the
+    /// declaration starts, before any `export`/`local`.
+    fn open_message(&mut self, start: u32) -> PResult<Step> {
+        self.bump();
         let (name, name_span) = self.ident("message name")?;
         let open = self.expect_sym(b'{', "after message name")?;
-        let mut message = new_message(name, name_span);
-        self.enter(open)?;
-        let end = self.message_body(&mut message)?;
-        self.depth -= 1;
-        message.span = span(kw.start, end);
-        Ok(message)
+        let mut msg = new_message(name, name_span);
+        msg.span = span(start, open.end);
+        Ok(Step::Open(
+            Box::new(Frame::Message {
+                msg,
+                oneof: None,
+                group: None,
+            }),
+            open,
+        ))
     }
 
-    /// Statements up to and including the closing `}`; returns the end offset of `}`.
-    fn message_body(&mut self, msg: &mut Message) -> PResult<u32> {
-        loop {
-            let t = self.peek();
-            match t.kind {
-                TokKind::Sym(b'}') => {
-                    self.bump();
-                    return Ok(t.end);
-                }
-                TokKind::Sym(b';') => {
-                    self.bump();
-                    continue;
-                }
-                TokKind::Ident => {}
-                TokKind::Sym(b'.') => {
-                    self.message_field(msg, FieldCtx::Message)?;
-                    continue;
-                }
-                _ => {
-                    return Err(self.unexpected(&format!(
-                        "a field, nested declaration or '}}' in message '{}'",
-                        msg.name
-                    )))
-                }
+    /// One statement in a message body (or in the oneof currently open in it).
+    fn message_statement(&mut self, msg: &mut Message, oneof: &mut Option<Oneof>) -> PResult<Step> {
+        if oneof.is_some() {
+            return self.oneof_statement(msg, oneof);
+        }
+        let t = self.peek();
+        match t.kind {
+            TokKind::Sym(b'}') => {
+                self.bump();
+                return Ok(Step::Close(t.end));
             }
-            let word = self.text(t);
-            match word {
-                "message" if self.starts_block() => {
-                    let m = self.message_decl()?;
-                    msg.messages.push(m);
-                }
-                "enum" if self.starts_block() => {
-                    let e = self.enum_decl()?;
-                    msg.enums.push(e);
-                }
-                "oneof" if self.starts_block() => self.oneof_decl(msg)?,
-                "export" | "local" if self.starts_visibility() => {
-                    self.bump();
-                    if self.is_word(0, "message") {
-                        let mut m = self.message_decl()?;
-                        m.span.start = t.start;
-                        msg.messages.push(m);
-                    } else {
-                        let mut e = self.enum_decl()?;
-                        e.span.start = t.start;
-                        msg.enums.push(e);
-                    }
-                }
-                "extend" if self.starts_extend() => {
-                    let e = self.extend_decl()?;
-                    msg.extends.push(e);
-                }
-                "option" if self.is_ident(1) || self.is_sym(1, b'(') => {
-                    let o = self.option_stmt()?;
-                    msg.options.push(o);
-                }
-                "extensions" if self.nth(1).kind == TokKind::Int => self.extensions_stmt(msg)?,
-                "reserved" if self.starts_reserved() => {
-                    let r = self.reserved_stmt(false)?;
-                    msg.reserved.push(r);
-                }
-                _ => self.message_field(msg, FieldCtx::Message)?,
+            TokKind::Sym(b';') => {
+                self.bump();
+                return Ok(Step::Continue);
+            }
+            TokKind::Ident => {}
+            TokKind::Sym(b'.') => return self.field_step(msg, FieldCtx::Message),
+            _ => {
+                return Err(self.unexpected(&format!(
+                    "a field, nested declaration or '}}' in message '{}'",
+                    msg.name
+                )))
             }
         }
+        match self.text(t) {
+            "message" if self.starts_block() => return self.open_message(t.start),
+            "enum" if self.starts_block() => {
+                let e = self.enum_decl(t.start)?;
+                msg.enums.push(e);
+            }
+            "oneof" if self.starts_block() => {
+                self.bump();
+                let (name, name_span) = self.ident("oneof name")?;
+                self.expect_sym(b'{', "after oneof name")?;
+                *oneof = Some(Oneof {
+                    name: name.to_string(),
+                    name_span,
+                    span: span(t.start, t.end),
+                    options: Vec::new(),
+                });
+            }
+            "export" | "local" if self.starts_visibility() => {
+                self.bump();
+                if self.is_word(0, "message") {
+                    return self.open_message(t.start);
+                }
+                let e = self.enum_decl(t.start)?;
+                msg.enums.push(e);
+            }
+            "extend" if self.starts_extend() => return self.open_extend(),
+            "option" if self.is_ident(1) || self.is_sym(1, b'(') => {
+                let o = self.option_stmt()?;
+                msg.options.push(o);
+            }
+            "extensions" if self.nth(1).kind == TokKind::Int => self.extensions_stmt(msg)?,
+            "reserved" if self.starts_reserved() => {
+                let r = self.reserved_stmt(false)?;
+                msg.reserved.push(r);
+            }
+            _ => return self.field_step(msg, FieldCtx::Message),
+        }
+        Ok(Step::Continue)
+    }
+
+    /// One statement in an open oneof; `}` closes the oneof and moves it into `msg`.
+    fn oneof_statement(&mut self, msg: &mut Message, slot: &mut Option<Oneof>) -> PResult<Step> {
+        let t = self.peek();
+        match t.kind {
+            TokKind::Sym(b'}') => {
+                self.bump();
+                if let Some(mut done) = slot.take() {
+                    done.span.end = t.end;
+                    msg.oneofs.push(done);
+                }
+            }
+            TokKind::Sym(b';') => {
+                self.bump();
+            }
+            TokKind::Ident
+                if self.text(t) == "option" && (self.is_ident(1) || self.is_sym(1, b'(')) =>
+            {
+                let o = self.option_stmt()?;
+                if let Some(open) = slot {
+                    open.options.push(o);
+                }
+            }
+            TokKind::Ident | TokKind::Sym(b'.') => {
+                return self.field_step(msg, FieldCtx::Oneof(msg.oneofs.len()))
+            }
+            _ => {
+                let name = slot.as_ref().map_or("", |o| o.name.as_str());
+                return Err(self.unexpected(&format!("a field, option or '}}' in oneof '{name}'")));
+            }
+        }
+        Ok(Step::Continue)
+    }
+
+    /// A field in `msg`: added directly, or, for a group, opened as a nested message.
+    fn field_step(&mut self, msg: &mut Message, ctx: FieldCtx) -> PResult<Step> {
+        Ok(match self.field(ctx, &mut msg.messages)? {
+            Parsed::Field(f) => {
+                msg.fields.push(f);
+                Step::Continue
+            }
+            Parsed::Group(field, group, open) => Step::Open(
+                Box::new(Frame::Message {
+                    msg: group,
+                    oneof: None,
+                    group: Some(field),
+                }),
+                open,
+            ),
+        })
     }
 
     /// `kw Name {`: a declaration rather than a field whose type is named like the keyword.
@@ -850,16 +989,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Parses one field (plain, map or group) and adds it, and any message it declares, to
-    /// `msg`.
-    fn message_field(&mut self, msg: &mut Message, ctx: FieldCtx) -> PResult<()> {
-        let field = self.field(ctx, &mut msg.messages)?;
-        msg.fields.push(field);
-        Ok(())
-    }
-
-    /// A field declaration; map entry and group messages go to `sink`.
-    fn field(&mut self, ctx: FieldCtx, sink: &mut Vec<Message>) -> PResult<Field> {
+    /// A field declaration; map entry messages go to `sink`. A group comes back with its
+    /// message opened (header and `{` consumed) for the caller to fill.
+    fn field(&mut self, ctx: FieldCtx, sink: &mut Vec<Message>) -> PResult<Parsed> {
         let first = self.peek();
         let mut label = None;
         let mut label_span = None;
@@ -901,10 +1033,10 @@ impl<'a> Parser<'a> {
                 }
                 FieldCtx::Message => {}
             }
-            return self.map_field(sink);
+            return Ok(Parsed::Field(self.map_field(sink)?));
         }
         if self.is_word(0, "group") && self.is_ident(1) && self.is_sym(2, b'=') {
-            return self.group_field(first.start, label, label_span, oneof, sink);
+            return self.group_field(first.start, label, label_span, oneof);
         }
         let (ty, ty_span) = self.field_type()?;
         let (name, name_span) = self.ident("field name")?;
@@ -923,7 +1055,7 @@ impl<'a> Parser<'a> {
                 "after field options"
             },
         )?;
-        Ok(Field {
+        Ok(Parsed::Field(Field {
             name: name.to_string(),
             name_span,
             number,
@@ -937,7 +1069,7 @@ impl<'a> Parser<'a> {
             span: span(first.start, semi.end),
             is_map: false,
             is_group: false,
-        })
+        }))
     }
 
     /// Whether the current `optional`/`required`/`repeated` word is a label: it is unless
@@ -1037,16 +1169,15 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `group Name = N [opts] { ... }`, or a plain field whose type is named `group` when a
-    /// `;` follows instead of a body.
+    /// `group Name = N [opts] {`, or a plain field whose type is named `group` when a `;`
+    /// follows instead of a body.
     fn group_field(
         &mut self,
         start: u32,
         label: Option<Label>,
         label_span: Option<Span>,
         oneof: Option<usize>,
-        sink: &mut Vec<Message>,
-    ) -> PResult<Field> {
+    ) -> PResult<Parsed> {
         let group_kw = self.bump();
         let (name, name_span) = self.ident("group name")?;
         self.bump(); // '=', checked by the caller
@@ -1077,16 +1208,12 @@ impl<'a> Parser<'a> {
         };
         if self.is_sym(0, b';') {
             field.span.end = self.bump().end;
-            return Ok(field);
+            return Ok(Parsed::Field(field));
         }
         let open = self.expect_sym(b'{', "after group number")?;
-        let mut message = new_message(name, name_span);
-        message.is_group = true;
-        self.enter(open)?;
-        let end = self.message_body(&mut message)?;
-        self.depth -= 1;
-        message.span = span(start, end);
-        sink.push(message);
+        let mut msg = new_message(name, name_span);
+        msg.is_group = true;
+        msg.span = span(start, open.end);
         field.name = name.to_ascii_lowercase();
         field.ty = FieldType::Named(TypeRef {
             written: name.to_string(),
@@ -1094,49 +1221,8 @@ impl<'a> Parser<'a> {
             ..TypeRef::default()
         });
         field.ty_span = name_span;
-        field.span.end = end;
         field.is_group = true;
-        Ok(field)
-    }
-
-    fn oneof_decl(&mut self, msg: &mut Message) -> PResult<()> {
-        let kw = self.bump();
-        let (name, name_span) = self.ident("oneof name")?;
-        self.expect_sym(b'{', "after oneof name")?;
-        let index = msg.oneofs.len();
-        let mut options = Vec::new();
-        let end = loop {
-            let t = self.peek();
-            match t.kind {
-                TokKind::Sym(b'}') => {
-                    self.bump();
-                    break t.end;
-                }
-                TokKind::Sym(b';') => {
-                    self.bump();
-                }
-                TokKind::Ident
-                    if self.text(t) == "option" && (self.is_ident(1) || self.is_sym(1, b'(')) =>
-                {
-                    options.push(self.option_stmt()?);
-                }
-                TokKind::Ident | TokKind::Sym(b'.') => {
-                    self.message_field(msg, FieldCtx::Oneof(index))?;
-                }
-                _ => {
-                    return Err(
-                        self.unexpected(&format!("a field, option or '}}' in oneof '{name}'"))
-                    )
-                }
-            }
-        };
-        msg.oneofs.push(Oneof {
-            name: name.to_string(),
-            name_span,
-            span: span(kw.start, end),
-            options,
-        });
-        Ok(())
+        Ok(Parsed::Group(Box::new(field), msg, open))
     }
 
     /// `extensions 100 to 199, 300 [opts];`: one `ExtensionRange` per range, each with the
@@ -1223,8 +1309,9 @@ impl<'a> Parser<'a> {
 
     // ---- enums ----
 
-    fn enum_decl(&mut self) -> PResult<Enum> {
-        let kw = self.bump();
+    /// `enum Name { ... }`; `start` is where the declaration starts (before any visibility).
+    fn enum_decl(&mut self, start: u32) -> PResult<Enum> {
+        self.bump();
         let (name, name_span) = self.ident("enum name")?;
         self.expect_sym(b'{', "after enum name")?;
         let mut e = Enum {
@@ -1263,7 +1350,7 @@ impl<'a> Parser<'a> {
                 }
             }
         };
-        e.span = span(kw.start, end);
+        e.span = span(start, end);
         Ok(e)
     }
 
@@ -1391,34 +1478,1084 @@ impl<'a> Parser<'a> {
 
     // ---- extend ----
 
-    fn extend_decl(&mut self) -> PResult<Extend> {
+    fn open_extend(&mut self) -> PResult<Step> {
         let kw = self.bump();
         let extendee = self.type_name("extended message name")?;
-        self.expect_sym(b'{', "after extended message name")?;
-        let mut ext = Extend {
-            extendee,
-            span: kw.span(),
-            fields: Vec::new(),
-            group_messages: Vec::new(),
-        };
-        let end = loop {
-            let t = self.peek();
-            match t.kind {
-                TokKind::Sym(b'}') => {
-                    self.bump();
-                    break t.end;
-                }
-                TokKind::Sym(b';') => {
-                    self.bump();
-                }
-                TokKind::Ident | TokKind::Sym(b'.') => {
-                    let field = self.field(FieldCtx::Extend, &mut ext.group_messages)?;
-                    ext.fields.push(field);
-                }
-                _ => return Err(self.unexpected("a field or '}' in extend block")),
+        let open = self.expect_sym(b'{', "after extended message name")?;
+        Ok(Step::Open(
+            Box::new(Frame::Extend(Extend {
+                extendee,
+                span: span(kw.start, open.end),
+                fields: Vec::new(),
+                group_messages: Vec::new(),
+            })),
+            open,
+        ))
+    }
+
+    fn extend_statement(&mut self, ext: &mut Extend) -> PResult<Step> {
+        let t = self.peek();
+        match t.kind {
+            TokKind::Sym(b'}') => {
+                self.bump();
+                Ok(Step::Close(t.end))
             }
-        };
-        ext.span.end = end;
-        Ok(ext)
+            TokKind::Sym(b';') => {
+                self.bump();
+                Ok(Step::Continue)
+            }
+            TokKind::Ident | TokKind::Sym(b'.') => Ok(
+                match self.field(FieldCtx::Extend, &mut ext.group_messages)? {
+                    Parsed::Field(f) => {
+                        ext.fields.push(f);
+                        Step::Continue
+                    }
+                    Parsed::Group(field, msg, open) => Step::Open(
+                        Box::new(Frame::Message {
+                            msg,
+                            oneof: None,
+                            group: Some(field),
+                        }),
+                        open,
+                    ),
+                },
+            ),
+            _ => Err(self.unexpected("a field or '}' in extend block")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::ast::RefKind;
+
+    fn ok(src: &str) -> ProtoFile {
+        match parse("test.proto", src) {
+            Ok(f) => f,
+            Err(e) => panic!(
+                "unexpected error {:?} at {:?}",
+                e.message,
+                &src[e.span.start as usize..e.span.end as usize]
+            ),
+        }
+    }
+
+    fn err(src: &str) -> ParseError {
+        match parse("test.proto", src) {
+            Ok(_) => panic!("expected an error for {src:?}"),
+            Err(e) => e,
+        }
+    }
+
+    fn at(src: &str, sp: Span) -> &str {
+        &src[sp.start as usize..sp.end as usize]
+    }
+
+    fn scalar(f: &Field) -> Scalar {
+        match &f.ty {
+            FieldType::Scalar(s) => *s,
+            FieldType::Named(t) => panic!("expected a scalar, got {}", t.written),
+        }
+    }
+
+    fn named(f: &Field) -> &str {
+        match &f.ty {
+            FieldType::Named(t) => &t.written,
+            FieldType::Scalar(s) => panic!("expected a named type, got {}", s.keyword()),
+        }
+    }
+
+    fn str_val(s: &str) -> OptionValue {
+        OptionValue::Str(s.as_bytes().to_vec())
+    }
+
+    fn agg(v: &OptionValue) -> &[AggregateField] {
+        match v {
+            OptionValue::Aggregate(f) => f,
+            other => panic!("expected a message literal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn syntax_statements() {
+        let src = "syntax = \"proto3\";";
+        let f = ok(src);
+        assert_eq!(f.syntax, Syntax::Proto3);
+        assert_eq!(at(src, f.syntax_span.unwrap()), src);
+        assert_eq!(ok("syntax = 'proto2';").syntax, Syntax::Proto2);
+        assert_eq!(ok("syntax = \"pro\" \"to3\";").syntax, Syntax::Proto3);
+        let f = ok("edition = \"2023\";");
+        assert_eq!(f.syntax, Syntax::Editions("2023".into()));
+        assert_eq!(f.syntax.as_str(), "editions");
+        assert_eq!(
+            ok("edition = \"2024\";").syntax,
+            Syntax::Editions("2024".into())
+        );
+        let f = ok("message A {}");
+        assert_eq!(f.syntax, Syntax::Proto2);
+        assert_eq!(ok("").syntax, Syntax::Proto2);
+        assert!(ok("// only a comment\n").messages.is_empty());
+        assert!(f.syntax_span.is_none());
+        assert_eq!(f.path, "test.proto");
+    }
+
+    #[test]
+    fn empty_statements_anywhere() {
+        let f = ok(";;syntax = \"proto3\";; package a;; message A { ; int32 x = 1;; oneof o { ; int32 y = 2; } }
+             enum E { ; A = 0;; } service S { ; rpc M(A) returns (A) { ; } ; } extend A { ; }");
+        assert_eq!(f.messages[0].fields.len(), 2);
+        assert_eq!(f.enums[0].values.len(), 1);
+        assert_eq!(f.services[0].methods.len(), 1);
+    }
+
+    #[test]
+    fn package_and_imports() {
+        let src = "syntax = \"proto3\";\npackage foo.bar.v1;\nimport \"a.proto\";\nimport public \"b.proto\";\nimport weak \"c.proto\";\nimport option \"d.proto\";\n";
+        let f = ok(src);
+        let pkg = f.package.as_ref().unwrap();
+        assert_eq!(pkg.name, "foo.bar.v1");
+        assert_eq!(at(src, pkg.name_span), "foo.bar.v1");
+        assert_eq!(at(src, pkg.span), "package foo.bar.v1;");
+        let kinds: Vec<_> = f
+            .imports
+            .iter()
+            .map(|i| (i.path.as_str(), i.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a.proto", ImportKind::Default),
+                ("b.proto", ImportKind::Public),
+                ("c.proto", ImportKind::Weak),
+                ("d.proto", ImportKind::Option)
+            ]
+        );
+        assert_eq!(at(src, f.imports[1].span), "import public \"b.proto\";");
+        assert_eq!(at(src, f.imports[1].path_span), "\"b.proto\"");
+        // Whitespace and comments between the parts of a package name are dropped.
+        assert_eq!(ok("package a . /* x */ b;").package.unwrap().name, "a.b");
+    }
+
+    #[test]
+    fn option_names() {
+        let src = r#"
+option java_package = "com.example";
+option (google.api.http).get = "/v1";
+option (foo.bar).baz.(qux.ext) = 1;
+option (.a.b) = 2;
+option features.field_presence = EXPLICIT;
+"#;
+        let f = ok(src);
+        let names: Vec<String> = f.options.iter().map(OptionDecl::name_string).collect();
+        assert_eq!(
+            names,
+            [
+                "java_package",
+                "(google.api.http).get",
+                "(foo.bar).baz.(qux.ext)",
+                "(.a.b)",
+                "features.field_presence"
+            ]
+        );
+        assert_eq!(
+            f.options[2].name,
+            [
+                OptionNamePart {
+                    name: "foo.bar".into(),
+                    is_extension: true
+                },
+                OptionNamePart {
+                    name: "baz".into(),
+                    is_extension: false
+                },
+                OptionNamePart {
+                    name: "qux.ext".into(),
+                    is_extension: true
+                },
+            ]
+        );
+        assert!(f.options[3].name[0].name.starts_with('.'));
+        let o = &f.options[1];
+        assert_eq!(at(src, o.span), "option (google.api.http).get = \"/v1\";");
+        assert_eq!(at(src, o.name_span), "(google.api.http).get");
+        assert_eq!(at(src, o.value_span), "\"/v1\"");
+        assert_eq!(f.options[4].value, OptionValue::Ident("EXPLICIT".into()));
+    }
+
+    #[test]
+    fn scalar_option_values() {
+        let src = r#"
+option a = true;
+option b = false;
+option c = inf;
+option d = nan;
+option e = ENUM_VALUE;
+option f = 42;
+option g = -42;
+option h = 0x1F;
+option i = 017;
+option j = 1.5;
+option k = 1e10;
+option l = .5;
+option m = -inf;
+option n = -2.5e-3;
+option o = 18446744073709551615;
+option p = -9223372036854775808;
+option q = 99999999999999999999;
+option r = 0;
+"#;
+        let f = ok(src);
+        let v: Vec<&OptionValue> = f.options.iter().map(|o| &o.value).collect();
+        assert_eq!(v[0], &OptionValue::Bool(true));
+        assert_eq!(v[1], &OptionValue::Bool(false));
+        assert_eq!(v[2], &OptionValue::Ident("inf".into()));
+        assert_eq!(v[3], &OptionValue::Ident("nan".into()));
+        assert_eq!(v[4], &OptionValue::Ident("ENUM_VALUE".into()));
+        assert_eq!(v[5], &OptionValue::Int(42));
+        assert_eq!(v[6], &OptionValue::Int(-42));
+        assert_eq!(v[7], &OptionValue::Int(31));
+        assert_eq!(v[8], &OptionValue::Int(15));
+        assert_eq!(v[9], &OptionValue::Float(1.5));
+        assert_eq!(v[10], &OptionValue::Float(1e10));
+        assert_eq!(v[11], &OptionValue::Float(0.5));
+        assert_eq!(v[12], &OptionValue::Ident("-inf".into()));
+        assert_eq!(v[13], &OptionValue::Float(-2.5e-3));
+        assert_eq!(v[14], &OptionValue::Int(u64::MAX.into()));
+        assert_eq!(v[15], &OptionValue::Int(i64::MIN.into()));
+        assert_eq!(v[16], &OptionValue::Float(99999999999999999999.0));
+        assert_eq!(v[17], &OptionValue::Int(0));
+        assert_eq!(at(src, f.options[6].value_span), "-42");
+        assert_eq!(at(src, f.options[12].value_span), "-inf");
+    }
+
+    #[test]
+    fn string_escapes_and_concatenation() {
+        let src = r#"option s = "\n\t\\\'\"\x41\101\u00e9\U0001F600\a\b\f\r\v\?";
+option t = 'single "quoted"';
+option u = "a" 'b'
+  "c";
+option v = "\xff\0";
+option w = "\ud83d\ude00";
+"#;
+        let f = ok(src);
+        assert_eq!(
+            f.options[0].value,
+            OptionValue::Str("\n\t\\'\"AAé😀\x07\x08\x0c\r\x0b?".as_bytes().to_vec())
+        );
+        assert_eq!(f.options[1].value.as_str(), Some("single \"quoted\""));
+        assert_eq!(f.options[2].value, str_val("abc"));
+        assert_eq!(at(src, f.options[2].value_span), "\"a\" 'b'\n  \"c\"");
+        assert_eq!(f.options[3].value, OptionValue::Str(vec![0xff, 0]));
+        assert_eq!(f.options[4].value.as_str(), Some("😀"));
+    }
+
+    #[test]
+    fn message_literal_values() {
+        let src = r#"
+option (google.api.http) = {
+  get: "/v1/x" body: "*"
+  additional_bindings { post: "/v1/y" }
+  additional_bindings: [{ put: "/a" }, < patch: "/b" >];
+  [ext.name]: 1,
+  [type.googleapis.com/pkg.Msg] { x: 1 }
+  list: [1, 2, 3]
+  empty: []
+  key: -1
+  e: ENUM_VALUE
+  b: true
+  f: -inf
+  nested: < a: 'x' "y" >
+  strs: ["a", "b"]
+};
+"#;
+        let f = ok(src);
+        let o = &f.options[0];
+        assert!(at(src, o.value_span).starts_with('{') && at(src, o.value_span).ends_with('}'));
+        let fields = agg(&o.value);
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "get",
+                "body",
+                "additional_bindings",
+                "additional_bindings",
+                "[ext.name]",
+                "[type.googleapis.com/pkg.Msg]",
+                "list",
+                "empty",
+                "key",
+                "e",
+                "b",
+                "f",
+                "nested",
+                "strs"
+            ]
+        );
+        assert_eq!(fields[0].value, str_val("/v1/x"));
+        assert_eq!(at(src, fields[0].span), "get: \"/v1/x\"");
+        assert_eq!(agg(&fields[2].value)[0].name, "post");
+        match &fields[3].value {
+            OptionValue::List(items) => {
+                assert_eq!(items.len(), 2);
+                assert_eq!(agg(&items[1])[0].value, str_val("/b"));
+            }
+            other => panic!("expected a list, got {other:?}"),
+        }
+        assert_eq!(fields[4].value, OptionValue::Int(1));
+        assert_eq!(agg(&fields[5].value)[0].value, OptionValue::Int(1));
+        assert_eq!(
+            fields[6].value,
+            OptionValue::List(vec![
+                OptionValue::Int(1),
+                OptionValue::Int(2),
+                OptionValue::Int(3)
+            ])
+        );
+        assert_eq!(fields[7].value, OptionValue::List(vec![]));
+        assert_eq!(fields[8].value, OptionValue::Int(-1));
+        assert_eq!(fields[9].value, OptionValue::Ident("ENUM_VALUE".into()));
+        assert_eq!(fields[10].value, OptionValue::Bool(true));
+        assert_eq!(fields[11].value, OptionValue::Ident("-inf".into()));
+        assert_eq!(agg(&fields[12].value)[0].value, str_val("xy"));
+        assert_eq!(
+            fields[13].value,
+            OptionValue::List(vec![str_val("a"), str_val("b")])
+        );
+    }
+
+    #[test]
+    fn messages_fields_and_spans() {
+        let src = "syntax = \"proto2\";
+message Outer {
+  optional int32 a = 1;
+  required string b = 2;
+  repeated .pkg.Foo c = 3;
+  Inner d = 0x10;
+  a.b.C e = 5;
+  message Inner {
+    enum Kind { K = 0; }
+    message Deep { bytes x = 1; }
+  }
+  enum E { Z = 0; }
+  extend Other { optional int32 ext = 100; }
+}
+";
+        let f = ok(src);
+        let m = &f.messages[0];
+        assert_eq!(m.name, "Outer");
+        assert_eq!(at(src, m.name_span), "Outer");
+        assert!(at(src, m.span).starts_with("message Outer {") && at(src, m.span).ends_with('}'));
+        assert_eq!(m.span.end as usize, src.trim_end().len());
+        let fields: Vec<(&str, i32, Option<Label>)> = m
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.number, f.label))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("a", 1, Some(Label::Optional)),
+                ("b", 2, Some(Label::Required)),
+                ("c", 3, Some(Label::Repeated)),
+                ("d", 16, None),
+                ("e", 5, None)
+            ]
+        );
+        assert_eq!(scalar(&m.fields[0]), Scalar::Int32);
+        assert_eq!(scalar(&m.fields[1]), Scalar::String);
+        assert_eq!(named(&m.fields[2]), ".pkg.Foo");
+        assert_eq!(named(&m.fields[3]), "Inner");
+        assert_eq!(named(&m.fields[4]), "a.b.C");
+        // Whitespace and comments inside a type name are not part of the written name.
+        let f2 = ok("message M { repeated . a /* c */ . B x = 1; }");
+        assert_eq!(named(&f2.messages[0].fields[0]), ".a.B");
+        let c = &m.fields[2];
+        assert_eq!(at(src, c.span), "repeated .pkg.Foo c = 3;");
+        assert_eq!(at(src, c.name_span), "c");
+        assert_eq!(at(src, c.number_span), "3");
+        assert_eq!(at(src, c.ty_span), ".pkg.Foo");
+        assert_eq!(at(src, c.label_span.unwrap()), "repeated");
+        if let FieldType::Named(t) = &c.ty {
+            assert_eq!(at(src, t.span), ".pkg.Foo");
+            assert_eq!(t.kind, RefKind::Unresolved);
+            assert!(t.resolved.is_empty());
+        }
+        assert_eq!(at(src, m.fields[3].number_span), "0x10");
+        assert!(m.fields[3].label_span.is_none());
+        assert_eq!(m.messages.len(), 1);
+        assert_eq!(m.messages[0].enums[0].name, "Kind");
+        assert_eq!(m.messages[0].messages[0].name, "Deep");
+        assert_eq!(m.enums[0].name, "E");
+        assert_eq!(m.extends[0].extendee.written, "Other");
+        assert_eq!(m.extends[0].fields[0].name, "ext");
+    }
+
+    #[test]
+    fn every_scalar_keyword() {
+        let names = [
+            "double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
+            "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes",
+        ];
+        let mut src = String::from("message M {\n");
+        for (i, n) in names.iter().enumerate() {
+            src.push_str(&format!("  {n} f{i} = {};\n", i + 1));
+        }
+        src.push('}');
+        let f = ok(&src);
+        for (field, n) in f.messages[0].fields.iter().zip(names) {
+            assert_eq!(scalar(field).keyword(), n);
+        }
+    }
+
+    #[test]
+    fn compact_field_options() {
+        let src = r#"message M {
+  optional string s = 1 [default = "x", json_name = "y", (my.ext) = {a: 1}, deprecated = true];
+  optional int32 i = 2 [default = -5];
+}"#;
+        let f = ok(src);
+        let s = &f.messages[0].fields[0];
+        assert_eq!(s.options.len(), 4);
+        assert_eq!(s.option("default").unwrap().value, str_val("x"));
+        assert_eq!(s.option("json_name").unwrap().value, str_val("y"));
+        assert_eq!(agg(&s.option("(my.ext)").unwrap().value)[0].name, "a");
+        assert_eq!(
+            s.option("deprecated").unwrap().value,
+            OptionValue::Bool(true)
+        );
+        assert_eq!(at(src, s.options[0].span), "default = \"x\"");
+        assert_eq!(at(src, s.options[2].value_span), "{a: 1}");
+        assert!(at(src, s.span).ends_with("deprecated = true];"));
+        let i = &f.messages[0].fields[1];
+        assert_eq!(i.option("default").unwrap().value, OptionValue::Int(-5));
+    }
+
+    #[test]
+    fn map_fields_and_entries() {
+        let src = "syntax = \"proto3\";
+message M {
+  map<string, Foo> foo_bar = 1;
+  map<int32,string> map = 2 [deprecated = true];
+  map < sint64 , .a.B > x_1y__z = 3;
+}";
+        let f = ok(src);
+        let m = &f.messages[0];
+        let field = &m.fields[0];
+        assert!(field.is_map);
+        assert_eq!(field.label, Some(Label::Repeated));
+        assert_eq!(named(field), "FooBarEntry");
+        assert_eq!(at(src, field.ty_span), "map<string, Foo>");
+        assert_eq!(at(src, field.span), "map<string, Foo> foo_bar = 1;");
+        let entry = &m.messages[0];
+        assert_eq!(entry.name, "FooBarEntry");
+        assert!(entry.is_map_entry);
+        assert!(entry.options.is_empty());
+        assert_eq!(entry.span, field.span);
+        assert_eq!(entry.fields.len(), 2);
+        assert_eq!(
+            (entry.fields[0].name.as_str(), entry.fields[0].number),
+            ("key", 1)
+        );
+        assert_eq!(
+            (entry.fields[1].name.as_str(), entry.fields[1].number),
+            ("value", 2)
+        );
+        assert_eq!(entry.fields[0].label, Some(Label::Optional));
+        assert_eq!(entry.fields[1].label, Some(Label::Optional));
+        assert_eq!(scalar(&entry.fields[0]), Scalar::String);
+        assert_eq!(named(&entry.fields[1]), "Foo");
+        assert_eq!(at(src, entry.fields[1].ty_span), "Foo");
+
+        assert_eq!(m.fields[1].name, "map");
+        assert_eq!(m.messages[1].name, "MapEntry");
+        assert_eq!(m.fields[1].options.len(), 1);
+        assert_eq!(m.messages[2].name, "X1yZEntry");
+        assert_eq!(named(&m.messages[2].fields[1]), ".a.B");
+        assert_eq!(map_entry_name("abc"), "AbcEntry");
+        assert_eq!(map_entry_name("_a_b1_c"), "AB1CEntry");
+    }
+
+    #[test]
+    fn oneofs() {
+        let src = "message M {
+  int32 before = 1;
+  oneof choice {
+    option (my.opt) = true;
+    string a = 2;
+    .pkg.Foo b = 3 [deprecated = true];
+    group G = 4 { optional int32 x = 1; }
+  }
+  oneof other { int32 c = 5; }
+}";
+        let f = ok(src);
+        let m = &f.messages[0];
+        assert_eq!(m.oneofs.len(), 2);
+        let o = &m.oneofs[0];
+        assert_eq!(o.name, "choice");
+        assert_eq!(at(src, o.name_span), "choice");
+        assert!(at(src, o.span).starts_with("oneof choice {") && at(src, o.span).ends_with('}'));
+        assert_eq!(o.options[0].name_string(), "(my.opt)");
+        let members: Vec<(&str, Option<usize>, Option<Label>)> = m
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.oneof, f.label))
+            .collect();
+        assert_eq!(
+            members,
+            [
+                ("before", None, None),
+                ("a", Some(0), None),
+                ("b", Some(0), None),
+                ("g", Some(0), None),
+                ("c", Some(1), None)
+            ]
+        );
+        assert!(m.fields[3].is_group);
+        assert_eq!(m.messages[0].name, "G");
+        assert!(m.messages[0].is_group);
+    }
+
+    #[test]
+    fn reserved_statements() {
+        let src = "message M {
+  reserved 1, 5 to 10, 20 to max;
+  reserved \"a\", 'b';
+  reserved c, d;
+}
+enum E { A = 0; reserved -5 to -1, 7, 100 to max; reserved \"X\"; }";
+        let f = ok(src);
+        let r = &f.messages[0].reserved;
+        let ranges: Vec<(i32, i32)> = r[0].ranges.iter().map(|r| (r.start, r.end)).collect();
+        assert_eq!(ranges, [(1, 1), (5, 10), (20, FIELD_MAX)]);
+        assert_eq!(at(src, r[0].span), "reserved 1, 5 to 10, 20 to max;");
+        assert_eq!(at(src, r[0].ranges[1].span), "5 to 10");
+        assert_eq!(at(src, r[0].ranges[2].span), "20 to max");
+        let names: Vec<&str> = r[1].names.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(at(src, r[1].names[1].1), "'b'");
+        let names: Vec<&str> = r[2].names.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["c", "d"]);
+        assert_eq!(at(src, r[2].names[0].1), "c");
+        let e = &f.enums[0];
+        let ranges: Vec<(i32, i32)> = e.reserved[0]
+            .ranges
+            .iter()
+            .map(|r| (r.start, r.end))
+            .collect();
+        assert_eq!(ranges, [(-5, -1), (7, 7), (100, i32::MAX)]);
+        assert_eq!(e.reserved[1].names[0].0, "X");
+    }
+
+    #[test]
+    fn extension_ranges() {
+        let src = r#"message M {
+  extensions 100 to 199;
+  extensions 5, 7 to 9;
+  extensions 1000 to max [verification = UNVERIFIED];
+  extensions 536000000 [declaration = { number: 536000000, full_name: ".a.b", type: ".x.Y" }];
+}"#;
+        let f = ok(src);
+        let r = &f.messages[0].extension_ranges;
+        let ranges: Vec<(i32, i32)> = r.iter().map(|r| (r.start, r.end)).collect();
+        assert_eq!(
+            ranges,
+            [
+                (100, 199),
+                (5, 5),
+                (7, 9),
+                (1000, FIELD_MAX),
+                (536000000, 536000000)
+            ]
+        );
+        assert_eq!(at(src, r[0].span), "100 to 199");
+        assert!(r[0].options.is_empty());
+        assert_eq!(
+            r[3].options[0].value,
+            OptionValue::Ident("UNVERIFIED".into())
+        );
+        let decl = agg(&r[4].options[0].value);
+        assert_eq!(r[4].options[0].name_string(), "declaration");
+        assert_eq!(decl[1].name, "full_name");
+        assert_eq!(decl[2].value, str_val(".x.Y"));
+    }
+
+    #[test]
+    fn groups() {
+        let src = "syntax = \"proto2\";
+message SearchResponse {
+  repeated group Result = 1 {
+    required string url = 2;
+    optional group Inner = 3 [deprecated = true] { optional int32 x = 4; }
+  }
+  extend Foo { optional group ExtGroup = 100 { optional int32 y = 1; } }
+}
+extend Bar { repeated group TopGroup = 200 { } }";
+        let f = ok(src);
+        let m = &f.messages[0];
+        let g = &m.fields[0];
+        assert_eq!(g.name, "result");
+        assert!(g.is_group);
+        assert_eq!(g.label, Some(Label::Repeated));
+        assert_eq!(named(g), "Result");
+        assert_eq!(at(src, g.name_span), "Result");
+        assert_eq!(at(src, g.ty_span), "Result");
+        assert!(at(src, g.span).starts_with("repeated group Result = 1 {"));
+        assert!(at(src, g.span).ends_with("}\n  }"));
+        let gm = &m.messages[0];
+        assert_eq!(gm.name, "Result");
+        assert!(gm.is_group);
+        assert_eq!(gm.span, g.span);
+        assert_eq!(gm.fields[0].name, "url");
+        assert_eq!(gm.fields[1].name, "inner");
+        assert_eq!(gm.fields[1].options.len(), 1);
+        assert_eq!(gm.messages[0].name, "Inner");
+        // Groups in an extend declare their message in the extend's scope.
+        let ext = &m.extends[0];
+        assert_eq!(ext.fields[0].name, "extgroup");
+        assert_eq!(ext.group_messages[0].name, "ExtGroup");
+        assert_eq!(m.messages.len(), 1);
+        assert_eq!(f.extends[0].group_messages[0].name, "TopGroup");
+        assert_eq!(f.extends[0].fields[0].number, 200);
+    }
+
+    #[test]
+    fn enums() {
+        let src = "enum E {
+  option allow_alias = true;
+  ZERO = 0;
+  NEG = -1;
+  HEX = 0x7FFFFFFF;
+  MIN = -2147483648;
+  ALIAS = 0 [deprecated = true, (my.opt) = \"x\"];
+}";
+        let f = ok(src);
+        let e = &f.enums[0];
+        assert_eq!(e.name, "E");
+        assert_eq!(at(src, e.span), src);
+        assert_eq!(e.options[0].name_string(), "allow_alias");
+        assert_eq!(e.options[0].value, OptionValue::Bool(true));
+        let values: Vec<(&str, i32)> = e
+            .values
+            .iter()
+            .map(|v| (v.name.as_str(), v.number))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("ZERO", 0),
+                ("NEG", -1),
+                ("HEX", i32::MAX),
+                ("MIN", i32::MIN),
+                ("ALIAS", 0)
+            ]
+        );
+        let neg = &e.values[1];
+        assert_eq!(at(src, neg.span), "NEG = -1;");
+        assert_eq!(at(src, neg.name_span), "NEG");
+        assert_eq!(at(src, neg.number_span), "-1");
+        assert_eq!(e.values[4].options.len(), 2);
+        assert_eq!(
+            err("enum E { A = 2147483648; }").message,
+            "enum value number 2147483648 is out of range"
+        );
+    }
+
+    #[test]
+    fn services() {
+        let src = "service S {
+  option deprecated = true;
+  rpc Unary(Req) returns (Resp);
+  rpc Client(stream .pkg.Req) returns (Resp) {}
+  rpc Server(Req) returns (stream Resp) { option (google.api.http) = { get: \"/v1\" }; }
+  rpc Bidi(stream Req) returns (stream a.Resp) { ; }
+}";
+        let f = ok(src);
+        let s = &f.services[0];
+        assert_eq!(s.name, "S");
+        assert_eq!(at(src, s.span), src);
+        assert_eq!(s.options[0].name_string(), "deprecated");
+        let methods: Vec<(&str, &str, &str, bool, bool)> = s
+            .methods
+            .iter()
+            .map(|m| {
+                (
+                    m.name.as_str(),
+                    m.input.written.as_str(),
+                    m.output.written.as_str(),
+                    m.client_streaming,
+                    m.server_streaming,
+                )
+            })
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                ("Unary", "Req", "Resp", false, false),
+                ("Client", ".pkg.Req", "Resp", true, false),
+                ("Server", "Req", "Resp", false, true),
+                ("Bidi", "Req", "a.Resp", true, true)
+            ]
+        );
+        assert_eq!(at(src, s.methods[0].span), "rpc Unary(Req) returns (Resp);");
+        assert_eq!(
+            at(src, s.methods[1].span),
+            "rpc Client(stream .pkg.Req) returns (Resp) {}"
+        );
+        assert_eq!(at(src, s.methods[1].input.span), ".pkg.Req");
+        assert_eq!(at(src, s.methods[0].name_span), "Unary");
+        assert_eq!(s.methods[2].options[0].name_string(), "(google.api.http)");
+        // A type named `stream`.
+        let m = &ok("service S { rpc M(stream) returns (stream stream); }").services[0].methods[0];
+        assert_eq!(
+            (m.input.written.as_str(), m.client_streaming),
+            ("stream", false)
+        );
+        assert_eq!(
+            (m.output.written.as_str(), m.server_streaming),
+            ("stream", true)
+        );
+    }
+
+    #[test]
+    fn extends() {
+        let src = "extend google.protobuf.FieldOptions {
+  optional int32 bar = 100;
+  repeated .x.Y baz = 101 [packed = false];
+}
+message M { extend .a.B { optional string q = 7; } }";
+        let f = ok(src);
+        let e = &f.extends[0];
+        assert_eq!(e.extendee.written, "google.protobuf.FieldOptions");
+        assert_eq!(at(src, e.extendee.span), "google.protobuf.FieldOptions");
+        assert!(at(src, e.span).starts_with("extend google") && at(src, e.span).ends_with("];\n}"));
+        assert_eq!(e.fields.len(), 2);
+        assert_eq!(e.fields[1].label, Some(Label::Repeated));
+        assert_eq!(f.messages[0].extends[0].extendee.written, ".a.B");
+        assert_eq!(f.messages[0].extends[0].fields[0].number, 7);
+    }
+
+    #[test]
+    fn comments_and_bom() {
+        let src = "\u{feff}// line comment\nsyntax /* inline */ = \"proto3\"; /* block\n over lines */\nmessage A { // trailing\n int32 x = 1; /**/ }\n// no newline at end";
+        let f = ok(src);
+        assert_eq!(f.syntax, Syntax::Proto3);
+        assert_eq!(at(src, f.messages[0].name_span), "A");
+        assert_eq!(
+            err("message A {} /* open").message,
+            "unterminated block comment"
+        );
+    }
+
+    #[test]
+    fn contextual_keywords() {
+        let src = "syntax = \"proto3\";
+message message {
+  string option = 1;
+  map<string, string> map = 2;
+  optional string stream = 3;
+  message message { int32 message = 1; }
+  enum enum { option = 0; reserved = 1; }
+  int32 to = 4;
+  int32 max = 5;
+  group group = 6;
+  syntax syntax = 7;
+  optional foo = 8;
+  reserved reserved = 9;
+  extensions extensions = 10;
+  repeated optional repeated = 11;
+  oneof oneof { int32 returns = 12; }
+  service rpc = 13;
+  message.message nested = 14;
+  reserved 20 to max;
+}
+enum option { import = 0; }
+service service { rpc rpc(message) returns (message); }";
+        let f = ok(src);
+        let m = &f.messages[0];
+        assert_eq!(m.name, "message");
+        let fields: Vec<(&str, &str)> = m
+            .fields
+            .iter()
+            .map(|f| {
+                let ty = match &f.ty {
+                    FieldType::Scalar(s) => s.keyword(),
+                    FieldType::Named(t) => t.written.as_str(),
+                };
+                (f.name.as_str(), ty)
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("option", "string"),
+                ("map", "MapEntry"),
+                ("stream", "string"),
+                ("to", "int32"),
+                ("max", "int32"),
+                ("group", "group"),
+                ("syntax", "syntax"),
+                ("foo", "optional"),
+                ("reserved", "reserved"),
+                ("extensions", "extensions"),
+                ("repeated", "optional"),
+                ("returns", "int32"),
+                ("rpc", "service"),
+                ("nested", "message.message"),
+            ]
+        );
+        assert_eq!(m.fields[2].label, Some(Label::Optional));
+        assert_eq!(m.fields[7].label, None);
+        assert_eq!(m.fields[10].label, Some(Label::Repeated));
+        assert_eq!(m.messages[1].name, "message");
+        assert_eq!(m.messages[1].fields[0].name, "message");
+        let names: Vec<&str> = m.enums[0].values.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["option", "reserved"]);
+        assert_eq!(m.reserved[0].ranges[0].end, FIELD_MAX);
+        assert_eq!(f.enums[0].name, "option");
+        assert_eq!(f.services[0].methods[0].name, "rpc");
+        assert_eq!(f.services[0].methods[0].input.written, "message");
+    }
+
+    #[test]
+    fn edition_2024_visibility_and_features() {
+        let src = "edition = \"2024\";
+option features.field_presence = IMPLICIT;
+export message A { local enum E { X = 0; } int32 a = 1 [features.field_presence = EXPLICIT]; }
+local message B {}
+export enum C { Y = 0; }";
+        let f = ok(src);
+        assert_eq!(f.messages.len(), 2);
+        assert_eq!(at(src, f.messages[1].span), "local message B {}");
+        assert_eq!(f.messages[0].enums[0].name, "E");
+        assert_eq!(f.enums[0].name, "C");
+        assert_eq!(
+            f.messages[0].fields[0].options[0].name_string(),
+            "features.field_presence"
+        );
+    }
+
+    // ---- errors ----
+
+    #[test]
+    fn error_missing_semicolon() {
+        let src = "message A {\n  int32 x = 1\n  message B {}\n}";
+        let e = err(src);
+        assert_eq!(
+            e.message,
+            "expected ';' after field number, found 'message'"
+        );
+        assert_eq!(at(src, e.span), "message");
+        let src = "syntax = \"proto3\"\npackage a;";
+        let e = err(src);
+        assert_eq!(e.message, "expected ';' after syntax, found 'package'");
+        assert_eq!(at(src, e.span), "package");
+        let e = err("message A { int32 x = 1 [deprecated = true] }");
+        assert_eq!(e.message, "expected ';' after field options, found '}'");
+        let e = err("package a.b");
+        assert_eq!(
+            e.message,
+            "expected ';' after package name, found end of file"
+        );
+        assert_eq!(e.span, Span::new(11, 11));
+    }
+
+    #[test]
+    fn error_unterminated_string() {
+        let src = "syntax = \"proto3\";\noption x = \"abc;\nmessage A {}";
+        let e = err(src);
+        assert_eq!(e.message, "unterminated string literal");
+        assert_eq!(at(src, e.span), "\"abc;");
+        let src = "import 'a.proto";
+        let e = err(src);
+        assert_eq!(e.message, "unterminated string literal");
+        assert_eq!(at(src, e.span), "'a.proto");
+        // An earlier syntax error wins over a later lexical one.
+        let e = err("message { } option x = \"abc");
+        assert_eq!(e.message, "expected message name, found '{'");
+    }
+
+    #[test]
+    fn error_unknown_syntax() {
+        let src = "syntax = \"proto4\";";
+        let e = err(src);
+        assert_eq!(
+            e.message,
+            "unknown syntax \"proto4\" (expected \"proto2\" or \"proto3\")"
+        );
+        assert_eq!(at(src, e.span), "\"proto4\"");
+        let e = err("edition = \"2022\";");
+        assert!(
+            e.message.starts_with("unknown edition \"2022\""),
+            "{}",
+            e.message
+        );
+        let e = err("syntax = proto3;");
+        assert_eq!(
+            e.message,
+            "expected syntax string \"proto2\" or \"proto3\", found 'proto3'"
+        );
+        let e = err("package a; syntax = \"proto3\";");
+        assert_eq!(
+            e.message,
+            "'syntax' must be the first statement in the file"
+        );
+    }
+
+    #[test]
+    fn error_field_number_not_a_number() {
+        let src = "message A { string name = abc; }";
+        let e = err(src);
+        assert_eq!(e.message, "expected field number, found 'abc'");
+        assert_eq!(at(src, e.span), "abc");
+        let src = "message A { string name = 1.5; }";
+        assert_eq!(at(src, err(src).span), "1.5");
+        let src = "message A { string name = -1; }";
+        assert_eq!(at(src, err(src).span), "-");
+        let src = "message A { string name = 4294967296; }";
+        let e = err(src);
+        assert_eq!(e.message, "field number 4294967296 is out of range");
+        assert_eq!(at(src, e.span), "4294967296");
+    }
+
+    #[test]
+    fn error_deep_nesting() {
+        let nested = |n: usize| "message M {".repeat(n) + &"}".repeat(n);
+        assert!(parse("x.proto", &nested(256)).is_ok());
+        let src = nested(300);
+        let e = err(&src);
+        assert_eq!(e.message, "nesting deeper than 256 levels");
+        // The 257th opening brace.
+        assert_eq!(e.span.start as usize, "message M {".len() * 257 - 1);
+        let src = format!("option x = {{{}}};", "a {".repeat(300) + &"}".repeat(300));
+        assert_eq!(err(&src).message, "nesting deeper than 256 levels");
+        let src = format!(
+            "option x = {{{}}};",
+            "a: [{".repeat(300) + &"}]".repeat(300)
+        );
+        assert_eq!(err(&src).message, "nesting deeper than 256 levels");
+        // Within the limits, both kinds of nesting together fit a small thread stack.
+        let deepest = format!(
+            "{}option x = {{{}}};{}",
+            "message M {".repeat(256),
+            "a: [{".repeat(255) + &"}]".repeat(255),
+            "}".repeat(256)
+        );
+        let parsed = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || parse("x.proto", &deepest).is_ok())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(parsed);
+        // Groups count as nesting too.
+        let src = "message M { optional group G = 1 {".repeat(200) + &"}}".repeat(200);
+        assert_eq!(err(&src).message, "nesting deeper than 256 levels");
+    }
+
+    #[test]
+    fn error_malformed_option_value() {
+        let src = "option x = ;";
+        let e = err(src);
+        assert_eq!(e.message, "expected option value, found ';'");
+        assert_eq!(at(src, e.span), ";");
+        let src = "option x = { a: 1 b };";
+        let e = err(src);
+        assert_eq!(e.message, "expected ':' after field name, found '}'");
+        assert_eq!(e.span.start as usize, src.find('}').unwrap());
+        let src = "option x = { a: [1, 2 };";
+        assert_eq!(err(src).message, "expected ',' or ']' in list, found '}'");
+        let src = "option x = -foo;";
+        assert_eq!(err(src).message, "expected number after '-', found 'foo'");
+        let src = "option x = { a: 1 >;";
+        assert_eq!(
+            err(src).message,
+            "expected field name or '}' in message literal, found '>'"
+        );
+        let src = "option x = \"\\q\";";
+        let e = err(src);
+        assert_eq!(e.message, "invalid escape sequence");
+        assert_eq!(at(src, e.span), "\\q");
+        let src = "option x = \"\\U00110000\";";
+        assert_eq!(err(src).message, "unicode escape is out of range");
+        let src = "message M { int32 x = 1 [deprecated]; }";
+        assert_eq!(
+            err(src).message,
+            "expected '=' after option name, found ']'"
+        );
+    }
+
+    #[test]
+    fn other_errors() {
+        let e = err("message A { oneof o { optional int32 x = 1; } }");
+        assert!(e
+            .message
+            .starts_with("fields in a oneof must not have labels"));
+        assert_eq!(
+            err("message A { repeated map<string, int32> m = 1; }").message,
+            "map fields cannot have a label"
+        );
+        assert_eq!(
+            err("message A {").message,
+            "expected a field, nested declaration or '}' in message 'A', found end of file"
+        );
+        assert_eq!(err("int32 x = 1;").message, "expected a top-level declaration (message, enum, service, extend, import, package or option), found 'int32'");
+        let src = "message A { int32 x = 1; } @";
+        let e = err(src);
+        assert_eq!(e.message, "unexpected character '@'");
+        assert_eq!(at(src, e.span), "@");
+        assert_eq!(
+            err("option x = 0x;").message,
+            "\"0x\" must be followed by hex digits"
+        );
+        assert_eq!(
+            err("option x = 08;").message,
+            "numbers starting with a leading zero must be in octal"
+        );
+        assert_eq!(
+            err("option x = 1abc;").message,
+            "need space between number and identifier"
+        );
+        assert_eq!(
+            err("package a; package b;").message,
+            "a file can have only one package statement"
+        );
+        assert_eq!(
+            err("message A { int32 é = 1; }").message,
+            "unexpected character 'é'"
+        );
+    }
+
+    /// Cheap fuzzing: no prefix or byte-mutation of a rich file may panic or hang.
+    #[test]
+    fn never_panics_on_truncated_or_mutated_input() {
+        let sample = r#"syntax = "proto2"; package a.b; import public "x.proto";
+option (a.b).c = { d: [1, 2] e { f: "g" } [h.i]: -inf };
+message M { optional group G = 1 [default = 1] { required string s = 2; }
+  map<string, M> m = 3; oneof o { int32 x = 4; } reserved 5 to max, 9; extensions 10 [x = 1];
+  extend N { repeated int32 y = 11; } enum E { A = -1 [z = 'q\x41']; } }
+service S { rpc R(stream M) returns (M) { option o = 1; } }"#;
+        for end in 0..=sample.len() {
+            if sample.is_char_boundary(end) {
+                let _ = parse("p.proto", &sample[..end]);
+            }
+        }
+        let bytes = sample.as_bytes();
+        let alphabet = b"{}[]()<>;=,.:-/\"'\\ ax0";
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut mutated = bytes.to_vec();
+            for _ in 0..3 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let pos = (seed as usize) % mutated.len();
+                mutated[pos] = alphabet[(seed >> 32) as usize % alphabet.len()];
+            }
+            if let Ok(text) = std::str::from_utf8(&mutated) {
+                let _ = parse("p.proto", text);
+            }
+        }
     }
 }

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::finding::{Finding, Location, Revision, Severity};
+use crate::finding::Location;
+pub use crate::finding::Sink;
 use crate::proto::ast::{Enum, Extend, Field, Message, Service, Span};
 use crate::proto::model::{ProtoSet, SourceProto};
 
@@ -43,6 +44,8 @@ pub struct ExtensionRef<'a> {
     pub field: &'a Field,
     /// Full name of the extension field (scope of the `extend` + field name).
     pub full_name: &'a str,
+    /// Name within the file's package: `Outer.ext_name` for an extension declared in `Outer`.
+    pub nested_name: &'a str,
 }
 
 /// Every named element of one revision, by full name (only files of the compared tree).
@@ -55,9 +58,19 @@ pub struct Side<'a> {
     pub extensions: HashMap<String, ExtensionRef<'a>>,
     /// Package name -> files declaring it.
     pub packages: BTreeMap<String, Vec<&'a SourceProto>>,
+    /// Import path -> full names of what the file declares, so per-file lookups need not scan
+    /// the whole revision.
+    by_file: HashMap<&'a str, FileNames<'a>>,
 }
 
-fn join(scope: &str, name: &str) -> String {
+#[derive(Default)]
+struct FileNames<'a> {
+    messages: Vec<&'a str>,
+    enums: Vec<&'a str>,
+    extensions: Vec<&'a str>,
+}
+
+pub fn join(scope: &str, name: &str) -> String {
     if scope.is_empty() {
         name.to_string()
     } else {
@@ -93,11 +106,7 @@ impl<'a> Side<'a> {
                 );
             }
             for x in &file.ast.extends {
-                side.add_extend(file, package, x);
-                // A group declared in an `extend` block is a message of the enclosing scope.
-                for g in &x.group_messages {
-                    side.add_message(file, package, "", g);
-                }
+                side.add_extend(file, package, "", x);
             }
         }
         side
@@ -112,6 +121,7 @@ impl<'a> Side<'a> {
     fn add_message(&mut self, file: &'a SourceProto, package: &str, outer: &str, m: &'a Message) {
         let nested = self.intern(join(outer, &m.name));
         let full = self.intern(join(package, nested));
+        self.file_names(file).messages.push(full);
         self.messages.insert(
             full.to_string(),
             MessageRef {
@@ -128,10 +138,7 @@ impl<'a> Side<'a> {
             self.add_enum(file, package, nested, Some(full), e);
         }
         for x in &m.extends {
-            self.add_extend(file, full, x);
-            for g in &x.group_messages {
-                self.add_message(file, package, nested, g);
-            }
+            self.add_extend(file, package, nested, x);
         }
     }
 
@@ -145,6 +152,7 @@ impl<'a> Side<'a> {
     ) {
         let nested = self.intern(join(outer, &e.name));
         let full = self.intern(join(package, nested));
+        self.file_names(file).enums.push(full);
         self.enums.insert(
             full.to_string(),
             EnumRef {
@@ -157,9 +165,12 @@ impl<'a> Side<'a> {
         );
     }
 
-    fn add_extend(&mut self, file: &'a SourceProto, scope: &str, x: &'a Extend) {
+    /// `outer` is the nested name of the message containing the `extend`, empty at file level.
+    fn add_extend(&mut self, file: &'a SourceProto, package: &str, outer: &str, x: &'a Extend) {
         for field in &x.fields {
-            let full = self.intern(join(scope, &field.name));
+            let nested = self.intern(join(outer, &field.name));
+            let full = self.intern(join(package, nested));
+            self.file_names(file).extensions.push(full);
             self.extensions.insert(
                 full.to_string(),
                 ExtensionRef {
@@ -167,15 +178,27 @@ impl<'a> Side<'a> {
                     extend: x,
                     field,
                     full_name: full,
+                    nested_name: nested,
                 },
             );
         }
+        // A group extension declares its message in the scope that contains the `extend`,
+        // as protoc does.
+        for m in &x.group_messages {
+            self.add_message(file, package, outer, m);
+        }
+    }
+
+    fn file_names(&mut self, file: &'a SourceProto) -> &mut FileNames<'a> {
+        self.by_file.entry(file.ast.path.as_str()).or_default()
     }
 
     /// Messages of one file by nested name (`Outer.Inner`).
     pub fn file_messages(&self, path: &str) -> BTreeMap<&'a str, MessageRef<'a>> {
-        self.messages
-            .values()
+        let names = self.by_file.get(path).map_or(&[][..], |f| &f.messages[..]);
+        names
+            .iter()
+            .filter_map(|full| self.messages.get(*full))
             .filter(|m| m.file.ast.path == path)
             .map(|m| (m.nested_name, *m))
             .collect()
@@ -183,10 +206,26 @@ impl<'a> Side<'a> {
 
     /// Enums of one file by nested name.
     pub fn file_enums(&self, path: &str) -> BTreeMap<&'a str, EnumRef<'a>> {
-        self.enums
-            .values()
+        let names = self.by_file.get(path).map_or(&[][..], |f| &f.enums[..]);
+        names
+            .iter()
+            .filter_map(|full| self.enums.get(*full))
             .filter(|e| e.file.ast.path == path)
             .map(|e| (e.nested_name, *e))
+            .collect()
+    }
+
+    /// Extensions of one file by nested name (`ext_name` or `Outer.ext_name`).
+    pub fn file_extensions(&self, path: &str) -> BTreeMap<&'a str, ExtensionRef<'a>> {
+        let names = self
+            .by_file
+            .get(path)
+            .map_or(&[][..], |f| &f.extensions[..]);
+        names
+            .iter()
+            .filter_map(|full| self.extensions.get(*full))
+            .filter(|x| x.file.ast.path == path)
+            .map(|x| (x.nested_name, *x))
             .collect()
     }
 }
@@ -231,50 +270,6 @@ impl<'a> Ctx<'a> {
             }
         }
         file.file_location()
-    }
-}
-
-/// Collects the findings of one rule.
-pub struct Sink {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub findings: Vec<Finding>,
-}
-
-impl Sink {
-    pub fn new(rule: &'static str, severity: Severity) -> Sink {
-        Sink {
-            rule,
-            severity,
-            findings: Vec::new(),
-        }
-    }
-
-    /// A breaking change located in the new revision, with the old location as related.
-    pub fn report(&mut self, at: Location, old: Option<Location>, message: impl Into<String>) {
-        self.findings.push(Finding {
-            rule: self.rule,
-            severity: self.severity,
-            message: message.into(),
-            location: at,
-            revision: Revision::New,
-            related: old,
-            operation: None,
-        });
-    }
-
-    /// A breaking change with nothing left to point at in the new revision (a deleted file):
-    /// located in the old revision.
-    pub fn report_old(&mut self, at: Location, message: impl Into<String>) {
-        self.findings.push(Finding {
-            rule: self.rule,
-            severity: self.severity,
-            message: message.into(),
-            location: at,
-            revision: Revision::Old,
-            related: None,
-            operation: None,
-        });
     }
 }
 

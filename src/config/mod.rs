@@ -1,0 +1,358 @@
+//! Configuration: `treaty.toml`, or an existing `buf.yaml` (v1beta1, v1, v2) read as a migration
+//! path, so a team switching from buf changes only the command.
+//!
+//! Every path in a [`Config`] (roots, excludes, includes, ignores) is normalised to a `/`-separated
+//! path relative to the directory that holds the config file, `"."` for that directory itself.
+//! buf.yaml versions disagree here (v1 ignores are relative to the module root, v1beta1 ones to
+//! each build root, v2 ones to the buf.yaml directory), so consumers get one convention.
+//!
+//! Rule IDs and categories are kept as written (`FILE`, `FIELD_SAME_TYPE`, `buf:WIRE_JSON`); the
+//! rule registry resolves them.
+
+mod buf;
+mod treaty;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::openapi::node::{line_col_at, LoadError};
+
+/// Name of treaty's own config file, looked up first.
+pub const TREATY_TOML: &str = "treaty.toml";
+/// buf's config file, used when there is no `treaty.toml`.
+pub const BUF_YAML: &str = "buf.yaml";
+/// buf v1 workspace file, used when there is neither: each listed directory is a module with
+/// its own `buf.yaml`.
+pub const BUF_WORK_YAML: &str = "buf.work.yaml";
+
+/// Breaking-change settings (buf's `breaking` section).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreakingConfig {
+    /// Rule IDs or categories to run; buf's default is `["FILE"]`.
+    pub use_ids: Vec<String>,
+    pub except: Vec<String>,
+    /// Directories or files (relative to the config directory) to skip entirely.
+    pub ignore: Vec<String>,
+    /// Rule-or-category ID -> paths where only that rule is skipped, in file order.
+    pub ignore_only: Vec<(String, Vec<String>)>,
+    /// Skip packages like `foo.v1alpha1`, `foo.v1beta1`, `foo.v1test`.
+    pub ignore_unstable_packages: bool,
+}
+
+impl Default for BreakingConfig {
+    fn default() -> BreakingConfig {
+        BreakingConfig {
+            use_ids: vec!["FILE".to_string()],
+            except: Vec::new(),
+            ignore: Vec::new(),
+            ignore_only: Vec::new(),
+            ignore_unstable_packages: false,
+        }
+    }
+}
+
+/// Lint settings (buf's `lint` section), including the options some buf rules read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintConfig {
+    /// Rule IDs or categories to run; default `["STANDARD"]` (buf v1 calls it `DEFAULT`).
+    pub use_ids: Vec<String>,
+    pub except: Vec<String>,
+    pub ignore: Vec<String>,
+    pub ignore_only: Vec<(String, Vec<String>)>,
+    /// `ENUM_ZERO_VALUE_SUFFIX`: default `_UNSPECIFIED`.
+    pub enum_zero_value_suffix: String,
+    /// `SERVICE_SUFFIX`: default `Service`.
+    pub service_suffix: String,
+    pub rpc_allow_same_request_response: bool,
+    pub rpc_allow_google_protobuf_empty_requests: bool,
+    pub rpc_allow_google_protobuf_empty_responses: bool,
+    /// `// buf:lint:ignore ID` comments are honoured (buf v2 default; v1 default off).
+    pub allow_comment_ignores: bool,
+}
+
+impl Default for LintConfig {
+    fn default() -> LintConfig {
+        LintConfig {
+            use_ids: vec!["STANDARD".to_string()],
+            except: Vec::new(),
+            ignore: Vec::new(),
+            ignore_only: Vec::new(),
+            enum_zero_value_suffix: "_UNSPECIFIED".to_string(),
+            service_suffix: "Service".to_string(),
+            rpc_allow_same_request_response: false,
+            rpc_allow_google_protobuf_empty_requests: false,
+            rpc_allow_google_protobuf_empty_responses: false,
+            allow_comment_ignores: true,
+        }
+    }
+}
+
+/// One directory of `.proto` files that is also an import root (a buf v2 module, a v1beta1 build
+/// root, or the buf.yaml directory for v1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtoRoot {
+    /// Relative to the config directory, `"."` for the directory itself.
+    pub path: String,
+    /// Directories left out, relative to the config directory (so they start with `path`).
+    pub excludes: Vec<String>,
+    /// buf v2 `includes`: when not empty, only these directories (relative to the config
+    /// directory) belong to the root.
+    pub includes: Vec<String>,
+    /// buf v2 module-level `breaking` section; replaces [`Config::breaking`] for this root.
+    pub breaking: Option<BreakingConfig>,
+    /// buf v2 module-level `lint` section; replaces [`Config::lint`] for this root.
+    pub lint: Option<LintConfig>,
+}
+
+impl ProtoRoot {
+    pub fn new(path: &str) -> ProtoRoot {
+        ProtoRoot {
+            path: path.to_string(),
+            excludes: Vec::new(),
+            includes: Vec::new(),
+            breaking: None,
+            lint: None,
+        }
+    }
+
+    /// Whether `file` (relative to the config directory) belongs to this root: inside it, not
+    /// excluded and, when includes are given, inside one of them.
+    pub fn contains(&self, file: &str) -> bool {
+        contains_path(&self.path, file)
+            && !self.excludes.iter().any(|e| contains_path(e, file))
+            && (self.includes.is_empty() || self.includes.iter().any(|i| contains_path(i, file)))
+    }
+}
+
+/// Where the configuration came from (paths as given to the loader).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// No config file: buf's defaults.
+    Default,
+    Treaty(String),
+    /// buf.yaml `version: v1` or `v1beta1`, or a v1 `buf.work.yaml`.
+    BufV1(String),
+    BufV2(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub roots: Vec<ProtoRoot>,
+    /// Top-level breaking settings; a root's own section wins (see [`Config::breaking_for`]).
+    pub breaking: BreakingConfig,
+    pub lint: LintConfig,
+    /// `[openapi] paths`: globs (relative to the config directory) naming the specs; empty means
+    /// "find specs by content".
+    pub openapi_paths: Vec<String>,
+    pub source: ConfigSource,
+    /// Things that were read but have no effect in treaty (buf `deps`, `plugins`, keys unknown to
+    /// this version), as `file:line: message`, for the CLI to show.
+    pub warnings: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            roots: vec![ProtoRoot::new(".")],
+            breaking: BreakingConfig::default(),
+            lint: LintConfig::default(),
+            openapi_paths: Vec::new(),
+            source: ConfigSource::Default,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The innermost root holding `file` (relative to the config directory).
+    pub fn root_for(&self, file: &str) -> Option<&ProtoRoot> {
+        self.roots
+            .iter()
+            .filter(|r| r.contains(file))
+            .max_by_key(|r| if r.path == "." { 0 } else { r.path.len() + 1 })
+    }
+
+    /// Breaking settings that apply to `file`: its root's own section, else the top level.
+    pub fn breaking_for(&self, file: &str) -> &BreakingConfig {
+        self.root_for(file)
+            .and_then(|r| r.breaking.as_ref())
+            .unwrap_or(&self.breaking)
+    }
+
+    /// Lint settings that apply to `file`: its root's own section, else the top level.
+    pub fn lint_for(&self, file: &str) -> &LintConfig {
+        self.root_for(file)
+            .and_then(|r| r.lint.as_ref())
+            .unwrap_or(&self.lint)
+    }
+}
+
+/// A config file that could not be used. Displays as `path:line:col: message`, or
+/// `path: message` when there is no position (line 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(path: &str, line: u32, col: u32, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            path: path.to_string(),
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+
+    /// An error at a byte offset of `text`.
+    pub(crate) fn at_offset(
+        path: &str,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        let (line, col) = line_col_at(text, offset);
+        ConfigError::new(path, line, col, message)
+    }
+}
+
+impl From<LoadError> for ConfigError {
+    fn from(e: LoadError) -> ConfigError {
+        ConfigError::new(&e.path, e.line, e.col, e.message)
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, self.line, self.col, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Finds the config of one directory through `dir_files` (relative path -> contents, `None` when
+/// absent), so it works on a work tree and on a git snapshot alike: `treaty.toml` first, then
+/// `buf.yaml`, then `buf.work.yaml` (whose modules' `DIR/buf.yaml` are read through the same
+/// callback), else the defaults.
+pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config, ConfigError> {
+    if let Some(bytes) = dir_files(TREATY_TOML) {
+        return parse_config(TREATY_TOML, &bytes);
+    }
+    if let Some(bytes) = dir_files(BUF_YAML) {
+        return parse_config(BUF_YAML, &bytes);
+    }
+    if let Some(bytes) = dir_files(BUF_WORK_YAML) {
+        let text = crate::openapi::node::utf8(BUF_WORK_YAML, &bytes)?;
+        return buf::parse_work(BUF_WORK_YAML, text, dir_files);
+    }
+    Ok(Config::default())
+}
+
+/// `--config FILE`: a `.toml` file is a treaty.toml, a `buf.work.yaml` a buf workspace, anything
+/// else a buf.yaml (YAML or JSON). Paths inside are relative to the file's directory.
+pub fn load_config_file(path: &Path) -> Result<Config, ConfigError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| ConfigError::new(&name, 0, 0, format!("cannot read config file: {e}")))?;
+    if path.file_name().is_some_and(|n| n == BUF_WORK_YAML) {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let text = crate::openapi::node::utf8(&name, &bytes)?;
+        return buf::parse_work(&name, text, &|rel: &str| std::fs::read(dir.join(rel)).ok());
+    }
+    parse_config(&name, &bytes)
+}
+
+/// Parses config bytes; `name` decides the format (`*.toml` is treaty's) and names the file in
+/// errors.
+pub fn parse_config(name: &str, bytes: &[u8]) -> Result<Config, ConfigError> {
+    let text = crate::openapi::node::utf8(name, bytes)?;
+    if name.to_ascii_lowercase().ends_with(".toml") {
+        treaty::parse(name, text)
+    } else {
+        buf::parse(name, text)
+    }
+}
+
+/// Normalises a config path to `/`-separated, relative, without `.` segments; `"."` for the
+/// directory itself. Absolute paths and paths that climb out with `..` are errors.
+pub(crate) fn normalize_path(raw: &str) -> Result<String, String> {
+    let unified = raw.replace('\\', "/");
+    let drive = unified.len() >= 2
+        && unified.as_bytes()[1] == b':'
+        && unified.as_bytes()[0].is_ascii_alphabetic();
+    if unified.starts_with('/') || drive {
+        return Err(format!(
+            "path {raw:?} must be relative to the config file's directory"
+        ));
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in unified.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!(
+                        "path {raw:?} points outside the config file's directory"
+                    ));
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    Ok(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// `dir` joined with a normalised relative `path`.
+pub(crate) fn join_path(dir: &str, path: &str) -> String {
+    match (dir, path) {
+        (".", p) => p.to_string(),
+        (d, ".") => d.to_string(),
+        (d, p) => format!("{d}/{p}"),
+    }
+}
+
+/// Whether normalised `path` is `dir` or inside it.
+pub fn contains_path(dir: &str, path: &str) -> bool {
+    dir == "."
+        || path == dir
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(normalize_path("./proto/").unwrap(), "proto");
+        assert_eq!(normalize_path("a/./b/../c").unwrap(), "a/c");
+        assert_eq!(normalize_path(".").unwrap(), ".");
+        assert_eq!(normalize_path("").unwrap(), ".");
+        assert_eq!(normalize_path("a\\b").unwrap(), "a/b");
+        assert!(normalize_path("/etc").is_err());
+        assert!(normalize_path("C:/x").is_err());
+        assert!(normalize_path("a/../..").is_err());
+        assert!(contains_path("proto", "proto/a.proto"));
+        assert!(contains_path("proto", "proto"));
+        assert!(!contains_path("proto", "protos/a.proto"));
+        assert!(contains_path(".", "x"));
+        assert_eq!(join_path(".", "a"), "a");
+        assert_eq!(join_path("a", "."), "a");
+        assert_eq!(join_path("a", "b"), "a/b");
+    }
+}

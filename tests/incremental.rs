@@ -1,0 +1,102 @@
+//! When few files changed, only those are compared (linked against their unchanged imports).
+//! The result must equal comparing everything.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use treaty::rules::Selection;
+use treaty::source::{BlobId, Listing, Snapshot, SourceFile};
+
+fn snapshot(files: &[(&str, String)]) -> Snapshot {
+    let files: BTreeMap<String, SourceFile> = files
+        .iter()
+        .map(|(path, text)| {
+            (
+                path.to_string(),
+                SourceFile {
+                    path: path.to_string(),
+                    blob: BlobId::of_bytes(text.as_bytes()),
+                    bytes: Arc::from(text.as_bytes()),
+                },
+            )
+        })
+        .collect();
+    Snapshot {
+        label: "test".into(),
+        files,
+    }
+}
+
+fn tree(extra: &str, common_package: &str) -> Vec<(&'static str, String)> {
+    let mut files: Vec<(&'static str, String)> = vec![(
+        "common/types.proto",
+        format!("syntax = \"proto3\";\npackage {common_package};\nmessage Money {{ int64 units = 1; }}\n"),
+    )];
+    for name in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+        let path: &'static str = Box::leak(format!("svc/{name}.proto").into_boxed_str());
+        files.push((
+            path,
+            format!("syntax = \"proto3\";\npackage svc.{name};\nmessage M {{ string id = 1; }}\n"),
+        ));
+    }
+    files.push((
+        "svc/order.proto",
+        format!(
+            "syntax = \"proto3\";\npackage svc.order;\nimport \"common/types.proto\";\nmessage Order {{\n  {common_package}.Money total = 1;\n{extra}}}\n"
+        ),
+    ));
+    files
+}
+
+fn all() -> treaty::run::Options {
+    treaty::run::Options {
+        policy: treaty::run::Policy {
+            selection: Selection {
+                only: vec!["all".into()],
+                ..Selection::default()
+            },
+            ..treaty::run::Policy::default()
+        },
+        ..treaty::run::Options::default()
+    }
+}
+
+fn both_ways(old: &[(&str, String)], new: &[(&str, String)]) -> (String, String) {
+    let full = treaty::run::breaking(&snapshot(old), &snapshot(new), &all()).unwrap();
+    let incremental = treaty::run::breaking_listings(
+        &Listing::loaded(snapshot(old)),
+        &Listing::loaded(snapshot(new)),
+        &all(),
+    )
+    .unwrap();
+    assert_eq!(full.files_checked, incremental.files_checked);
+    (
+        treaty::report::concise(&full),
+        treaty::report::concise(&incremental),
+    )
+}
+
+#[test]
+fn one_changed_file_linked_against_an_unchanged_import() {
+    let old = tree("  string note = 2;\n", "common");
+    let new = tree("", "common");
+    let (full, incremental) = both_ways(&old, &new);
+    assert!(full.contains("svc/order.proto"), "{full}");
+    assert_eq!(full, incremental);
+}
+
+#[test]
+fn unchanged_trees_find_nothing() {
+    let old = tree("", "common");
+    let (full, incremental) = both_ways(&old, &old);
+    assert_eq!((full.as_str(), incremental.as_str()), ("", ""));
+}
+
+#[test]
+fn a_package_leaving_a_changed_file_falls_back_to_the_whole_tree() {
+    let old = tree("", "common");
+    let new = tree("", "common.v2");
+    let (full, incremental) = both_ways(&old, &new);
+    assert!(full.contains("common/types.proto"), "{full}");
+    assert_eq!(full, incremental);
+}
