@@ -204,7 +204,8 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
 /// Compare two listings, reading only what is needed: when few files changed, only the
 /// changed files are compared, linked against the (unchanged) files they import. Files with
 /// the same blob id on both sides hold the same elements, so no rule can fire on them —
-/// unless a package disappears from the changed files, which needs the whole tree to judge.
+/// unless a declaration they may depend on disappeared or changed kind, which needs the whole
+/// tree to judge (and to report what no longer compiles).
 pub fn breaking_listings(
     old: &Listing,
     new: &Listing,
@@ -237,16 +238,46 @@ pub fn breaking_listings(
     let incremental = (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
     if incremental {
         let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
-        let new_packages: BTreeSet<&str> = new_set.tree_files().map(|f| f.package()).collect();
-        let package_left = old_set
-            .tree_files()
-            .any(|f| !new_packages.contains(f.package()));
-        if !package_left {
+        // Unchanged files can only be affected through what the changed files declare: when
+        // everything the old changed files declared is still declared alike, nothing else moved.
+        if declarations(&old_set).is_subset(&declarations(&new_set)) {
             return compare(&old_set, &new_set, options, all_new.len());
         }
     }
     let (old_set, new_set) = load_pair(old, new, &all_old, &all_new, options)?;
     compare(&old_set, &new_set, options, all_new.len())
+}
+
+/// What the compared files of one side declare that other files can depend on: packages,
+/// the kind of every message and enum by full name, and each enum's first value (a proto2
+/// enum field's implicit default elsewhere).
+fn declarations(set: &proto::model::ProtoSet) -> BTreeSet<String> {
+    fn message(out: &mut BTreeSet<String>, scope: &str, m: &proto::ast::Message) {
+        let name = format!("{scope}.{}", m.name);
+        for nested in &m.messages {
+            message(out, &name, nested);
+        }
+        for e in &m.enums {
+            enumeration(out, &name, e);
+        }
+        out.insert(format!("message {name}"));
+    }
+    fn enumeration(out: &mut BTreeSet<String>, scope: &str, e: &proto::ast::Enum) {
+        let first = e.values.first().map_or("", |v| v.name.as_str());
+        out.insert(format!("enum {scope}.{} {first}", e.name));
+    }
+    let mut out = BTreeSet::new();
+    for file in set.tree_files() {
+        let package = file.package();
+        out.insert(format!("package {package}"));
+        for m in &file.ast.messages {
+            message(&mut out, package, m);
+        }
+        for e in &file.ast.enums {
+            enumeration(&mut out, package, e);
+        }
+    }
+    out
 }
 
 /// Read and load `old_paths` of `old` and `new_paths` of `new`, in parallel; their imports
