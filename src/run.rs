@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::diag::InputErrors;
-use crate::finding::{Finding, Revision, Severity};
+use crate::finding::{Finding, Location, Revision, Severity};
 use crate::proto;
 use crate::report::Report;
 use crate::rules::{self, Check, Kind, Selection};
@@ -248,6 +248,35 @@ pub fn breaking_listings(
     compare(&old_set, &new_set, options, all_new.len())
 }
 
+/// Drop findings that a more precise finding explains: a rule's `supersedes` names the rules
+/// whose findings about the same element (same line in the new revision, or the same old
+/// location) it replaces — e.g. a renumbered field instead of "field deleted" + "name changed".
+fn supersede(findings: &mut Vec<Finding>) {
+    let same_line = |a: &Location, b: &Location| a.file == b.file && a.line == b.line;
+    let explained: Vec<(&'static str, Location, Option<Location>)> = findings
+        .iter()
+        .filter_map(|f| {
+            let doc = rules::find(f.rule)?;
+            (!doc.supersedes.is_empty()).then(|| (f.rule, f.location.clone(), f.related.clone()))
+        })
+        .collect();
+    if explained.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(doc) = rules::find(f.rule) else {
+            return true;
+        };
+        !explained.iter().any(|(rule, at, old)| {
+            let names = rules::find(rule)
+                .is_some_and(|by| by.supersedes.iter().any(|t| rules::token_matches(t, doc)));
+            let same_element = same_line(at, &f.location)
+                || matches!((old, &f.related), (Some(a), Some(b)) if same_line(a, b));
+            names && same_element && f.revision == Revision::New
+        })
+    });
+}
+
 /// What the compared files of one side declare that other files can depend on: packages,
 /// the kind of every message and enum by full name, and each enum's first value (a proto2
 /// enum field's implicit default elsewhere).
@@ -370,6 +399,9 @@ fn compare(
             || policy.selection.resolve(Kind::Breaking).contains(f.rule);
         selected && policy.keeps(f, package_of(f).as_deref())
     });
+    if options.policy.selection.is_default() && options.module_policies.is_empty() {
+        supersede(&mut findings);
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
 

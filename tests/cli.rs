@@ -67,20 +67,90 @@ fn shop_example_reports_findings_and_exits_1() {
         assert_eq!(f["kind"], "breaking");
         assert_eq!(f["protocol"], "proto");
     }
-    // price_cents: int32 -> int64 is buf's FIELD_SAME_TYPE, at the field's line in v2.
-    let rules: Vec<&str> = findings
+    let at = |rule: &str, line: u64| {
+        findings
+            .iter()
+            .any(|f| f["rule"] == rule && f["line"] == line && f["file"] == "shop/v1/catalog.proto")
+    };
+    // price_cents: int32 -> int64 is buf's FIELD_SAME_TYPE, at the field in v2, old line related.
+    assert!(at("proto/field-same-type", 31));
+    let same_type = findings
         .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
-    assert!(
-        rules.contains(&"proto/enum-value-no-delete")
-            || rules.contains(&"proto/message-no-delete")
-            || !rules.is_empty()
-    );
+        .find(|f| f["rule"] == "proto/field-same-type")
+        .unwrap();
+    assert_eq!(same_type["aliases"][0], "buf:FIELD_SAME_TYPE");
+    assert_eq!(same_type["related"]["line"], 30);
+    // The guide's rules: tags moved 7 -> 4, reusing currency's number; a value deleted unreserved.
+    assert!(at("proto/field-renumbered", 34));
+    assert!(at("proto/field-number-reused", 34));
+    assert!(at("proto/enum-value-deleted-not-reserved", 37));
+    assert!(at("proto/http-binding-changed", 20));
+    // In the default selection those replace buf's piecemeal findings on the same fields.
+    assert!(!findings
+        .iter()
+        .any(|f| f["rule"] == "proto/field-no-delete"));
     assert_eq!(
         json["summary"]["total"].as_u64().unwrap() as usize,
         findings.len()
     );
+}
+
+#[test]
+fn buf_rules_selected_explicitly_are_reported_as_buf_does() {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:FILE",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"proto/field-no-delete"), "{rules:?}");
+    assert!(rules.contains(&"proto/enum-value-no-delete"), "{rules:?}");
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.contains("renumbered") || r.starts_with("proto/http")),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn human_output_shows_the_line_and_the_old_revision() {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:FIELD_SAME_TYPE",
+        ],
+        &root(),
+    );
+    let text = stdout(&out);
+    assert!(text.contains("proto/field-same-type"), "{text}");
+    assert!(
+        text.contains("int64 price_cents = 3;"),
+        "new line shown: {text}"
+    );
+    assert!(
+        text.contains("int32 price_cents = 3;"),
+        "old line shown: {text}"
+    );
+    assert!(text.contains("shop/v1/catalog.proto:31:3"), "{text}");
+    assert!(!text.contains('\u{1b}'), "NO_COLOR means no escape codes");
 }
 
 #[test]
