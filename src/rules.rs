@@ -151,13 +151,20 @@ pub fn find(name: &str) -> Option<&'static RuleDoc> {
         .find(|d| d.id == name || d.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
 }
 
-/// Does `token` (an id, an alias, `buf:CATEGORY`, a bare category, `proto`/`openapi`,
-/// `breaking`/`lint`, or `all`) name `doc`?
+/// Does `token` name `doc`? A token is an id, an alias with or without its peer prefix
+/// (`buf:FIELD_SAME_TYPE`, or `FIELD_SAME_TYPE` as buf.yaml writes it), `buf:CATEGORY` or a bare
+/// category, `proto`/`openapi`, `breaking`/`lint`, or `all`.
 pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
     let category = token.strip_prefix("buf:").unwrap_or(token);
+    let alias_matches = |alias: &str| {
+        alias.eq_ignore_ascii_case(token)
+            || alias
+                .split_once(':')
+                .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(token))
+    };
     token == "all"
         || doc.id == token
-        || doc.aliases.iter().any(|a| a.eq_ignore_ascii_case(token))
+        || doc.aliases.iter().any(|a| alias_matches(a))
         || doc.categories.iter().any(|c| c == category)
         || (token == "proto" && doc.protocol == Protocol::Proto)
         || (token == "openapi" && doc.protocol == Protocol::Openapi)

@@ -303,3 +303,123 @@ fn rules_lists_the_catalog_as_json() {
         .collect();
     assert!(ids.contains(&"proto/file-no-delete"));
 }
+
+/// old/ and new/ where field 2 is renamed (FILE breaks, WIRE does not) under proto/a, and a
+/// message deleted under proto/legacy; `buf_yaml` is written at the root of both sides.
+fn buf_tree(buf_yaml: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for side in ["old", "new"] {
+        write(dir.path(), &format!("{side}/buf.yaml"), buf_yaml);
+        let name = if side == "old" { "email" } else { "mail" };
+        write(
+            dir.path(),
+            &format!("{side}/proto/a/v1/a.proto"),
+            &format!("syntax = \"proto3\";\npackage a.v1;\nmessage User {{\n  string id = 1;\n  string {name} = 2;\n}}\n"),
+        );
+        let legacy = if side == "old" {
+            "message Gone {}\n"
+        } else {
+            ""
+        };
+        write(
+            dir.path(),
+            &format!("{side}/proto/legacy/l.proto"),
+            &format!("syntax = \"proto3\";\npackage legacy;\nmessage Kept {{}}\n{legacy}"),
+        );
+    }
+    dir
+}
+
+fn rules_of(out: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&stdout(out))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn buf_yaml_v2_selects_categories_and_ignores_paths() {
+    let dir = buf_tree("version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [WIRE]\n");
+    let out = treaty(&["diff", "old", "new", "--format", "json"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "WIRE allows a rename: {:?}",
+        rules_of(&out)
+    );
+
+    let dir = buf_tree("version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [FILE]\n  ignore: [proto/legacy]\n");
+    let out = treaty(&["diff", "old", "new", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let rules = rules_of(&out);
+    assert!(
+        rules.contains(&"proto/field-same-name proto/a/v1/a.proto".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        !rules.iter().any(|r| r.contains("legacy")),
+        "ignored: {rules:?}"
+    );
+    // Exactly buf's selection: no treaty-only rules.
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.contains("renumbered") || r.contains("not-reserved")),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn buf_yaml_v1_except_and_ignore_only() {
+    let dir = buf_tree(
+        "version: v1\nbreaking:\n  use: [FILE]\n  except: [FIELD_SAME_NAME]\n  ignore_only:\n    MESSAGE_NO_DELETE: [proto/legacy]\n",
+    );
+    let out = treaty(&["diff", "old", "new", "--format", "json"], dir.path());
+    let rules = rules_of(&out);
+    assert!(
+        !rules.iter().any(|r| r.starts_with("proto/field-same-name")),
+        "{rules:?}"
+    );
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.starts_with("proto/message-no-delete")),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.starts_with("proto/field-same-json-name")),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn config_flag_overrides_the_tree_and_bad_config_is_exit_2() {
+    let dir = buf_tree("version: v2\nbreaking:\n  use: [WIRE]\n");
+    write(
+        dir.path(),
+        "strict.yaml",
+        "version: v2\nbreaking:\n  use: [FILE]\n",
+    );
+    let out = treaty(
+        &["diff", "old", "new", "--config", "strict.yaml"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    write(dir.path(), "bad.yaml", "version: v9\n");
+    let out = treaty(&["diff", "old", "new", "--config", "bad.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.yaml"), "{}", stderr(&out));
+}
