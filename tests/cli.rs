@@ -423,3 +423,56 @@ fn config_flag_overrides_the_tree_and_bad_config_is_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.yaml"), "{}", stderr(&out));
 }
+
+fn shop(format: &str) -> String {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:FIELD_SAME_TYPE",
+            "--format",
+            format,
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn sarif_output_locates_results() {
+    let sarif: serde_json::Value = serde_json::from_str(&shop("sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "proto/field-same-type");
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 31);
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        30
+    );
+}
+
+#[test]
+fn junit_github_and_markdown_outputs() {
+    let junit = shop("junit");
+    assert!(junit.starts_with("<?xml"), "{junit}");
+    assert!(
+        junit.contains("<testcase classname=\"treaty\" name=\"proto/field-same-type\">"),
+        "{junit}"
+    );
+    assert!(junit.contains("failures=\"1\""), "{junit}");
+    let github = shop("github");
+    assert!(
+        github.starts_with("::error file=shop/v1/catalog.proto,line=31,col=3,"),
+        "{github}"
+    );
+    let markdown = shop("markdown");
+    assert!(
+        markdown.contains("| error | `proto/field-same-type` | `shop/v1/catalog.proto:31` |"),
+        "{markdown}"
+    );
+}
