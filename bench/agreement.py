@@ -31,35 +31,39 @@ def buf_keys(path, root=""):
     return keys
 
 
-def treaty_keys(path):
-    keys = Counter()
+def treaty_findings(path):
+    """Each aliased finding as the set of (buf rule, file, line) keys it answers to: a rule
+    with two buf ids (FIELD_SAME_CARDINALITY, and its deprecated v1 name FIELD_SAME_LABEL)
+    matches buf's output under either."""
     with open(path) as f:
         doc = json.load(f)
+    out = []
     for d in doc["findings"]:
-        for alias in d.get("aliases", []):
-            if alias.startswith("buf:"):
-                keys[(alias[4:], d["file"], d["line"])] += 1
-    return keys
+        keys = {(a[4:], d["file"], d["line"]) for a in d.get("aliases", []) if a.startswith("buf:")}
+        if keys:
+            out.append(keys)
+    return out
 
 
 def main():
-    root = sys.argv[sys.argv.index("--root") + 1] if "--root" in sys.argv else ""
-    buf, treaty = buf_keys(sys.argv[1], root), treaty_keys(sys.argv[2])
     show = int(sys.argv[sys.argv.index("--show") + 1]) if "--show" in sys.argv else 20
-    buf_set, treaty_set = set(buf), set(treaty)
-    both = buf_set & treaty_set
-    only_buf = sorted(buf_set - treaty_set)
-    only_treaty = sorted(treaty_set - buf_set)
+    root = sys.argv[sys.argv.index("--root") + 1] if "--root" in sys.argv else ""
+    buf = buf_keys(sys.argv[1], root)
+    treaty = treaty_findings(sys.argv[2])
+    buf_set = set(buf)
+    treaty_union = set().union(*treaty) if treaty else set()
+    found = buf_set & treaty_union
+    agreeing = [keys for keys in treaty if keys & buf_set]
+    only_buf = sorted(buf_set - treaty_union)
+    only_treaty = sorted(min(keys) for keys in treaty if not keys & buf_set)
     print(f"buf: {len(buf_set)} distinct (rule, file, line) from {sum(buf.values())} findings")
-    print(f"treaty: {len(treaty_set)} distinct from {sum(treaty.values())} aliased findings")
+    print(f"treaty: {len(treaty)} findings with a buf alias")
     if buf_set:
-        print(f"buf's found by treaty: {len(both)}/{len(buf_set)} = {100 * len(both) / len(buf_set):.2f}%")
-    if treaty_set:
-        print(f"treaty's found by buf: {len(both)}/{len(treaty_set)} = {100 * len(both) / len(treaty_set):.2f}%")
-    by_rule = Counter(k[0] for k in only_buf)
-    print("only buf, by rule:", dict(by_rule.most_common()))
-    by_rule = Counter(k[0] for k in only_treaty)
-    print("only treaty, by rule:", dict(by_rule.most_common()))
+        print(f"buf's found by treaty: {len(found)}/{len(buf_set)} = {100 * len(found) / len(buf_set):.2f}%")
+    if treaty:
+        print(f"treaty's found by buf: {len(agreeing)}/{len(treaty)} = {100 * len(agreeing) / len(treaty):.2f}%")
+    print("only buf, by rule:", dict(Counter(k[0] for k in only_buf).most_common()))
+    print("only treaty, by rule:", dict(Counter(k[0] for k in only_treaty).most_common()))
     for k in only_buf[:show]:
         print("  only buf:   ", *k)
     for k in only_treaty[:show]:

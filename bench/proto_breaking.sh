@@ -27,7 +27,8 @@ median_of() {
   local walls=() rsss=()
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %M' -o "$OUT/time.txt" "$@" >/dev/null 2>&1 || true
-    read -r wall rss < "$OUT/time.txt"
+    # time(1) prefixes "Command exited with non-zero status N" when the tool reports findings.
+    read -r wall rss < <(tail -n 1 "$OUT/time.txt")
     walls+=("$wall"); rsss+=("$rss")
   done
   python3 - "${walls[@]}" -- "${rsss[@]}" <<'PY'

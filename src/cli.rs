@@ -223,6 +223,9 @@ fn finish(report: &Report, common: &Common, color: bool) -> i32 {
         Format::Json => report::json::render(report),
         Format::Concise => report::concise(report),
         Format::Github => report::github(report),
+        Format::Sarif => report::sarif::render(report),
+        Format::Junit => report::junit::render(report),
+        Format::Markdown => report::markdown::render(report),
     };
     emit(&text);
     match common.fail_on.threshold() {

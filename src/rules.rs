@@ -33,6 +33,9 @@ pub struct RuleDoc {
     pub summary: String,
     /// Selected when neither `--only` nor a config says otherwise.
     pub default: bool,
+    /// Rules (ids, aliases) whose findings about the same element this rule's finding
+    /// replaces in treaty's default selection: one clear finding instead of side effects.
+    pub supersedes: Vec<String>,
     /// The markdown body: why, a bad and a good example.
     #[serde(skip)]
     pub body: String,
@@ -68,6 +71,7 @@ pub fn parse_doc(source: &str, text: &str) -> Result<RuleDoc, String> {
     let mut aliases = Vec::new();
     let mut summary = String::new();
     let mut default = None;
+    let mut supersedes = Vec::new();
     for line in front.lines().filter(|l| !l.trim().is_empty()) {
         let (key, value) = line
             .split_once(':')
@@ -99,6 +103,7 @@ pub fn parse_doc(source: &str, text: &str) -> Result<RuleDoc, String> {
             "aliases" => aliases = parse_list(value),
             "summary" => summary = value.trim_matches('"').to_string(),
             "default" => default = Some(value == "true"),
+            "supersedes" => supersedes = parse_list(value),
             other => return Err(format!("{source}: unknown front matter key {other:?}")),
         }
     }
@@ -109,6 +114,7 @@ pub fn parse_doc(source: &str, text: &str) -> Result<RuleDoc, String> {
         protocol: protocol.ok_or_else(|| format!("{source}: missing protocol"))?,
         severity: severity.ok_or_else(|| format!("{source}: missing severity"))?,
         default: default.unwrap_or(categories_default),
+        supersedes,
         categories,
         aliases,
         summary,
@@ -145,13 +151,20 @@ pub fn find(name: &str) -> Option<&'static RuleDoc> {
         .find(|d| d.id == name || d.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
 }
 
-/// Does `token` (an id, an alias, `buf:CATEGORY`, a bare category, `proto`/`openapi`,
-/// `breaking`/`lint`, or `all`) name `doc`?
+/// Does `token` name `doc`? A token is an id, an alias with or without its peer prefix
+/// (`buf:FIELD_SAME_TYPE`, or `FIELD_SAME_TYPE` as buf.yaml writes it), `buf:CATEGORY` or a bare
+/// category, `proto`/`openapi`, `breaking`/`lint`, or `all`.
 pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
     let category = token.strip_prefix("buf:").unwrap_or(token);
+    let alias_matches = |alias: &str| {
+        alias.eq_ignore_ascii_case(token)
+            || alias
+                .split_once(':')
+                .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(token))
+    };
     token == "all"
         || doc.id == token
-        || doc.aliases.iter().any(|a| a.eq_ignore_ascii_case(token))
+        || doc.aliases.iter().any(|a| alias_matches(a))
         || doc.categories.iter().any(|c| c == category)
         || (token == "proto" && doc.protocol == Protocol::Proto)
         || (token == "openapi" && doc.protocol == Protocol::Openapi)
@@ -171,6 +184,11 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Neither `--only` nor a config's `use`: treaty's own default selection.
+    pub fn is_default(&self) -> bool {
+        self.only.is_empty() && self.uses.is_empty()
+    }
+
     /// Tokens that name no rule, alias or category.
     pub fn unknown_tokens(&self) -> Vec<String> {
         self.only

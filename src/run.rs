@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::diag::InputErrors;
-use crate::finding::{Finding, Revision, Severity};
+use crate::finding::{Finding, Location, Revision, Severity};
 use crate::openapi;
 use crate::proto;
 use crate::report::Report;
@@ -241,6 +241,9 @@ fn merge_openapi(
             || policy.selection.resolve(Kind::Breaking).contains(f.rule);
         selected && policy.keeps(f, None)
     });
+    if options.policy.selection.is_default() && options.module_policies.is_empty() {
+        supersede(&mut findings);
+    }
     for f in &findings {
         let wanted = [(f.revision, &f.location.file)]
             .into_iter()
@@ -361,8 +364,9 @@ pub fn breaking_listings(
 
 /// The protobuf side of [`breaking_listings`]: when few files changed, only the changed files
 /// are compared, linked against the (unchanged) files they import. Files with the same blob id
-/// on both sides hold the same elements, so no rule can fire on them — unless a package
-/// disappears from the changed files, which needs the whole tree to judge.
+/// on both sides hold the same elements, so no rule can fire on them — unless a declaration
+/// they may depend on disappeared or changed kind, which needs the whole tree to judge (and to
+/// report what no longer compiles).
 fn proto_listings(old: &Listing, new: &Listing, options: &Options) -> Result<Report, InputErrors> {
     let (old_entries, new_entries) = (old.entries(), new.entries());
     let protos = |entries: &BTreeMap<&str, BlobId>| -> Vec<String> {
@@ -391,16 +395,75 @@ fn proto_listings(old: &Listing, new: &Listing, options: &Options) -> Result<Rep
     let incremental = (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
     if incremental {
         let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
-        let new_packages: BTreeSet<&str> = new_set.tree_files().map(|f| f.package()).collect();
-        let package_left = old_set
-            .tree_files()
-            .any(|f| !new_packages.contains(f.package()));
-        if !package_left {
+        // Unchanged files can only be affected through what the changed files declare: when
+        // everything the old changed files declared is still declared alike, nothing else moved.
+        if declarations(&old_set).is_subset(&declarations(&new_set)) {
             return compare(&old_set, &new_set, options, all_new.len());
         }
     }
     let (old_set, new_set) = load_pair(old, new, &all_old, &all_new, options)?;
     compare(&old_set, &new_set, options, all_new.len())
+}
+
+/// Drop findings that a more precise finding explains: a rule's `supersedes` names the rules
+/// whose findings about the same element (same line in the new revision, or the same old
+/// location) it replaces — e.g. a renumbered field instead of "field deleted" + "name changed".
+fn supersede(findings: &mut Vec<Finding>) {
+    let same_line = |a: &Location, b: &Location| a.file == b.file && a.line == b.line;
+    let explained: Vec<(&'static str, Location, Option<Location>)> = findings
+        .iter()
+        .filter_map(|f| {
+            let doc = rules::find(f.rule)?;
+            (!doc.supersedes.is_empty()).then(|| (f.rule, f.location.clone(), f.related.clone()))
+        })
+        .collect();
+    if explained.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(doc) = rules::find(f.rule) else {
+            return true;
+        };
+        !explained.iter().any(|(rule, at, old)| {
+            let names = rules::find(rule)
+                .is_some_and(|by| by.supersedes.iter().any(|t| rules::token_matches(t, doc)));
+            let same_element = same_line(at, &f.location)
+                || matches!((old, &f.related), (Some(a), Some(b)) if same_line(a, b));
+            names && same_element && f.revision == Revision::New
+        })
+    });
+}
+
+/// What the compared files of one side declare that other files can depend on: packages,
+/// the kind of every message and enum by full name, and each enum's first value (a proto2
+/// enum field's implicit default elsewhere).
+fn declarations(set: &proto::model::ProtoSet) -> BTreeSet<String> {
+    fn message(out: &mut BTreeSet<String>, scope: &str, m: &proto::ast::Message) {
+        let name = format!("{scope}.{}", m.name);
+        for nested in &m.messages {
+            message(out, &name, nested);
+        }
+        for e in &m.enums {
+            enumeration(out, &name, e);
+        }
+        out.insert(format!("message {name}"));
+    }
+    fn enumeration(out: &mut BTreeSet<String>, scope: &str, e: &proto::ast::Enum) {
+        let first = e.values.first().map_or("", |v| v.name.as_str());
+        out.insert(format!("enum {scope}.{} {first}", e.name));
+    }
+    let mut out = BTreeSet::new();
+    for file in set.tree_files() {
+        let package = file.package();
+        out.insert(format!("package {package}"));
+        for m in &file.ast.messages {
+            message(&mut out, package, m);
+        }
+        for e in &file.ast.enums {
+            enumeration(&mut out, package, e);
+        }
+    }
+    out
 }
 
 /// Read and load `old_paths` of `old` and `new_paths` of `new`, in parallel; their imports
@@ -494,6 +557,9 @@ fn compare(
             || policy.selection.resolve(Kind::Breaking).contains(f.rule);
         selected && policy.keeps(f, package_of(f).as_deref())
     });
+    if options.policy.selection.is_default() && options.module_policies.is_empty() {
+        supersede(&mut findings);
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
 

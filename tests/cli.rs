@@ -67,20 +67,90 @@ fn shop_example_reports_findings_and_exits_1() {
         assert_eq!(f["kind"], "breaking");
         assert_eq!(f["protocol"], "proto");
     }
-    // price_cents: int32 -> int64 is buf's FIELD_SAME_TYPE, at the field's line in v2.
-    let rules: Vec<&str> = findings
+    let at = |rule: &str, line: u64| {
+        findings
+            .iter()
+            .any(|f| f["rule"] == rule && f["line"] == line && f["file"] == "shop/v1/catalog.proto")
+    };
+    // price_cents: int32 -> int64 is buf's FIELD_SAME_TYPE, at the field in v2, old line related.
+    assert!(at("proto/field-same-type", 31));
+    let same_type = findings
         .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
-    assert!(
-        rules.contains(&"proto/enum-value-no-delete")
-            || rules.contains(&"proto/message-no-delete")
-            || !rules.is_empty()
-    );
+        .find(|f| f["rule"] == "proto/field-same-type")
+        .unwrap();
+    assert_eq!(same_type["aliases"][0], "buf:FIELD_SAME_TYPE");
+    assert_eq!(same_type["related"]["line"], 30);
+    // The guide's rules: tags moved 7 -> 4, reusing currency's number; a value deleted unreserved.
+    assert!(at("proto/field-renumbered", 34));
+    assert!(at("proto/field-number-reused", 34));
+    assert!(at("proto/enum-value-deleted-not-reserved", 37));
+    assert!(at("proto/http-binding-changed", 20));
+    // In the default selection those replace buf's piecemeal findings on the same fields.
+    assert!(!findings
+        .iter()
+        .any(|f| f["rule"] == "proto/field-no-delete"));
     assert_eq!(
         json["summary"]["total"].as_u64().unwrap() as usize,
         findings.len()
     );
+}
+
+#[test]
+fn buf_rules_selected_explicitly_are_reported_as_buf_does() {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:FILE",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"proto/field-no-delete"), "{rules:?}");
+    assert!(rules.contains(&"proto/enum-value-no-delete"), "{rules:?}");
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.contains("renumbered") || r.starts_with("proto/http")),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn human_output_shows_the_line_and_the_old_revision() {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:FIELD_SAME_TYPE",
+        ],
+        &root(),
+    );
+    let text = stdout(&out);
+    assert!(text.contains("proto/field-same-type"), "{text}");
+    assert!(
+        text.contains("int64 price_cents = 3;"),
+        "new line shown: {text}"
+    );
+    assert!(
+        text.contains("int32 price_cents = 3;"),
+        "old line shown: {text}"
+    );
+    assert!(text.contains("shop/v1/catalog.proto:31:3"), "{text}");
+    assert!(!text.contains('\u{1b}'), "NO_COLOR means no escape codes");
 }
 
 #[test]
@@ -232,4 +302,177 @@ fn rules_lists_the_catalog_as_json() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert!(ids.contains(&"proto/file-no-delete"));
+}
+
+/// old/ and new/ where field 2 is renamed (FILE breaks, WIRE does not) under proto/a, and a
+/// message deleted under proto/legacy; `buf_yaml` is written at the root of both sides.
+fn buf_tree(buf_yaml: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for side in ["old", "new"] {
+        write(dir.path(), &format!("{side}/buf.yaml"), buf_yaml);
+        let name = if side == "old" { "email" } else { "mail" };
+        write(
+            dir.path(),
+            &format!("{side}/proto/a/v1/a.proto"),
+            &format!("syntax = \"proto3\";\npackage a.v1;\nmessage User {{\n  string id = 1;\n  string {name} = 2;\n}}\n"),
+        );
+        let legacy = if side == "old" {
+            "message Gone {}\n"
+        } else {
+            ""
+        };
+        write(
+            dir.path(),
+            &format!("{side}/proto/legacy/l.proto"),
+            &format!("syntax = \"proto3\";\npackage legacy;\nmessage Kept {{}}\n{legacy}"),
+        );
+    }
+    dir
+}
+
+fn rules_of(out: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&stdout(out))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn buf_yaml_v2_selects_categories_and_ignores_paths() {
+    let dir = buf_tree("version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [WIRE]\n");
+    let out = treaty(&["diff", "old", "new", "--format", "json"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "WIRE allows a rename: {:?}",
+        rules_of(&out)
+    );
+
+    let dir = buf_tree("version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [FILE]\n  ignore: [proto/legacy]\n");
+    let out = treaty(&["diff", "old", "new", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let rules = rules_of(&out);
+    assert!(
+        rules.contains(&"proto/field-same-name proto/a/v1/a.proto".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        !rules.iter().any(|r| r.contains("legacy")),
+        "ignored: {rules:?}"
+    );
+    // Exactly buf's selection: no treaty-only rules.
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.contains("renumbered") || r.contains("not-reserved")),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn buf_yaml_v1_except_and_ignore_only() {
+    let dir = buf_tree(
+        "version: v1\nbreaking:\n  use: [FILE]\n  except: [FIELD_SAME_NAME]\n  ignore_only:\n    MESSAGE_NO_DELETE: [proto/legacy]\n",
+    );
+    let out = treaty(&["diff", "old", "new", "--format", "json"], dir.path());
+    let rules = rules_of(&out);
+    assert!(
+        !rules.iter().any(|r| r.starts_with("proto/field-same-name")),
+        "{rules:?}"
+    );
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.starts_with("proto/message-no-delete")),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.starts_with("proto/field-same-json-name")),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn config_flag_overrides_the_tree_and_bad_config_is_exit_2() {
+    let dir = buf_tree("version: v2\nbreaking:\n  use: [WIRE]\n");
+    write(
+        dir.path(),
+        "strict.yaml",
+        "version: v2\nbreaking:\n  use: [FILE]\n",
+    );
+    let out = treaty(
+        &["diff", "old", "new", "--config", "strict.yaml"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    write(dir.path(), "bad.yaml", "version: v9\n");
+    let out = treaty(&["diff", "old", "new", "--config", "bad.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.yaml"), "{}", stderr(&out));
+}
+
+fn shop(format: &str) -> String {
+    let out = treaty(
+        &[
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--only",
+            "buf:FIELD_SAME_TYPE",
+            "--format",
+            format,
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn sarif_output_locates_results() {
+    let sarif: serde_json::Value = serde_json::from_str(&shop("sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "proto/field-same-type");
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 31);
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        30
+    );
+}
+
+#[test]
+fn junit_github_and_markdown_outputs() {
+    let junit = shop("junit");
+    assert!(junit.starts_with("<?xml"), "{junit}");
+    assert!(
+        junit.contains("<testcase classname=\"treaty\" name=\"proto/field-same-type\">"),
+        "{junit}"
+    );
+    assert!(junit.contains("failures=\"1\""), "{junit}");
+    let github = shop("github");
+    assert!(
+        github.starts_with("::error file=shop/v1/catalog.proto,line=31,col=3,"),
+        "{github}"
+    );
+    let markdown = shop("markdown");
+    assert!(
+        markdown.contains("| error | `proto/field-same-type` | `shop/v1/catalog.proto:31` |"),
+        "{markdown}"
+    );
 }

@@ -100,3 +100,30 @@ fn a_package_leaving_a_changed_file_falls_back_to_the_whole_tree() {
     assert!(full.contains("common/types.proto"), "{full}");
     assert_eq!(full, incremental);
 }
+
+#[test]
+fn an_enum_first_value_change_reaches_unchanged_files() {
+    // In proto2 an enum field's implicit default is the enum's first value, so changing it
+    // may matter to fields declared in files that did not change: the incremental path must
+    // fall back to the whole tree and agree with it (buf reports only the renamed values).
+    let files = |first: &str, second: &str| -> Vec<(&'static str, String)> {
+        let mut files: Vec<(&'static str, String)> = (0..8)
+            .map(|i| {
+                let path: &'static str = Box::leak(format!("svc/s{i}.proto").into_boxed_str());
+                (path, format!("syntax = \"proto2\";\npackage svc.s{i};\nmessage M {{ optional string id = 1; }}\n"))
+            })
+            .collect();
+        files.push((
+            "common/color.proto",
+            format!("syntax = \"proto2\";\npackage common;\nenum Color {{\n  {first} = 0;\n  {second} = 1;\n}}\n"),
+        ));
+        files.push((
+            "svc/paint.proto",
+            "syntax = \"proto2\";\npackage svc.paint;\nimport \"common/color.proto\";\nmessage Paint {\n  optional common.Color color = 1;\n}\n".to_string(),
+        ));
+        files
+    };
+    let (full, incremental) = both_ways(&files("RED", "BLUE"), &files("BLUE", "RED"));
+    assert!(full.contains("common/color.proto"), "{full}");
+    assert_eq!(full, incremental);
+}

@@ -1,8 +1,11 @@
 //! Rendering findings: human (miette), json (the documented contract), concise (one line
-//! each, used by the fixtures), github (workflow commands).
+//! each, used by the fixtures), github (workflow commands), sarif, junit, markdown.
 
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -26,6 +29,9 @@ pub enum Format {
     Json,
     Concise,
     Github,
+    Sarif,
+    Junit,
+    Markdown,
 }
 
 /// The message as text renderers show it: prefixed by the operation when there is one

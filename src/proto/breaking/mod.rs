@@ -11,6 +11,7 @@ pub mod file_options;
 pub mod guide;
 pub mod http;
 pub mod index;
+pub mod presence;
 pub mod services;
 
 use crate::rules::RuleCode;
