@@ -89,8 +89,12 @@ impl<'a> Param<'a> {
         self.obj.set.view(media).child("schema")
     }
 
-    /// Where to point at the parameter: the `name` value in it.
+    /// Where to point at the parameter in its operation: the `$ref` entry when it is shared
+    /// (the component would be the same line for every operation), else its `name`.
     pub fn at(&self) -> NodeRef<'a> {
+        if self.obj.ref_text.is_some() {
+            return self.obj.origin;
+        }
         self.obj.get("name").unwrap_or(self.obj.origin)
     }
 }
