@@ -65,8 +65,21 @@ fn shop_example_reports_findings_and_exits_1() {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
         assert_eq!(f["kind"], "breaking");
-        assert_eq!(f["protocol"], "proto");
+        let proto = f["file"].as_str().unwrap().ends_with(".proto");
+        assert_eq!(f["protocol"], if proto { "proto" } else { "openapi" });
+        // OpenAPI findings name their operation; protobuf ones have none.
+        assert_eq!(f.get("operation").is_some(), !proto, "{f}");
     }
+    // The OpenAPI spec beside the protos is in the same report.
+    let removed = findings
+        .iter()
+        .find(|f| f["rule"] == "openapi/api-removed-without-deprecation")
+        .expect("DELETE /v1/products/{id} was removed");
+    assert_eq!(removed["operation"], "DELETE /v1/products/{id}");
+    assert_eq!(
+        removed["aliases"][0],
+        "oasdiff:api-removed-without-deprecation"
+    );
     let at = |rule: &str, line: u64| {
         findings
             .iter()
