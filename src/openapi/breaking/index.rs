@@ -164,13 +164,18 @@ impl<'a> SpecPair<'a> {
             }
         }
         // Then equal templates with renamed parameters, first come first served.
+        let mut by_template: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (j, q) in new.paths.iter().enumerate().rev() {
+            if !taken[j] {
+                by_template.entry(q.template.as_str()).or_default().push(j);
+            }
+        }
         for i in pending {
             let p = &old.paths[i];
-            let found = new
-                .paths
-                .iter()
-                .enumerate()
-                .find(|(j, q)| !taken[*j] && q.template == p.template);
+            let found = by_template
+                .get_mut(p.template.as_str())
+                .and_then(|candidates| candidates.pop())
+                .map(|j| (j, &new.paths[j]));
             if let Some((j, q)) = found {
                 taken[j] = true;
                 let renames = p
@@ -187,15 +192,23 @@ impl<'a> SpecPair<'a> {
             }
         }
         pair.paths.sort_by_key(|p| p.old);
+        // Operations by path, so pairing stays linear on specs with thousands of paths.
+        let by_path = |ops: &[Operation<'a>]| {
+            let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (i, o) in ops.iter().enumerate() {
+                map.entry(o.path_index).or_default().push(i);
+            }
+            map
+        };
+        let (old_by_path, new_by_path) = (by_path(&old.operations), by_path(&new.operations));
         for (pi, pp) in pair.paths.iter().enumerate() {
-            for (oi, o) in old.operations.iter().enumerate() {
-                if o.path_index != pp.old {
-                    continue;
-                }
-                if let Some(ni) = new
-                    .operations
-                    .iter()
-                    .position(|n| n.path_index == pp.new && n.method == o.method)
+            for &oi in old_by_path.get(&pp.old).into_iter().flatten() {
+                let o = &old.operations[oi];
+                if let Some(&ni) = new_by_path
+                    .get(&pp.new)
+                    .into_iter()
+                    .flatten()
+                    .find(|&&n| new.operations[n].method == o.method)
                 {
                     pair.ops.push(OpPair {
                         old: oi,
