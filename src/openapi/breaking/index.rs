@@ -138,7 +138,13 @@ pub struct SpecPair<'a> {
     /// Per entry of `ops`: the new operation is in scope of the stability policy, read once
     /// rather than by every rule that walks the pairs.
     in_scope: Vec<bool>,
+    /// Per entry of `ops`: its parameters paired (see [`OperationPair::params`]), as indices
+    /// into the operations' `params`; matched once rather than by every rule that asks.
+    param_pairs: Vec<ParamPairs>,
 }
+
+/// Old and new parameter indices, either missing when added or removed.
+type ParamPairs = Box<[(Option<u32>, Option<u32>)]>;
 
 impl<'a> SpecPair<'a> {
     fn new(old: Option<Spec<'a>>, new: Option<Spec<'a>>) -> SpecPair<'a> {
@@ -151,6 +157,7 @@ impl<'a> SpecPair<'a> {
             new_paired: Vec::new(),
             new_path_of: Vec::new(),
             in_scope: Vec::new(),
+            param_pairs: Vec::new(),
         };
         let (Some(old), Some(new)) = (&pair.old, &pair.new) else {
             return pair;
@@ -246,6 +253,14 @@ impl<'a> SpecPair<'a> {
             .iter()
             .map(|p| in_scope(new.operations[p.new].stability()))
             .collect();
+        pair.param_pairs = pair
+            .ops
+            .iter()
+            .map(|p| {
+                let renames = &pair.paths[p.path].renames;
+                match_params(&old.operations[p.old], &new.operations[p.new], renames)
+            })
+            .collect();
         pair
     }
 
@@ -304,7 +319,7 @@ impl<'a> SpecPair<'a> {
                 new_spec: new,
                 old: &old.operations[p.old],
                 new: &new.operations[p.new],
-                renames: &self.paths[p.path].renames,
+                param_pairs: &self.param_pairs[index],
             })
             .collect()
     }
@@ -318,7 +333,7 @@ pub struct OperationPair<'s, 'a> {
     pub new_spec: &'s Spec<'a>,
     pub old: &'s Operation<'a>,
     pub new: &'s Operation<'a>,
-    renames: &'s [(&'a str, &'a str)],
+    param_pairs: &'s [(Option<u32>, Option<u32>)],
 }
 
 impl<'s, 'a> OperationPair<'s, 'a> {
@@ -328,45 +343,54 @@ impl<'s, 'a> OperationPair<'s, 'a> {
         &self.new.id
     }
 
-    /// The new-side name of an old path parameter.
-    fn renamed<'n>(&self, name: &'n str) -> &'n str
-    where
-        'a: 'n,
-    {
-        self.renames
-            .iter()
-            .find(|(o, _)| *o == name)
-            .map_or(name, |(_, n)| *n)
-    }
-
     /// Parameters by `in` and name: (old, new), either missing when added or removed; path
     /// parameters follow template renames. Old order, then added ones in new order.
     pub fn params(&self) -> Vec<(Option<&'s Param<'a>>, Option<&'s Param<'a>>)> {
-        let mut out = Vec::new();
-        let mut used = vec![false; self.new.params.len()];
-        for p in &self.old.params {
-            let name = if p.location == "path" {
-                self.renamed(p.name)
-            } else {
-                p.name
-            };
-            let found = self
-                .new
-                .params
-                .iter()
-                .position(|q| q.location == p.location && q.name == name);
-            if let Some(j) = found {
-                used[j] = true;
-            }
-            out.push((Some(p), found.map(|j| &self.new.params[j])));
-        }
-        for (j, q) in self.new.params.iter().enumerate() {
-            if !used[j] {
-                out.push((None, Some(q)));
-            }
-        }
-        out
+        let (old, new) = (self.old, self.new);
+        self.param_pairs
+            .iter()
+            .map(|&(o, n)| {
+                (
+                    o.map(|i| &old.params[i as usize]),
+                    n.map(|j| &new.params[j as usize]),
+                )
+            })
+            .collect()
     }
+}
+
+/// The parameters of two operations paired for [`OperationPair::params`].
+fn match_params<'a>(
+    old: &Operation<'a>,
+    new: &Operation<'a>,
+    renames: &[(&'a str, &'a str)],
+) -> ParamPairs {
+    let mut out = Vec::with_capacity(old.params.len());
+    let mut used = vec![false; new.params.len()];
+    for (i, p) in old.params.iter().enumerate() {
+        // A path parameter goes by its new-side name.
+        let name = match renames
+            .iter()
+            .find(|(o, _)| p.location == "path" && *o == p.name)
+        {
+            Some((_, n)) => *n,
+            None => p.name,
+        };
+        let found = new
+            .params
+            .iter()
+            .position(|q| q.location == p.location && q.name == name);
+        if let Some(j) = found {
+            used[j] = true;
+        }
+        out.push((Some(i as u32), found.map(|j| j as u32)));
+    }
+    for (j, &taken) in used.iter().enumerate() {
+        if !taken {
+            out.push((None, Some(j as u32)));
+        }
+    }
+    out.into_boxed_slice()
 }
 
 /// Everything a rule sees of one comparison.
