@@ -1255,6 +1255,9 @@ pub struct SchemaChange<'a> {
     pub change: Change<'a>,
     pub old_at: NodeRef<'a>,
     pub new_at: NodeRef<'a>,
+    /// The schema holding the change, or one enclosing it, is `readOnly` in the new spec:
+    /// clients send none of it (a property of a `readOnly` object included).
+    pub in_read_only: bool,
 }
 
 impl<'a> SchemaChange<'a> {
@@ -1291,25 +1294,28 @@ impl<'a> SchemaChange<'a> {
 /// is reported along a few, not exponentially many.
 const MAX_EXPANSIONS: usize = 4;
 
+/// Every change under `root` with its path and whether it is in a `readOnly` schema (see
+/// [`SchemaChange::in_read_only`]).
 fn flatten<'a>(
     root: &Arc<SchemaDiff<'a>>,
-    mut emit: impl FnMut(String, &SchemaDiff<'a>, &Located<'a>),
+    mut emit: impl FnMut(String, &SchemaDiff<'a>, &Located<'a>, bool),
 ) {
     let mut expanded: HashMap<usize, usize> = HashMap::new();
-    let mut stack: Vec<(String, &Arc<SchemaDiff<'a>>)> = vec![(String::new(), root)];
-    while let Some((path, diff)) = stack.pop() {
+    let mut stack: Vec<(String, &Arc<SchemaDiff<'a>>, bool)> = vec![(String::new(), root, false)];
+    while let Some((path, diff, read_only)) = stack.pop() {
         let n = expanded.entry(Arc::as_ptr(diff) as usize).or_insert(0);
         if *n >= MAX_EXPANSIONS {
             continue;
         }
         *n += 1;
+        let read_only = read_only || diff.new.flag("readOnly");
         for c in &diff.changes {
-            emit(path.clone(), diff, c);
+            emit(path.clone(), diff, c, read_only);
         }
         for (segment, child) in diff.children.iter().rev() {
             let mut p = path.clone();
             segment.append(&mut p);
-            stack.push((p, child));
+            stack.push((p, child, read_only));
         }
     }
 }
@@ -1398,7 +1404,7 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
                 let Some(diff) = differ.diff(os, ns) else {
                     continue;
                 };
-                flatten(&diff, |path, at, located| {
+                flatten(&diff, |path, at, located, in_read_only| {
                     out.push(SchemaChange {
                         spec: si,
                         op: oi,
@@ -1411,6 +1417,7 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
                         change: located.change.clone(),
                         old_at: located.old_at,
                         new_at: located.new_at,
+                        in_read_only,
                     });
                 });
             }
@@ -1495,7 +1502,7 @@ mod tests {
         let mut differ = Differ::new();
         let mut out = Vec::new();
         if let Some(d) = differ.diff(o, n) {
-            flatten(&d, |path, _, c| {
+            flatten(&d, |path, _, c, _| {
                 out.push(format!(
                     "{path}: {} @{}",
                     short(&c.change),
