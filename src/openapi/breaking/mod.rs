@@ -9,6 +9,7 @@ pub mod index;
 pub mod operations;
 pub mod request_limits;
 pub mod request_properties;
+pub mod response_limits;
 pub mod schema;
 
 use crate::rules::RuleCode;
@@ -17,10 +18,11 @@ pub use index::{Ctx, Sink};
 
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: [&'static [RuleCode]; 3] = [
+    let families: &[&'static [RuleCode]] = &[
         operations::RULES,
         request_limits::RULES,
         request_properties::RULES,
+        response_limits::RULES,
     ];
-    families.into_iter().flatten()
+    families.iter().copied().flatten()
 }

@@ -490,7 +490,10 @@ impl<'a> Differ<'a> {
             bound(&new, "minimum", "exclusiveMinimum"),
         );
         if ol != nl {
-            let key = if new.get("minimum").is_some() {
+            // The keyword holding the bound: the new one's, or the old one's if it went.
+            let key = if new.get("minimum").is_some()
+                || (new.get("exclusiveMinimum").is_none() && old.get("minimum").is_some())
+            {
                 "minimum"
             } else {
                 "exclusiveMinimum"
@@ -502,7 +505,10 @@ impl<'a> Differ<'a> {
             bound(&new, "maximum", "exclusiveMaximum"),
         );
         if ou != nu {
-            let key = if new.get("maximum").is_some() {
+            // The keyword holding the bound: the new one's, or the old one's if it went.
+            let key = if new.get("maximum").is_some()
+                || (new.get("exclusiveMaximum").is_none() && old.get("maximum").is_some())
+            {
                 "maximum"
             } else {
                 "exclusiveMaximum"

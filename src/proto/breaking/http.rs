@@ -464,7 +464,9 @@ mod tests {
         assert_eq!(http.iter().copied().collect::<Vec<_>>().len(), 4);
         assert!(ids.iter().all(|id| http.contains(id)));
         // GUIDE spans both protocols; its protobuf members are exactly guide.rs's rules.
-        let proto_guide = only("GUIDE").into_iter().filter(|id| id.starts_with("proto/"));
+        let proto_guide = only("GUIDE")
+            .into_iter()
+            .filter(|id| id.starts_with("proto/"));
         assert_eq!(proto_guide.count(), super::super::guide::RULES.len());
     }
 }
