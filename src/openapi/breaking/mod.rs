@@ -7,6 +7,7 @@
 
 pub mod index;
 pub mod operations;
+pub mod parameters;
 pub mod request_properties;
 pub mod schema;
 
@@ -16,6 +17,10 @@ pub use index::{Ctx, Sink};
 
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: [&'static [RuleCode]; 2] = [operations::RULES, request_properties::RULES];
+    let families: [&'static [RuleCode]; 3] = [
+        operations::RULES,
+        parameters::RULES,
+        request_properties::RULES,
+    ];
     families.into_iter().flatten()
 }
