@@ -214,20 +214,6 @@ pub const RULES: &[RuleCode] = &[
     },
     // Object-valued headers.
     RuleCode {
-        id: "openapi/new-required-request-header-property",
-        check: by_change!(|_, c, p| match &c.change {
-            Change::PropertyAdded {
-                name,
-                required: true,
-                schema,
-            } if p.location == "header" && !schema.flag("readOnly") => Some(format!(
-                "added the new required property '{}' to {p}",
-                c.property(name)
-            )),
-            _ => None,
-        }),
-    },
-    RuleCode {
         id: "openapi/request-header-property-became-required",
         check: by_change!(|_, c, p| match &c.change {
             Change::RequiredAdded { name } if p.location == "header" => {
