@@ -7,6 +7,7 @@
 
 pub mod index;
 pub mod operations;
+pub mod parameters;
 pub mod request_limits;
 pub mod request_properties;
 pub mod response_limits;
@@ -20,6 +21,7 @@ pub use index::{Ctx, Sink};
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
     let families: &[&'static [RuleCode]] = &[
         operations::RULES,
+        parameters::RULES,
         request_limits::RULES,
         request_properties::RULES,
         response_limits::RULES,
