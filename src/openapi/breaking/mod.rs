@@ -6,9 +6,11 @@
 //! closest surviving parent in the new spec, with the old element as related location.
 
 pub mod index;
+pub mod lifecycle;
 pub mod operations;
 pub mod request_properties;
 pub mod schema;
+pub mod security;
 
 use crate::rules::RuleCode;
 
@@ -16,6 +18,11 @@ pub use index::{Ctx, Sink};
 
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: [&'static [RuleCode]; 2] = [operations::RULES, request_properties::RULES];
+    let families: [&'static [RuleCode]; 4] = [
+        operations::RULES,
+        request_properties::RULES,
+        lifecycle::RULES,
+        security::RULES,
+    ];
     families.into_iter().flatten()
 }
