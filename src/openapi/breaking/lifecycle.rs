@@ -789,4 +789,66 @@ paths:
         assert!(found.contains(&"openapi/api-removed-without-deprecation"));
         assert!(found.contains(&"openapi/api-path-removed-without-deprecation"));
     }
+
+    #[test]
+    fn sunset_from_a_documented_header() {
+        let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          headers:
+            sunset:
+              schema: {type: string}
+              examples:
+                first: {value: "Thu, 31 Dec 2026 23:59:59 GMT"}
+  /b:
+    get:
+      x-sunset: "2030-01-01"
+      responses:
+        "200":
+          description: ok
+          headers:
+            Sunset: {schema: {type: string, default: "2026-12-31"}}
+  /c:
+    get:
+      responses:
+        "204": {description: none}
+        "200":
+          description: ok
+          headers:
+            Sunset: {schema: {type: string, example: "soon"}}
+"#;
+        let set = crate::openapi::load::load(
+            &snapshot(text),
+            &crate::openapi::load::SpecFilter::default(),
+            &crate::openapi::load::no_fetch,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let spec = crate::openapi::model::Spec::new(&set, 0);
+        let sunsets: Vec<(bool, String, Result<String, String>)> = spec
+            .operations
+            .iter()
+            .map(|op| {
+                let s = operation_sunset(op).unwrap();
+                (s.header, s.text, s.date.map(|d| d.to_string()))
+            })
+            .collect();
+        assert_eq!(
+            sunsets[0],
+            (
+                true,
+                "Thu, 31 Dec 2026 23:59:59 GMT".into(),
+                Ok("2026-12-31".into())
+            )
+        );
+        assert_eq!(
+            sunsets[1],
+            (false, "2030-01-01".into(), Ok("2030-01-01".into()))
+        );
+        assert!(sunsets[2].0 && sunsets[2].2.is_err());
+    }
 }

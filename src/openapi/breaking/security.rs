@@ -573,22 +573,23 @@ fn flow_pairs(ctx: &Ctx, mut f: impl FnMut(&str, &str, &Obj, &Obj)) {
     });
 }
 
-/// A URL of a flow (`authorizationUrl`, `tokenUrl`) that changed.
+/// A URL of a flow (`authorizationUrl`, `tokenUrl`) that changed, appeared or went (an absent
+/// one reads as empty, as in oasdiff).
 fn flow_url(ctx: &Ctx, sink: &mut Sink, key: &str, what: &str) {
     flow_pairs(ctx, |name, flow, old, new| {
-        let (Some(was), Some(now)) = (old.str(key), new.str(key)) else {
+        let (was, now) = (old.str(key), new.str(key));
+        if was == now {
             return;
-        };
-        if was != now {
-            sink.report(
-                at_key(new, key),
-                Some(at_key(old, key)),
-                format!(
-                    "the component security scheme '{name}' oauth {what} ({flow} flow) changed \
-                     from '{was}' to '{now}'"
-                ),
-            );
         }
+        let (was, now) = (was.unwrap_or_default(), now.unwrap_or_default());
+        sink.report(
+            at_key(new, key),
+            Some(at_key(old, key)),
+            format!(
+                "the component security scheme '{name}' oauth {what} ({flow} flow) changed \
+                 from '{was}' to '{now}'"
+            ),
+        );
     });
 }
 
