@@ -197,12 +197,12 @@ fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
         }
         let Some(old) = &spec.old else { continue };
         for (i, op) in old.operations.iter().enumerate() {
-            if spec.ops.iter().any(|p| p.old == i) {
-                continue;
-            }
             let Err(bad) = stability_rank(op) else {
                 continue;
             };
+            if spec.ops.iter().any(|p| p.old == i) {
+                continue;
+            }
             let was = stability_at(op);
             match &spec.new {
                 Some(new) => {

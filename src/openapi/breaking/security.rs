@@ -135,8 +135,10 @@ fn requirements(list: Option<NodeRef<'_>>) -> Vec<Requirement<'_>> {
     let Some(list) = list else {
         return Vec::new();
     };
+    // Only mappings are requirements: a malformed item must not read as `{}` (anonymous).
     list.node
         .items()
+        .filter(|item| item.as_map().is_some())
         .map(|item| Requirement {
             at: NodeRef::new(list.doc, item),
             schemes: item
