@@ -19,9 +19,9 @@ pub use index::{Ctx, Sink};
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
     let families: [&'static [RuleCode]; 4] = [
+        lifecycle::RULES,
         operations::RULES,
         request_properties::RULES,
-        lifecycle::RULES,
         security::RULES,
     ];
     families.into_iter().flatten()
