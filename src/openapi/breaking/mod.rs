@@ -6,12 +6,14 @@
 //! closest surviving parent in the new spec, with the old element as related location.
 
 pub mod index;
+pub mod lifecycle;
 pub mod operations;
 pub mod parameters;
 pub mod request_limits;
 pub mod request_properties;
 pub mod response_limits;
 pub mod schema;
+pub mod security;
 
 use crate::rules::RuleCode;
 
@@ -20,11 +22,13 @@ pub use index::{Ctx, Sink};
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
     let families: &[&'static [RuleCode]] = &[
+        lifecycle::RULES,
         operations::RULES,
         parameters::RULES,
         request_limits::RULES,
         request_properties::RULES,
         response_limits::RULES,
+        security::RULES,
     ];
     families.iter().copied().flatten()
 }
