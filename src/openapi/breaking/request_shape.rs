@@ -65,6 +65,35 @@ rules! {
     "request-property-sunset-date-too-small" => request_property_sunset_date_too_small,
     "request-property-type-changed" => request_property_type_changed,
     "request-property-x-extensible-enum-value-removed" => request_property_x_extensible_enum_value_removed,
+    // JSON Schema 2020-12 (OpenAPI 3.1).
+    "request-body-content-encoding-changed" => request_body_content_encoding_changed,
+    "request-body-content-media-type-changed" => request_body_content_media_type_changed,
+    "request-body-content-schema-added" => request_body_content_schema_added,
+    "request-body-dependent-required-added" => request_body_dependent_required_added,
+    "request-body-dependent-required-changed" => request_body_dependent_required_changed,
+    "request-body-dependent-schema-added" => request_body_dependent_schema_added,
+    "request-body-else-added" => request_body_else_added,
+    "request-body-if-added" => request_body_if_added,
+    "request-body-pattern-property-added" => request_body_pattern_property_added,
+    "request-body-prefix-items-removed" => request_body_prefix_items_removed,
+    "request-body-property-names-added" => request_body_property_names_added,
+    "request-body-then-added" => request_body_then_added,
+    "request-body-unevaluated-items-added" => request_body_unevaluated_items_added,
+    "request-body-unevaluated-properties-added" => request_body_unevaluated_properties_added,
+    "request-property-content-encoding-changed" => request_property_content_encoding_changed,
+    "request-property-content-media-type-changed" => request_property_content_media_type_changed,
+    "request-property-content-schema-added" => request_property_content_schema_added,
+    "request-property-dependent-required-added" => request_property_dependent_required_added,
+    "request-property-dependent-required-changed" => request_property_dependent_required_changed,
+    "request-property-dependent-schema-added" => request_property_dependent_schema_added,
+    "request-property-else-added" => request_property_else_added,
+    "request-property-if-added" => request_property_if_added,
+    "request-property-pattern-property-added" => request_property_pattern_property_added,
+    "request-property-prefix-items-removed" => request_property_prefix_items_removed,
+    "request-property-property-names-added" => request_property_property_names_added,
+    "request-property-then-added" => request_property_then_added,
+    "request-property-unevaluated-items-added" => request_property_unevaluated_items_added,
+    "request-property-unevaluated-properties-added" => request_property_unevaluated_properties_added,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -873,4 +902,325 @@ fn request_property_stability_decreased(ctx: &Ctx, sink: &mut Sink) {
             )
         })
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schema 2020-12 keywords (OpenAPI 3.1)
+
+/// A schema that accepts everything: `true` or `{}`.
+fn accepts_all(v: NodeRef) -> bool {
+    v.node.as_bool() == Some(true) || v.node.as_map().is_some_and(|m| m.is_empty())
+}
+
+/// A subschema under `keyword` (non-trivial) that `c`'s schema gained.
+fn gained<'a>(c: &SchemaChange<'a>, keyword: &str) -> Option<NodeRef<'a>> {
+    match c.change {
+        Change::SchemaAdded { keyword: k } if k == keyword => {
+            c.new.get(keyword).filter(|v| !accepts_all(*v))
+        }
+        _ => None,
+    }
+}
+
+/// A subschema that now constrains requests. `if` only selects between `then` and `else`, and
+/// those apply only with an `if`, so each counts only with its partner there.
+fn keyword_added(ctx: &Ctx, sink: &mut Sink, level: Level, keyword: &'static str) {
+    each(ctx, sink, level, |c| {
+        gained(c, keyword)?;
+        let active = match keyword {
+            "if" => ["then", "else"]
+                .iter()
+                .any(|k| c.new.get(k).is_some_and(|v| !accepts_all(v))),
+            "then" | "else" => c.new.get("if").is_some(),
+            _ => true,
+        };
+        active.then(|| format!("added the '{keyword}' subschema to {}", what(c)))
+    });
+}
+
+fn request_body_if_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Body, "if");
+}
+
+fn request_property_if_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Property, "if");
+}
+
+fn request_body_then_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Body, "then");
+}
+
+fn request_property_then_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Property, "then");
+}
+
+fn request_body_else_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Body, "else");
+}
+
+fn request_property_else_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Property, "else");
+}
+
+fn request_body_property_names_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Body, "propertyNames");
+}
+
+fn request_property_property_names_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Property, "propertyNames");
+}
+
+fn request_body_unevaluated_items_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Body, "unevaluatedItems");
+}
+
+fn request_property_unevaluated_items_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Property, "unevaluatedItems");
+}
+
+fn request_body_unevaluated_properties_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Body, "unevaluatedProperties");
+}
+
+fn request_property_unevaluated_properties_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Property, "unevaluatedProperties");
+}
+
+fn request_body_content_schema_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Body, "contentSchema");
+}
+
+fn request_property_content_schema_added(ctx: &Ctx, sink: &mut Sink) {
+    keyword_added(ctx, sink, Level::Property, "contentSchema");
+}
+
+/// `contentMediaType`/`contentEncoding` set or changed: clients encode the string the old way.
+/// Dropping one is not reported (the string is then taken as it is).
+fn content_keyword_changed(ctx: &Ctx, sink: &mut Sink, level: Level, keyword: &'static str) {
+    each(ctx, sink, level, |c| match c.change {
+        Change::Keyword {
+            name,
+            from,
+            to: Some(to),
+        } if name == keyword => Some(format!(
+            "the {keyword} of {} changed from '{}' to '{}'",
+            what(c),
+            from.map_or_else(|| "none".to_string(), show),
+            show(to)
+        )),
+        _ => None,
+    });
+}
+
+fn request_body_content_media_type_changed(ctx: &Ctx, sink: &mut Sink) {
+    content_keyword_changed(ctx, sink, Level::Body, "contentMediaType");
+}
+
+fn request_property_content_media_type_changed(ctx: &Ctx, sink: &mut Sink) {
+    content_keyword_changed(ctx, sink, Level::Property, "contentMediaType");
+}
+
+fn request_body_content_encoding_changed(ctx: &Ctx, sink: &mut Sink) {
+    content_keyword_changed(ctx, sink, Level::Body, "contentEncoding");
+}
+
+fn request_property_content_encoding_changed(ctx: &Ctx, sink: &mut Sink) {
+    content_keyword_changed(ctx, sink, Level::Property, "contentEncoding");
+}
+
+/// The key of the `keyword` map entry whose value is `value` (`patternProperties`,
+/// `dependentSchemas`: the walker reports the entry's value).
+fn entry_key<'a>(schema: &Obj<'a>, keyword: &str, value: NodeRef) -> Option<&'a str> {
+    schema
+        .get(keyword)?
+        .node
+        .entries()
+        .find(|(_, v)| std::ptr::eq(*v, value.node))
+        .map(|(k, _)| k)
+}
+
+/// A new non-trivial entry of a schema map (`patternProperties`, `dependentSchemas`).
+fn entry_added(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    level: Level,
+    keyword: &'static str,
+    message: impl Fn(&str, String) -> String,
+) {
+    each(ctx, sink, level, |c| match c.change {
+        Change::Keyword {
+            name,
+            from: None,
+            to: Some(to),
+        } if name == keyword && !accepts_all(to) => {
+            let key = entry_key(&c.new, keyword, to)?;
+            Some(message(key, what(c)))
+        }
+        _ => None,
+    });
+}
+
+fn request_body_pattern_property_added(ctx: &Ctx, sink: &mut Sink) {
+    pattern_property_added(ctx, sink, Level::Body);
+}
+
+fn request_property_pattern_property_added(ctx: &Ctx, sink: &mut Sink) {
+    pattern_property_added(ctx, sink, Level::Property);
+}
+
+/// Properties whose names match the pattern must now pass its schema.
+fn pattern_property_added(ctx: &Ctx, sink: &mut Sink, level: Level) {
+    entry_added(ctx, sink, level, "patternProperties", |key, what| {
+        format!("added the pattern property '{key}' to {what}")
+    });
+}
+
+fn request_body_dependent_schema_added(ctx: &Ctx, sink: &mut Sink) {
+    dependent_schema_added(ctx, sink, Level::Body);
+}
+
+fn request_property_dependent_schema_added(ctx: &Ctx, sink: &mut Sink) {
+    dependent_schema_added(ctx, sink, Level::Property);
+}
+
+/// Objects with the property must now pass its dependent schema too.
+fn dependent_schema_added(ctx: &Ctx, sink: &mut Sink, level: Level) {
+    entry_added(ctx, sink, level, "dependentSchemas", |key, what| {
+        format!("added a dependent schema for '{key}' to {what}")
+    });
+}
+
+/// `dependentRequired` as (property, [names required with it]).
+fn dependent_required<'a>(v: Option<NodeRef<'a>>) -> Vec<(&'a str, Vec<&'a str>)> {
+    v.map(|v| {
+        v.node
+            .entries()
+            .map(|(k, names)| (k, names.items().filter_map(|n| n.as_str()).collect()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// `Some(key, names)` per entry of a `dependentRequired` change: new entries (`added`) or
+/// entries that now require names they did not (`!added`).
+fn dependent_required_changes<'a>(
+    c: &SchemaChange<'a>,
+    added: bool,
+) -> Vec<(&'a str, Vec<&'a str>)> {
+    let Change::Keyword {
+        name: "dependentRequired",
+        from,
+        to,
+    } = c.change
+    else {
+        return Vec::new();
+    };
+    let old = dependent_required(from);
+    dependent_required(to)
+        .into_iter()
+        .filter_map(|(key, names)| match old.iter().find(|(k, _)| *k == key) {
+            None if added => Some((key, names)),
+            Some((_, was)) if !added => {
+                let more: Vec<&str> = names.into_iter().filter(|n| !was.contains(n)).collect();
+                (!more.is_empty()).then_some((key, more))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn dependent_required_added(ctx: &Ctx, sink: &mut Sink, level: Level) {
+    for c in changes(ctx, level) {
+        for (key, names) in dependent_required_changes(c, true) {
+            c.report(
+                sink,
+                format!(
+                    "{} now requires '{}' whenever '{key}' is present (dependentRequired)",
+                    what(c),
+                    names.join("', '")
+                ),
+            );
+        }
+    }
+}
+
+fn dependent_required_changed(ctx: &Ctx, sink: &mut Sink, level: Level) {
+    for c in changes(ctx, level) {
+        for (key, names) in dependent_required_changes(c, false) {
+            c.report(
+                sink,
+                format!(
+                    "{} now also requires '{}' whenever '{key}' is present (dependentRequired)",
+                    what(c),
+                    names.join("', '")
+                ),
+            );
+        }
+    }
+}
+
+fn request_body_dependent_required_added(ctx: &Ctx, sink: &mut Sink) {
+    dependent_required_added(ctx, sink, Level::Body);
+}
+
+fn request_property_dependent_required_added(ctx: &Ctx, sink: &mut Sink) {
+    dependent_required_added(ctx, sink, Level::Property);
+}
+
+fn request_body_dependent_required_changed(ctx: &Ctx, sink: &mut Sink) {
+    dependent_required_changed(ctx, sink, Level::Body);
+}
+
+fn request_property_dependent_required_changed(ctx: &Ctx, sink: &mut Sink) {
+    dependent_required_changed(ctx, sink, Level::Property);
+}
+
+/// `prefixItems` entries that went: the items at those positions now fall to `items` (or
+/// `unevaluatedItems`). With neither, they accept anything and nothing is reported.
+fn prefix_items_removed(ctx: &Ctx, sink: &mut Sink, level: Level) {
+    let mut groups: Vec<(NodeKey, &SchemaChange, &str)> = Vec::new();
+    for c in changes(ctx, level) {
+        if !matches!(
+            c.change,
+            Change::Keyword {
+                name: "prefixItems",
+                from: Some(_),
+                to: None
+            }
+        ) {
+            continue;
+        }
+        // Which keyword now checks the positions that lost their own schema.
+        let Some(by) = ["items", "unevaluatedItems"]
+            .into_iter()
+            .find(|k| c.new.get(k).is_some_and(|v| !accepts_all(v)))
+        else {
+            continue;
+        };
+        let key = node_key(c);
+        if !groups.iter().any(|(k, _, _)| *k == key) {
+            groups.push((key, c, by));
+        }
+    }
+    for (_, c, by) in groups {
+        let kept = c
+            .new
+            .get("prefixItems")
+            .map_or(0, |p| p.node.items().count());
+        c.report(
+            sink,
+            format!(
+                "removed the prefixItems of {} from index {kept} on: items there must now pass '{by}'",
+                what(c)
+            ),
+        );
+    }
+}
+
+fn request_body_prefix_items_removed(ctx: &Ctx, sink: &mut Sink) {
+    prefix_items_removed(ctx, sink, Level::Body);
+}
+
+fn request_property_prefix_items_removed(ctx: &Ctx, sink: &mut Sink) {
+    prefix_items_removed(ctx, sink, Level::Property);
 }
