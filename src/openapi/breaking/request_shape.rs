@@ -235,10 +235,23 @@ fn format_widened(types: TypeSet, from: Option<&str>, to: Option<&str>) -> bool 
     )
 }
 
+/// An untyped schema whose keywords only ever applied to one type (`properties` to objects,
+/// `items` to arrays) that now says so: a documentation fix in practice, not a restriction.
+fn implied(old: &Obj, new_types: TypeSet) -> bool {
+    let has = |keys: &[&str]| keys.iter().any(|k| old.get(k).is_some());
+    let mut names = new_types.names();
+    match (names.next(), names.next()) {
+        (Some("object"), None) => has(&["properties", "additionalProperties", "required"]),
+        (Some("array"), None) => has(&["items", "prefixItems"]),
+        _ => false,
+    }
+}
+
 /// Whether a request schema's type/format change rejects values it accepted before (oasdiff's
 /// judgement): a wider type set, a dropped type constraint, `integer` -> `number` and a dropped
 /// or widened format are fine; outside JSON (`strongly_typed` false) anything may also become a
-/// string, since there every value is text.
+/// string, since there every value is text. Unlike oasdiff, an untyped schema with `properties`
+/// that gains `type: object` (or with `items`, `type: array`) is fine too.
 fn type_change_breaking(old: &Obj, new: &Obj, strongly_typed: bool) -> bool {
     let ((ot, _), (nt, _)) = (TypeSet::of(old), TypeSet::of(new));
     let (of, nf) = (old.str("format"), new.str("format"));
@@ -248,6 +261,7 @@ fn type_change_breaking(old: &Obj, new: &Obj, strongly_typed: bool) -> bool {
     }
     let type_breaking = type_changed
         && !covered(ot, nt)
+        && !(ot.is_empty() && implied(old, nt))
         && {
             let added: Vec<&str> = nt.names().filter(|t| !ot.contains(t)).collect();
             let removed: Vec<&str> = ot.names().filter(|t| !nt.contains(t)).collect();
@@ -423,11 +437,12 @@ fn nullable_unwrapped(c: &SchemaChange) -> bool {
 fn became_not_nullable(ctx: &Ctx, sink: &mut Sink, level: Level) {
     each(ctx, sink, level, |c| {
         let dropped = match c.change {
-            // A schema left with no type at all accepts anything, null included.
+            // A 3.1 schema whose type list went entirely accepts anything, null included; the
+            // 3.0 `nullable` keyword going is reported whatever the type.
             Change::Nullable {
                 from: true,
                 to: false,
-            } => !TypeSet::of(&c.new).0.is_empty(),
+            } => c.old.flag("nullable") || !TypeSet::of(&c.new).0.is_empty(),
             _ => nullable_unwrapped(c),
         };
         dropped.then(|| format!("{} no longer accepts null", what(c)))
@@ -528,15 +543,25 @@ fn request_property_const_added(ctx: &Ctx, sink: &mut Sink) {
     const_added(ctx, sink, Level::Property);
 }
 
+/// A `const` where there was none; not when an `enum` of that one value already said as much.
 fn const_added(ctx: &Ctx, sink: &mut Sink, level: Level) {
     each(ctx, sink, level, |c| match const_change(c)? {
-        (None, to) => Some(format!(
+        (None, to) if !only_value(&c.old, to) => Some(format!(
             "{} now only accepts the const value '{}'",
             what(c),
             show(to)
         )),
         _ => None,
     });
+}
+
+/// `o` already accepted nothing but `value` (an `enum` of just it).
+fn only_value(o: &Obj, value: NodeRef) -> bool {
+    o.get("enum").is_some_and(|e| {
+        e.node
+            .as_seq()
+            .is_some_and(|s| !s.is_empty() && s.iter().all(|v| same_value(v, value.node)))
+    })
 }
 
 fn request_body_const_changed(ctx: &Ctx, sink: &mut Sink) {
