@@ -284,23 +284,26 @@ fn strongly_typed(c: &SchemaChange) -> bool {
     }
 }
 
+/// Once per schema whose type or format changed (the walker reports the two apart).
 fn type_changed(ctx: &Ctx, sink: &mut Sink, level: Level) {
-    each_node(ctx, sink, level, |c| {
-        let relevant = any_at(ctx, c, |d| {
-            matches!(d.change, Change::Type { .. } | Change::Format { .. })
-        });
-        if !relevant || list_of_types(&c.old, &c.new).is_some() {
-            return None;
+    let mut seen = HashSet::new();
+    for c in changes(ctx, level) {
+        let relevant = matches!(c.change, Change::Type { .. } | Change::Format { .. });
+        if !relevant || !seen.insert(node_key(c)) || list_of_types(&c.old, &c.new).is_some() {
+            continue;
         }
-        type_change_breaking(&c.old, &c.new, strongly_typed(c)).then(|| {
-            format!(
-                "the type/format of {} changed from '{}' to '{}'",
-                what(c),
-                type_format(&c.old),
-                type_format(&c.new)
-            )
-        })
-    });
+        if type_change_breaking(&c.old, &c.new, strongly_typed(c)) {
+            c.report(
+                sink,
+                format!(
+                    "the type/format of {} changed from '{}' to '{}'",
+                    what(c),
+                    type_format(&c.old),
+                    type_format(&c.new)
+                ),
+            );
+        }
+    }
 }
 
 /// Whether some change at the schema `c` sits at matches `pred`.
