@@ -418,34 +418,43 @@ fn null_only(o: &Obj) -> bool {
     null_type || null_enum
 }
 
-/// `oneOf`/`anyOf: [{type: 'null'}, X]` became `X`: the schema no longer admits null.
+/// `oneOf`/`anyOf: [{type: 'null'}, X]` became `X`: the schema no longer admits null. (Where
+/// the walker itself reads a null alternative as nullability, this never matches and its
+/// `Nullable` change is what reports it.)
 fn nullable_unwrapped(c: &SchemaChange) -> bool {
-    let Change::Unwrapped {
-        kind,
-        alternatives: 2,
-    } = c.change
-    else {
+    let Change::Unwrapped { kind, .. } = c.change else {
         return false;
     };
     if kind == Composition::AllOf || TypeSet::of(&c.new).1 {
         return false;
     }
     c.old.get(kind.keyword()).is_some_and(|list| {
-        list.node
-            .items()
-            .any(|n| null_only(&c.old.set.view(NodeRef::new(list.doc, n))))
+        let branches: Vec<_> = list.node.items().collect();
+        branches.len() == 2
+            && branches
+                .iter()
+                .any(|n| null_only(&c.old.set.view(NodeRef::new(list.doc, n))))
     })
+}
+
+/// A 3.1 schema whose `type` list went entirely (no composition either) accepts values of
+/// every type, null included: not a nullability loss. The 3.0 `nullable` keyword going is one,
+/// whatever the type.
+fn accepts_any_type(old: &Obj, new: &Obj) -> bool {
+    !old.flag("nullable")
+        && new.get("type").is_none()
+        && ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .all(|k| new.get(k).is_none())
 }
 
 fn became_not_nullable(ctx: &Ctx, sink: &mut Sink, level: Level) {
     each(ctx, sink, level, |c| {
         let dropped = match c.change {
-            // A 3.1 schema whose type list went entirely accepts anything, null included; the
-            // 3.0 `nullable` keyword going is reported whatever the type.
             Change::Nullable {
                 from: true,
                 to: false,
-            } => c.old.flag("nullable") || !TypeSet::of(&c.new).0.is_empty(),
+            } => !accepts_any_type(&c.old, &c.new),
             _ => nullable_unwrapped(c),
         };
         dropped.then(|| format!("{} no longer accepts null", what(c)))
