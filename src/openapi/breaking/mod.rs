@@ -11,6 +11,7 @@ pub mod operations;
 pub mod parameters;
 pub mod request_limits;
 pub mod request_properties;
+pub mod request_shape;
 pub mod response_limits;
 pub mod schema;
 pub mod security;
@@ -27,6 +28,7 @@ pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
         parameters::RULES,
         request_limits::RULES,
         request_properties::RULES,
+        request_shape::RULES,
         response_limits::RULES,
         security::RULES,
     ];

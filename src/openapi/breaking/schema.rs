@@ -251,7 +251,8 @@ pub enum Change<'a> {
         to: Option<&'a str>,
     },
     /// Any other validation keyword compared by value (`contentMediaType`, `dependentRequired`,
-    /// `x-extensible-enum`, an entry of `patternProperties`, a boolean schema, ...).
+    /// `x-extensible-enum`, `x-stability-level`, an entry of `patternProperties`, a boolean
+    /// schema, ...).
     Keyword {
         name: &'a str,
         from: Option<NodeRef<'a>>,
@@ -566,6 +567,7 @@ impl<'a> Differ<'a> {
             "contentEncoding",
             "dependentRequired",
             "x-extensible-enum",
+            "x-stability-level",
         ] {
             let (o, n) = (old.get(name), new.get(name));
             let same = match (o, n) {
