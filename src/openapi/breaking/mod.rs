@@ -8,6 +8,7 @@
 pub mod index;
 pub mod operations;
 pub mod request_properties;
+pub mod response_shape;
 pub mod schema;
 
 use crate::rules::RuleCode;
@@ -16,6 +17,10 @@ pub use index::{Ctx, Sink};
 
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: [&'static [RuleCode]; 2] = [operations::RULES, request_properties::RULES];
+    let families: [&'static [RuleCode]; 3] = [
+        operations::RULES,
+        request_properties::RULES,
+        response_shape::RULES,
+    ];
     families.into_iter().flatten()
 }
