@@ -342,8 +342,13 @@ fn removed_properties(ctx: &Ctx, sink: &mut Sink, required: bool) {
             else {
                 continue;
             };
-            // Clients never read write-only properties (oasdiff reports those as info).
-            if *was_required != required || schema.flag("writeOnly") || moved_into_one_of(c, name) {
+            // Clients never read write-only properties (oasdiff reports those as info). A
+            // property that moved into an `allOf` branch (or a `oneOf` wrapping) is still there.
+            if *was_required != required
+                || schema.flag("writeOnly")
+                || moved_into_one_of(c, name)
+                || field(&c.new, name, 0).is_some()
+            {
                 continue;
             }
             let kind = if required { "required" } else { "optional" };
@@ -381,7 +386,7 @@ fn response_property_became_optional(ctx: &Ctx, sink: &mut Sink) {
             let (Some(_), Some(new)) = (defined(&c.old, name), defined(&c.new, name)) else {
                 continue;
             };
-            if new.flag("writeOnly") {
+            if new.flag("writeOnly") || requires(&c.new, name, 0) {
                 continue;
             }
             c.report(
@@ -396,8 +401,8 @@ fn response_property_became_optional(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-/// Did this change make the schema nullable? Adding `null` to a schema without a `type` is no
-/// change: an untyped schema already admits null.
+/// Did this change make the schema nullable? Adding `"null"` to the `type` of a schema that
+/// had no `type` (nor composition) is no change: such a schema already admitted null.
 fn became_nullable(c: &SchemaChange) -> bool {
     let Change::Nullable {
         from: false,
@@ -407,9 +412,12 @@ fn became_nullable(c: &SchemaChange) -> bool {
         return false;
     };
     let by_keyword = c.new.get("nullable").is_some() || c.old.get("nullable").is_some();
-    let wrapping = c.old.get("oneOf").is_none() && c.new.get("oneOf").is_some()
-        || c.old.get("anyOf").is_none() && c.new.get("anyOf").is_some();
-    by_keyword || wrapping || !TypeSet::of(&c.old).0.is_empty()
+    let composed = |o: &Obj| {
+        ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .any(|k| o.get(k).is_some())
+    };
+    by_keyword || composed(&c.old) || composed(&c.new) || !TypeSet::of(&c.old).0.is_empty()
 }
 
 fn response_body_became_nullable(ctx: &Ctx, sink: &mut Sink) {
@@ -500,8 +508,29 @@ fn strongly_typed(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
+/// The types a schema allows: its own `type`, else what its `allOf` branches all allow (a
+/// schema refactored into `allOf: [{$ref: Base}]` keeps Base's type).
+fn effective_types(o: &Obj) -> TypeSet {
+    fn go(o: &Obj, depth: usize) -> TypeSet {
+        let own = TypeSet::of(o).0;
+        if !own.is_empty() || depth >= 8 {
+            return own;
+        }
+        let Some(list) = o.get("allOf") else {
+            return own;
+        };
+        list.node
+            .items()
+            .map(|b| go(&o.set.view(NodeRef::new(list.doc, b)), depth + 1))
+            .filter(|t| !t.is_empty())
+            .reduce(TypeSet::intersect)
+            .unwrap_or_default()
+    }
+    go(o, 0)
+}
+
 fn type_verdict(old: &Obj, new: &Obj, strongly: bool) -> TypeVerdict {
-    let (ot, nt) = (TypeSet::of(old).0, TypeSet::of(new).0);
+    let (ot, nt) = (effective_types(old), effective_types(new));
     let (of, nf) = (old.str("format"), new.str("format"));
     let type_changed = ot != nt;
     // Fewer types is fine for a reader; the format is still judged on its own.
@@ -551,7 +580,7 @@ fn type_verdict(old: &Obj, new: &Obj, strongly: bool) -> TypeVerdict {
 /// `type`, `format` or `type/format`, and each side rendered that way.
 fn type_change_text(old: &Obj, new: &Obj) -> (&'static str, String, String) {
     let types = |o: &Obj| {
-        let t = TypeSet::of(o).0;
+        let t = effective_types(o);
         if t.is_empty() {
             "any".to_string()
         } else {
@@ -559,7 +588,7 @@ fn type_change_text(old: &Obj, new: &Obj) -> (&'static str, String, String) {
         }
     };
     let format = |o: &Obj| o.str("format").unwrap_or("none").to_string();
-    let type_changed = TypeSet::of(old).0 != TypeSet::of(new).0;
+    let type_changed = effective_types(old) != effective_types(new);
     let format_changed = old.str("format") != new.str("format");
     match (type_changed, format_changed) {
         (true, false) => ("type", types(old), types(new)),
@@ -588,7 +617,7 @@ where
         .filter(|c| match c.change {
             Change::Type { .. } => true,
             // With a type change too, that change speaks for both.
-            Change::Format { .. } => TypeSet::of(&c.old).0 == TypeSet::of(&c.new).0,
+            Change::Format { .. } => effective_types(&c.old) == effective_types(&c.new),
             _ => false,
         })
         .filter(|c| !in_list_of_types(c))
@@ -1523,6 +1552,17 @@ struct Field<'a> {
     required_at: Option<NodeRef<'a>>,
 }
 
+/// Does `o` (or an `allOf` branch of it) list `name` in `required`?
+fn requires(o: &Obj, name: &str, depth: usize) -> bool {
+    required_names(o).contains(&name)
+        || (depth < 8
+            && o.get("allOf").is_some_and(|list| {
+                list.node
+                    .items()
+                    .any(|b| requires(&o.set.view(NodeRef::new(list.doc, b)), name, depth + 1))
+            }))
+}
+
 fn field<'a>(o: &Obj<'a>, name: &str, depth: usize) -> Option<Field<'a>> {
     let required_at = o.get("required").and_then(|r| {
         r.node
@@ -1535,7 +1575,7 @@ fn field<'a>(o: &Obj<'a>, name: &str, depth: usize) -> Option<Field<'a>> {
             return Some(Field {
                 key: NodeRef::new(props.doc, k),
                 schema: o.set.view(NodeRef::new(props.doc, v)),
-                required: required_at.is_some(),
+                required: requires(o, name, depth),
                 required_at,
             });
         }
@@ -1708,5 +1748,35 @@ fn drift(sink: &mut Sink, pair: &OperationPair, new: &Response, old_body: &Obj, 
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip() {
+        for n in [-1_000_000, -1, 0, 59, 60, 11_016, 19_723, 2_932_896] {
+            assert_eq!(days_of(Date::from_days(n)), n, "{n}");
+        }
+    }
+
+    #[test]
+    fn error_statuses() {
+        for s in ["400", "404", "4XX", "5xx", "503"] {
+            assert!(is_error_status(s), "{s}");
+        }
+        for s in ["200", "default", "40", "4000", "3XX", "4X4"] {
+            assert!(!is_error_status(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn json_media_is_strongly_typed() {
+        assert!(strongly_typed("application/json"));
+        assert!(strongly_typed("application/problem+json; charset=utf-8"));
+        assert!(!strongly_typed("text/plain"));
+        assert!(!strongly_typed("application/xml"));
     }
 }

@@ -105,6 +105,11 @@ impl TypeSet {
         self.0 & !other.0 == 0
     }
 
+    /// The types both allow.
+    pub fn intersect(self, other: TypeSet) -> TypeSet {
+        TypeSet(self.0 & other.0)
+    }
+
     pub fn names(self) -> impl Iterator<Item = &'static str> {
         TYPE_NAMES
             .iter()
@@ -1112,9 +1117,33 @@ impl<'a> Differ<'a> {
         if ob.is_empty() && nb.is_empty() {
             return;
         }
+        // A `{type: 'null'}` alternative is nullability, not a branch: one that appeared or
+        // went is a nullability change (unless the schema's own `nullable`/`type` already
+        // changed, which was reported above).
+        let nullish = |list: &[Obj<'a>]| -> Vec<bool> {
+            list.iter()
+                .map(|b| kind != Composition::AllOf && is_null_only(b))
+                .collect()
+        };
+        let (onull, nnull) = (nullish(&ob), nullish(&nb));
+        {
+            let (old_null, new_null) = (onull.contains(&true), nnull.contains(&true));
+            if old_null != new_null && TypeSet::of(&old).1 == TypeSet::of(&new).1 {
+                let list = |o: &Obj<'a>| o.at(keyword).unwrap_or(o.origin);
+                d.changes.push(Located {
+                    change: Change::Nullable {
+                        from: old_null,
+                        to: new_null,
+                    },
+                    old_at: list(&old),
+                    new_at: list(&new),
+                });
+            }
+        }
         let mut pairs: Vec<(usize, usize)> = Vec::new();
-        let mut oused = vec![false; ob.len()];
-        let mut nused = vec![false; nb.len()];
+        // Null alternatives take no part in matching (see above).
+        let mut oused = onull;
+        let mut nused = nnull;
         let take = |i: usize,
                     j: usize,
                     pairs: &mut Vec<(usize, usize)>,
@@ -1872,6 +1901,17 @@ mod tests {
                 "owner: Wrapped @8",
                 "owner: oneOf +subschema #2 @10"
             ]
+        );
+    }
+
+    #[test]
+    fn a_null_alternative_added_to_a_one_of_is_nullability() {
+        let old = "A:\n  oneOf:\n    - {type: string}\n    - {type: integer}\n";
+        let new =
+            "A:\n  oneOf:\n    - {type: string}\n    - {type: 'null'}\n    - {type: integer}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            [": nullable false -> true @6"]
         );
     }
 
