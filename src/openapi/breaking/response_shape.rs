@@ -307,25 +307,31 @@ fn object_wrapped_in_one_of(c: &SchemaChange) -> bool {
             .is_some_and(|p| p.node.entries().next().is_some())
 }
 
+/// Is the change inside the alternative that stands for an object wrapped in a `oneOf`?
+fn in_one_of_stand_in(c: &SchemaChange) -> bool {
+    c.parent.as_ref().is_some_and(|p| {
+        matches!(
+            p.segment,
+            Segment::Sub {
+                kind: Composition::OneOf,
+                ..
+            }
+        ) && p.old.get("oneOf").is_none()
+            && p.new.get("oneOf").is_some()
+    })
+}
+
 /// A removed property that only moved into one of the `oneOf` alternatives the schema was
 /// wrapped in: not gone from the contract (the wrapping is its own finding).
 fn moved_into_one_of(c: &SchemaChange, name: &str) -> bool {
-    let Some(parent) = &c.parent else {
+    let Some(parent) = c.parent.as_ref().filter(|_| in_one_of_stand_in(c)) else {
         return false;
     };
-    let wrapping = matches!(
-        parent.segment,
-        Segment::Sub {
-            kind: Composition::OneOf,
-            ..
-        }
-    ) && parent.old.get("oneOf").is_none();
-    wrapping
-        && parent.new.get("oneOf").is_some_and(|list| {
-            list.node
-                .items()
-                .any(|b| has_property(&parent.new.set.view(NodeRef::new(list.doc, b)), name))
-        })
+    parent.new.get("oneOf").is_some_and(|list| {
+        list.node
+            .items()
+            .any(|b| has_property(&parent.new.set.view(NodeRef::new(list.doc, b)), name))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,6 +384,13 @@ fn response_property_became_optional(ctx: &Ctx, sink: &mut Sink) {
             let Change::RequiredRemoved { name } = &c.change else {
                 continue;
             };
+            // Within an object wrapped in a oneOf, a property one alternative does not require
+            // is the wrapping's own effect, reported once by response-body-wrapped-in-one-of
+            // (unless that alternative is the old component itself, changed).
+            let same_component = c.old.ref_text.is_some() && c.old.ref_text == c.new.ref_text;
+            if in_one_of_stand_in(c) && !same_component {
+                continue;
+            }
             // Only properties defined on both sides: a removed one is reported as removed.
             fn defined<'a>(o: &Obj<'a>, name: &str) -> Option<Obj<'a>> {
                 let p = o.get("properties")?;
