@@ -463,6 +463,11 @@ mod tests {
         let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
         assert_eq!(http.iter().copied().collect::<Vec<_>>().len(), 4);
         assert!(ids.iter().all(|id| http.contains(id)));
-        assert_eq!(only("GUIDE").len(), super::super::guide::RULES.len());
+        // GUIDE also holds OpenAPI guide rules.
+        let proto_guide = only("GUIDE")
+            .iter()
+            .filter(|id| id.starts_with("proto/"))
+            .count();
+        assert_eq!(proto_guide, super::super::guide::RULES.len());
     }
 }
