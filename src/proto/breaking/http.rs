@@ -463,7 +463,7 @@ mod tests {
         let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
         assert_eq!(http.iter().copied().collect::<Vec<_>>().len(), 4);
         assert!(ids.iter().all(|id| http.contains(id)));
-        // GUIDE also holds OpenAPI guide rules.
+        // OpenAPI has GUIDE rules too (`openapi/version-path-moved`): count the proto ones.
         let proto_guide = only("GUIDE")
             .iter()
             .filter(|id| id.starts_with("proto/"))
