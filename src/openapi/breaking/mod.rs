@@ -13,6 +13,7 @@ pub mod request_limits;
 pub mod request_properties;
 pub mod request_shape;
 pub mod response_limits;
+pub mod response_shape;
 pub mod schema;
 pub mod security;
 
@@ -30,6 +31,7 @@ pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
         request_properties::RULES,
         request_shape::RULES,
         response_limits::RULES,
+        response_shape::RULES,
         security::RULES,
     ];
     families.iter().copied().flatten()

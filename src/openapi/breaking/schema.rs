@@ -19,7 +19,7 @@ use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use super::index::{Ctx, OperationPair};
-use crate::openapi::model::{content, same_value, Operation};
+use crate::openapi::model::{content, same_value, Media, Operation};
 use crate::openapi::refs::{NodeRef, Obj};
 
 /// Which way data flows through the schema: what a client sends, or what it receives.
@@ -103,6 +103,11 @@ impl TypeSet {
     /// Every type of `self` is in `other`.
     pub fn is_subset(self, other: TypeSet) -> bool {
         self.0 & !other.0 == 0
+    }
+
+    /// The types both allow.
+    pub fn intersect(self, other: TypeSet) -> TypeSet {
+        TypeSet(self.0 & other.0)
     }
 
     pub fn names(self) -> impl Iterator<Item = &'static str> {
@@ -956,7 +961,41 @@ impl<'a> Differ<'a> {
         };
         let list_at = wrapper.at(keyword).unwrap_or(wrapper.origin);
         let label = branch_label(&branches[chosen], chosen);
-        let n = branches.len();
+        // A `{type: 'null'}` branch of a oneOf/anyOf only makes the schema nullable (the 3.1
+        // idiom for a nullable `$ref`), as does `nullable: true` next to a 3.0 `allOf`: that is
+        // a nullability change, not an alternative.
+        let null_branch =
+            |i: usize| kind != Composition::AllOf && i != chosen && is_null_only(&branches[i]);
+        let wrapper_null = wrapper.flag("nullable") || (0..branches.len()).any(null_branch);
+        let plain_null = TypeSet::of(&plain).1;
+        if wrapper_null != plain_null {
+            let null_at = (0..branches.len())
+                .find(|&i| null_branch(i))
+                .map(|i| branches[i].origin)
+                .or(wrapper.at("nullable"))
+                .unwrap_or(list_at);
+            let (from, to, old_at, new_at) = if wrapped {
+                (
+                    plain_null,
+                    wrapper_null,
+                    plain.at("nullable").unwrap_or(old.origin),
+                    null_at,
+                )
+            } else {
+                (
+                    wrapper_null,
+                    plain_null,
+                    null_at,
+                    plain.at("nullable").unwrap_or(new.origin),
+                )
+            };
+            d.changes.push(Located {
+                change: Change::Nullable { from, to },
+                old_at,
+                new_at,
+            });
+        }
+        let n = branches.len() - (0..branches.len()).filter(|&i| null_branch(i)).count();
         if n > 1 {
             let change = if wrapped {
                 Change::Wrapped {
@@ -986,7 +1025,11 @@ impl<'a> Differ<'a> {
             (branches[chosen], plain)
         };
         self.child(d, Segment::Sub { kind, label }, o, n_, depth, low);
-        for (i, b) in branches.iter().enumerate().filter(|(i, _)| *i != chosen) {
+        for (i, b) in branches
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != chosen && !null_branch(*i))
+        {
             let label = branch_label(b, i);
             let located = if wrapped {
                 Located {
@@ -1081,9 +1124,33 @@ impl<'a> Differ<'a> {
         if ob.is_empty() && nb.is_empty() {
             return;
         }
+        // A `{type: 'null'}` alternative is nullability, not a branch: one that appeared or
+        // went is a nullability change (unless the schema's own `nullable`/`type` already
+        // changed, which was reported above).
+        let nullish = |list: &[Obj<'a>]| -> Vec<bool> {
+            list.iter()
+                .map(|b| kind != Composition::AllOf && is_null_only(b))
+                .collect()
+        };
+        let (onull, nnull) = (nullish(&ob), nullish(&nb));
+        {
+            let (old_null, new_null) = (onull.contains(&true), nnull.contains(&true));
+            if old_null != new_null && TypeSet::of(&old).1 == TypeSet::of(&new).1 {
+                let list = |o: &Obj<'a>| o.at(keyword).unwrap_or(o.origin);
+                d.changes.push(Located {
+                    change: Change::Nullable {
+                        from: old_null,
+                        to: new_null,
+                    },
+                    old_at: list(&old),
+                    new_at: list(&new),
+                });
+            }
+        }
         let mut pairs: Vec<(usize, usize)> = Vec::new();
-        let mut oused = vec![false; ob.len()];
-        let mut nused = vec![false; nb.len()];
+        // Null alternatives take no part in matching (see above).
+        let mut oused = onull;
+        let mut nused = nnull;
         let take = |i: usize,
                     j: usize,
                     pairs: &mut Vec<(usize, usize)>,
@@ -1187,6 +1254,16 @@ fn wrapper_kind(o: &Obj) -> Option<Composition> {
     }
 }
 
+/// A schema that admits only null (`type: 'null'` and nothing else that constrains).
+fn is_null_only(o: &Obj) -> bool {
+    let (types, null) = TypeSet::of(o);
+    null && types.is_empty()
+        && o.get("type").is_some()
+        && o.entries().all(|(k, _)| {
+            matches!(k, "type" | "nullable" | "title" | "description") || k.starts_with("x-")
+        })
+}
+
 /// A schema with no composition at all.
 fn is_plain(o: &Obj) -> bool {
     ["allOf", "oneOf", "anyOf"]
@@ -1266,6 +1343,17 @@ pub struct SchemaChange<'a> {
     /// The schema holding the change, or one enclosing it, is `readOnly` in the new spec:
     /// clients send none of it (a property of a `readOnly` object included).
     pub in_read_only: bool,
+    /// The schemas holding `old`/`new` and how they hang off it; `None` at the site's root.
+    pub parent: Option<Parent<'a>>,
+}
+
+/// The enclosing schema pair of a change's schemas: for a property, the object declaring it
+/// (whose `required` says whether it is required).
+#[derive(Debug, Clone)]
+pub struct Parent<'a> {
+    pub old: Obj<'a>,
+    pub new: Obj<'a>,
+    pub segment: Segment<'a>,
 }
 
 impl<'a> SchemaChange<'a> {
@@ -1302,15 +1390,28 @@ impl<'a> SchemaChange<'a> {
 /// is reported along a few, not exponentially many.
 const MAX_EXPANSIONS: usize = 4;
 
-/// Every change under `root` with its path and whether it is in a `readOnly` schema (see
-/// [`SchemaChange::in_read_only`]).
-fn flatten<'a>(
-    root: &Arc<SchemaDiff<'a>>,
-    mut emit: impl FnMut(String, &SchemaDiff<'a>, &Located<'a>, bool),
+/// Visit every change: its path, the comparison holding it, the change, the enclosing
+/// comparison with the segment leading down from it (`None` at the root), and whether it is in
+/// a `readOnly` schema (see [`SchemaChange::in_read_only`]).
+fn flatten<'a, 'd>(
+    root: &'d Arc<SchemaDiff<'a>>,
+    mut emit: impl FnMut(
+        String,
+        &SchemaDiff<'a>,
+        &Located<'a>,
+        Option<(&'d SchemaDiff<'a>, &'d Segment<'a>)>,
+        bool,
+    ),
 ) {
+    type Entry<'a, 'd> = (
+        String,
+        &'d Arc<SchemaDiff<'a>>,
+        Option<(&'d SchemaDiff<'a>, &'d Segment<'a>)>,
+        bool,
+    );
     let mut expanded: HashMap<usize, usize> = HashMap::new();
-    let mut stack: Vec<(String, &Arc<SchemaDiff<'a>>, bool)> = vec![(String::new(), root, false)];
-    while let Some((path, diff, read_only)) = stack.pop() {
+    let mut stack: Vec<Entry<'a, 'd>> = vec![(String::new(), root, None, false)];
+    while let Some((path, diff, parent, read_only)) = stack.pop() {
         let n = expanded.entry(Arc::as_ptr(diff) as usize).or_insert(0);
         if *n >= MAX_EXPANSIONS {
             continue;
@@ -1318,12 +1419,12 @@ fn flatten<'a>(
         *n += 1;
         let read_only = read_only || diff.new.flag("readOnly");
         for c in &diff.changes {
-            emit(path.clone(), diff, c, read_only);
+            emit(path.clone(), diff, c, parent, read_only);
         }
         for (segment, child) in diff.children.iter().rev() {
             let mut p = path.clone();
             segment.append(&mut p);
-            stack.push((p, child, read_only));
+            stack.push((p, child, Some((&**diff, segment)), read_only));
         }
     }
 }
@@ -1362,9 +1463,9 @@ fn sites<'s, 'a>(pair: &OperationPair<'s, 'a>) -> Vec<(Site<'a>, Obj<'a>, Obj<'a
         let Some(or) = old_responses.iter().find(|r| r.status == nr.status) else {
             continue;
         };
-        let om = content(or.obj.set, &or.obj);
-        for nmedia in content(nr.obj.set, &nr.obj) {
-            let Some(omedia) = om.iter().find(|m| m.name == nmedia.name) else {
+        let (om, nm) = (content(or.obj.set, &or.obj), content(nr.obj.set, &nr.obj));
+        for (oi, ni) in pair_media(&om, &nm) {
+            let (Some(omedia), Some(nmedia)) = (oi.map(|i| &om[i]), ni.map(|j| &nm[j])) else {
                 continue;
             };
             if let (Some(os), Some(ns)) = (omedia.schema(), nmedia.schema()) {
@@ -1380,7 +1481,9 @@ fn sites<'s, 'a>(pair: &OperationPair<'s, 'a>) -> Vec<(Site<'a>, Obj<'a>, Obj<'a
         }
         if let (Some(oh), Some(nh)) = (or.obj.child("headers"), nr.obj.child("headers")) {
             for (name, nheader) in nh.entries() {
-                let Some(oheader) = oh.get(name) else {
+                // Header names are case-insensitive in HTTP.
+                let Some((_, oheader)) = oh.entries().find(|(o, _)| o.eq_ignore_ascii_case(name))
+                else {
                     continue;
                 };
                 let (oheader, nheader) = (oh.set.view(oheader), nh.set.view(nheader));
@@ -1400,6 +1503,106 @@ fn sites<'s, 'a>(pair: &OperationPair<'s, 'a>) -> Vec<(Site<'a>, Obj<'a>, Obj<'a
     out
 }
 
+/// A media type name split as oasdiff reads it: `application/problem+json; charset=utf-8` is
+/// type `application`, subtype `problem`, suffix `json` and its parameters.
+#[derive(Debug, PartialEq, Eq)]
+pub struct MediaName {
+    pub kind: String,
+    pub subtype: String,
+    pub suffix: Option<String>,
+    /// Lower-cased names, sorted.
+    pub params: Vec<(String, String)>,
+}
+
+impl MediaName {
+    pub fn parse(name: &str) -> Option<MediaName> {
+        let mut parts = name.split(';');
+        let essence = parts.next()?.trim().to_ascii_lowercase();
+        let (kind, sub) = essence.split_once('/')?;
+        let (kind, sub) = (kind.trim(), sub.trim());
+        if kind.is_empty() || sub.is_empty() || sub.contains('/') {
+            return None;
+        }
+        let (subtype, suffix) = match sub.split('+').collect::<Vec<_>>().as_slice() {
+            [s] => (s.to_string(), None),
+            [s, x] if !x.is_empty() => (s.to_string(), Some(x.to_string())),
+            _ => return None,
+        };
+        let mut params = Vec::new();
+        for p in parts.map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = p.split_once('=')?;
+            params.push((
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').to_string(),
+            ));
+        }
+        params.sort();
+        Some(MediaName {
+            kind: kind.to_string(),
+            subtype,
+            suffix,
+            params,
+        })
+    }
+
+    /// Is `other` this media type or a specialisation of it (`application/json` contains
+    /// `application/problem+json`)? Parameters are not compared.
+    pub fn contains(&self, other: &MediaName) -> bool {
+        if self.kind != other.kind {
+            return false;
+        }
+        if self.suffix.is_none() && other.suffix.as_deref() == Some(self.subtype.as_str()) {
+            return true;
+        }
+        self.subtype == other.subtype && self.suffix == other.suffix
+    }
+}
+
+/// Pair the media types of two `content` maps as oasdiff does: the same name, then an unpaired
+/// new name with the first unpaired old one it is a generalisation or specialisation of.
+/// `(old, new)` indices; a side is `None` for a removed or added media type.
+pub fn pair_media(old: &[Media], new: &[Media]) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut old_used = vec![false; old.len()];
+    let mut new_used = vec![false; new.len()];
+    for (i, o) in old.iter().enumerate() {
+        if let Some(j) = new.iter().position(|n| n.name == o.name) {
+            old_used[i] = true;
+            new_used[j] = true;
+            out.push((Some(i), Some(j)));
+        }
+    }
+    for (j, n) in new.iter().enumerate() {
+        if new_used[j] {
+            continue;
+        }
+        let Some(nn) = MediaName::parse(n.name) else {
+            continue;
+        };
+        let found = (0..old.len()).find(|&i| {
+            !old_used[i]
+                && MediaName::parse(old[i].name)
+                    .is_some_and(|on| on.contains(&nn) || nn.contains(&on))
+        });
+        if let Some(i) = found {
+            old_used[i] = true;
+            new_used[j] = true;
+            out.push((Some(i), Some(j)));
+        }
+    }
+    out.extend(
+        (0..old.len())
+            .filter(|&i| !old_used[i])
+            .map(|i| (Some(i), None)),
+    );
+    out.extend(
+        (0..new.len())
+            .filter(|&j| !new_used[j])
+            .map(|j| (None, Some(j))),
+    );
+    out
+}
+
 /// Compare every schema of every paired operation.
 pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
     let mut differ = Differ::new();
@@ -1412,7 +1615,7 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
                 let Some(diff) = differ.diff(os, ns) else {
                     continue;
                 };
-                flatten(&diff, |path, at, located, in_read_only| {
+                flatten(&diff, |path, at, located, parent, in_read_only| {
                     out.push(SchemaChange {
                         spec: si,
                         op: oi,
@@ -1426,6 +1629,11 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
                         old_at: located.old_at,
                         new_at: located.new_at,
                         in_read_only,
+                        parent: parent.map(|(p, segment)| Parent {
+                            old: p.old,
+                            new: p.new,
+                            segment: segment.clone(),
+                        }),
                     });
                 });
             }
@@ -1510,7 +1718,7 @@ mod tests {
         let mut differ = Differ::new();
         let mut out = Vec::new();
         if let Some(d) = differ.diff(o, n) {
-            flatten(&d, |path, _, c, _| {
+            flatten(&d, |path, _, c, _, _| {
                 out.push(format!(
                     "{path}: {} @{}",
                     short(&c.change),
@@ -1685,6 +1893,65 @@ mod tests {
                 "owner: oneOf -#/components/schemas/Org @7"
             ]
         );
+    }
+
+    #[test]
+    fn a_null_alternative_is_nullability_not_a_new_branch() {
+        let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/User'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        let new = "A:\n  properties:\n    owner:\n      oneOf:\n        - {$ref: '#/components/schemas/User'}\n        - {type: 'null'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            ["owner: nullable false -> true @10"]
+        );
+        assert_eq!(
+            diff_with("3.1.0", new, "3.1.0", old, "A"),
+            ["owner: nullable true -> false @7"]
+        );
+        // With a real alternative besides the null one, that one is still a new branch.
+        let new = "A:\n  properties:\n    owner:\n      oneOf:\n        - {$ref: '#/components/schemas/User'}\n        - {type: string}\n        - {type: 'null'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            [
+                "owner: nullable false -> true @11",
+                "owner: Wrapped @8",
+                "owner: oneOf +subschema #2 @10"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_null_alternative_added_to_a_one_of_is_nullability() {
+        let old = "A:\n  oneOf:\n    - {type: string}\n    - {type: integer}\n";
+        let new =
+            "A:\n  oneOf:\n    - {type: string}\n    - {type: 'null'}\n    - {type: integer}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            [": nullable false -> true @6"]
+        );
+    }
+
+    #[test]
+    fn nullable_next_to_a_single_all_of_is_nullability() {
+        let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/User'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        let new = "A:\n  properties:\n    owner:\n      nullable: true\n      allOf: [{$ref: '#/components/schemas/User'}]\nUser: {type: object, properties: {login: {type: string}}}\n";
+        assert_eq!(diff(old, new), ["owner: nullable false -> true @8"]);
+    }
+
+    #[test]
+    fn media_types_pair_by_name_then_by_containment() {
+        let json = MediaName::parse("application/json").unwrap();
+        let problem = MediaName::parse("application/problem+json").unwrap();
+        let charset = MediaName::parse("Application/JSON; charset=\"utf-8\"").unwrap();
+        assert!(json.contains(&problem) && !problem.contains(&json));
+        assert!(json.contains(&charset) && charset.contains(&json));
+        assert_eq!(
+            charset.params,
+            [("charset".to_string(), "utf-8".to_string())]
+        );
+        for bad in ["json", "a/b+c+d", "/json", "a/b; x"] {
+            assert!(MediaName::parse(bad).is_none(), "{bad}");
+        }
+        assert!(!json.contains(&MediaName::parse("text/json").unwrap()));
     }
 
     #[test]
