@@ -58,6 +58,7 @@ rules! {
     "request-property-const-added" => request_property_const_added,
     "request-property-const-changed" => request_property_const_changed,
     "request-property-deprecated-sunset-invalid" => request_property_deprecated_sunset_invalid,
+    "request-property-deprecated-sunset-missing" => request_property_deprecated_sunset_missing,
     "request-property-enum-value-removed" => request_property_enum_value_removed,
     "request-property-list-of-types-narrowed" => request_property_list_of_types_narrowed,
     "request-property-one-of-removed" => request_property_one_of_removed,
@@ -856,6 +857,31 @@ fn request_body_media_type_schema_added(ctx: &Ctx, sink: &mut Sink) {
 
 // ---------------------------------------------------------------------------------------------
 // Property lifecycle
+
+/// oasdiff raises this only under a deprecation policy (a minimum notice before sunset); in
+/// treaty the rule is off by default and selecting it is the policy: every deprecated request
+/// property must name its sunset.
+fn request_property_deprecated_sunset_missing(ctx: &Ctx, sink: &mut Sink) {
+    for c in changes(ctx, Level::Property) {
+        let deprecated = matches!(
+            c.change,
+            Change::Flag {
+                keyword: "deprecated",
+                from: false,
+                to: true,
+            }
+        );
+        if deprecated && c.new.get("x-sunset").is_none() {
+            c.report(
+                sink,
+                format!(
+                    "the request property '{}' was deprecated without a sunset date",
+                    c.path
+                ),
+            );
+        }
+    }
+}
 
 /// A property that became deprecated, with its `x-sunset` when it has one.
 fn newly_deprecated<'c, 'a>(

@@ -886,8 +886,8 @@ fn sunset_problems<'c, 'a>(ctx: &'c Ctx<'a>) -> Vec<(&'c SchemaChange<'a>, Sunse
         };
         let days = min_sunset_days(operation_of(ctx, c).and_then(|op| op.stability()));
         let problem = match c.new.get("x-sunset") {
-            None if days > 0 => SunsetProblem::Missing,
-            None => continue,
+            // Only the sunset-missing rule reads this; selecting it is the policy.
+            None => SunsetProblem::Missing,
             Some(node) => match sunset_date(node) {
                 Err(e) => SunsetProblem::Invalid(e),
                 Ok(date) if days_of(date) - days_of(ctx.today) < days => {
