@@ -609,9 +609,8 @@ fn became_required(c: &SchemaChange) -> Option<(String, bool)> {
     if under_not(&c.path) {
         return None;
     }
-    fn property<'a>(o: &Obj<'a>, name: &str) -> Option<Obj<'a>> {
-        o.child("properties").and_then(|p| p.child(name))
-    }
+    // Looking through `allOf`: a property may have moved into a branch.
+    let property = super::schema::merged_property;
     let (_, new) = (property(&c.old, name)?, property(&c.new, name)?);
     if new.flag("readOnly") {
         return None;

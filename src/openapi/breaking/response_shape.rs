@@ -392,10 +392,8 @@ fn response_property_became_optional(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             }
             // Only properties defined on both sides: a removed one is reported as removed.
-            fn defined<'a>(o: &Obj<'a>, name: &str) -> Option<Obj<'a>> {
-                let p = o.get("properties")?;
-                p.node.get(name).map(|n| o.set.view(NodeRef::new(p.doc, n)))
-            }
+            // Looking through `allOf`: a property may have moved into a branch.
+            let defined = super::schema::merged_property;
             let (Some(_), Some(new)) = (defined(&c.old, name), defined(&c.new, name)) else {
                 continue;
             };

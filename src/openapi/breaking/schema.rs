@@ -457,8 +457,8 @@ impl<'a> Differ<'a> {
             return low;
         }
 
-        let (old_types, old_null) = TypeSet::of(&old);
-        let (new_types, new_null) = TypeSet::of(&new);
+        let (old_types, old_null) = effective_types(&old);
+        let (new_types, new_null) = effective_types(&new);
         if old_types != new_types {
             push(
                 d,
@@ -758,25 +758,72 @@ impl<'a> Differ<'a> {
             .unwrap_or_default()
         };
         let (oe, ne) = (entries(op), entries(np));
+        // What each side gets from its `allOf` branches: a property that moved between an
+        // object and its `allOf` branches (`Pet{name}` -> `allOf: [Base{name}, ...]`) is
+        // compared where it now is, not reported as removed and added.
+        let (mut oinh, mut oinh_req, mut ninh, mut ninh_req) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        inherited(&old, 0, &mut oinh, &mut oinh_req);
+        inherited(&new, 0, &mut ninh, &mut ninh_req);
         for &(name, okey, ovalue) in &oe {
             match ne.iter().find(|(n, _, _)| *n == name) {
                 Some(&(_, _, nvalue)) => {
                     let (o, n) = (old.set.view(ovalue), new.set.view(nvalue));
                     self.child(d, Segment::Property(name), o, n, depth, low);
                 }
-                None => d.changes.push(Located {
-                    change: Change::PropertyRemoved {
-                        name,
-                        required: oreq.contains(&name),
-                        schema: old.set.view(ovalue),
-                    },
-                    old_at: okey,
-                    new_at: new.at("properties").unwrap_or(new.origin),
-                }),
+                None => match ninh.iter().find(|(n, _, _)| *n == name) {
+                    // Moved into an `allOf` branch: still part of the merged shape.
+                    Some(&(_, nkey, nvalue)) => {
+                        let (o, n) = (old.set.view(ovalue), new.set.view(nvalue));
+                        self.child(d, Segment::Property(name), o, n, depth, low);
+                        let was = oreq.contains(&name) || oinh_req.contains(&name);
+                        let now = nreq.contains(&name) || ninh_req.contains(&name);
+                        if was != now {
+                            d.changes.push(Located {
+                                change: if now {
+                                    Change::RequiredAdded { name }
+                                } else {
+                                    Change::RequiredRemoved { name }
+                                },
+                                old_at: okey,
+                                new_at: nkey,
+                            });
+                        }
+                    }
+                    None => d.changes.push(Located {
+                        change: Change::PropertyRemoved {
+                            name,
+                            required: oreq.contains(&name),
+                            schema: old.set.view(ovalue),
+                        },
+                        old_at: okey,
+                        new_at: new.at("properties").unwrap_or(new.origin),
+                    }),
+                },
             }
         }
         for &(name, nkey, nvalue) in &ne {
-            if !oe.iter().any(|(n, _, _)| *n == name) {
+            if oe.iter().any(|(n, _, _)| *n == name) {
+                continue;
+            }
+            // Moved out of an `allOf` branch of the old schema.
+            if let Some(&(_, okey, ovalue)) = oinh.iter().find(|(n, _, _)| *n == name) {
+                let (o, n) = (old.set.view(ovalue), new.set.view(nvalue));
+                self.child(d, Segment::Property(name), o, n, depth, low);
+                let was = oreq.contains(&name) || oinh_req.contains(&name);
+                let now = nreq.contains(&name) || ninh_req.contains(&name);
+                if was != now {
+                    d.changes.push(Located {
+                        change: if now {
+                            Change::RequiredAdded { name }
+                        } else {
+                            Change::RequiredRemoved { name }
+                        },
+                        old_at: okey,
+                        new_at: nkey,
+                    });
+                }
+            } else {
                 d.changes.push(Located {
                     change: Change::PropertyAdded {
                         name,
@@ -956,6 +1003,15 @@ impl<'a> Differ<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        // An `allOf` of several object branches is one object split up (`Pet{name}` ->
+        // `allOf: [Base{name}, {...}]`): compared as its merged shape (see `properties`), not
+        // as one branch standing for the whole.
+        if kind == Composition::AllOf
+            && branches.len() > 1
+            && branches.iter().all(|b| mergeable(b, 0))
+        {
+            return false;
+        }
         let Some(chosen) = self.stand_in(plain, &branches, wrapped, depth, low) else {
             return false;
         };
@@ -1100,7 +1156,8 @@ impl<'a> Differ<'a> {
 
     /// Branches are matched by content, not position: the same component, then equivalent
     /// schemas (renamed components, inline vs `$ref`), then the same `title`, then a lone
-    /// leftover on each side; what is left was added or removed.
+    /// leftover on each side (not two references to different components); what is left was
+    /// added or removed.
     fn composition(
         &mut self,
         d: &mut SchemaDiff<'a>,
@@ -1189,11 +1246,41 @@ impl<'a> Differ<'a> {
                 take(i, j, &mut pairs, &mut oused, &mut nused);
             }
         }
-        // 4. One left on each side: the same branch, modified.
+        // An unmatched `allOf` branch holding only properties the other side declares itself
+        // is a piece of the same object split off (or merged back): its properties were
+        // compared where they are (see `properties`), so the branch is no change of its own.
+        if kind == Composition::AllOf {
+            let own = |o: &Obj<'a>| -> Vec<&'a str> {
+                o.get("properties")
+                    .map(|p| p.node.entries().map(|(k, _)| k).collect())
+                    .unwrap_or_default()
+            };
+            let absorbed = |b: &Obj<'a>, other: &[&'a str]| {
+                let (props, required) = merged_names(b);
+                mergeable(b, 0)
+                    && !props.is_empty()
+                    && props.iter().chain(&required).all(|n| other.contains(n))
+            };
+            let (oown, nown) = (own(&old), own(&new));
+            for i in 0..ob.len() {
+                if !oused[i] && absorbed(&ob[i], &nown) {
+                    oused[i] = true;
+                }
+            }
+            for j in 0..nb.len() {
+                if !nused[j] && absorbed(&nb[j], &oown) {
+                    nused[j] = true;
+                }
+            }
+        }
+        // 4. One left on each side: the same branch, modified, unless both are references to
+        // different components (`[Cat, Dog]` -> `[Cat, Fish]` dropped Dog and added Fish).
         let oleft: Vec<usize> = (0..ob.len()).filter(|&i| !oused[i]).collect();
         let nleft: Vec<usize> = (0..nb.len()).filter(|&j| !nused[j]).collect();
         if let ([i], [j]) = (oleft.as_slice(), nleft.as_slice()) {
-            take(*i, *j, &mut pairs, &mut oused, &mut nused);
+            if ob[*i].ref_text.is_none() || nb[*j].ref_text.is_none() {
+                take(*i, *j, &mut pairs, &mut oused, &mut nused);
+            }
         }
         pairs.sort_unstable();
         for (i, j) in pairs {
@@ -1262,6 +1349,117 @@ fn is_null_only(o: &Obj) -> bool {
         && o.entries().all(|(k, _)| {
             matches!(k, "type" | "nullable" | "title" | "description") || k.starts_with("x-")
         })
+}
+
+type PropEntry<'a> = (&'a str, NodeRef<'a>, NodeRef<'a>);
+
+/// The properties (name, key, schema) and `required` names `o` gets from its `allOf`
+/// branches, recursively: its merged shape less its own `properties`.
+fn inherited<'a>(
+    o: &Obj<'a>,
+    depth: usize,
+    props: &mut Vec<PropEntry<'a>>,
+    required: &mut Vec<&'a str>,
+) {
+    let Some(list) = o.get("allOf") else {
+        return;
+    };
+    if depth >= 8 {
+        return;
+    }
+    for b in list.node.items() {
+        let b = o.set.view(NodeRef::new(list.doc, b));
+        if let Some(p) = b.get("properties") {
+            for (k, v) in p.node.as_map().into_iter().flatten() {
+                let name = k.as_str().unwrap_or("");
+                if !props.iter().any(|(n, _, _)| *n == name) {
+                    props.push((name, NodeRef::new(p.doc, k), NodeRef::new(p.doc, v)));
+                }
+            }
+        }
+        if let Some(r) = b.get("required") {
+            required.extend(r.node.items().filter_map(|n| n.as_str()));
+        }
+        inherited(&b, depth + 1, props, required);
+    }
+}
+
+/// The schema of property `name` in `o`'s merged shape: its own `properties`, else those of
+/// its `allOf` branches (recursively).
+pub fn merged_property<'a>(o: &Obj<'a>, name: &str) -> Option<Obj<'a>> {
+    if let Some(p) = o.child("properties").and_then(|p| p.child(name)) {
+        return Some(p);
+    }
+    let (mut props, mut required) = (Vec::new(), Vec::new());
+    inherited(o, 0, &mut props, &mut required);
+    props
+        .into_iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, v)| o.set.view(v))
+}
+
+/// An `allOf` branch that only contributes object properties (and annotations), so that it can
+/// be read as part of its parent's merged shape.
+fn mergeable(o: &Obj, depth: usize) -> bool {
+    let (types, null) = TypeSet::of(o);
+    o.is_map()
+        && depth < 8
+        && !null
+        && (types.is_empty() || types == object_type())
+        && o.entries().all(|(k, v)| match k {
+            "type" | "properties" | "required" | "title" | "description" => true,
+            "allOf" => v
+                .node
+                .items()
+                .all(|b| mergeable(&o.set.view(NodeRef::new(v.doc, b)), depth + 1)),
+            _ => k.starts_with("x-"),
+        })
+}
+
+fn object_type() -> TypeSet {
+    TypeSet(1 << 5)
+}
+
+/// Property names of a mergeable branch (and of its own `allOf` branches) and the names it
+/// requires.
+fn merged_names<'a>(o: &Obj<'a>) -> (Vec<&'a str>, Vec<&'a str>) {
+    let (mut props, mut required) = (Vec::new(), Vec::new());
+    if let Some(p) = o.get("properties") {
+        props.extend(p.node.entries().map(|(k, _)| k));
+    }
+    if let Some(r) = o.get("required") {
+        required.extend(r.node.items().filter_map(|n| n.as_str()));
+    }
+    let mut inh = Vec::new();
+    inherited(o, 0, &mut inh, &mut required);
+    props.extend(inh.into_iter().map(|(n, _, _)| n));
+    (props, required)
+}
+
+/// The types a schema allows: its own `type`, else `object` when it has none and is nothing
+/// but an `allOf` of mergeable object branches at least one of which says `object` (a schema
+/// refactored into `allOf: [{$ref: Base}, ...]` keeps Base's type).
+fn effective_types(o: &Obj) -> (TypeSet, bool) {
+    let (types, null) = TypeSet::of(o);
+    if !types.is_empty() || o.get("type").is_some() {
+        return (types, null);
+    }
+    let Some(list) = o.get("allOf") else {
+        return (types, null);
+    };
+    let branches: Vec<Obj> = list
+        .node
+        .items()
+        .map(|b| o.set.view(NodeRef::new(list.doc, b)))
+        .collect();
+    let says_object = |b: &Obj| effective_types(b).0 == object_type();
+    if !branches.is_empty()
+        && branches.iter().all(|b| mergeable(b, 0))
+        && branches.iter().any(says_object)
+    {
+        return (object_type(), null);
+    }
+    (types, null)
 }
 
 /// A schema with no composition at all.
@@ -1973,6 +2171,40 @@ mod tests {
                 ": oneOf +subschema #2 @8",
                 "oneOf[subschema #1]/login: type string -> integer @7",
             ]
+        );
+    }
+
+    #[test]
+    fn properties_moved_into_all_of_branches_are_compared_where_they_are() {
+        let old = "A: {type: object, required: [name], properties: {name: {type: string}, age: {type: integer}}}\n";
+        let new = "A:\n  allOf:\n    - {$ref: '#/components/schemas/B'}\n    - {type: object, properties: {age: {type: integer}}}\nB: {type: object, required: [name], properties: {name: {type: string}}}\n";
+        assert!(diff(old, new).is_empty(), "{:?}", diff(old, new));
+        assert!(diff(new, old).is_empty(), "{:?}", diff(new, old));
+        // Next to own properties, and with a change inside the branch.
+        let old = "A: {type: object, required: [id], properties: {id: {type: string}, n: {type: number}}}\n";
+        let new = "A: {type: object, allOf: [{$ref: '#/components/schemas/B'}], properties: {n: {type: number}}}\nB: {type: object, properties: {id: {type: integer}}}\n";
+        assert_eq!(
+            diff(old, new),
+            [": required -id @6", "id: type string -> integer @6"]
+        );
+    }
+
+    #[test]
+    fn lone_leftover_references_to_different_components_are_not_paired() {
+        let old = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {$ref: '#/components/schemas/Dog'}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\nFish: {type: object, properties: {swim: {type: boolean}}}\n";
+        let new = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {$ref: '#/components/schemas/Fish'}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\nFish: {type: object, properties: {swim: {type: boolean}}}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                ": oneOf -#/components/schemas/Dog @6",
+                ": oneOf +#/components/schemas/Fish @8",
+            ]
+        );
+        // An inline leftover is still the same branch, modified.
+        let new = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {type: object, properties: {bark: {type: string}}}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\n";
+        assert_eq!(
+            diff(old, new),
+            ["oneOf[#/components/schemas/Dog -> subschema #2]/bark: type boolean -> string @8"]
         );
     }
 
