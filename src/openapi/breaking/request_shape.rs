@@ -117,9 +117,9 @@ impl Level {
     }
 }
 
-/// Under a `not` (by path segment): constraints there are inverted, so a restriction widens.
-fn under_not(path: &str) -> bool {
-    path.split('/').any(|s| s == "not")
+/// Under a `not`: constraints there are inverted, so a restriction widens.
+fn under_not(c: &SchemaChange) -> bool {
+    c.under_not
 }
 
 /// Request-body changes at `level` that can affect what a client sends: property-level ones
@@ -128,7 +128,7 @@ fn changes<'c, 'a>(ctx: &'c Ctx<'a>, level: Level) -> impl Iterator<Item = &'c S
     ctx.schema_changes().iter().filter(move |c| {
         c.in_request_body()
             && Level::of(c) == level
-            && (level == Level::Body || !(c.in_read_only || under_not(&c.path)))
+            && (level == Level::Body || !(c.in_read_only || under_not(c)))
     })
 }
 
@@ -606,7 +606,7 @@ fn became_required(c: &SchemaChange) -> Option<(String, bool)> {
     let Change::RequiredAdded { name } = c.change else {
         return None;
     };
-    if under_not(&c.path) {
+    if under_not(c) {
         return None;
     }
     // Looking through `allOf`: a property may have moved into a branch.
@@ -659,7 +659,7 @@ fn new_required_request_header_property(ctx: &Ctx, sink: &mut Sink) {
             schema,
         } = &c.change
         {
-            if !schema.flag("readOnly") && !under_not(&c.path) {
+            if !schema.flag("readOnly") && !under_not(c) {
                 c.report(
                     sink,
                     format!(

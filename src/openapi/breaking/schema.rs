@@ -1342,12 +1342,22 @@ fn wrapper_kind(o: &Obj) -> Option<Composition> {
 }
 
 /// A schema that admits only null (`type: 'null'` and nothing else that constrains).
+/// Also `const: null` and `enum: [null]`, the other ways 3.1 writes the null alternative of a
+/// nullable wrap (`oneOf: [{const: null}, {$ref: X}]`).
 fn is_null_only(o: &Obj) -> bool {
     let (types, null) = TypeSet::of(o);
-    null && types.is_empty()
-        && o.get("type").is_some()
+    let by_type = null && o.get("type").is_some();
+    let by_value = o.get("const").is_some_and(|c| c.node.is_null())
+        || o.get("enum").is_some_and(|e| {
+            e.node.as_seq().is_some_and(|v| !v.is_empty()) && e.node.items().all(|v| v.is_null())
+        });
+    types.is_empty()
+        && (by_type || by_value)
         && o.entries().all(|(k, _)| {
-            matches!(k, "type" | "nullable" | "title" | "description") || k.starts_with("x-")
+            matches!(
+                k,
+                "type" | "nullable" | "const" | "enum" | "title" | "description"
+            ) || k.starts_with("x-")
         })
 }
 
@@ -1541,6 +1551,9 @@ pub struct SchemaChange<'a> {
     /// The schema holding the change, or one enclosing it, is `readOnly` in the new spec:
     /// clients send none of it (a property of a `readOnly` object included).
     pub in_read_only: bool,
+    /// The change is inside a `not` schema (at any depth): what it allows is what the payload
+    /// must not be, so a loosening there is a tightening of the payload and the reverse.
+    pub under_not: bool,
     /// The schemas holding `old`/`new` and how they hang off it; `None` at the site's root.
     pub parent: Option<Parent<'a>>,
 }
@@ -1589,8 +1602,8 @@ impl<'a> SchemaChange<'a> {
 const MAX_EXPANSIONS: usize = 4;
 
 /// Visit every change: its path, the comparison holding it, the change, the enclosing
-/// comparison with the segment leading down from it (`None` at the root), and whether it is in
-/// a `readOnly` schema (see [`SchemaChange::in_read_only`]).
+/// comparison with the segment leading down from it (`None` at the root), whether it is in
+/// a `readOnly` schema (see [`SchemaChange::in_read_only`]) and whether it is under `not`.
 fn flatten<'a, 'd>(
     root: &'d Arc<SchemaDiff<'a>>,
     mut emit: impl FnMut(
@@ -1599,6 +1612,7 @@ fn flatten<'a, 'd>(
         &Located<'a>,
         Option<(&'d SchemaDiff<'a>, &'d Segment<'a>)>,
         bool,
+        bool,
     ),
 ) {
     type Entry<'a, 'd> = (
@@ -1606,10 +1620,11 @@ fn flatten<'a, 'd>(
         &'d Arc<SchemaDiff<'a>>,
         Option<(&'d SchemaDiff<'a>, &'d Segment<'a>)>,
         bool,
+        bool,
     );
     let mut expanded: HashMap<usize, usize> = HashMap::new();
-    let mut stack: Vec<Entry<'a, 'd>> = vec![(String::new(), root, None, false)];
-    while let Some((path, diff, parent, read_only)) = stack.pop() {
+    let mut stack: Vec<Entry<'a, 'd>> = vec![(String::new(), root, None, false, false)];
+    while let Some((path, diff, parent, read_only, negated)) = stack.pop() {
         let n = expanded.entry(Arc::as_ptr(diff) as usize).or_insert(0);
         if *n >= MAX_EXPANSIONS {
             continue;
@@ -1617,12 +1632,13 @@ fn flatten<'a, 'd>(
         *n += 1;
         let read_only = read_only || diff.new.flag("readOnly");
         for c in &diff.changes {
-            emit(path.clone(), diff, c, parent, read_only);
+            emit(path.clone(), diff, c, parent, read_only, negated);
         }
         for (segment, child) in diff.children.iter().rev() {
             let mut p = path.clone();
             segment.append(&mut p);
-            stack.push((p, child, Some((&**diff, segment)), read_only));
+            let negated = negated || matches!(segment, Segment::Keyword("not"));
+            stack.push((p, child, Some((&**diff, segment)), read_only, negated));
         }
     }
 }
@@ -1813,27 +1829,31 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
                 let Some(diff) = differ.diff(os, ns) else {
                     continue;
                 };
-                flatten(&diff, |path, at, located, parent, in_read_only| {
-                    out.push(SchemaChange {
-                        spec: si,
-                        op: oi,
-                        operation: operation.clone(),
-                        site,
-                        direction: site.direction(),
-                        path,
-                        old: at.old,
-                        new: at.new,
-                        change: located.change.clone(),
-                        old_at: located.old_at,
-                        new_at: located.new_at,
-                        in_read_only,
-                        parent: parent.map(|(p, segment)| Parent {
-                            old: p.old,
-                            new: p.new,
-                            segment: segment.clone(),
-                        }),
-                    });
-                });
+                flatten(
+                    &diff,
+                    |path, at, located, parent, in_read_only, under_not| {
+                        out.push(SchemaChange {
+                            spec: si,
+                            op: oi,
+                            operation: operation.clone(),
+                            site,
+                            direction: site.direction(),
+                            path,
+                            old: at.old,
+                            new: at.new,
+                            change: located.change.clone(),
+                            old_at: located.old_at,
+                            new_at: located.new_at,
+                            in_read_only,
+                            under_not,
+                            parent: parent.map(|(p, segment)| Parent {
+                                old: p.old,
+                                new: p.new,
+                                segment: segment.clone(),
+                            }),
+                        });
+                    },
+                );
             }
         }
     }
@@ -1916,7 +1936,7 @@ mod tests {
         let mut differ = Differ::new();
         let mut out = Vec::new();
         if let Some(d) = differ.diff(o, n) {
-            flatten(&d, |path, _, c, _, _| {
+            flatten(&d, |path, _, c, _, _, _| {
                 out.push(format!(
                     "{path}: {} @{}",
                     short(&c.change),
@@ -2105,6 +2125,14 @@ mod tests {
             diff_with("3.1.0", new, "3.1.0", old, "A"),
             ["owner: nullable true -> false @7"]
         );
+        // `const: null` and `enum: [null]` are the same null alternative.
+        for null in ["{const: null}", "{enum: [null]}"] {
+            let new = format!("A:\n  properties:\n    owner:\n      oneOf:\n        - {null}\n        - {{$ref: '#/components/schemas/User'}}\nUser: {{type: object, properties: {{login: {{type: string}}}}}}\n");
+            assert_eq!(
+                diff_with("3.1.0", old, "3.1.0", &new, "A"),
+                ["owner: nullable false -> true @9"]
+            );
+        }
         // With a real alternative besides the null one, that one is still a new branch.
         let new = "A:\n  properties:\n    owner:\n      oneOf:\n        - {$ref: '#/components/schemas/User'}\n        - {type: string}\n        - {type: 'null'}\nUser: {type: object, properties: {login: {type: string}}}\n";
         assert_eq!(
