@@ -1632,7 +1632,9 @@ fn flatten<'a, 'd>(
         *n += 1;
         let read_only = read_only || diff.new.flag("readOnly");
         for c in &diff.changes {
-            emit(path.clone(), diff, c, parent, read_only, negated);
+            if !moved_between_all_of_branches(c, parent) {
+                emit(path.clone(), diff, c, parent, read_only, negated);
+            }
         }
         for (segment, child) in diff.children.iter().rev() {
             let mut p = path.clone();
@@ -1640,6 +1642,27 @@ fn flatten<'a, 'd>(
             let negated = negated || matches!(segment, Segment::Keyword("not"));
             stack.push((p, child, Some((&**diff, segment)), read_only, negated));
         }
+    }
+}
+
+/// A property added to (removed from) an `allOf` branch that the enclosing object had (still
+/// has) elsewhere in its merged shape: it moved, and the enclosing comparison compared it
+/// where it is (see `Differ::properties`).
+fn moved_between_all_of_branches(c: &Located, parent: Option<(&SchemaDiff, &Segment)>) -> bool {
+    let Some((
+        p,
+        Segment::Sub {
+            kind: Composition::AllOf,
+            ..
+        },
+    )) = parent
+    else {
+        return false;
+    };
+    match &c.change {
+        Change::PropertyAdded { name, .. } => merged_property(&p.old, name).is_some(),
+        Change::PropertyRemoved { name, .. } => merged_property(&p.new, name).is_some(),
+        _ => false,
     }
 }
 
@@ -2215,6 +2238,17 @@ mod tests {
             diff(old, new),
             [": required -id @6", "id: type string -> integer @6"]
         );
+    }
+
+    #[test]
+    fn properties_moved_into_a_kept_all_of_branch_are_no_change() {
+        let old = "A: {allOf: [{$ref: '#/components/schemas/B'}], properties: {name: {type: string}}}\nB: {type: object, properties: {id: {type: string}}}\n";
+        let new = "A: {allOf: [{$ref: '#/components/schemas/B'}]}\nB: {type: object, properties: {id: {type: string}, name: {type: string}}}\n";
+        assert!(diff(old, new).is_empty(), "{:?}", diff(old, new));
+        assert!(diff(new, old).is_empty(), "{:?}", diff(new, old));
+        // Really added to the branch: still reported.
+        let new = "A: {allOf: [{$ref: '#/components/schemas/B'}], properties: {name: {type: string}}}\nB: {type: object, properties: {id: {type: string}, tag: {type: string}}}\n";
+        assert_eq!(diff(old, new), ["allOf[#/components/schemas/B]: +tag @6"]);
     }
 
     #[test]
