@@ -1255,20 +1255,23 @@ impl<'a> Differ<'a> {
                     .map(|p| p.node.entries().map(|(k, _)| k).collect())
                     .unwrap_or_default()
             };
-            let absorbed = |b: &Obj<'a>, other: &[&'a str]| {
+            // Only properties that moved (declared by the other side itself, not by this one
+            // next to the branch, where both would constrain them), and no other requirement.
+            let absorbed = |b: &Obj<'a>, other: &[&'a str], this: &[&'a str]| {
                 let (props, required) = merged_names(b);
                 mergeable(b, 0)
                     && !props.is_empty()
-                    && props.iter().chain(&required).all(|n| other.contains(n))
+                    && props.iter().all(|n| other.contains(n) && !this.contains(n))
+                    && required.iter().all(|n| props.contains(n))
             };
             let (oown, nown) = (own(&old), own(&new));
             for i in 0..ob.len() {
-                if !oused[i] && absorbed(&ob[i], &nown) {
+                if !oused[i] && absorbed(&ob[i], &nown, &oown) {
                     oused[i] = true;
                 }
             }
             for j in 0..nb.len() {
-                if !nused[j] && absorbed(&nb[j], &oown) {
+                if !nused[j] && absorbed(&nb[j], &oown, &nown) {
                     nused[j] = true;
                 }
             }
@@ -2238,6 +2241,10 @@ mod tests {
             diff(old, new),
             [": required -id @6", "id: type string -> integer @6"]
         );
+        // A branch constraining a property the object still declares itself is a change.
+        let old = "A: {type: object, properties: {id: {type: string}}}\n";
+        let new = "A: {type: object, allOf: [{$ref: '#/components/schemas/B'}], properties: {id: {type: string}}}\nB: {type: object, required: [id], properties: {id: {type: string}}}\n";
+        assert_eq!(diff(old, new), [": allOf +#/components/schemas/B @5"]);
     }
 
     #[test]
