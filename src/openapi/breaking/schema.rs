@@ -1374,6 +1374,17 @@ fn inherited<'a>(
     props: &mut Vec<PropEntry<'a>>,
     required: &mut Vec<&'a str>,
 ) {
+    inherited_from(o, depth, &mut Vec::new(), props, required);
+}
+
+/// `seen`: branches already visited (each is read once, however often it is reached).
+fn inherited_from<'a>(
+    o: &Obj<'a>,
+    depth: usize,
+    seen: &mut Vec<(usize, usize)>,
+    props: &mut Vec<PropEntry<'a>>,
+    required: &mut Vec<&'a str>,
+) {
     let Some(list) = o.get("allOf") else {
         return;
     };
@@ -1382,6 +1393,10 @@ fn inherited<'a>(
     }
     for b in list.node.items() {
         let b = o.set.view(NodeRef::new(list.doc, b));
+        if seen.contains(&b.key()) || seen.len() >= 256 {
+            continue;
+        }
+        seen.push(b.key());
         if let Some(p) = b.get("properties") {
             for (k, v) in p.node.as_map().into_iter().flatten() {
                 let name = k.as_str().unwrap_or("");
@@ -1393,7 +1408,7 @@ fn inherited<'a>(
         if let Some(r) = b.get("required") {
             required.extend(r.node.items().filter_map(|n| n.as_str()));
         }
-        inherited(&b, depth + 1, props, required);
+        inherited_from(&b, depth + 1, seen, props, required);
     }
 }
 
