@@ -9,6 +9,7 @@
 //! same way on both sides (a type change is either breaking there or listed here, never both).
 
 use super::index::sunset_date;
+use super::request_shape::annotation_only;
 use super::response_shape::{
     body_changes, content_at, covered, effective_types, field, for_each_response_pair,
     header_changes, header_name, headers, headers_at, in_list_of_types, list_of_types_added, media,
@@ -108,6 +109,31 @@ rules! {
     "response-required-property-became-write-only" => response_required_property_became_write_only,
     "response-required-property-became-read-only" => response_required_property_became_read_only,
     "response-required-property-became-not-read-only" => response_required_property_became_not_read_only,
+    "response-body-all-of-added" => response_body_all_of_added,
+    "response-body-all-of-removed" => response_body_all_of_removed,
+    "response-property-all-of-added" => response_property_all_of_added,
+    "response-property-all-of-removed" => response_property_all_of_removed,
+    "response-body-all-of-added-annotation-only" => response_body_all_of_added_annotation_only,
+    "response-body-all-of-removed-annotation-only" => response_body_all_of_removed_annotation_only,
+    "response-property-all-of-added-annotation-only" => response_property_all_of_added_annotation_only,
+    "response-property-all-of-removed-annotation-only" => response_property_all_of_removed_annotation_only,
+    "response-body-discriminator-added" => response_body_discriminator_added,
+    "response-body-discriminator-removed" => response_body_discriminator_removed,
+    "response-body-discriminator-property-name-changed" => response_body_discriminator_property_name_changed,
+    "response-body-discriminator-mapping-added" => response_body_discriminator_mapping_added,
+    "response-body-discriminator-mapping-deleted" => response_body_discriminator_mapping_deleted,
+    "response-body-discriminator-mapping-changed" => response_body_discriminator_mapping_changed,
+    "response-property-discriminator-added" => response_property_discriminator_added,
+    "response-property-discriminator-removed" => response_property_discriminator_removed,
+    "response-property-discriminator-property-name-changed" => response_property_discriminator_property_name_changed,
+    "response-property-discriminator-mapping-added" => response_property_discriminator_mapping_added,
+    "response-property-discriminator-mapping-deleted" => response_property_discriminator_mapping_deleted,
+    "response-property-discriminator-mapping-changed" => response_property_discriminator_mapping_changed,
+    "api-operation-id-added" => api_operation_id_added,
+    "api-operation-id-removed" => api_operation_id_removed,
+    "api-tag-added" => api_tag_added,
+    "api-tag-removed" => api_tag_removed,
+    "api-schema-removed" => api_schema_removed,
 }
 
 const BOTH: [Level; 2] = [Level::Body, Level::Property];
@@ -647,7 +673,19 @@ fn response_property_const_added(ctx: &Ctx, sink: &mut Sink) {
 // Alternatives: oneOf removed, anyOf
 
 fn subschema(ctx: &Ctx, sink: &mut Sink, level: Level, kind: Composition, added: bool) {
-    for c in body_changes(ctx, level) {
+    subschema_where(ctx, sink, level, kind, added, |_| true);
+}
+
+/// Branches of `kind` added (or removed) that `keep` keeps, one finding each.
+fn subschema_where(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    level: Level,
+    kind: Composition,
+    added: bool,
+    keep: impl Fn(&SchemaChange) -> bool,
+) {
+    for c in body_changes(ctx, level).filter(|c| keep(c)) {
         let (k, label) = match &c.change {
             Change::SubschemaAdded { kind, label } if added => (*kind, label),
             Change::SubschemaRemoved { kind, label } if !added => (*kind, label),
@@ -696,6 +734,133 @@ fn response_property_any_of_added(ctx: &Ctx, sink: &mut Sink) {
 
 fn response_property_any_of_removed(ctx: &Ctx, sink: &mut Sink) {
     subschema(ctx, sink, Level::Property, Composition::AnyOf, false);
+}
+
+/// `allOf` branches added or removed, split as oasdiff splits them: a branch of nothing but
+/// annotations (`title`, `description`, ...) accepts anything and gets its own id.
+fn all_of(ctx: &Ctx, sink: &mut Sink, level: Level, added: bool, annotations: bool) {
+    subschema_where(ctx, sink, level, Composition::AllOf, added, |c| {
+        let (branch, holder) = if added {
+            (c.new_at, &c.new)
+        } else {
+            (c.old_at, &c.old)
+        };
+        annotation_only(branch, holder) == annotations
+    });
+}
+
+macro_rules! all_of_rules {
+    ($($f:ident => $level:ident, $added:literal, $annotations:literal;)*) => {
+        $(fn $f(ctx: &Ctx, sink: &mut Sink) {
+            all_of(ctx, sink, Level::$level, $added, $annotations);
+        })*
+    };
+}
+
+all_of_rules! {
+    response_body_all_of_added => Body, true, false;
+    response_body_all_of_removed => Body, false, false;
+    response_property_all_of_added => Property, true, false;
+    response_property_all_of_removed => Property, false, false;
+    response_body_all_of_added_annotation_only => Body, true, true;
+    response_body_all_of_removed_annotation_only => Body, false, true;
+    response_property_all_of_added_annotation_only => Property, true, true;
+    response_property_all_of_removed_annotation_only => Property, false, true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discriminators
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Disc {
+    Added,
+    Removed,
+    PropertyName,
+    MappingAdded,
+    MappingDeleted,
+    MappingChanged,
+}
+
+fn discriminator(ctx: &Ctx, sink: &mut Sink, level: Level, want: Disc) {
+    for c in body_changes(ctx, level) {
+        let Change::Discriminator { key, from, to } = c.change else {
+            continue;
+        };
+        let whole = |o: &Obj| o.get("discriminator").is_some();
+        let (kind, message) = match key {
+            None => match (from, to) {
+                (None, Some(to)) => (
+                    Disc::Added,
+                    format!("added a discriminator on '{to}' to {}", subject(c)),
+                ),
+                (Some(from), None) => (
+                    Disc::Removed,
+                    format!("removed the discriminator on '{from}' from {}", subject(c)),
+                ),
+                (Some(from), Some(to)) => (
+                    Disc::PropertyName,
+                    format!(
+                        "the discriminator property of {} changed from '{from}' to '{to}'",
+                        subject(c)
+                    ),
+                ),
+                (None, None) => continue,
+            },
+            // A discriminator added or removed whole is one finding, not one per mapping.
+            Some(_) if !whole(&c.old) || !whole(&c.new) => continue,
+            Some(k) => match (from, to) {
+                (None, Some(to)) => (
+                    Disc::MappingAdded,
+                    format!(
+                        "added the discriminator mapping '{k}' -> '{to}' to {}",
+                        subject(c)
+                    ),
+                ),
+                (Some(from), None) => (
+                    Disc::MappingDeleted,
+                    format!(
+                        "removed the discriminator mapping '{k}' -> '{from}' from {}",
+                        subject(c)
+                    ),
+                ),
+                (from, to) => (
+                    Disc::MappingChanged,
+                    format!(
+                        "the discriminator mapping '{k}' of {} changed from '{}' to '{}'",
+                        subject(c),
+                        from.unwrap_or("none"),
+                        to.unwrap_or("none")
+                    ),
+                ),
+            },
+        };
+        if kind == want {
+            c.report(sink, format!("{message} for the status {}", status(c)));
+        }
+    }
+}
+
+macro_rules! discriminator_rules {
+    ($($f:ident => $level:ident, $want:ident;)*) => {
+        $(fn $f(ctx: &Ctx, sink: &mut Sink) {
+            discriminator(ctx, sink, Level::$level, Disc::$want);
+        })*
+    };
+}
+
+discriminator_rules! {
+    response_body_discriminator_added => Body, Added;
+    response_body_discriminator_removed => Body, Removed;
+    response_body_discriminator_property_name_changed => Body, PropertyName;
+    response_body_discriminator_mapping_added => Body, MappingAdded;
+    response_body_discriminator_mapping_deleted => Body, MappingDeleted;
+    response_body_discriminator_mapping_changed => Body, MappingChanged;
+    response_property_discriminator_added => Property, Added;
+    response_property_discriminator_removed => Property, Removed;
+    response_property_discriminator_property_name_changed => Property, PropertyName;
+    response_property_discriminator_mapping_added => Property, MappingAdded;
+    response_property_discriminator_mapping_deleted => Property, MappingDeleted;
+    response_property_discriminator_mapping_changed => Property, MappingChanged;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1146,4 +1311,143 @@ fn response_non_success_status_added(ctx: &Ctx, sink: &mut Sink) {
 
 fn response_non_success_status_removed(ctx: &Ctx, sink: &mut Sink) {
     status_rule(ctx, sink, false, false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// API: operation ids, tags, component schemas (category LIFECYCLE)
+
+fn operation_id(ctx: &Ctx, sink: &mut Sink, added: bool) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            let (was, now) = (
+                pair.old.obj.str("operationId"),
+                pair.new.obj.str("operationId"),
+            );
+            let message = match (was, now, added) {
+                (None, Some(id), true) => format!("added the operation id '{id}'"),
+                (Some(id), None, false) => format!("removed the operation id '{id}'"),
+                _ => continue,
+            };
+            let at = |op: &crate::openapi::model::Operation| {
+                op.obj.at("operationId").unwrap_or(op.key).line_location()
+            };
+            sink.report_operation(pair.id(), at(pair.new), Some(at(pair.old)), message);
+        }
+    }
+}
+
+fn api_operation_id_added(ctx: &Ctx, sink: &mut Sink) {
+    operation_id(ctx, sink, true);
+}
+
+fn api_operation_id_removed(ctx: &Ctx, sink: &mut Sink) {
+    operation_id(ctx, sink, false);
+}
+
+/// An operation's tags with their nodes.
+fn tags<'a>(op: &crate::openapi::model::Operation<'a>) -> Vec<(&'a str, NodeRef<'a>)> {
+    op.obj
+        .get("tags")
+        .map(|t| {
+            t.node
+                .items()
+                .filter_map(|n| Some((n.as_str()?, NodeRef::new(t.doc, n))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn tag_rule(ctx: &Ctx, sink: &mut Sink, added: bool) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            let (was, now) = (tags(pair.old), tags(pair.new));
+            let tags_at = |op: &crate::openapi::model::Operation| {
+                op.obj.at("tags").unwrap_or(op.key).line_location()
+            };
+            if added {
+                for (name, at) in now.iter().filter(|(n, _)| !was.iter().any(|(w, _)| w == n)) {
+                    sink.report_operation(
+                        pair.id(),
+                        at.line_location(),
+                        Some(tags_at(pair.old)),
+                        format!("added the tag '{name}'"),
+                    );
+                }
+            } else {
+                for (name, at) in was.iter().filter(|(n, _)| !now.iter().any(|(w, _)| w == n)) {
+                    sink.report_operation(
+                        pair.id(),
+                        tags_at(pair.new),
+                        Some(at.line_location()),
+                        format!("removed the tag '{name}'"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn api_tag_added(ctx: &Ctx, sink: &mut Sink) {
+    tag_rule(ctx, sink, true);
+}
+
+fn api_tag_removed(ctx: &Ctx, sink: &mut Sink) {
+    tag_rule(ctx, sink, false);
+}
+
+/// A schema gone from `components.schemas`. Operations that used it are compared on their
+/// own; this lists the component for changelogs (and generated-code users, whose type goes).
+fn api_schema_removed(ctx: &Ctx, sink: &mut Sink) {
+    for spec in &ctx.specs {
+        let (Some(old), Some(new)) = (&spec.old, &spec.new) else {
+            continue;
+        };
+        fn schemas<'a>(s: &crate::openapi::model::Spec<'a>) -> Option<NodeRef<'a>> {
+            s.root.get("components").and_then(|c| c.get("schemas"))
+        }
+        let Some(was) = schemas(old) else { continue };
+        let now = schemas(new);
+        let at = now
+            .map(|n| {
+                new.root
+                    .get("components")
+                    .and_then(|c| c.node.get_entry("schemas"))
+                    .map_or(n, |(k, _)| NodeRef::new(n.doc, k))
+            })
+            .or_else(|| {
+                new.root
+                    .node
+                    .get_entry("components")
+                    .map(|(k, _)| NodeRef::new(new.doc, k))
+            })
+            .unwrap_or(new.root);
+        let added: Vec<NodeRef> = now
+            .map(|n| {
+                n.node
+                    .entries()
+                    .filter(|(k, _)| was.node.get(k).is_none())
+                    .map(|(_, v)| NodeRef::new(n.doc, v))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut differ = super::schema::Differ::new();
+        for (key, value) in was.node.as_map().unwrap_or(&[]) {
+            let Some(name) = key.as_str() else { continue };
+            // A component renamed with its shape unchanged is not gone: `$ref`s are followed,
+            // as everywhere in treaty (oasdiff reports it removed).
+            let old_schema = ctx.old.view(NodeRef::new(was.doc, value));
+            if now.is_some_and(|n| n.node.get(name).is_some())
+                || added
+                    .iter()
+                    .any(|a| differ.diff(old_schema, ctx.new.view(*a)).is_none())
+            {
+                continue;
+            }
+            sink.report(
+                at.line_location(),
+                Some(NodeRef::new(was.doc, key).line_location()),
+                format!("removed the component schema '{name}'"),
+            );
+        }
+    }
 }
