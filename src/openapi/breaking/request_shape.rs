@@ -691,7 +691,7 @@ const ANNOTATIONS: [&str; 11] = [
 ];
 
 /// The branch a `SubschemaAdded`/`SubschemaRemoved` change points at accepts anything.
-fn annotation_only(branch: NodeRef, set_of: &Obj) -> bool {
+pub(super) fn annotation_only(branch: NodeRef, set_of: &Obj) -> bool {
     let b = set_of.set.view(branch);
     b.is_map()
         && b.entries()
