@@ -342,15 +342,18 @@ fn per_node(test: Test) -> bool {
 fn run(ctx: &Ctx, sink: &mut Sink, scope: Scope, test: Test) {
     let mut seen = HashSet::new();
     for c in ctx.schema_changes() {
-        if !scope.holds(c) || (per_node(test) && !seen.insert(node_key(c))) {
+        if !scope.holds(c) {
             continue;
         }
         let message = match test {
             AlternativeAdded(kind) => alternatives_added(ctx, c, kind),
             _ => finding(ctx, c, test),
         };
+        // Per-node findings read the whole schema pair: every change there gives the same.
         if let Some(message) = message {
-            c.report(sink, message);
+            if !per_node(test) || seen.insert(node_key(c)) {
+                c.report(sink, message);
+            }
         }
     }
 }
@@ -468,13 +471,17 @@ fn finding(ctx: &Ctx, c: &SchemaChange, test: Test) -> Option<String> {
         ) if matches_all(t) && !matches_all(f) => Some(format!(
             "generalized the pattern of {s} from '{f}' to '{t}': any string is accepted"
         )),
+        // A 3.1 schema without `type` already accepted null: giving it a type list with
+        // `null` narrows it (the type rules' business), it does not make it nullable.
         (
             BecameNullable,
             Change::Nullable {
                 from: false,
                 to: true,
             },
-        ) => Some(format!("{s} became nullable")),
+        ) if c.old.get("type").is_some() || c.new.get("nullable").is_some() => {
+            Some(format!("{s} became nullable"))
+        }
         (EnumValueAdded, Change::EnumValueAdded(v)) => {
             Some(format!("added the enum value '{}' to {s}", show(*v)))
         }
@@ -552,7 +559,9 @@ fn finding(ctx: &Ctx, c: &SchemaChange, test: Test) -> Option<String> {
             },
         ) => {
             let (f, t) = (stability_rank(*from)?, stability_rank(*to)?);
-            (t.0 > f.0).then(|| {
+            // Like `request-property-stability-decreased` (and oasdiff's default), only
+            // properties leaving `beta` or `stable` are tracked: `draft`/`alpha` promise nothing.
+            (f.0 >= 2 && t.0 > f.0).then(|| {
                 format!(
                     "the stability level of {s} increased from '{}' to '{}'",
                     f.1, t.1
@@ -1065,9 +1074,11 @@ fn request_parameter_became_optional(ctx: &Ctx, sink: &mut Sink) {
 fn request_parameter_deprecated(ctx: &Ctx, sink: &mut Sink) {
     param_pairs(ctx, |pair, old, new| {
         if !old.deprecated() && new.deprecated() {
+            // An unreadable or past sunset is reported by the sunset rules instead.
             let sunset = match new.obj.get("x-sunset").map(sunset_date) {
-                Some(Ok(date)) => format!(" with the sunset date '{date}'"),
-                _ => String::new(),
+                None => String::new(),
+                Some(Ok(date)) if date >= ctx.today => format!(" with the sunset date '{date}'"),
+                Some(_) => return,
             };
             sink.report_operation(
                 pair.id(),
