@@ -459,16 +459,17 @@ fn finding(ctx: &Ctx, c: &SchemaChange, test: Test) -> Option<String> {
             PatternRemoved,
             Change::Pattern {
                 from: Some(p),
-                to: None,
+                to: None | Some(""),
             },
         ) if !matches_all(p) => Some(format!("removed the pattern '{p}' from {s}")),
+        // An empty pattern is no pattern (as oasdiff reads it): that is a removal.
         (
             PatternGeneralized,
             Change::Pattern {
                 from: Some(f),
                 to: Some(t),
             },
-        ) if matches_all(t) && !matches_all(f) => Some(format!(
+        ) if !t.is_empty() && matches_all(t) && !matches_all(f) => Some(format!(
             "generalized the pattern of {s} from '{f}' to '{t}': any string is accepted"
         )),
         // A 3.1 schema without `type` already accepted null: giving it a type list with
