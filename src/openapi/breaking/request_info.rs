@@ -1231,5 +1231,6 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n);
+        assert_eq!(n, 125);
     }
 }
