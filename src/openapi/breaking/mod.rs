@@ -13,6 +13,7 @@ pub mod request_info;
 pub mod request_limits;
 pub mod request_properties;
 pub mod request_shape;
+pub mod response_info;
 pub mod response_limits;
 pub mod response_shape;
 pub mod schema;
@@ -32,6 +33,7 @@ pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
         request_limits::RULES,
         request_properties::RULES,
         request_shape::RULES,
+        response_info::RULES,
         response_limits::RULES,
         response_shape::RULES,
         security::RULES,

@@ -101,13 +101,13 @@ rules! {
 
 /// Whether a schema rule is about the response schema itself or something below it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Level {
+pub(super) enum Level {
     Body,
     Property,
 }
 
 impl Level {
-    fn of(c: &SchemaChange) -> Level {
+    pub(super) fn of(c: &SchemaChange) -> Level {
         if c.path.is_empty() {
             Level::Body
         } else {
@@ -117,7 +117,7 @@ impl Level {
 }
 
 /// Response-body changes at `level`.
-fn body_changes<'c, 'a>(
+pub(super) fn body_changes<'c, 'a>(
     ctx: &'c Ctx<'a>,
     level: Level,
 ) -> impl Iterator<Item = &'c SchemaChange<'a>> {
@@ -127,20 +127,22 @@ fn body_changes<'c, 'a>(
 }
 
 /// Changes to response headers' own schemas.
-fn header_changes<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = &'c SchemaChange<'a>> {
+pub(super) fn header_changes<'c, 'a>(
+    ctx: &'c Ctx<'a>,
+) -> impl Iterator<Item = &'c SchemaChange<'a>> {
     ctx.schema_changes()
         .iter()
         .filter(|c| matches!(c.site, Site::ResponseHeader { .. }) && c.path.is_empty())
 }
 
-fn status<'a>(c: &SchemaChange<'a>) -> &'a str {
+pub(super) fn status<'a>(c: &SchemaChange<'a>) -> &'a str {
     match c.site {
         Site::Response { status, .. } | Site::ResponseHeader { status, .. } => status,
         _ => "",
     }
 }
 
-fn media<'a>(c: &SchemaChange<'a>) -> &'a str {
+pub(super) fn media<'a>(c: &SchemaChange<'a>) -> &'a str {
     match c.site {
         Site::Response { media, .. } => media,
         _ => "",
@@ -148,7 +150,7 @@ fn media<'a>(c: &SchemaChange<'a>) -> &'a str {
 }
 
 /// `the response body` or `the response property 'items/name'`.
-fn subject(c: &SchemaChange) -> String {
+pub(super) fn subject(c: &SchemaChange) -> String {
     match Level::of(c) {
         Level::Body => "the response body".to_string(),
         Level::Property => format!("the response property '{}'", c.path),
@@ -156,7 +158,7 @@ fn subject(c: &SchemaChange) -> String {
 }
 
 /// A value as written: scalars as text, collections as their source on one line.
-fn value_text(v: NodeRef) -> String {
+pub(super) fn value_text(v: NodeRef) -> String {
     if let Some(s) = v.node.scalar_text(&v.doc.text) {
         return s.into_owned();
     }
@@ -171,18 +173,18 @@ fn value_text(v: NodeRef) -> String {
     }
 }
 
-fn opt_text(v: Option<NodeRef>) -> String {
+pub(super) fn opt_text(v: Option<NodeRef>) -> String {
     v.map_or_else(|| "none".to_string(), value_text)
 }
 
 /// Names in a schema's `required`.
-fn required_names<'a>(o: &Obj<'a>) -> Vec<&'a str> {
+pub(super) fn required_names<'a>(o: &Obj<'a>) -> Vec<&'a str> {
     o.get("required")
         .map(|r| r.node.items().filter_map(|n| n.as_str()).collect())
         .unwrap_or_default()
 }
 
-fn has_property(o: &Obj, name: &str) -> bool {
+pub(super) fn has_property(o: &Obj, name: &str) -> bool {
     o.get("properties")
         .is_some_and(|p| p.node.get(name).is_some())
 }
@@ -198,7 +200,10 @@ fn operation_of<'s, 'a>(
 }
 
 /// Every paired operation in scope, and the statuses present on both sides.
-fn for_each_response_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair, &Response, &Response)) {
+pub(super) fn for_each_response_pair(
+    ctx: &Ctx,
+    mut f: impl FnMut(&OperationPair, &Response, &Response),
+) {
     for spec in &ctx.specs {
         for pair in spec.operation_pairs() {
             let new = pair.new.responses();
@@ -212,14 +217,14 @@ fn for_each_response_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair, &Response
 }
 
 /// Report each change once per schema node (several raw changes can stand for one finding).
-struct Once(HashSet<(usize, usize, String, String)>);
+pub(super) struct Once(HashSet<(usize, usize, String, String)>);
 
 impl Once {
-    fn new() -> Once {
+    pub(super) fn new() -> Once {
         Once(HashSet::new())
     }
 
-    fn first(&mut self, c: &SchemaChange) -> bool {
+    pub(super) fn first(&mut self, c: &SchemaChange) -> bool {
         self.0
             .insert((c.spec, c.op, format!("{:?}", c.site), c.path.clone()))
     }
@@ -274,7 +279,7 @@ fn type_pattern<'a>(o: &Obj<'a>) -> Option<(Vec<&'a str>, bool)> {
 
 /// Types a list-of-types change added, when the schema moved into, out of or within that
 /// pattern (`type: string` -> `oneOf: [{type: string}, {type: integer}]` added `integer`).
-fn list_of_types_added<'a>(old: &Obj<'a>, new: &Obj<'a>) -> Option<Vec<&'a str>> {
+pub(super) fn list_of_types_added<'a>(old: &Obj<'a>, new: &Obj<'a>) -> Option<Vec<&'a str>> {
     let (ot, ol) = type_pattern(old)?;
     let (nt, nl) = type_pattern(new)?;
     if !ol && !nl {
@@ -294,7 +299,7 @@ fn list_of_types_added<'a>(old: &Obj<'a>, new: &Obj<'a>) -> Option<Vec<&'a str>>
 }
 
 /// Is the change at a node that the list-of-types pattern explains?
-fn in_list_of_types(c: &SchemaChange) -> bool {
+pub(super) fn in_list_of_types(c: &SchemaChange) -> bool {
     list_of_types_added(&c.old, &c.new).is_some()
 }
 
@@ -492,7 +497,7 @@ fn response_required_property_became_not_write_only(ctx: &Ctx, sink: &mut Sink) 
 
 /// How a response type/format change reads to a client (oasdiff's response verdicts).
 #[derive(Debug, PartialEq, Eq)]
-enum TypeVerdict {
+pub(super) enum TypeVerdict {
     /// A new type or format the client cannot read as the old one.
     Changed,
     /// The set of types grew (`integer` -> `number`, `string` -> `[string, integer]`).
@@ -506,12 +511,12 @@ fn subtype(sub: &str, sup: &str) -> bool {
 }
 
 /// `sub` is non-empty and every type in it is covered by one in `sup`.
-fn covered(sub: TypeSet, sup: TypeSet) -> bool {
+pub(super) fn covered(sub: TypeSet, sup: TypeSet) -> bool {
     !sub.is_empty() && sub.names().all(|t| sup.names().any(|s| subtype(t, s)))
 }
 
 /// JSON tells `1` from `"1"`; in text media (and headers) any value reads as a string.
-fn strongly_typed(media: &str) -> bool {
+pub(super) fn strongly_typed(media: &str) -> bool {
     let essence = media
         .split(';')
         .next()
@@ -523,7 +528,7 @@ fn strongly_typed(media: &str) -> bool {
 
 /// The types a schema allows: its own `type`, else what its `allOf` branches all allow (a
 /// schema refactored into `allOf: [{$ref: Base}]` keeps Base's type).
-fn effective_types(o: &Obj) -> TypeSet {
+pub(super) fn effective_types(o: &Obj) -> TypeSet {
     fn go(o: &Obj, depth: usize) -> TypeSet {
         let own = TypeSet::of(o).0;
         if !own.is_empty() || depth >= 8 {
@@ -591,7 +596,7 @@ fn type_verdict(old: &Obj, new: &Obj, strongly: bool) -> TypeVerdict {
 }
 
 /// `type`, `format` or `type/format`, and each side rendered that way.
-fn type_change_text(old: &Obj, new: &Obj) -> (&'static str, String, String) {
+pub(super) fn type_change_text(old: &Obj, new: &Obj) -> (&'static str, String, String) {
     let types = |o: &Obj| {
         let t = effective_types(o);
         if t.is_empty() {
@@ -618,7 +623,7 @@ fn type_change_text(old: &Obj, new: &Obj) -> (&'static str, String, String) {
 
 /// Type/format changes with `verdict`, once per schema (a type and a format change at the
 /// same schema are one finding).
-fn type_changes<'c, 'a>(
+pub(super) fn type_changes<'c, 'a>(
     changes: impl Iterator<Item = &'c SchemaChange<'a>>,
     verdict: TypeVerdict,
     strongly: impl Fn(&SchemaChange) -> bool,
@@ -944,7 +949,7 @@ fn response_property_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// `x-stability-level` as a rank (`draft` lowest); absent is `stable`; `None` when unreadable.
-fn stability_rank(v: Option<NodeRef>) -> Option<(u8, String)> {
+pub(super) fn stability_rank(v: Option<NodeRef>) -> Option<(u8, String)> {
     let label = match v {
         None => "stable".to_string(),
         Some(v) => v.node.as_str()?.to_string(),
@@ -1173,7 +1178,7 @@ fn response_property_dependent_schema_removed(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// `dependentRequired` entries: name -> the names it requires.
-fn dependent_required<'a>(v: Option<NodeRef<'a>>) -> Vec<(&'a str, Vec<&'a str>)> {
+pub(super) fn dependent_required<'a>(v: Option<NodeRef<'a>>) -> Vec<(&'a str, Vec<&'a str>)> {
     v.map(|v| {
         v.node
             .entries()
@@ -1292,7 +1297,7 @@ fn response_property_content_encoding_changed(ctx: &Ctx, sink: &mut Sink) {
 // Headers
 
 /// Headers of a response: name, key node, header object.
-fn headers<'a>(r: &Response<'a>) -> Vec<(&'a str, NodeRef<'a>, Obj<'a>)> {
+pub(super) fn headers<'a>(r: &Response<'a>) -> Vec<(&'a str, NodeRef<'a>, Obj<'a>)> {
     let Some(h) = r.obj.child("headers") else {
         return Vec::new();
     };
@@ -1305,7 +1310,7 @@ fn headers<'a>(r: &Response<'a>) -> Vec<(&'a str, NodeRef<'a>, Obj<'a>)> {
 }
 
 /// Where a finding about a response's headers points: its `headers` key, else the response.
-fn headers_at<'a>(r: &Response<'a>) -> NodeRef<'a> {
+pub(super) fn headers_at<'a>(r: &Response<'a>) -> NodeRef<'a> {
     r.obj.get_entry("headers").map_or(r.key, |(k, _)| k)
 }
 
@@ -1368,7 +1373,7 @@ fn response_header_became_optional(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-fn header_name<'a>(c: &SchemaChange<'a>) -> &'a str {
+pub(super) fn header_name<'a>(c: &SchemaChange<'a>) -> &'a str {
     match c.site {
         Site::ResponseHeader { name, .. } => name,
         _ => "",
@@ -1417,7 +1422,7 @@ fn response_header_became_nullable(ctx: &Ctx, sink: &mut Sink) {
 // Media types
 
 /// Where a finding about a response's media types points: its `content` key, else the response.
-fn content_at<'a>(r: &Response<'a>) -> NodeRef<'a> {
+pub(super) fn content_at<'a>(r: &Response<'a>) -> NodeRef<'a> {
     r.obj.get_entry("content").map_or(r.key, |(k, _)| k)
 }
 
@@ -1557,7 +1562,7 @@ fn is_error_status(status: &str) -> bool {
 
 /// A property of a schema, looking through `allOf`: its key node, its schema, and whether it
 /// is required.
-struct Field<'a> {
+pub(super) struct Field<'a> {
     key: NodeRef<'a>,
     schema: Obj<'a>,
     required: bool,
@@ -1566,7 +1571,7 @@ struct Field<'a> {
 }
 
 /// Does `o` (or an `allOf` branch of it) list `name` in `required`?
-fn requires(o: &Obj, name: &str, depth: usize) -> bool {
+pub(super) fn requires(o: &Obj, name: &str, depth: usize) -> bool {
     required_names(o).contains(&name)
         || (depth < 8
             && o.get("allOf").is_some_and(|list| {
@@ -1576,7 +1581,7 @@ fn requires(o: &Obj, name: &str, depth: usize) -> bool {
             }))
 }
 
-fn field<'a>(o: &Obj<'a>, name: &str, depth: usize) -> Option<Field<'a>> {
+pub(super) fn field<'a>(o: &Obj<'a>, name: &str, depth: usize) -> Option<Field<'a>> {
     let required_at = o.get("required").and_then(|r| {
         r.node
             .items()
