@@ -9,6 +9,7 @@ pub mod index;
 pub mod lifecycle;
 pub mod operations;
 pub mod parameters;
+pub mod request_info;
 pub mod request_limits;
 pub mod request_properties;
 pub mod request_shape;
@@ -28,6 +29,7 @@ pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
         lifecycle::RULES,
         operations::RULES,
         parameters::RULES,
+        request_info::RULES,
         request_limits::RULES,
         request_properties::RULES,
         request_shape::RULES,

@@ -255,7 +255,7 @@ pub const RULES: &[RuleCode] = &[
 ];
 
 /// The parameter a schema change belongs to; displays as `the 'query' request parameter 'x'`.
-struct Named<'a> {
+pub(super) struct Named<'a> {
     location: &'a str,
     name: &'a str,
 }
@@ -271,7 +271,7 @@ impl std::fmt::Display for Named<'_> {
 }
 
 /// Schema changes of parameters, with the parameter they belong to.
-fn param_changes<'c, 'a>(
+pub(super) fn param_changes<'c, 'a>(
     ctx: &'c Ctx<'a>,
 ) -> impl Iterator<Item = (&'c SchemaChange<'a>, Named<'a>)> {
     ctx.schema_changes().iter().filter_map(|c| match c.site {
@@ -566,14 +566,14 @@ fn format_covered(to_types: TypeSet, from: Option<&str>, to: Option<&str>) -> bo
 }
 
 /// The type and format changes at one schema of one parameter, merged.
-struct TypeChange<'c, 'a> {
-    first: &'c SchemaChange<'a>,
+pub(super) struct TypeChange<'c, 'a> {
+    pub(super) first: &'c SchemaChange<'a>,
     types: Option<(TypeSet, TypeSet)>,
     formats: Option<(Option<&'a str>, Option<&'a str>)>,
 }
 
 impl TypeChange<'_, '_> {
-    fn verdict(&self, strongly: bool) -> bool {
+    pub(super) fn verdict(&self, strongly: bool) -> bool {
         let (old_types, new_types) = self.types.unwrap_or_else(|| {
             let t = TypeSet::of(&self.first.new).0;
             (t, t)
@@ -586,7 +586,7 @@ impl TypeChange<'_, '_> {
     }
 
     /// `type`, `format` or `type/format`, with both sides rendered to match.
-    fn describe(&self) -> (String, String, String) {
+    pub(super) fn describe(&self) -> (String, String, String) {
         let types = |s: TypeSet| {
             if s.is_empty() {
                 "any".to_string()
@@ -609,7 +609,7 @@ impl TypeChange<'_, '_> {
 }
 
 /// Type and format changes of parameter schemas, one per changed schema.
-fn type_changes<'c, 'a>(ctx: &'c Ctx<'a>) -> Vec<(TypeChange<'c, 'a>, Named<'a>)> {
+pub(super) fn type_changes<'c, 'a>(ctx: &'c Ctx<'a>) -> Vec<(TypeChange<'c, 'a>, Named<'a>)> {
     let mut out: Vec<(TypeChange<'c, 'a>, Named<'a>)> = Vec::new();
     for (c, p) in param_changes(ctx) {
         let (types, formats) = match c.change {
@@ -658,7 +658,7 @@ fn request_parameter_type_changed(ctx: &Ctx, sink: &mut Sink) {
 /// A scalar that became an array of the same values, in a parameter serialized `form` with
 /// `explode` (the default for query and cookie parameters): `?color=red` is a valid
 /// one-element array, so existing calls still work (as in oasdiff).
-fn scalar_to_form_array(ctx: &Ctx, c: &SchemaChange, p: &Named) -> bool {
+pub(super) fn scalar_to_form_array(ctx: &Ctx, c: &SchemaChange, p: &Named) -> bool {
     let (old_types, _) = TypeSet::of(&c.old);
     let (new_types, _) = TypeSet::of(&c.new);
     if old_types.is_empty() || old_types.contains("array") || !new_types.contains("array") {
@@ -740,7 +740,7 @@ fn property_type(ctx: &Ctx, sink: &mut Sink, want: Verdict) {
 
 /// oasdiff's "list of types": a schema that is one type, or a `oneOf`/`anyOf` of schemas that
 /// are each nothing but one type. `None` for anything else.
-fn type_list(o: &Obj) -> Option<Vec<String>> {
+pub(super) fn type_list(o: &Obj) -> Option<Vec<String>> {
     if ["not", "allOf", "properties"]
         .iter()
         .any(|k| o.get(k).is_some())

@@ -178,7 +178,7 @@ fn what(c: &SchemaChange) -> String {
 }
 
 /// A value as a short text: scalars as written, collections compacted.
-fn show(v: NodeRef) -> String {
+pub(super) fn show(v: NodeRef) -> String {
     if let Some(s) = v.node.scalar_text(&v.doc.text) {
         return s.into_owned();
     }
@@ -195,7 +195,7 @@ fn show(v: NodeRef) -> String {
 // Types and formats
 
 /// A schema's type and format, as a message shows them: `string`, `integer (int64)`, `any`.
-fn type_format(o: &Obj) -> String {
+pub(super) fn type_format(o: &Obj) -> String {
     let (types, _) = TypeSet::of(o);
     let t = if types.is_empty() {
         "any".to_string()
@@ -253,7 +253,7 @@ fn implied(old: &Obj, new_types: TypeSet) -> bool {
 /// or widened format are fine; outside JSON (`strongly_typed` false) anything may also become a
 /// string, since there every value is text. Unlike oasdiff, an untyped schema with `properties`
 /// that gains `type: object` (or with `items`, `type: array`) is fine too.
-fn type_change_breaking(old: &Obj, new: &Obj, strongly_typed: bool) -> bool {
+pub(super) fn type_change_breaking(old: &Obj, new: &Obj, strongly_typed: bool) -> bool {
     let ((ot, _), (nt, _)) = (TypeSet::of(old), TypeSet::of(new));
     let (of, nf) = (old.str("format"), new.str("format"));
     let type_changed = ot != nt;
@@ -275,7 +275,7 @@ fn type_change_breaking(old: &Obj, new: &Obj, strongly_typed: bool) -> bool {
 }
 
 /// JSON and `+json` media types tell a number from a string; text forms do not.
-fn strongly_typed(c: &SchemaChange) -> bool {
+pub(super) fn strongly_typed(c: &SchemaChange) -> bool {
     match c.site {
         Site::RequestBody { media } => {
             let media = media.split(';').next().unwrap_or("").trim();
@@ -326,7 +326,7 @@ fn request_property_type_changed(ctx: &Ctx, sink: &mut Sink) {
 /// The "list of types" a schema stands for: its single type, or the types of a `oneOf`/`anyOf`
 /// whose branches are each nothing but one type (`oneOf: [{type: string}, {type: integer}]`).
 /// `(types, is a list)`; `None` for anything else (objects, untyped schemas, ...).
-fn type_pattern<'a>(o: &Obj<'a>) -> Option<(Vec<&'static str>, bool)> {
+pub(super) fn type_pattern<'a>(o: &Obj<'a>) -> Option<(Vec<&'static str>, bool)> {
     let nonempty = |k: &str| {
         o.get(k).is_some_and(|n| {
             n.node.as_seq().is_some_and(|s| !s.is_empty())
@@ -369,7 +369,7 @@ fn type_pattern<'a>(o: &Obj<'a>) -> Option<(Vec<&'static str>, bool)> {
 
 /// Types a list of types lost, when one side is a list of types and the other a list or a
 /// single type (`Some(vec![])` when it changed without losing any).
-fn list_of_types(old: &Obj, new: &Obj) -> Option<Vec<&'static str>> {
+pub(super) fn list_of_types(old: &Obj, new: &Obj) -> Option<Vec<&'static str>> {
     let (o, n) = (type_pattern(old)?, type_pattern(new)?);
     if !o.1 && !n.1 {
         return None;
