@@ -219,7 +219,7 @@ fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options
 
 fn finish(report: &Report, common: &Common, color: bool) -> i32 {
     let text = match common.format {
-        Format::Human => report::human::render(report, color),
+        Format::Human => report::human::render(report, color, common.fail_on == FailOn::Info),
         Format::Json => report::json::render(report),
         Format::Concise => report::concise(report),
         Format::Github => report::github(report),

@@ -453,9 +453,16 @@ fn supersede(findings: &mut Vec<Finding>) {
         !explained.iter().any(|(rule, at, old)| {
             let names = rules::find(rule)
                 .is_some_and(|by| by.supersedes.iter().any(|t| rules::token_matches(t, doc)));
-            let same_element = same_line(at, &f.location)
-                || matches!((old, &f.related), (Some(a), Some(b)) if same_line(a, b));
-            names && same_element && f.revision == Revision::New
+            let same_element = match f.revision {
+                Revision::New => {
+                    same_line(at, &f.location)
+                        || matches!((old, &f.related), (Some(a), Some(b)) if same_line(a, b))
+                }
+                // A finding left only in the old revision (its file is gone) is about the
+                // element the superseding finding names as its old location.
+                Revision::Old => old.as_ref().is_some_and(|a| same_line(a, &f.location)),
+            };
+            names && same_element
         })
     });
 }

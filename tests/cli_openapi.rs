@@ -419,3 +419,36 @@ fn human_output_shows_the_operation_and_both_lines() {
     assert!(text.contains("[api/openapi.yaml:15:3]"), "{text}");
     assert!(text.contains("[api/openapi.yaml:21:5]"), "{text}");
 }
+
+#[test]
+fn human_output_folds_info_findings_unless_fail_on_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let spec = |extra: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /v1/pets:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name: {{type: string}}\n{extra}      responses:\n        \"201\": {{description: Created.}}\n"
+        )
+    };
+    write(d, "old/openapi.yaml", &spec(""));
+    write(
+        d,
+        "new/openapi.yaml",
+        &spec("                tag: {type: string}\n"),
+    );
+    // A new optional request property breaks nobody: an info finding.
+    let out = treaty(d, &["diff", "old", "new"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("1 info finding not shown"), "{text}");
+    assert!(!text.contains("new-optional-request-property"), "{text}");
+    let out = treaty(d, &["diff", "old", "new", "--fail-on", "info"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("openapi/new-optional-request-property"),
+        "{}",
+        stdout(&out)
+    );
+    // Machine formats always list it.
+    let out = treaty(d, &["diff", "old", "new", "--format", "json"]);
+    assert_eq!(json(&out)["findings"][0]["severity"], "info");
+}

@@ -134,11 +134,17 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
-/// Render every finding, then a one-line summary.
-pub fn render(report: &Report, color: bool) -> String {
+/// Render every finding, then a one-line summary. Info findings (a changelog: additions,
+/// widenings) are folded into a count unless `show_info`; machine formats always list them.
+pub fn render(report: &Report, color: bool, show_info: bool) -> String {
     let handler = handler(color);
     let mut out = String::new();
+    let mut folded = 0;
     for f in &report.findings {
+        if f.severity == Severity::Info && !show_info {
+            folded += 1;
+            continue;
+        }
         let text = report.sources.get(&(f.revision, f.location.file.clone()));
         let label = match (f.revision, &f.related) {
             (Revision::Old, _) => "deleted in the new revision",
@@ -167,6 +173,12 @@ pub fn render(report: &Report, color: bool) -> String {
             ));
         }
         let _ = handler.render_report(&mut out, &diag);
+    }
+    if folded > 0 {
+        out.push_str(&format!(
+            "{folded} info finding{} not shown (changes that break no client): `--fail-on info` or `--format json` lists them\n",
+            if folded == 1 { "" } else { "s" }
+        ));
     }
     out.push_str(&summary_line(report));
     out

@@ -6,9 +6,18 @@
 //! closest surviving parent in the new spec, with the old element as related location.
 
 pub mod index;
+pub mod lifecycle;
 pub mod operations;
+pub mod parameters;
+pub mod request_info;
+pub mod request_limits;
 pub mod request_properties;
+pub mod request_shape;
+pub mod response_info;
+pub mod response_limits;
+pub mod response_shape;
 pub mod schema;
+pub mod security;
 
 use crate::rules::RuleCode;
 
@@ -16,6 +25,18 @@ pub use index::{Ctx, Sink};
 
 /// Every OpenAPI breaking rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: [&'static [RuleCode]; 2] = [operations::RULES, request_properties::RULES];
-    families.into_iter().flatten()
+    let families: &[&'static [RuleCode]] = &[
+        lifecycle::RULES,
+        operations::RULES,
+        parameters::RULES,
+        request_info::RULES,
+        request_limits::RULES,
+        request_properties::RULES,
+        request_shape::RULES,
+        response_info::RULES,
+        response_limits::RULES,
+        response_shape::RULES,
+        security::RULES,
+    ];
+    families.iter().copied().flatten()
 }

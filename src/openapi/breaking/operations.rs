@@ -6,11 +6,11 @@
 //! one difference by design: parameters are compared after merging path-level and
 //! operation-level ones, so moving a parameter between the two levels is not a change.
 
-use super::index::{gone, sunset_date, OperationPair, Removed};
+use super::index::{gone, sunset_date, Date, OperationPair, Removed};
+use super::lifecycle::operation_sunset;
 use super::{Ctx, Sink};
 use crate::finding::Location;
 use crate::openapi::model::{Operation, Param};
-use crate::openapi::refs::NodeRef;
 use crate::rules::{Check, RuleCode};
 
 pub const RULES: &[RuleCode] = &[
@@ -88,7 +88,7 @@ pub const RULES: &[RuleCode] = &[
     },
 ];
 
-/// How an element left, judged by its deprecation and `x-sunset` (oasdiff's order: not
+/// How an element left, judged by its deprecation and sunset (oasdiff's order: not
 /// deprecated, deprecated without sunset, unreadable sunset, sunset still ahead).
 #[derive(Debug, PartialEq, Eq)]
 enum Departure {
@@ -100,14 +100,15 @@ enum Departure {
     AfterSunset,
 }
 
-fn departure(ctx: &Ctx, deprecated: bool, sunset: Option<NodeRef>) -> Departure {
+/// `sunset`: the element's sunset date, read (or not) from wherever it is documented.
+fn departure(ctx: &Ctx, deprecated: bool, sunset: Option<Result<Date, String>>) -> Departure {
     if !deprecated {
         return Departure::WithoutDeprecation;
     }
     let Some(sunset) = sunset else {
         return Departure::WithDeprecation;
     };
-    match sunset_date(sunset) {
+    match sunset {
         Err(e) => Departure::SunsetParse(e),
         Ok(date) if ctx.today < date => Departure::BeforeSunset(date.to_string()),
         Ok(_) => Departure::AfterSunset,
@@ -132,7 +133,9 @@ fn removed_operations(
             if path_removed != whole_path {
                 continue;
             }
-            let Some(message) = pick(&departure(ctx, op.deprecated(), op.sunset())) else {
+            // `x-sunset`, else a documented `Sunset` response header (RFC 8594).
+            let sunset = operation_sunset(op).map(|s| s.date);
+            let Some(message) = pick(&departure(ctx, op.deprecated(), sunset)) else {
                 continue;
             };
             match (&pair.new, new_path) {
@@ -233,7 +236,8 @@ fn removed_parameters(
             let (Some(old), None) = (old, new) else {
                 continue;
             };
-            let d = departure(ctx, old.deprecated(), old.obj.get("x-sunset"));
+            let sunset = old.obj.get("x-sunset").map(sunset_date);
+            let d = departure(ctx, old.deprecated(), sunset);
             if let Some(message) = pick(old, &d) {
                 let at = within(pair.new, "parameters");
                 sink.report_operation(pair.id(), at, Some(old.at().line_location()), message);

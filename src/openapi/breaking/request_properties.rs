@@ -31,9 +31,13 @@ pub const RULES: &[RuleCode] = &[
     },
 ];
 
-/// Request-body changes.
+/// Request-body changes, leaving out those under `not`: the properties of a negated schema
+/// describe what a payload must not be, not properties a client sends, so adding or removing
+/// one there is no request property added or removed.
 fn body_changes<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = &'c SchemaChange<'a>> {
-    ctx.schema_changes().iter().filter(|c| c.in_request_body())
+    ctx.schema_changes()
+        .iter()
+        .filter(|c| c.in_request_body() && !c.under_not)
 }
 
 /// An added property that is required (`Some(has a default)`) or optional (`None`), for

@@ -19,7 +19,7 @@ use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use super::index::{Ctx, OperationPair};
-use crate::openapi::model::{content, same_value, Operation};
+use crate::openapi::model::{content, same_value, Media, Operation};
 use crate::openapi::refs::{NodeRef, Obj};
 
 /// Which way data flows through the schema: what a client sends, or what it receives.
@@ -103,6 +103,11 @@ impl TypeSet {
     /// Every type of `self` is in `other`.
     pub fn is_subset(self, other: TypeSet) -> bool {
         self.0 & !other.0 == 0
+    }
+
+    /// The types both allow.
+    pub fn intersect(self, other: TypeSet) -> TypeSet {
+        TypeSet(self.0 & other.0)
     }
 
     pub fn names(self) -> impl Iterator<Item = &'static str> {
@@ -251,7 +256,8 @@ pub enum Change<'a> {
         to: Option<&'a str>,
     },
     /// Any other validation keyword compared by value (`contentMediaType`, `dependentRequired`,
-    /// `x-extensible-enum`, an entry of `patternProperties`, a boolean schema, ...).
+    /// `x-extensible-enum`, `x-stability-level`, an entry of `patternProperties`, a boolean
+    /// schema, ...).
     Keyword {
         name: &'a str,
         from: Option<NodeRef<'a>>,
@@ -451,8 +457,8 @@ impl<'a> Differ<'a> {
             return low;
         }
 
-        let (old_types, old_null) = TypeSet::of(&old);
-        let (new_types, new_null) = TypeSet::of(&new);
+        let (old_types, old_null) = effective_types(&old);
+        let (new_types, new_null) = effective_types(&new);
         if old_types != new_types {
             push(
                 d,
@@ -490,7 +496,10 @@ impl<'a> Differ<'a> {
             bound(&new, "minimum", "exclusiveMinimum"),
         );
         if ol != nl {
-            let key = if new.get("minimum").is_some() {
+            // The keyword holding the bound: the new one's, or the old one's if it went.
+            let key = if new.get("minimum").is_some()
+                || (new.get("exclusiveMinimum").is_none() && old.get("minimum").is_some())
+            {
                 "minimum"
             } else {
                 "exclusiveMinimum"
@@ -502,7 +511,10 @@ impl<'a> Differ<'a> {
             bound(&new, "maximum", "exclusiveMaximum"),
         );
         if ou != nu {
-            let key = if new.get("maximum").is_some() {
+            // The keyword holding the bound: the new one's, or the old one's if it went.
+            let key = if new.get("maximum").is_some()
+                || (new.get("exclusiveMaximum").is_none() && old.get("maximum").is_some())
+            {
                 "maximum"
             } else {
                 "exclusiveMaximum"
@@ -560,6 +572,7 @@ impl<'a> Differ<'a> {
             "contentEncoding",
             "dependentRequired",
             "x-extensible-enum",
+            "x-stability-level",
         ] {
             let (o, n) = (old.get(name), new.get(name));
             let same = match (o, n) {
@@ -745,25 +758,72 @@ impl<'a> Differ<'a> {
             .unwrap_or_default()
         };
         let (oe, ne) = (entries(op), entries(np));
+        // What each side gets from its `allOf` branches: a property that moved between an
+        // object and its `allOf` branches (`Pet{name}` -> `allOf: [Base{name}, ...]`) is
+        // compared where it now is, not reported as removed and added.
+        let (mut oinh, mut oinh_req, mut ninh, mut ninh_req) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        inherited(&old, 0, &mut oinh, &mut oinh_req);
+        inherited(&new, 0, &mut ninh, &mut ninh_req);
         for &(name, okey, ovalue) in &oe {
             match ne.iter().find(|(n, _, _)| *n == name) {
                 Some(&(_, _, nvalue)) => {
                     let (o, n) = (old.set.view(ovalue), new.set.view(nvalue));
                     self.child(d, Segment::Property(name), o, n, depth, low);
                 }
-                None => d.changes.push(Located {
-                    change: Change::PropertyRemoved {
-                        name,
-                        required: oreq.contains(&name),
-                        schema: old.set.view(ovalue),
-                    },
-                    old_at: okey,
-                    new_at: new.at("properties").unwrap_or(new.origin),
-                }),
+                None => match ninh.iter().find(|(n, _, _)| *n == name) {
+                    // Moved into an `allOf` branch: still part of the merged shape.
+                    Some(&(_, nkey, nvalue)) => {
+                        let (o, n) = (old.set.view(ovalue), new.set.view(nvalue));
+                        self.child(d, Segment::Property(name), o, n, depth, low);
+                        let was = oreq.contains(&name) || oinh_req.contains(&name);
+                        let now = nreq.contains(&name) || ninh_req.contains(&name);
+                        if was != now {
+                            d.changes.push(Located {
+                                change: if now {
+                                    Change::RequiredAdded { name }
+                                } else {
+                                    Change::RequiredRemoved { name }
+                                },
+                                old_at: okey,
+                                new_at: nkey,
+                            });
+                        }
+                    }
+                    None => d.changes.push(Located {
+                        change: Change::PropertyRemoved {
+                            name,
+                            required: oreq.contains(&name),
+                            schema: old.set.view(ovalue),
+                        },
+                        old_at: okey,
+                        new_at: new.at("properties").unwrap_or(new.origin),
+                    }),
+                },
             }
         }
         for &(name, nkey, nvalue) in &ne {
-            if !oe.iter().any(|(n, _, _)| *n == name) {
+            if oe.iter().any(|(n, _, _)| *n == name) {
+                continue;
+            }
+            // Moved out of an `allOf` branch of the old schema.
+            if let Some(&(_, okey, ovalue)) = oinh.iter().find(|(n, _, _)| *n == name) {
+                let (o, n) = (old.set.view(ovalue), new.set.view(nvalue));
+                self.child(d, Segment::Property(name), o, n, depth, low);
+                let was = oreq.contains(&name) || oinh_req.contains(&name);
+                let now = nreq.contains(&name) || ninh_req.contains(&name);
+                if was != now {
+                    d.changes.push(Located {
+                        change: if now {
+                            Change::RequiredAdded { name }
+                        } else {
+                            Change::RequiredRemoved { name }
+                        },
+                        old_at: okey,
+                        new_at: nkey,
+                    });
+                }
+            } else {
                 d.changes.push(Located {
                     change: Change::PropertyAdded {
                         name,
@@ -943,12 +1003,55 @@ impl<'a> Differ<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        // An `allOf` of several object branches is one object split up (`Pet{name}` ->
+        // `allOf: [Base{name}, {...}]`): compared as its merged shape (see `properties`), not
+        // as one branch standing for the whole.
+        if kind == Composition::AllOf
+            && branches.len() > 1
+            && branches.iter().all(|b| mergeable(b, 0))
+        {
+            return false;
+        }
         let Some(chosen) = self.stand_in(plain, &branches, wrapped, depth, low) else {
             return false;
         };
         let list_at = wrapper.at(keyword).unwrap_or(wrapper.origin);
         let label = branch_label(&branches[chosen], chosen);
-        let n = branches.len();
+        // A `{type: 'null'}` branch of a oneOf/anyOf only makes the schema nullable (the 3.1
+        // idiom for a nullable `$ref`), as does `nullable: true` next to a 3.0 `allOf`: that is
+        // a nullability change, not an alternative.
+        let null_branch =
+            |i: usize| kind != Composition::AllOf && i != chosen && is_null_only(&branches[i]);
+        let wrapper_null = wrapper.flag("nullable") || (0..branches.len()).any(null_branch);
+        let plain_null = TypeSet::of(&plain).1;
+        if wrapper_null != plain_null {
+            let null_at = (0..branches.len())
+                .find(|&i| null_branch(i))
+                .map(|i| branches[i].origin)
+                .or(wrapper.at("nullable"))
+                .unwrap_or(list_at);
+            let (from, to, old_at, new_at) = if wrapped {
+                (
+                    plain_null,
+                    wrapper_null,
+                    plain.at("nullable").unwrap_or(old.origin),
+                    null_at,
+                )
+            } else {
+                (
+                    wrapper_null,
+                    plain_null,
+                    null_at,
+                    plain.at("nullable").unwrap_or(new.origin),
+                )
+            };
+            d.changes.push(Located {
+                change: Change::Nullable { from, to },
+                old_at,
+                new_at,
+            });
+        }
+        let n = branches.len() - (0..branches.len()).filter(|&i| null_branch(i)).count();
         if n > 1 {
             let change = if wrapped {
                 Change::Wrapped {
@@ -978,7 +1081,11 @@ impl<'a> Differ<'a> {
             (branches[chosen], plain)
         };
         self.child(d, Segment::Sub { kind, label }, o, n_, depth, low);
-        for (i, b) in branches.iter().enumerate().filter(|(i, _)| *i != chosen) {
+        for (i, b) in branches
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != chosen && !null_branch(*i))
+        {
             let label = branch_label(b, i);
             let located = if wrapped {
                 Located {
@@ -1049,7 +1156,8 @@ impl<'a> Differ<'a> {
 
     /// Branches are matched by content, not position: the same component, then equivalent
     /// schemas (renamed components, inline vs `$ref`), then the same `title`, then a lone
-    /// leftover on each side; what is left was added or removed.
+    /// leftover on each side (not two references to different components); what is left was
+    /// added or removed.
     fn composition(
         &mut self,
         d: &mut SchemaDiff<'a>,
@@ -1073,9 +1181,33 @@ impl<'a> Differ<'a> {
         if ob.is_empty() && nb.is_empty() {
             return;
         }
+        // A `{type: 'null'}` alternative is nullability, not a branch: one that appeared or
+        // went is a nullability change (unless the schema's own `nullable`/`type` already
+        // changed, which was reported above).
+        let nullish = |list: &[Obj<'a>]| -> Vec<bool> {
+            list.iter()
+                .map(|b| kind != Composition::AllOf && is_null_only(b))
+                .collect()
+        };
+        let (onull, nnull) = (nullish(&ob), nullish(&nb));
+        {
+            let (old_null, new_null) = (onull.contains(&true), nnull.contains(&true));
+            if old_null != new_null && TypeSet::of(&old).1 == TypeSet::of(&new).1 {
+                let list = |o: &Obj<'a>| o.at(keyword).unwrap_or(o.origin);
+                d.changes.push(Located {
+                    change: Change::Nullable {
+                        from: old_null,
+                        to: new_null,
+                    },
+                    old_at: list(&old),
+                    new_at: list(&new),
+                });
+            }
+        }
         let mut pairs: Vec<(usize, usize)> = Vec::new();
-        let mut oused = vec![false; ob.len()];
-        let mut nused = vec![false; nb.len()];
+        // Null alternatives take no part in matching (see above).
+        let mut oused = onull;
+        let mut nused = nnull;
         let take = |i: usize,
                     j: usize,
                     pairs: &mut Vec<(usize, usize)>,
@@ -1114,11 +1246,44 @@ impl<'a> Differ<'a> {
                 take(i, j, &mut pairs, &mut oused, &mut nused);
             }
         }
-        // 4. One left on each side: the same branch, modified.
+        // An unmatched `allOf` branch holding only properties the other side declares itself
+        // is a piece of the same object split off (or merged back): its properties were
+        // compared where they are (see `properties`), so the branch is no change of its own.
+        if kind == Composition::AllOf {
+            let own = |o: &Obj<'a>| -> Vec<&'a str> {
+                o.get("properties")
+                    .map(|p| p.node.entries().map(|(k, _)| k).collect())
+                    .unwrap_or_default()
+            };
+            // Only properties that moved (declared by the other side itself, not by this one
+            // next to the branch, where both would constrain them), and no other requirement.
+            let absorbed = |b: &Obj<'a>, other: &[&'a str], this: &[&'a str]| {
+                let (props, required) = merged_names(b);
+                mergeable(b, 0)
+                    && !props.is_empty()
+                    && props.iter().all(|n| other.contains(n) && !this.contains(n))
+                    && required.iter().all(|n| props.contains(n))
+            };
+            let (oown, nown) = (own(&old), own(&new));
+            for i in 0..ob.len() {
+                if !oused[i] && absorbed(&ob[i], &nown, &oown) {
+                    oused[i] = true;
+                }
+            }
+            for j in 0..nb.len() {
+                if !nused[j] && absorbed(&nb[j], &oown, &nown) {
+                    nused[j] = true;
+                }
+            }
+        }
+        // 4. One left on each side: the same branch, modified, unless both are references to
+        // different components (`[Cat, Dog]` -> `[Cat, Fish]` dropped Dog and added Fish).
         let oleft: Vec<usize> = (0..ob.len()).filter(|&i| !oused[i]).collect();
         let nleft: Vec<usize> = (0..nb.len()).filter(|&j| !nused[j]).collect();
         if let ([i], [j]) = (oleft.as_slice(), nleft.as_slice()) {
-            take(*i, *j, &mut pairs, &mut oused, &mut nused);
+            if ob[*i].ref_text.is_none() || nb[*j].ref_text.is_none() {
+                take(*i, *j, &mut pairs, &mut oused, &mut nused);
+            }
         }
         pairs.sort_unstable();
         for (i, j) in pairs {
@@ -1177,6 +1342,152 @@ fn wrapper_kind(o: &Obj) -> Option<Composition> {
         [k] if !own => Some(*k),
         _ => None,
     }
+}
+
+/// A schema that admits only null (`type: 'null'` and nothing else that constrains).
+/// Also `const: null` and `enum: [null]`, the other ways 3.1 writes the null alternative of a
+/// nullable wrap (`oneOf: [{const: null}, {$ref: X}]`).
+fn is_null_only(o: &Obj) -> bool {
+    let (types, null) = TypeSet::of(o);
+    let by_type = null && o.get("type").is_some();
+    let by_value = o.get("const").is_some_and(|c| c.node.is_null())
+        || o.get("enum").is_some_and(|e| {
+            e.node.as_seq().is_some_and(|v| !v.is_empty()) && e.node.items().all(|v| v.is_null())
+        });
+    types.is_empty()
+        && (by_type || by_value)
+        && o.entries().all(|(k, _)| {
+            matches!(
+                k,
+                "type" | "nullable" | "const" | "enum" | "title" | "description"
+            ) || k.starts_with("x-")
+        })
+}
+
+type PropEntry<'a> = (&'a str, NodeRef<'a>, NodeRef<'a>);
+
+/// The properties (name, key, schema) and `required` names `o` gets from its `allOf`
+/// branches, recursively: its merged shape less its own `properties`.
+fn inherited<'a>(
+    o: &Obj<'a>,
+    depth: usize,
+    props: &mut Vec<PropEntry<'a>>,
+    required: &mut Vec<&'a str>,
+) {
+    inherited_from(o, depth, &mut Vec::new(), props, required);
+}
+
+/// `seen`: branches already visited (each is read once, however often it is reached).
+fn inherited_from<'a>(
+    o: &Obj<'a>,
+    depth: usize,
+    seen: &mut Vec<(usize, usize)>,
+    props: &mut Vec<PropEntry<'a>>,
+    required: &mut Vec<&'a str>,
+) {
+    let Some(list) = o.get("allOf") else {
+        return;
+    };
+    if depth >= 8 {
+        return;
+    }
+    for b in list.node.items() {
+        let b = o.set.view(NodeRef::new(list.doc, b));
+        if seen.contains(&b.key()) || seen.len() >= 256 {
+            continue;
+        }
+        seen.push(b.key());
+        if let Some(p) = b.get("properties") {
+            for (k, v) in p.node.as_map().into_iter().flatten() {
+                let name = k.as_str().unwrap_or("");
+                if !props.iter().any(|(n, _, _)| *n == name) {
+                    props.push((name, NodeRef::new(p.doc, k), NodeRef::new(p.doc, v)));
+                }
+            }
+        }
+        if let Some(r) = b.get("required") {
+            required.extend(r.node.items().filter_map(|n| n.as_str()));
+        }
+        inherited_from(&b, depth + 1, seen, props, required);
+    }
+}
+
+/// The schema of property `name` in `o`'s merged shape: its own `properties`, else those of
+/// its `allOf` branches (recursively).
+pub fn merged_property<'a>(o: &Obj<'a>, name: &str) -> Option<Obj<'a>> {
+    if let Some(p) = o.child("properties").and_then(|p| p.child(name)) {
+        return Some(p);
+    }
+    let (mut props, mut required) = (Vec::new(), Vec::new());
+    inherited(o, 0, &mut props, &mut required);
+    props
+        .into_iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, v)| o.set.view(v))
+}
+
+/// An `allOf` branch that only contributes object properties (and annotations), so that it can
+/// be read as part of its parent's merged shape.
+fn mergeable(o: &Obj, depth: usize) -> bool {
+    let (types, null) = TypeSet::of(o);
+    o.is_map()
+        && depth < 8
+        && !null
+        && (types.is_empty() || types == object_type())
+        && o.entries().all(|(k, v)| match k {
+            "type" | "properties" | "required" | "title" | "description" => true,
+            "allOf" => v
+                .node
+                .items()
+                .all(|b| mergeable(&o.set.view(NodeRef::new(v.doc, b)), depth + 1)),
+            _ => k.starts_with("x-"),
+        })
+}
+
+fn object_type() -> TypeSet {
+    TypeSet(1 << 5)
+}
+
+/// Property names of a mergeable branch (and of its own `allOf` branches) and the names it
+/// requires.
+fn merged_names<'a>(o: &Obj<'a>) -> (Vec<&'a str>, Vec<&'a str>) {
+    let (mut props, mut required) = (Vec::new(), Vec::new());
+    if let Some(p) = o.get("properties") {
+        props.extend(p.node.entries().map(|(k, _)| k));
+    }
+    if let Some(r) = o.get("required") {
+        required.extend(r.node.items().filter_map(|n| n.as_str()));
+    }
+    let mut inh = Vec::new();
+    inherited(o, 0, &mut inh, &mut required);
+    props.extend(inh.into_iter().map(|(n, _, _)| n));
+    (props, required)
+}
+
+/// The types a schema allows: its own `type`, else `object` when it has none and is nothing
+/// but an `allOf` of mergeable object branches at least one of which says `object` (a schema
+/// refactored into `allOf: [{$ref: Base}, ...]` keeps Base's type).
+fn effective_types(o: &Obj) -> (TypeSet, bool) {
+    let (types, null) = TypeSet::of(o);
+    if !types.is_empty() || o.get("type").is_some() {
+        return (types, null);
+    }
+    let Some(list) = o.get("allOf") else {
+        return (types, null);
+    };
+    let branches: Vec<Obj> = list
+        .node
+        .items()
+        .map(|b| o.set.view(NodeRef::new(list.doc, b)))
+        .collect();
+    let says_object = |b: &Obj| effective_types(b).0 == object_type();
+    if !branches.is_empty()
+        && branches.iter().all(|b| mergeable(b, 0))
+        && branches.iter().any(says_object)
+    {
+        return (object_type(), null);
+    }
+    (types, null)
 }
 
 /// A schema with no composition at all.
@@ -1255,6 +1566,23 @@ pub struct SchemaChange<'a> {
     pub change: Change<'a>,
     pub old_at: NodeRef<'a>,
     pub new_at: NodeRef<'a>,
+    /// The schema holding the change, or one enclosing it, is `readOnly` in the new spec:
+    /// clients send none of it (a property of a `readOnly` object included).
+    pub in_read_only: bool,
+    /// The change is inside a `not` schema (at any depth): what it allows is what the payload
+    /// must not be, so a loosening there is a tightening of the payload and the reverse.
+    pub under_not: bool,
+    /// The schemas holding `old`/`new` and how they hang off it; `None` at the site's root.
+    pub parent: Option<Parent<'a>>,
+}
+
+/// The enclosing schema pair of a change's schemas: for a property, the object declaring it
+/// (whose `required` says whether it is required).
+#[derive(Debug, Clone)]
+pub struct Parent<'a> {
+    pub old: Obj<'a>,
+    pub new: Obj<'a>,
+    pub segment: Segment<'a>,
 }
 
 impl<'a> SchemaChange<'a> {
@@ -1291,26 +1619,68 @@ impl<'a> SchemaChange<'a> {
 /// is reported along a few, not exponentially many.
 const MAX_EXPANSIONS: usize = 4;
 
-fn flatten<'a>(
-    root: &Arc<SchemaDiff<'a>>,
-    mut emit: impl FnMut(String, &SchemaDiff<'a>, &Located<'a>),
+/// Visit every change: its path, the comparison holding it, the change, the enclosing
+/// comparison with the segment leading down from it (`None` at the root), whether it is in
+/// a `readOnly` schema (see [`SchemaChange::in_read_only`]) and whether it is under `not`.
+fn flatten<'a, 'd>(
+    root: &'d Arc<SchemaDiff<'a>>,
+    mut emit: impl FnMut(
+        String,
+        &SchemaDiff<'a>,
+        &Located<'a>,
+        Option<(&'d SchemaDiff<'a>, &'d Segment<'a>)>,
+        bool,
+        bool,
+    ),
 ) {
+    type Entry<'a, 'd> = (
+        String,
+        &'d Arc<SchemaDiff<'a>>,
+        Option<(&'d SchemaDiff<'a>, &'d Segment<'a>)>,
+        bool,
+        bool,
+    );
     let mut expanded: HashMap<usize, usize> = HashMap::new();
-    let mut stack: Vec<(String, &Arc<SchemaDiff<'a>>)> = vec![(String::new(), root)];
-    while let Some((path, diff)) = stack.pop() {
+    let mut stack: Vec<Entry<'a, 'd>> = vec![(String::new(), root, None, false, false)];
+    while let Some((path, diff, parent, read_only, negated)) = stack.pop() {
         let n = expanded.entry(Arc::as_ptr(diff) as usize).or_insert(0);
         if *n >= MAX_EXPANSIONS {
             continue;
         }
         *n += 1;
+        let read_only = read_only || diff.new.flag("readOnly");
         for c in &diff.changes {
-            emit(path.clone(), diff, c);
+            if !moved_between_all_of_branches(c, parent) {
+                emit(path.clone(), diff, c, parent, read_only, negated);
+            }
         }
         for (segment, child) in diff.children.iter().rev() {
             let mut p = path.clone();
             segment.append(&mut p);
-            stack.push((p, child));
+            let negated = negated || matches!(segment, Segment::Keyword("not"));
+            stack.push((p, child, Some((&**diff, segment)), read_only, negated));
         }
+    }
+}
+
+/// A property added to (removed from) an `allOf` branch that the enclosing object had (still
+/// has) elsewhere in its merged shape: it moved, and the enclosing comparison compared it
+/// where it is (see `Differ::properties`).
+fn moved_between_all_of_branches(c: &Located, parent: Option<(&SchemaDiff, &Segment)>) -> bool {
+    let Some((
+        p,
+        Segment::Sub {
+            kind: Composition::AllOf,
+            ..
+        },
+    )) = parent
+    else {
+        return false;
+    };
+    match &c.change {
+        Change::PropertyAdded { name, .. } => merged_property(&p.old, name).is_some(),
+        Change::PropertyRemoved { name, .. } => merged_property(&p.new, name).is_some(),
+        _ => false,
     }
 }
 
@@ -1348,9 +1718,9 @@ fn sites<'s, 'a>(pair: &OperationPair<'s, 'a>) -> Vec<(Site<'a>, Obj<'a>, Obj<'a
         let Some(or) = old_responses.iter().find(|r| r.status == nr.status) else {
             continue;
         };
-        let om = content(or.obj.set, &or.obj);
-        for nmedia in content(nr.obj.set, &nr.obj) {
-            let Some(omedia) = om.iter().find(|m| m.name == nmedia.name) else {
+        let (om, nm) = (content(or.obj.set, &or.obj), content(nr.obj.set, &nr.obj));
+        for (oi, ni) in pair_media(&om, &nm) {
+            let (Some(omedia), Some(nmedia)) = (oi.map(|i| &om[i]), ni.map(|j| &nm[j])) else {
                 continue;
             };
             if let (Some(os), Some(ns)) = (omedia.schema(), nmedia.schema()) {
@@ -1366,7 +1736,9 @@ fn sites<'s, 'a>(pair: &OperationPair<'s, 'a>) -> Vec<(Site<'a>, Obj<'a>, Obj<'a
         }
         if let (Some(oh), Some(nh)) = (or.obj.child("headers"), nr.obj.child("headers")) {
             for (name, nheader) in nh.entries() {
-                let Some(oheader) = oh.get(name) else {
+                // Header names are case-insensitive in HTTP.
+                let Some((_, oheader)) = oh.entries().find(|(o, _)| o.eq_ignore_ascii_case(name))
+                else {
                     continue;
                 };
                 let (oheader, nheader) = (oh.set.view(oheader), nh.set.view(nheader));
@@ -1386,6 +1758,106 @@ fn sites<'s, 'a>(pair: &OperationPair<'s, 'a>) -> Vec<(Site<'a>, Obj<'a>, Obj<'a
     out
 }
 
+/// A media type name split as oasdiff reads it: `application/problem+json; charset=utf-8` is
+/// type `application`, subtype `problem`, suffix `json` and its parameters.
+#[derive(Debug, PartialEq, Eq)]
+pub struct MediaName {
+    pub kind: String,
+    pub subtype: String,
+    pub suffix: Option<String>,
+    /// Lower-cased names, sorted.
+    pub params: Vec<(String, String)>,
+}
+
+impl MediaName {
+    pub fn parse(name: &str) -> Option<MediaName> {
+        let mut parts = name.split(';');
+        let essence = parts.next()?.trim().to_ascii_lowercase();
+        let (kind, sub) = essence.split_once('/')?;
+        let (kind, sub) = (kind.trim(), sub.trim());
+        if kind.is_empty() || sub.is_empty() || sub.contains('/') {
+            return None;
+        }
+        let (subtype, suffix) = match sub.split('+').collect::<Vec<_>>().as_slice() {
+            [s] => (s.to_string(), None),
+            [s, x] if !x.is_empty() => (s.to_string(), Some(x.to_string())),
+            _ => return None,
+        };
+        let mut params = Vec::new();
+        for p in parts.map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = p.split_once('=')?;
+            params.push((
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').to_string(),
+            ));
+        }
+        params.sort();
+        Some(MediaName {
+            kind: kind.to_string(),
+            subtype,
+            suffix,
+            params,
+        })
+    }
+
+    /// Is `other` this media type or a specialisation of it (`application/json` contains
+    /// `application/problem+json`)? Parameters are not compared.
+    pub fn contains(&self, other: &MediaName) -> bool {
+        if self.kind != other.kind {
+            return false;
+        }
+        if self.suffix.is_none() && other.suffix.as_deref() == Some(self.subtype.as_str()) {
+            return true;
+        }
+        self.subtype == other.subtype && self.suffix == other.suffix
+    }
+}
+
+/// Pair the media types of two `content` maps as oasdiff does: the same name, then an unpaired
+/// new name with the first unpaired old one it is a generalisation or specialisation of.
+/// `(old, new)` indices; a side is `None` for a removed or added media type.
+pub fn pair_media(old: &[Media], new: &[Media]) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut old_used = vec![false; old.len()];
+    let mut new_used = vec![false; new.len()];
+    for (i, o) in old.iter().enumerate() {
+        if let Some(j) = new.iter().position(|n| n.name == o.name) {
+            old_used[i] = true;
+            new_used[j] = true;
+            out.push((Some(i), Some(j)));
+        }
+    }
+    for (j, n) in new.iter().enumerate() {
+        if new_used[j] {
+            continue;
+        }
+        let Some(nn) = MediaName::parse(n.name) else {
+            continue;
+        };
+        let found = (0..old.len()).find(|&i| {
+            !old_used[i]
+                && MediaName::parse(old[i].name)
+                    .is_some_and(|on| on.contains(&nn) || nn.contains(&on))
+        });
+        if let Some(i) = found {
+            old_used[i] = true;
+            new_used[j] = true;
+            out.push((Some(i), Some(j)));
+        }
+    }
+    out.extend(
+        (0..old.len())
+            .filter(|&i| !old_used[i])
+            .map(|i| (Some(i), None)),
+    );
+    out.extend(
+        (0..new.len())
+            .filter(|&j| !new_used[j])
+            .map(|j| (None, Some(j))),
+    );
+    out
+}
+
 /// Compare every schema of every paired operation.
 pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
     let mut differ = Differ::new();
@@ -1398,21 +1870,31 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
                 let Some(diff) = differ.diff(os, ns) else {
                     continue;
                 };
-                flatten(&diff, |path, at, located| {
-                    out.push(SchemaChange {
-                        spec: si,
-                        op: oi,
-                        operation: operation.clone(),
-                        site,
-                        direction: site.direction(),
-                        path,
-                        old: at.old,
-                        new: at.new,
-                        change: located.change.clone(),
-                        old_at: located.old_at,
-                        new_at: located.new_at,
-                    });
-                });
+                flatten(
+                    &diff,
+                    |path, at, located, parent, in_read_only, under_not| {
+                        out.push(SchemaChange {
+                            spec: si,
+                            op: oi,
+                            operation: operation.clone(),
+                            site,
+                            direction: site.direction(),
+                            path,
+                            old: at.old,
+                            new: at.new,
+                            change: located.change.clone(),
+                            old_at: located.old_at,
+                            new_at: located.new_at,
+                            in_read_only,
+                            under_not,
+                            parent: parent.map(|(p, segment)| Parent {
+                                old: p.old,
+                                new: p.new,
+                                segment: segment.clone(),
+                            }),
+                        });
+                    },
+                );
             }
         }
     }
@@ -1495,7 +1977,7 @@ mod tests {
         let mut differ = Differ::new();
         let mut out = Vec::new();
         if let Some(d) = differ.diff(o, n) {
-            flatten(&d, |path, _, c| {
+            flatten(&d, |path, _, c, _, _, _| {
                 out.push(format!(
                     "{path}: {} @{}",
                     short(&c.change),
@@ -1673,6 +2155,73 @@ mod tests {
     }
 
     #[test]
+    fn a_null_alternative_is_nullability_not_a_new_branch() {
+        let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/User'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        let new = "A:\n  properties:\n    owner:\n      oneOf:\n        - {$ref: '#/components/schemas/User'}\n        - {type: 'null'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            ["owner: nullable false -> true @10"]
+        );
+        assert_eq!(
+            diff_with("3.1.0", new, "3.1.0", old, "A"),
+            ["owner: nullable true -> false @7"]
+        );
+        // `const: null` and `enum: [null]` are the same null alternative.
+        for null in ["{const: null}", "{enum: [null]}"] {
+            let new = format!("A:\n  properties:\n    owner:\n      oneOf:\n        - {null}\n        - {{$ref: '#/components/schemas/User'}}\nUser: {{type: object, properties: {{login: {{type: string}}}}}}\n");
+            assert_eq!(
+                diff_with("3.1.0", old, "3.1.0", &new, "A"),
+                ["owner: nullable false -> true @9"]
+            );
+        }
+        // With a real alternative besides the null one, that one is still a new branch.
+        let new = "A:\n  properties:\n    owner:\n      oneOf:\n        - {$ref: '#/components/schemas/User'}\n        - {type: string}\n        - {type: 'null'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            [
+                "owner: nullable false -> true @11",
+                "owner: Wrapped @8",
+                "owner: oneOf +subschema #2 @10"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_null_alternative_added_to_a_one_of_is_nullability() {
+        let old = "A:\n  oneOf:\n    - {type: string}\n    - {type: integer}\n";
+        let new =
+            "A:\n  oneOf:\n    - {type: string}\n    - {type: 'null'}\n    - {type: integer}\n";
+        assert_eq!(
+            diff_with("3.1.0", old, "3.1.0", new, "A"),
+            [": nullable false -> true @6"]
+        );
+    }
+
+    #[test]
+    fn nullable_next_to_a_single_all_of_is_nullability() {
+        let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/User'}\nUser: {type: object, properties: {login: {type: string}}}\n";
+        let new = "A:\n  properties:\n    owner:\n      nullable: true\n      allOf: [{$ref: '#/components/schemas/User'}]\nUser: {type: object, properties: {login: {type: string}}}\n";
+        assert_eq!(diff(old, new), ["owner: nullable false -> true @8"]);
+    }
+
+    #[test]
+    fn media_types_pair_by_name_then_by_containment() {
+        let json = MediaName::parse("application/json").unwrap();
+        let problem = MediaName::parse("application/problem+json").unwrap();
+        let charset = MediaName::parse("Application/JSON; charset=\"utf-8\"").unwrap();
+        assert!(json.contains(&problem) && !problem.contains(&json));
+        assert!(json.contains(&charset) && charset.contains(&json));
+        assert_eq!(
+            charset.params,
+            [("charset".to_string(), "utf-8".to_string())]
+        );
+        for bad in ["json", "a/b+c+d", "/json", "a/b; x"] {
+            assert!(MediaName::parse(bad).is_none(), "{bad}");
+        }
+        assert!(!json.contains(&MediaName::parse("text/json").unwrap()));
+    }
+
+    #[test]
     fn a_single_all_of_around_a_ref_is_no_change() {
         let old = "A:\n  properties:\n    owner: {$ref: '#/components/schemas/User'}\nUser: {type: object, properties: {login: {type: string}}}\n";
         let new = "A:\n  properties:\n    owner:\n      description: The owner.\n      allOf: [{$ref: '#/components/schemas/User'}]\nUser: {type: object, properties: {login: {type: string}}}\n";
@@ -1691,6 +2240,55 @@ mod tests {
                 ": oneOf +subschema #2 @8",
                 "oneOf[subschema #1]/login: type string -> integer @7",
             ]
+        );
+    }
+
+    #[test]
+    fn properties_moved_into_all_of_branches_are_compared_where_they_are() {
+        let old = "A: {type: object, required: [name], properties: {name: {type: string}, age: {type: integer}}}\n";
+        let new = "A:\n  allOf:\n    - {$ref: '#/components/schemas/B'}\n    - {type: object, properties: {age: {type: integer}}}\nB: {type: object, required: [name], properties: {name: {type: string}}}\n";
+        assert!(diff(old, new).is_empty(), "{:?}", diff(old, new));
+        assert!(diff(new, old).is_empty(), "{:?}", diff(new, old));
+        // Next to own properties, and with a change inside the branch.
+        let old = "A: {type: object, required: [id], properties: {id: {type: string}, n: {type: number}}}\n";
+        let new = "A: {type: object, allOf: [{$ref: '#/components/schemas/B'}], properties: {n: {type: number}}}\nB: {type: object, properties: {id: {type: integer}}}\n";
+        assert_eq!(
+            diff(old, new),
+            [": required -id @6", "id: type string -> integer @6"]
+        );
+        // A branch constraining a property the object still declares itself is a change.
+        let old = "A: {type: object, properties: {id: {type: string}}}\n";
+        let new = "A: {type: object, allOf: [{$ref: '#/components/schemas/B'}], properties: {id: {type: string}}}\nB: {type: object, required: [id], properties: {id: {type: string}}}\n";
+        assert_eq!(diff(old, new), [": allOf +#/components/schemas/B @5"]);
+    }
+
+    #[test]
+    fn properties_moved_into_a_kept_all_of_branch_are_no_change() {
+        let old = "A: {allOf: [{$ref: '#/components/schemas/B'}], properties: {name: {type: string}}}\nB: {type: object, properties: {id: {type: string}}}\n";
+        let new = "A: {allOf: [{$ref: '#/components/schemas/B'}]}\nB: {type: object, properties: {id: {type: string}, name: {type: string}}}\n";
+        assert!(diff(old, new).is_empty(), "{:?}", diff(old, new));
+        assert!(diff(new, old).is_empty(), "{:?}", diff(new, old));
+        // Really added to the branch: still reported.
+        let new = "A: {allOf: [{$ref: '#/components/schemas/B'}], properties: {name: {type: string}}}\nB: {type: object, properties: {id: {type: string}, tag: {type: string}}}\n";
+        assert_eq!(diff(old, new), ["allOf[#/components/schemas/B]: +tag @6"]);
+    }
+
+    #[test]
+    fn lone_leftover_references_to_different_components_are_not_paired() {
+        let old = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {$ref: '#/components/schemas/Dog'}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\nFish: {type: object, properties: {swim: {type: boolean}}}\n";
+        let new = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {$ref: '#/components/schemas/Fish'}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\nFish: {type: object, properties: {swim: {type: boolean}}}\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                ": oneOf -#/components/schemas/Dog @6",
+                ": oneOf +#/components/schemas/Fish @8",
+            ]
+        );
+        // An inline leftover is still the same branch, modified.
+        let new = "A:\n  oneOf:\n    - {$ref: '#/components/schemas/Cat'}\n    - {type: object, properties: {bark: {type: string}}}\nCat: {type: object, properties: {meow: {type: boolean}}}\nDog: {type: object, properties: {bark: {type: boolean}}}\n";
+        assert_eq!(
+            diff(old, new),
+            ["oneOf[#/components/schemas/Dog -> subschema #2]/bark: type boolean -> string @8"]
         );
     }
 

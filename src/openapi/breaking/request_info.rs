@@ -1,0 +1,1236 @@
+//! Request changes that break nobody but belong in a changelog (oasdiff's INFO level): what
+//! a client may send widened (a bound relaxed, an enum value or a `oneOf` branch added, a
+//! property or parameter made optional or nullable, a type generalized, a pattern or a 3.1
+//! subschema dropped), defaults and deprecations changed, optional bodies, parameters and
+//! media types added. They are listed in JSON output always and fail a run only with
+//! `--fail-on info`.
+//!
+//! Most rules are the other direction of an error or warning in `request_limits`,
+//! `request_shape` or `parameters`, and select the same schema changes the same way: a
+//! change at the body's (or parameter's) own schema is a `request-body-*`
+//! (`request-parameter-*`) finding, anything below it a `request-property-*`
+//! (`request-parameter-property-*`) one named by its path. Property findings leave out
+//! `readOnly` schemas (clients never send them; their own `request-read-only-property-*`
+//! rules say when one tightened) and anything under `not` or `if` (relaxing a negated schema
+//! or a condition does not widen what is accepted). The rules are one table ([`RULES`], built
+//! by `info_rules!`) over one filter ([`finding`]), plus a few operation-level rules.
+
+use std::collections::HashSet;
+
+use super::index::{sunset_date, OperationPair};
+use super::parameters::{param_changes, scalar_to_form_array, type_changes, type_list};
+use super::request_shape::{
+    annotation_only, list_of_types, show, strongly_typed, type_change_breaking, type_format,
+    type_pattern,
+};
+use super::schema::{Change, Composition, Limit, SchemaChange, Site, TypeSet};
+use super::{Ctx, Sink};
+use crate::openapi::model::{content, Operation, Param};
+use crate::openapi::refs::{NodeRef, Obj};
+use crate::rules::{Check, RuleCode};
+
+/// Which changed schemas a rule looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// A request body's own schema.
+    Body,
+    /// Any schema under a request body that clients send (not `readOnly`, not under
+    /// `not`/`if`).
+    Property,
+    /// Any schema of a request body clients send, its own included: for changes of an
+    /// object's `required` list, which concern the properties below it.
+    Object,
+    /// A `readOnly` schema under a request body (or one inside a `readOnly` object).
+    ReadOnly,
+    /// A property of a request body, `readOnly` or not (for the access rules, which are about
+    /// `readOnly` itself).
+    AnyProperty,
+    /// A parameter's own schema.
+    Param,
+    /// Any schema under a parameter's schema.
+    ParamProperty,
+}
+
+impl Scope {
+    fn holds(self, c: &SchemaChange) -> bool {
+        let own = c.path.is_empty();
+        let param = matches!(c.site, Site::Parameter { .. });
+        let body = c.in_request_body();
+        match self {
+            Scope::Body => body && own,
+            Scope::Property => body && !own && !c.in_read_only && !inverted(&c.path),
+            Scope::Object => body && !c.in_read_only && !inverted(&c.path),
+            Scope::ReadOnly => body && !own && c.in_read_only && !inverted(&c.path),
+            Scope::AnyProperty => body && !own && !inverted(&c.path),
+            Scope::Param => param && own,
+            Scope::ParamProperty => param && !own && !inverted(&c.path),
+        }
+    }
+}
+
+/// Under `not` (constraints there are inverted) or `if` (it only picks a branch).
+fn inverted(path: &str) -> bool {
+    path.split('/').any(|s| s == "not" || s == "if")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Min,
+    Max,
+}
+
+/// The discriminator edits oasdiff tells apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Disc {
+    Added,
+    Removed,
+    Renamed,
+    MappingAdded,
+    MappingDeleted,
+    MappingChanged,
+}
+
+/// What a rule looks for.
+#[derive(Clone, Copy)]
+enum Test {
+    /// A numeric bound present on both sides now accepts values it rejected; `exclusive` is
+    /// whether the new bound is exclusive.
+    Loosened {
+        bound: Bound,
+        exclusive: bool,
+    },
+    /// A numeric bound present on both sides now rejects values it accepted.
+    Tightened {
+        bound: Bound,
+        exclusive: bool,
+    },
+    /// A count keyword (`maxLength`, `minItems`, ...) that now accepts more. `absent`: a
+    /// keyword that went counts as its default (0, 1 for `minContains`, unlimited for `max*`).
+    CountLoosened {
+        keyword: &'static str,
+        absent: bool,
+    },
+    /// A count keyword present on both sides that now accepts less.
+    CountTightened {
+        keyword: &'static str,
+    },
+    PatternRemoved,
+    /// The pattern became one every string matches.
+    PatternGeneralized,
+    BecameNullable,
+    EnumValueAdded,
+    EnumValueRemoved,
+    DefaultAdded,
+    DefaultRemoved,
+    DefaultChanged,
+    ConstRemoved,
+    /// Became deprecated; `sunset`: with a valid sunset date not yet past.
+    Deprecated {
+        sunset: bool,
+    },
+    Reactivated,
+    StabilityIncreased,
+    /// A property defined on both sides left `required`.
+    BecameOptional,
+    /// A `readOnly`/`writeOnly` flag of a property that is `required` (or not) in its object.
+    Access {
+        keyword: &'static str,
+        to: bool,
+        required: bool,
+    },
+    /// Type or format changed so that everything accepted before still is (`compatible`:
+    /// only because the media type carries values as text).
+    TypeWidened {
+        compatible: bool,
+    },
+    ListOfTypesWidened,
+    /// A `oneOf`/`anyOf` alternative added (not as part of a list of types).
+    AlternativeAdded(Composition),
+    /// An `allOf` branch of nothing but annotations added or removed.
+    AnnotationBranch {
+        added: bool,
+    },
+    Discriminator(Disc),
+    /// A subschema keyword (`if`, `contains`, `propertyNames`, ...) that went.
+    SchemaRemoved(&'static str),
+    /// An entry of `patternProperties` or `dependentSchemas` that went.
+    EntryRemoved(&'static str),
+    DependentRequiredRemoved,
+    PrefixItemsAdded,
+}
+
+macro_rules! info_rules {
+    (
+        schema { $($id:literal => $scope:ident, $test:expr;)* }
+        other { $($oid:literal => $f:ident,)* }
+    ) => {
+        pub const RULES: &[RuleCode] = &[
+            $(RuleCode {
+                id: concat!("openapi/", $id),
+                check: Check::OpenapiBreaking(|ctx, sink| run(ctx, sink, Scope::$scope, $test)),
+            },)*
+            $(RuleCode { id: concat!("openapi/", $oid), check: Check::OpenapiBreaking($f) },)*
+        ];
+    };
+}
+
+use Bound::{Max, Min};
+use Test::*;
+
+info_rules! {
+    schema {
+        // Numeric bounds.
+        "request-body-max-increased" => Body, Loosened { bound: Max, exclusive: false };
+        "request-property-max-increased" => Property, Loosened { bound: Max, exclusive: false };
+        "request-body-exclusive-max-increased" => Body, Loosened { bound: Max, exclusive: true };
+        "request-property-exclusive-max-increased" => Property, Loosened { bound: Max, exclusive: true };
+        "request-body-min-decreased" => Body, Loosened { bound: Min, exclusive: false };
+        "request-property-min-decreased" => Property, Loosened { bound: Min, exclusive: false };
+        "request-body-exclusive-min-decreased" => Body, Loosened { bound: Min, exclusive: true };
+        "request-property-exclusive-min-decreased" => Property, Loosened { bound: Min, exclusive: true };
+        "request-parameter-max-increased" => Param, Loosened { bound: Max, exclusive: false };
+        "request-parameter-exclusive-max-increased" => Param, Loosened { bound: Max, exclusive: true };
+        "request-parameter-min-decreased" => Param, Loosened { bound: Min, exclusive: false };
+        "request-parameter-exclusive-min-decreased" => Param, Loosened { bound: Min, exclusive: true };
+        "request-read-only-property-max-decreased" => ReadOnly, Tightened { bound: Max, exclusive: false };
+        "request-read-only-property-exclusive-max-decreased" => ReadOnly, Tightened { bound: Max, exclusive: true };
+        "request-read-only-property-min-increased" => ReadOnly, Tightened { bound: Min, exclusive: false };
+        "request-read-only-property-exclusive-min-increased" => ReadOnly, Tightened { bound: Min, exclusive: true };
+        // Counts.
+        "request-body-max-length-increased" => Body, CountLoosened { keyword: "maxLength", absent: false };
+        "request-property-max-length-increased" => Property, CountLoosened { keyword: "maxLength", absent: false };
+        "request-body-min-length-decreased" => Body, CountLoosened { keyword: "minLength", absent: true };
+        "request-property-min-length-decreased" => Property, CountLoosened { keyword: "minLength", absent: true };
+        "request-parameter-max-length-increased" => Param, CountLoosened { keyword: "maxLength", absent: false };
+        "request-parameter-min-length-decreased" => Param, CountLoosened { keyword: "minLength", absent: false };
+        "request-parameter-max-items-increased" => Param, CountLoosened { keyword: "maxItems", absent: false };
+        "request-parameter-min-items-decreased" => Param, CountLoosened { keyword: "minItems", absent: false };
+        "request-read-only-property-max-length-decreased" => ReadOnly, CountTightened { keyword: "maxLength" };
+        // Patterns.
+        "request-property-pattern-removed" => Property, PatternRemoved;
+        "request-property-pattern-generalized" => Property, PatternGeneralized;
+        "request-parameter-pattern-removed" => Param, PatternRemoved;
+        "request-parameter-pattern-generalized" => Param, PatternGeneralized;
+        // Nullability.
+        "request-body-became-nullable" => Body, BecameNullable;
+        "request-property-became-nullable" => Property, BecameNullable;
+        "request-parameter-became-nullable" => Param, BecameNullable;
+        "request-parameter-property-became-nullable" => ParamProperty, BecameNullable;
+        // Enums and const.
+        "request-property-enum-value-added" => Property, EnumValueAdded;
+        "request-parameter-enum-value-added" => Param, EnumValueAdded;
+        "request-parameter-property-enum-value-added" => ParamProperty, EnumValueAdded;
+        "request-read-only-property-enum-value-removed" => ReadOnly, EnumValueRemoved;
+        "request-body-const-removed" => Body, ConstRemoved;
+        "request-property-const-removed" => Property, ConstRemoved;
+        // Defaults.
+        "request-body-default-value-added" => Body, DefaultAdded;
+        "request-body-default-value-removed" => Body, DefaultRemoved;
+        "request-body-default-value-changed" => Body, DefaultChanged;
+        "request-property-default-value-added" => Property, DefaultAdded;
+        "request-property-default-value-removed" => Property, DefaultRemoved;
+        "request-property-default-value-changed" => Property, DefaultChanged;
+        // Required, lifecycle, access.
+        "request-property-became-optional" => Object, BecameOptional;
+        "request-property-deprecated" => Property, Deprecated { sunset: false };
+        "request-property-deprecated-with-sunset" => Property, Deprecated { sunset: true };
+        "request-property-reactivated" => Property, Reactivated;
+        "request-property-stability-increased" => Property, StabilityIncreased;
+        "request-optional-property-became-read-only" => AnyProperty, Access { keyword: "readOnly", to: true, required: false };
+        "request-optional-property-became-not-read-only" => AnyProperty, Access { keyword: "readOnly", to: false, required: false };
+        "request-optional-property-became-write-only" => AnyProperty, Access { keyword: "writeOnly", to: true, required: false };
+        "request-optional-property-became-not-write-only" => AnyProperty, Access { keyword: "writeOnly", to: false, required: false };
+        "request-required-property-became-read-only" => AnyProperty, Access { keyword: "readOnly", to: true, required: true };
+        "request-required-property-became-not-read-only" => AnyProperty, Access { keyword: "readOnly", to: false, required: true };
+        "request-required-property-became-write-only" => AnyProperty, Access { keyword: "writeOnly", to: true, required: true };
+        "request-required-property-became-not-write-only" => AnyProperty, Access { keyword: "writeOnly", to: false, required: true };
+        // Types.
+        "request-body-type-generalized" => Body, TypeWidened { compatible: false };
+        "request-body-type-compatible" => Body, TypeWidened { compatible: true };
+        "request-property-type-generalized" => Property, TypeWidened { compatible: false };
+        "request-property-type-compatible" => Property, TypeWidened { compatible: true };
+        "request-body-list-of-types-widened" => Body, ListOfTypesWidened;
+        "request-property-list-of-types-widened" => Property, ListOfTypesWidened;
+        // Compositions.
+        "request-body-one-of-added" => Body, AlternativeAdded(Composition::OneOf);
+        "request-property-one-of-added" => Property, AlternativeAdded(Composition::OneOf);
+        "request-body-any-of-added" => Body, AlternativeAdded(Composition::AnyOf);
+        "request-property-any-of-added" => Property, AlternativeAdded(Composition::AnyOf);
+        "request-body-all-of-added-annotation-only" => Body, AnnotationBranch { added: true };
+        "request-body-all-of-removed-annotation-only" => Body, AnnotationBranch { added: false };
+        "request-property-all-of-added-annotation-only" => Property, AnnotationBranch { added: true };
+        "request-property-all-of-removed-annotation-only" => Property, AnnotationBranch { added: false };
+        // Discriminators.
+        "request-body-discriminator-added" => Body, Discriminator(Disc::Added);
+        "request-body-discriminator-removed" => Body, Discriminator(Disc::Removed);
+        "request-body-discriminator-property-name-changed" => Body, Discriminator(Disc::Renamed);
+        "request-body-discriminator-mapping-added" => Body, Discriminator(Disc::MappingAdded);
+        "request-body-discriminator-mapping-deleted" => Body, Discriminator(Disc::MappingDeleted);
+        "request-body-discriminator-mapping-changed" => Body, Discriminator(Disc::MappingChanged);
+        "request-property-discriminator-added" => Property, Discriminator(Disc::Added);
+        "request-property-discriminator-removed" => Property, Discriminator(Disc::Removed);
+        "request-property-discriminator-property-name-changed" => Property, Discriminator(Disc::Renamed);
+        "request-property-discriminator-mapping-added" => Property, Discriminator(Disc::MappingAdded);
+        "request-property-discriminator-mapping-deleted" => Property, Discriminator(Disc::MappingDeleted);
+        "request-property-discriminator-mapping-changed" => Property, Discriminator(Disc::MappingChanged);
+        // JSON Schema 2020-12 (OpenAPI 3.1).
+        "request-body-if-removed" => Body, SchemaRemoved("if");
+        "request-body-then-removed" => Body, SchemaRemoved("then");
+        "request-body-else-removed" => Body, SchemaRemoved("else");
+        "request-property-if-removed" => Property, SchemaRemoved("if");
+        "request-property-then-removed" => Property, SchemaRemoved("then");
+        "request-property-else-removed" => Property, SchemaRemoved("else");
+        "request-body-contains-removed" => Body, SchemaRemoved("contains");
+        "request-property-contains-removed" => Property, SchemaRemoved("contains");
+        "request-body-min-contains-decreased" => Body, CountLoosened { keyword: "minContains", absent: true };
+        "request-property-min-contains-decreased" => Property, CountLoosened { keyword: "minContains", absent: true };
+        "request-body-max-contains-increased" => Body, CountLoosened { keyword: "maxContains", absent: true };
+        "request-property-max-contains-increased" => Property, CountLoosened { keyword: "maxContains", absent: true };
+        "request-body-property-names-removed" => Body, SchemaRemoved("propertyNames");
+        "request-property-property-names-removed" => Property, SchemaRemoved("propertyNames");
+        "request-body-unevaluated-items-removed" => Body, SchemaRemoved("unevaluatedItems");
+        "request-property-unevaluated-items-removed" => Property, SchemaRemoved("unevaluatedItems");
+        "request-body-unevaluated-properties-removed" => Body, SchemaRemoved("unevaluatedProperties");
+        "request-property-unevaluated-properties-removed" => Property, SchemaRemoved("unevaluatedProperties");
+        "request-body-content-schema-removed" => Body, SchemaRemoved("contentSchema");
+        "request-property-content-schema-removed" => Property, SchemaRemoved("contentSchema");
+        "request-body-pattern-property-removed" => Body, EntryRemoved("patternProperties");
+        "request-property-pattern-property-removed" => Property, EntryRemoved("patternProperties");
+        "request-body-dependent-schema-removed" => Body, EntryRemoved("dependentSchemas");
+        "request-property-dependent-schema-removed" => Property, EntryRemoved("dependentSchemas");
+        "request-body-dependent-required-removed" => Body, DependentRequiredRemoved;
+        "request-property-dependent-required-removed" => Property, DependentRequiredRemoved;
+        "request-body-prefix-items-added" => Body, PrefixItemsAdded;
+        "request-property-prefix-items-added" => Property, PrefixItemsAdded;
+    }
+    other {
+        "request-body-added-optional" => request_body_added_optional,
+        "request-body-became-optional" => request_body_became_optional,
+        "request-body-media-type-added" => request_body_media_type_added,
+        "request-body-media-type-schema-removed" => request_body_media_type_schema_removed,
+        "new-optional-request-parameter" => new_optional_request_parameter,
+        "new-optional-request-default-parameter-to-existing-path" => new_optional_request_default_parameter,
+        "request-parameter-became-optional" => request_parameter_became_optional,
+        "request-parameter-deprecated" => request_parameter_deprecated,
+        "request-parameter-reactivated" => request_parameter_reactivated,
+        "request-parameter-type-generalized" => request_parameter_type_generalized,
+        "request-parameter-property-type-generalized" => request_parameter_property_type_generalized,
+        "request-parameter-list-of-types-widened" => request_parameter_list_of_types_widened,
+        "request-parameter-property-list-of-types-widened" => request_parameter_property_list_of_types_widened,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema changes
+
+/// Identity of the schema a change sits at: operation, site and path.
+type NodeKey<'c> = (usize, usize, String, &'c str);
+
+fn node_key<'c>(c: &'c SchemaChange) -> NodeKey<'c> {
+    (c.spec, c.op, format!("{:?}", c.site), c.path.as_str())
+}
+
+/// Tests judging a whole schema (its type and format together, its branch list): reported
+/// once per schema however many raw changes it has.
+fn per_node(test: Test) -> bool {
+    matches!(
+        test,
+        TypeWidened { .. } | ListOfTypesWidened | AlternativeAdded(_)
+    )
+}
+
+fn run(ctx: &Ctx, sink: &mut Sink, scope: Scope, test: Test) {
+    let mut seen = HashSet::new();
+    for c in ctx.schema_changes() {
+        if !scope.holds(c) {
+            continue;
+        }
+        let message = match test {
+            AlternativeAdded(kind) => alternatives_added(ctx, c, kind),
+            _ => finding(ctx, c, test),
+        };
+        // Per-node findings read the whole schema pair: every change there gives the same.
+        if let Some(message) = message {
+            if !per_node(test) || seen.insert(node_key(c)) {
+                c.report(sink, message);
+            }
+        }
+    }
+}
+
+/// `the request body`, `the request property 'items/name'`, `the 'query' request parameter
+/// 'limit'`, `the property 'a/b' of the 'header' request parameter 'X-Filter'`.
+fn subject(c: &SchemaChange) -> String {
+    match c.site {
+        Site::Parameter { location, name } if c.path.is_empty() => {
+            format!("the '{location}' request parameter '{name}'")
+        }
+        Site::Parameter { location, name } => format!(
+            "the property '{}' of the '{location}' request parameter '{name}'",
+            c.path
+        ),
+        _ if c.path.is_empty() => "the request body".to_string(),
+        _ => format!("the request property '{}'", c.path),
+    }
+}
+
+/// The message when `c` is what `test` looks for.
+fn finding(ctx: &Ctx, c: &SchemaChange, test: Test) -> Option<String> {
+    let s = subject(c);
+    match (test, &c.change) {
+        (Loosened { bound, exclusive }, change) => {
+            let (from, to) = bounds(change, bound)?;
+            let (from, to) = (from?, to?);
+            (to.exclusive == exclusive && looser(bound, from, to)).then(|| {
+                let verb = if bound == Max { "raised" } else { "lowered" };
+                moved(verb, bound, &s, from, to)
+            })
+        }
+        (Tightened { bound, exclusive }, change) => {
+            let (from, to) = bounds(change, bound)?;
+            let (from, to) = (from?, to?);
+            (to.exclusive == exclusive && looser(bound, to, from)).then(|| {
+                let verb = if bound == Max { "lowered" } else { "raised" };
+                let s = format!("the read-only {}", &s[4..]);
+                format!(
+                    "{}: clients do not send it",
+                    moved(verb, bound, &s, from, to)
+                )
+            })
+        }
+        (
+            CountLoosened { keyword, absent },
+            Change::Count {
+                keyword: k,
+                from,
+                to,
+            },
+        ) if *k == keyword => {
+            // `minContains`/`maxContains` only count with a `contains` on both sides.
+            if keyword.ends_with("Contains")
+                && !(c.old.get("contains").is_some() && c.new.get("contains").is_some())
+            {
+                return None;
+            }
+            let max = keyword.starts_with("max");
+            let unset = if max {
+                u64::MAX
+            } else {
+                u64::from(keyword == "minContains")
+            };
+            if from.is_none() || (to.is_none() && !absent) {
+                return None;
+            }
+            let (f, t) = (from.unwrap_or(unset), to.unwrap_or(unset));
+            if (max && t <= f) || (!max && t >= f) {
+                return None;
+            }
+            let shown = |v: Option<u64>| match v {
+                Some(v) => v.to_string(),
+                None if max => "unlimited".to_string(),
+                None => format!("{unset} (unset)"),
+            };
+            Some(format!(
+                "{} the {keyword} of {s} from {} to {}",
+                if max { "raised" } else { "lowered" },
+                shown(*from),
+                shown(*to)
+            ))
+        }
+        (
+            CountTightened { keyword },
+            Change::Count {
+                keyword: k,
+                from: Some(f),
+                to: Some(t),
+            },
+        ) if *k == keyword => {
+            let max = keyword.starts_with("max");
+            let tighter = if max { t < f } else { t > f };
+            tighter.then(|| {
+                format!(
+                    "{} the {keyword} of the read-only {} from {f} to {t}: clients do not send it",
+                    if max { "lowered" } else { "raised" },
+                    &s[4..]
+                )
+            })
+        }
+        (
+            PatternRemoved,
+            Change::Pattern {
+                from: Some(p),
+                to: None | Some(""),
+            },
+        ) if !matches_all(p) => Some(format!("removed the pattern '{p}' from {s}")),
+        // An empty pattern is no pattern (as oasdiff reads it): that is a removal.
+        (
+            PatternGeneralized,
+            Change::Pattern {
+                from: Some(f),
+                to: Some(t),
+            },
+        ) if !t.is_empty() && matches_all(t) && !matches_all(f) => Some(format!(
+            "generalized the pattern of {s} from '{f}' to '{t}': any string is accepted"
+        )),
+        // A 3.1 schema without `type` already accepted null: giving it a type list with
+        // `null` narrows it (the type rules' business), it does not make it nullable.
+        (
+            BecameNullable,
+            Change::Nullable {
+                from: false,
+                to: true,
+            },
+        ) if c.old.get("type").is_some() || c.new.get("nullable").is_some() => {
+            Some(format!("{s} became nullable"))
+        }
+        (EnumValueAdded, Change::EnumValueAdded(v)) => {
+            Some(format!("added the enum value '{}' to {s}", show(*v)))
+        }
+        (EnumValueRemoved, Change::EnumValueRemoved(v)) => Some(format!(
+            "removed the enum value '{}' of the read-only {}: clients do not send it",
+            show(*v),
+            &s[4..]
+        )),
+        (
+            ConstRemoved,
+            Change::Const {
+                from: Some(v),
+                to: None,
+            },
+        ) => Some(format!(
+            "removed the const value '{}' of {s}: other values are accepted",
+            show(*v)
+        )),
+        (
+            DefaultAdded,
+            Change::Default {
+                from: None,
+                to: Some(v),
+            },
+        ) => Some(format!("added the default value '{}' to {s}", show(*v))),
+        (
+            DefaultRemoved,
+            Change::Default {
+                from: Some(v),
+                to: None,
+            },
+        ) => Some(format!("removed the default value '{}' of {s}", show(*v))),
+        (
+            DefaultChanged,
+            Change::Default {
+                from: Some(f),
+                to: Some(t),
+            },
+        ) => Some(format!(
+            "changed the default value of {s} from '{}' to '{}'",
+            show(*f),
+            show(*t)
+        )),
+        (
+            Deprecated { sunset },
+            Change::Flag {
+                keyword: "deprecated",
+                from: false,
+                to: true,
+            },
+        ) => {
+            let date = c.new.get("x-sunset").map(sunset_date);
+            match (sunset, date) {
+                (false, None) => Some(format!("{s} was deprecated")),
+                (true, Some(Ok(date))) if date >= ctx.today => {
+                    Some(format!("{s} was deprecated with the sunset date '{date}'"))
+                }
+                _ => None,
+            }
+        }
+        (
+            Reactivated,
+            Change::Flag {
+                keyword: "deprecated",
+                from: true,
+                to: false,
+            },
+        ) => Some(format!("{s} is no longer deprecated")),
+        (
+            StabilityIncreased,
+            Change::Keyword {
+                name: "x-stability-level",
+                from,
+                to,
+            },
+        ) => {
+            let (f, t) = (stability_rank(*from)?, stability_rank(*to)?);
+            // Like `request-property-stability-decreased` (and oasdiff's default), only
+            // properties leaving `beta` or `stable` are tracked: `draft`/`alpha` promise nothing.
+            (f.0 >= 2 && t.0 > f.0).then(|| {
+                format!(
+                    "the stability level of {s} increased from '{}' to '{}'",
+                    f.1, t.1
+                )
+            })
+        }
+        (BecameOptional, Change::RequiredRemoved { name }) => {
+            fn defined<'a>(o: &Obj<'a>, name: &str) -> Option<Obj<'a>> {
+                o.child("properties").and_then(|p| p.child(name))
+            }
+            let (_, new) = (defined(&c.old, name)?, defined(&c.new, name)?);
+            (!new.flag("readOnly")).then(|| {
+                format!(
+                    "the request property '{}' became optional",
+                    c.property(name)
+                )
+            })
+        }
+        (
+            Access {
+                keyword,
+                to: want,
+                required,
+            },
+            Change::Flag { keyword: k, to, .. },
+        ) if *k == keyword && *to == want => {
+            let parent = c.parent.as_ref()?;
+            let super::schema::Segment::Property(name) = parent.segment else {
+                return None;
+            };
+            let listed = parent
+                .new
+                .get("required")
+                .is_some_and(|r| r.node.items().any(|n| n.as_str() == Some(name)));
+            if listed != required {
+                return None;
+            }
+            let kind = if required { "required" } else { "optional" };
+            let became = match (keyword, want) {
+                ("readOnly", true) => "read-only",
+                ("readOnly", false) => "not read-only",
+                ("writeOnly", true) => "write-only",
+                _ => "not write-only",
+            };
+            Some(format!(
+                "the {kind} request property '{}' became {became}",
+                c.path
+            ))
+        }
+        (TypeWidened { compatible }, Change::Type { .. } | Change::Format { .. }) => {
+            // An untyped schema that gains the type its keywords implied (`properties` ->
+            // `object`) is not breaking (see `request-property-type-changed`), but not wider
+            // either.
+            let implied = TypeSet::of(&c.old).0.is_empty() && !TypeSet::of(&c.new).0.is_empty();
+            if implied
+                || list_of_types(&c.old, &c.new).is_some()
+                || type_change_breaking(&c.old, &c.new, strongly_typed(c))
+            {
+                return None;
+            }
+            // Breaking if the values were typed JSON: fine only because the media type
+            // carries them as text.
+            let loose = type_change_breaking(&c.old, &c.new, true);
+            (loose == compatible).then(|| {
+                format!(
+                    "the type/format of {s} was {} from '{}' to '{}'",
+                    if loose {
+                        "changed, compatibly for this text media type,"
+                    } else {
+                        "generalized"
+                    },
+                    type_format(&c.old),
+                    type_format(&c.new)
+                )
+            })
+        }
+        (ListOfTypesWidened, _) => {
+            let lost = list_of_types(&c.old, &c.new)?;
+            if !lost.is_empty() {
+                return None;
+            }
+            let (old, _) = type_pattern(&c.old)?;
+            let (new, _) = type_pattern(&c.new)?;
+            let gained: Vec<&str> = new.into_iter().filter(|t| !old.contains(t)).collect();
+            (!gained.is_empty()).then(|| {
+                format!(
+                    "the list of types of {s} was widened: '{}' now also accepted",
+                    gained.join("', '")
+                )
+            })
+        }
+        (AnnotationBranch { added }, Change::SubschemaAdded { kind, label })
+            if added && *kind == Composition::AllOf && annotation_only(c.new_at, &c.new) =>
+        {
+            Some(format!(
+                "added the annotation-only '{label}' to the allOf list of {s}"
+            ))
+        }
+        (AnnotationBranch { added }, Change::SubschemaRemoved { kind, label })
+            if !added && *kind == Composition::AllOf && annotation_only(c.old_at, &c.old) =>
+        {
+            Some(format!(
+                "removed the annotation-only '{label}' from the allOf list of {s}"
+            ))
+        }
+        (Discriminator(d), Change::Discriminator { key, from, to }) => {
+            discriminator(c, &s, d, *key, *from, *to)
+        }
+        (SchemaRemoved(keyword), Change::SchemaRemoved { keyword: k }) if *k == keyword => {
+            let was = c.old.get(keyword)?;
+            if accepts_all(was) {
+                return None;
+            }
+            Some(format!("removed the '{keyword}' subschema of {s}"))
+        }
+        (
+            EntryRemoved(keyword),
+            Change::Keyword {
+                name,
+                from: Some(v),
+                to: None,
+            },
+        ) if *name == keyword => {
+            let key = c
+                .old
+                .get(keyword)?
+                .node
+                .entries()
+                .find(|(_, n)| std::ptr::eq(*n, v.node))
+                .map(|(k, _)| k)?;
+            Some(format!("removed the {keyword} entry '{key}' of {s}"))
+        }
+        (
+            DependentRequiredRemoved,
+            Change::Keyword {
+                name: "dependentRequired",
+                from: Some(from),
+                to,
+            },
+        ) => {
+            let kept = |k: &str| to.is_some_and(|t| t.node.entries().any(|(k2, _)| k2 == k));
+            let gone: Vec<&str> = from
+                .node
+                .entries()
+                .map(|(k, _)| k)
+                .filter(|k| !kept(k))
+                .collect();
+            (!gone.is_empty()).then(|| {
+                format!(
+                    "removed the dependentRequired rule for '{}' from {s}",
+                    gone.join("', '")
+                )
+            })
+        }
+        (
+            PrefixItemsAdded,
+            Change::Keyword {
+                name: "prefixItems",
+                from: None,
+                to: Some(_),
+            },
+        ) => Some(format!("added a prefixItems entry to {s}")),
+        _ => None,
+    }
+}
+
+fn discriminator(
+    c: &SchemaChange,
+    s: &str,
+    want: Disc,
+    key: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Option<String> {
+    let has = |o: &Obj| o.get("discriminator").is_some();
+    let got = match (key, from, to) {
+        (None, None, Some(_)) => Disc::Added,
+        (None, Some(_), None) => Disc::Removed,
+        (None, Some(_), Some(_)) => Disc::Renamed,
+        // Mapping entries of a discriminator that itself came or went are part of that.
+        (Some(_), None, Some(_)) if has(&c.old) => Disc::MappingAdded,
+        (Some(_), Some(_), None) if has(&c.new) => Disc::MappingDeleted,
+        (Some(_), Some(_), Some(_)) => Disc::MappingChanged,
+        _ => return None,
+    };
+    if got != want {
+        return None;
+    }
+    fn v(x: Option<&str>) -> &str {
+        x.unwrap_or("")
+    }
+    Some(match (got, key) {
+        (Disc::Added, _) => format!("added a discriminator on '{}' to {s}", v(to)),
+        (Disc::Removed, _) => format!("removed the discriminator on '{}' of {s}", v(from)),
+        (Disc::Renamed, _) => format!(
+            "the discriminator property of {s} changed from '{}' to '{}'",
+            v(from),
+            v(to)
+        ),
+        (Disc::MappingAdded, Some(k)) => format!(
+            "added the discriminator mapping '{k}' -> '{}' to {s}",
+            v(to)
+        ),
+        (Disc::MappingDeleted, Some(k)) => {
+            format!("removed the discriminator mapping '{k}' of {s}")
+        }
+        (_, k) => format!(
+            "the discriminator mapping '{}' of {s} changed from '{}' to '{}'",
+            v(k),
+            v(from),
+            v(to)
+        ),
+    })
+}
+
+/// The `kind` alternatives added at `c`'s schema, in one message. Not when the edit is a list
+/// of types widening (its own rule).
+fn alternatives_added(ctx: &Ctx, c: &SchemaChange, kind: Composition) -> Option<String> {
+    if list_of_types(&c.old, &c.new).is_some() {
+        return None;
+    }
+    let key = node_key(c);
+    let labels: Vec<&str> = ctx
+        .schema_changes()
+        .iter()
+        .filter(|d| node_key(d) == key)
+        .filter_map(|d| match &d.change {
+            Change::SubschemaAdded { kind: k, label } if *k == kind => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
+    (!labels.is_empty()).then(|| {
+        format!(
+            "added '{}' to the {} list of {}",
+            labels.join("', '"),
+            kind.keyword(),
+            subject(c)
+        )
+    })
+}
+
+/// A schema that accepts everything: `true` or `{}`.
+fn accepts_all(v: NodeRef) -> bool {
+    v.node.as_bool() == Some(true) || v.node.as_map().is_some_and(|m| m.is_empty())
+}
+
+/// `x-stability-level` by rank: `draft` < `alpha` < `beta` < `stable`; absent means stable.
+fn stability_rank(v: Option<NodeRef>) -> Option<(u8, &'static str)> {
+    let Some(v) = v else {
+        return Some((3, "stable"));
+    };
+    match v.node.as_str()? {
+        "draft" => Some((0, "draft")),
+        "alpha" => Some((1, "alpha")),
+        "beta" => Some((2, "beta")),
+        "stable" => Some((3, "stable")),
+        _ => None,
+    }
+}
+
+fn word(bound: Bound) -> &'static str {
+    match bound {
+        Min => "minimum",
+        Max => "maximum",
+    }
+}
+
+/// The old and new bound of a `Minimum`/`Maximum` change of this `bound`.
+fn bounds(change: &Change, bound: Bound) -> Option<(Option<Limit>, Option<Limit>)> {
+    match (bound, change) {
+        (Min, Change::Minimum { from, to }) | (Max, Change::Maximum { from, to }) => {
+            Some((*from, *to))
+        }
+        _ => None,
+    }
+}
+
+/// "raised the maximum of {s} from 10 to 20", naming a bound exclusive on both sides as such
+/// and a bound that only changed its exclusivity as that.
+fn moved(verb: &str, bound: Bound, s: &str, from: Limit, to: Limit) -> String {
+    let word = word(bound);
+    let v = |l: Limit| {
+        limit(Limit {
+            exclusive: false,
+            ..l
+        })
+    };
+    if from.value == to.value {
+        let how = if to.exclusive {
+            "exclusive"
+        } else {
+            "inclusive"
+        };
+        format!("made the {word} of {s} {how} (at {})", v(to))
+    } else if from.exclusive && to.exclusive {
+        format!(
+            "{verb} the exclusive {word} of {s} from {} to {}",
+            v(from),
+            v(to)
+        )
+    } else {
+        format!(
+            "{verb} the {word} of {s} from {} to {}",
+            limit(from),
+            limit(to)
+        )
+    }
+}
+
+/// Does `to` accept every value `from` did, and more?
+fn looser(bound: Bound, from: Limit, to: Limit) -> bool {
+    let moved = match bound {
+        Min => to.value < from.value,
+        Max => to.value > from.value,
+    };
+    moved || (to.value == from.value && from.exclusive && !to.exclusive)
+}
+
+/// A pattern every string matches (`pattern` is an unanchored search).
+fn matches_all(p: &str) -> bool {
+    matches!(p, "" | ".*")
+}
+
+fn limit(l: Limit) -> String {
+    let v = if l.value.fract() == 0.0 && l.value.abs() < 1e15 {
+        format!("{}", l.value as i64)
+    } else {
+        l.value.to_string()
+    };
+    if l.exclusive {
+        format!("{v} (exclusive)")
+    } else {
+        v
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations, bodies and parameters
+
+/// Every operation present in both revisions.
+fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            f(&pair);
+        }
+    }
+}
+
+/// Where a finding about an operation's `key` points: that key, else the operation.
+fn within(op: &Operation, key: &str) -> crate::finding::Location {
+    op.obj
+        .get_entry(key)
+        .map_or(op.key, |(k, _)| k)
+        .line_location()
+}
+
+fn request_body_added_optional(ctx: &Ctx, sink: &mut Sink) {
+    for_each_pair(ctx, |pair| {
+        let (None, Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
+            return;
+        };
+        if !new.flag("required") {
+            sink.report_operation(
+                pair.id(),
+                within(pair.new, "requestBody"),
+                Some(pair.old.key.line_location()),
+                "added an optional request body",
+            );
+        }
+    });
+}
+
+fn request_body_became_optional(ctx: &Ctx, sink: &mut Sink) {
+    for_each_pair(ctx, |pair| {
+        let (Some(old), Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
+            return;
+        };
+        if old.flag("required") && !new.flag("required") {
+            let at = new.at("required").unwrap_or(new.origin).line_location();
+            let was = old.at("required").unwrap_or(old.origin).line_location();
+            sink.report_operation(pair.id(), at, Some(was), "the request body became optional");
+        }
+    });
+}
+
+/// Both revisions' request bodies of operations that have one on each side.
+fn for_each_body(ctx: &Ctx, mut f: impl FnMut(&str, Obj, Obj)) {
+    for_each_pair(ctx, |pair| {
+        if let (Some(old), Some(new)) = (pair.old.request_body(), pair.new.request_body()) {
+            f(pair.id(), old, new);
+        }
+    });
+}
+
+fn request_body_media_type_added(ctx: &Ctx, sink: &mut Sink) {
+    for_each_body(ctx, |op, old, new| {
+        let before = content(old.set, &old);
+        for media in content(new.set, &new) {
+            if !before.iter().any(|m| m.name == media.name) {
+                let was = old.at("content").unwrap_or(old.origin);
+                sink.report_operation(
+                    op,
+                    media.key.line_location(),
+                    Some(was.line_location()),
+                    format!("added the media type '{}' to the request body", media.name),
+                );
+            }
+        }
+    });
+}
+
+/// A media type whose schema went now takes any payload.
+fn request_body_media_type_schema_removed(ctx: &Ctx, sink: &mut Sink) {
+    for_each_body(ctx, |op, old, new| {
+        let after = content(new.set, &new);
+        for was in content(old.set, &old) {
+            let Some(media) = after.iter().find(|m| m.name == was.name) else {
+                continue;
+            };
+            if media.obj.get("schema").is_none() {
+                if let Some(at) = was.obj.at("schema") {
+                    sink.report_operation(
+                        op,
+                        media.key.line_location(),
+                        Some(at.line_location()),
+                        format!(
+                            "removed the schema of the request body media type '{}': any payload is accepted",
+                            media.name
+                        ),
+                    );
+                }
+            }
+        }
+    });
+}
+
+/// Parameters only the new operation has, that `keep` selects.
+fn added_parameters(ctx: &Ctx, sink: &mut Sink, keep: impl Fn(&Param) -> Option<String>) {
+    for_each_pair(ctx, |pair| {
+        for (old, new) in pair.params() {
+            let (None, Some(new)) = (old, new) else {
+                continue;
+            };
+            if let Some(message) = keep(new) {
+                sink.report_operation(
+                    pair.id(),
+                    new.at().line_location(),
+                    Some(pair.old.key.line_location()),
+                    message,
+                );
+            }
+        }
+    });
+}
+
+fn new_optional_request_parameter(ctx: &Ctx, sink: &mut Sink) {
+    added_parameters(ctx, sink, |p| {
+        (!p.path_level && !p.required()).then(|| {
+            format!(
+                "added the new optional '{}' request parameter '{}'",
+                p.location, p.name
+            )
+        })
+    });
+}
+
+fn new_optional_request_default_parameter(ctx: &Ctx, sink: &mut Sink) {
+    added_parameters(ctx, sink, |p| {
+        (p.path_level && !p.required()).then(|| {
+            format!(
+                "added the new optional '{}' request parameter '{}' to all of the path's operations",
+                p.location, p.name
+            )
+        })
+    });
+}
+
+/// Parameters present in both revisions of an operation.
+fn param_pairs(ctx: &Ctx, mut f: impl FnMut(&OperationPair, &Param, &Param)) {
+    for_each_pair(ctx, |pair| {
+        for (old, new) in pair.params() {
+            if let (Some(old), Some(new)) = (old, new) {
+                f(pair, old, new);
+            }
+        }
+    });
+}
+
+/// Where to point at a parameter's `key`: the value, else the parameter.
+fn param_at(p: &Param, key: &str) -> crate::finding::Location {
+    p.obj.at(key).unwrap_or_else(|| p.at()).line_location()
+}
+
+fn request_parameter_became_optional(ctx: &Ctx, sink: &mut Sink) {
+    param_pairs(ctx, |pair, old, new| {
+        if old.required() && !new.required() {
+            sink.report_operation(
+                pair.id(),
+                param_at(new, "required"),
+                Some(param_at(old, "required")),
+                format!(
+                    "the '{}' request parameter '{}' became optional",
+                    new.location, new.name
+                ),
+            );
+        }
+    });
+}
+
+fn request_parameter_deprecated(ctx: &Ctx, sink: &mut Sink) {
+    param_pairs(ctx, |pair, old, new| {
+        if !old.deprecated() && new.deprecated() {
+            // An unreadable or past sunset is reported by the sunset rules instead.
+            let sunset = match new.obj.get("x-sunset").map(sunset_date) {
+                None => String::new(),
+                Some(Ok(date)) if date >= ctx.today => format!(" with the sunset date '{date}'"),
+                Some(_) => return,
+            };
+            sink.report_operation(
+                pair.id(),
+                param_at(new, "deprecated"),
+                Some(old.at().line_location()),
+                format!(
+                    "the '{}' request parameter '{}' was deprecated{sunset}",
+                    new.location, new.name
+                ),
+            );
+        }
+    });
+}
+
+fn request_parameter_reactivated(ctx: &Ctx, sink: &mut Sink) {
+    param_pairs(ctx, |pair, old, new| {
+        if old.deprecated() && !new.deprecated() {
+            sink.report_operation(
+                pair.id(),
+                new.at().line_location(),
+                Some(param_at(old, "deprecated")),
+                format!(
+                    "the '{}' request parameter '{}' is no longer deprecated",
+                    new.location, new.name
+                ),
+            );
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameter types
+
+/// One side is a list of types (`oneOf` of plain types): the list rules report it.
+fn param_type_list(old: &Obj, new: &Obj) -> Option<(Vec<String>, Vec<String>)> {
+    let (o, n) = (type_list(old)?, type_list(new)?);
+    let is_list = |o: &Obj| o.get("type").is_none();
+    (is_list(old) || is_list(new)).then_some((o, n))
+}
+
+/// A parameter's own type/format change that accepts every value it did: a parameter value is
+/// text on the wire, so only that reading counts (as for `request-parameter-type-changed`).
+fn request_parameter_type_generalized(ctx: &Ctx, sink: &mut Sink) {
+    for (t, p) in type_changes(ctx) {
+        let c = t.first;
+        if !c.path.is_empty() || param_type_list(&c.old, &c.new).is_some() {
+            continue;
+        }
+        if t.verdict(false) || scalar_to_form_array(ctx, c, &p) {
+            let (what, from, to) = t.describe();
+            c.report(
+                sink,
+                format!("for {p}, the {what} was generalized from '{from}' to '{to}'"),
+            );
+        }
+    }
+}
+
+/// Inside an object parameter the serialization is unknown, so a generalization must hold
+/// both as text and as typed JSON.
+fn request_parameter_property_type_generalized(ctx: &Ctx, sink: &mut Sink) {
+    for (t, p) in type_changes(ctx) {
+        let c = t.first;
+        if c.path.is_empty() || param_type_list(&c.old, &c.new).is_some() {
+            continue;
+        }
+        if t.verdict(true) && t.verdict(false) {
+            let (what, from, to) = t.describe();
+            c.report(
+                sink,
+                format!(
+                    "for {p}, the {what} of the property '{}' was generalized from '{from}' to '{to}'",
+                    c.path
+                ),
+            );
+        }
+    }
+}
+
+fn request_parameter_list_of_types_widened(ctx: &Ctx, sink: &mut Sink) {
+    list_of_types_widened(ctx, sink, true);
+}
+
+fn request_parameter_property_list_of_types_widened(ctx: &Ctx, sink: &mut Sink) {
+    list_of_types_widened(ctx, sink, false);
+}
+
+/// A list of types (or a single type becoming one) that gained types and lost none.
+fn list_of_types_widened(ctx: &Ctx, sink: &mut Sink, own: bool) {
+    let mut seen = HashSet::new();
+    for (c, p) in param_changes(ctx) {
+        let relevant = matches!(
+            c.change,
+            Change::Type { .. }
+                | Change::Wrapped { .. }
+                | Change::Unwrapped { .. }
+                | Change::SubschemaAdded { .. }
+                | Change::SubschemaRemoved { .. }
+        );
+        if c.path.is_empty() != own || !relevant || !seen.insert(node_key(c)) {
+            continue;
+        }
+        let Some((old, new)) = param_type_list(&c.old, &c.new) else {
+            continue;
+        };
+        let added: Vec<&str> = new
+            .iter()
+            .filter(|t| !old.contains(t))
+            .map(String::as_str)
+            .collect();
+        if added.is_empty() || old.iter().any(|t| !new.contains(t)) {
+            continue;
+        }
+        let added = added.join(", ");
+        let message = if own {
+            format!("the types accepted by {p} were widened by adding {added}")
+        } else {
+            format!(
+                "the types accepted by the property '{}' of {p} were widened by adding {added}",
+                c.path
+            )
+        };
+        c.report(sink, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(value: f64, exclusive: bool) -> Limit {
+        Limit { value, exclusive }
+    }
+
+    #[test]
+    fn looser_bounds() {
+        assert!(looser(Max, l(10.0, false), l(20.0, false)));
+        assert!(looser(Max, l(10.0, true), l(10.0, false)));
+        assert!(!looser(Max, l(10.0, false), l(10.0, true)));
+        assert!(!looser(Max, l(10.0, false), l(5.0, false)));
+        assert!(looser(Min, l(1.0, false), l(0.0, false)));
+        assert!(!looser(Min, l(1.0, false), l(1.0, true)));
+    }
+
+    #[test]
+    fn every_rule_is_registered_once() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        assert_eq!(n, 125);
+    }
+}

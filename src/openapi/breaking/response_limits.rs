@@ -1,0 +1,458 @@
+//! Limits of response bodies and their properties: numeric bounds, lengths, item counts,
+//! `contains` and patterns (oasdiff's `ResponsePropertyMax*`, `Min*`, `ContainsUpdated` and
+//! `ResponsePatternAddedOrChanged` checks).
+//!
+//! A response constraint is a promise to clients: they size buffers by `maxLength`, index
+//! `items[0]` because of `minItems: 1`, store a value in a column typed by `maximum`. Loosening
+//! one breaks them (error); tightening one keeps every old client working (info, for
+//! changelogs and `--fail-on info`).
+//!
+//! The rules are one table: each id is `response-{body|property}-<kind>`, and [`classify`]
+//! maps a schema change to its kind. `body` rules see the response schema itself, `property`
+//! rules every schema under it (properties, `items`, composition branches), as oasdiff does.
+//!
+//! Left out, so as not to report side effects: changes under a `writeOnly` schema (never in a
+//! response), and changes to a keyword that does not apply to the schema's type on either side
+//! (a `maximum` dropped along with `type: integer` is the type change's story, not a bound's).
+
+use super::schema::{Change, Limit, SchemaChange, Site, TypeSet};
+use super::{Ctx, Sink};
+use crate::openapi::refs::Obj;
+use crate::rules::{Check, RuleCode};
+
+/// Every rule of this family; `RULES[i]` runs `check::<i>`, which reports the changes
+/// [`classify`] gives the kind named by `IDS[i]`.
+const IDS: [&str; 43] = [
+    // Loosened: a client relying on the old limit breaks.
+    "openapi/response-body-max-increased",
+    "openapi/response-property-max-increased",
+    "openapi/response-body-exclusive-max-increased",
+    "openapi/response-property-exclusive-max-increased",
+    "openapi/response-body-max-length-increased",
+    "openapi/response-property-max-length-increased",
+    "openapi/response-body-max-length-unset",
+    "openapi/response-property-max-length-unset",
+    "openapi/response-body-min-decreased",
+    "openapi/response-property-min-decreased",
+    "openapi/response-body-exclusive-min-decreased",
+    "openapi/response-property-exclusive-min-decreased",
+    "openapi/response-body-min-items-decreased",
+    "openapi/response-property-min-items-decreased",
+    "openapi/response-body-min-items-unset",
+    "openapi/response-property-min-items-unset",
+    "openapi/response-body-min-length-decreased",
+    "openapi/response-property-min-length-decreased",
+    "openapi/response-body-contains-removed",
+    "openapi/response-property-contains-removed",
+    "openapi/response-body-min-contains-decreased",
+    "openapi/response-property-min-contains-decreased",
+    "openapi/response-body-max-contains-increased",
+    "openapi/response-property-max-contains-increased",
+    // Tightened or changed: listed, not breaking.
+    "openapi/response-body-max-decreased",
+    "openapi/response-property-max-decreased",
+    "openapi/response-body-min-increased",
+    "openapi/response-property-min-increased",
+    "openapi/response-body-max-length-decreased",
+    "openapi/response-property-max-length-decreased",
+    "openapi/response-body-min-length-increased",
+    "openapi/response-property-min-length-increased",
+    "openapi/response-body-min-items-increased",
+    "openapi/response-property-min-items-increased",
+    "openapi/response-body-contains-added",
+    "openapi/response-property-contains-added",
+    "openapi/response-body-min-contains-increased",
+    "openapi/response-property-min-contains-increased",
+    "openapi/response-body-max-contains-decreased",
+    "openapi/response-property-max-contains-decreased",
+    "openapi/response-property-pattern-added",
+    "openapi/response-property-pattern-changed",
+    "openapi/response-property-pattern-removed",
+];
+
+macro_rules! rules {
+    ($($i:literal)*) => {
+        &[$(RuleCode {
+            id: IDS[$i],
+            check: Check::OpenapiBreaking(check::<$i>),
+        }),*]
+    };
+}
+
+pub const RULES: &[RuleCode] = rules!(
+    0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33
+    34 35 36 37 38 39 40 41 42
+);
+
+/// The rule `IDS[I]`: response changes of its site and kind.
+fn check<const I: usize>(ctx: &Ctx, sink: &mut Sink) {
+    let (body, kind) = split_id(IDS[I]);
+    for c in ctx.schema_changes() {
+        if c.path.is_empty() != body {
+            continue;
+        }
+        if let Some(found) = classify(c) {
+            if found.kind == kind {
+                c.report(sink, found.message);
+            }
+        }
+    }
+}
+
+/// `openapi/response-body-max-increased` -> `(true, "max-increased")`.
+fn split_id(id: &'static str) -> (bool, &'static str) {
+    let rest = id.strip_prefix("openapi/response-").unwrap_or(id);
+    match rest.strip_prefix("body-") {
+        Some(kind) => (true, kind),
+        None => (false, rest.strip_prefix("property-").unwrap_or(rest)),
+    }
+}
+
+/// A change to a response limit: the rule kind it falls under and what to say.
+#[derive(Debug, PartialEq)]
+struct Found {
+    kind: &'static str,
+    message: String,
+}
+
+/// One limit kept in a count: maxLength, minItems, ...
+struct CountLimit {
+    keyword: &'static str,
+    /// A maximum (loosening raises it) rather than a minimum.
+    upper: bool,
+    /// What an absent keyword means; `None`: unbounded.
+    absent: Option<u64>,
+    /// The type the keyword constrains.
+    applies_to: &'static str,
+    looser: &'static str,
+    /// The kind for a loosening that removes the keyword (oasdiff tells some apart).
+    unset: &'static str,
+    tighter: &'static str,
+}
+
+const COUNTS: [CountLimit; 5] = [
+    CountLimit {
+        keyword: "maxLength",
+        upper: true,
+        absent: None,
+        applies_to: "string",
+        looser: "max-length-increased",
+        unset: "max-length-unset",
+        tighter: "max-length-decreased",
+    },
+    CountLimit {
+        keyword: "minLength",
+        upper: false,
+        absent: Some(0),
+        applies_to: "string",
+        looser: "min-length-decreased",
+        unset: "min-length-decreased",
+        tighter: "min-length-increased",
+    },
+    CountLimit {
+        keyword: "minItems",
+        upper: false,
+        absent: Some(0),
+        applies_to: "array",
+        looser: "min-items-decreased",
+        unset: "min-items-unset",
+        tighter: "min-items-increased",
+    },
+    // Without `contains` these two mean nothing; [`classify`] wants it on both sides. An
+    // absent `minContains` is 1.
+    CountLimit {
+        keyword: "minContains",
+        upper: false,
+        absent: Some(1),
+        applies_to: "array",
+        looser: "min-contains-decreased",
+        unset: "min-contains-decreased",
+        tighter: "min-contains-increased",
+    },
+    CountLimit {
+        keyword: "maxContains",
+        upper: true,
+        absent: None,
+        applies_to: "array",
+        looser: "max-contains-increased",
+        unset: "max-contains-increased",
+        tighter: "max-contains-decreased",
+    },
+];
+
+/// Does `keyword` constrain this schema, given its type? A schema of no declared type takes
+/// every keyword.
+fn applies(schema: &Obj, types: &[&str]) -> bool {
+    let (set, _) = TypeSet::of(schema);
+    set.is_empty() || types.iter().any(|t| set.contains(t))
+}
+
+/// The rule kind and message for a response change, if it is a limit this family covers.
+fn classify(c: &SchemaChange) -> Option<Found> {
+    let Site::Response { status, .. } = c.site else {
+        return None;
+    };
+    if c.old.flag("writeOnly") || c.new.flag("writeOnly") {
+        return None;
+    }
+    let subject = if c.path.is_empty() {
+        "the response body".to_string()
+    } else {
+        format!("the response property '{}'", c.path)
+    };
+    let both = |types: &[&str]| applies(&c.old, types) && applies(&c.new, types);
+    let (kind, text) = match &c.change {
+        Change::Maximum { from, to } if both(&["number", "integer"]) => {
+            bound(c, *from, *to, true, &subject)?
+        }
+        Change::Minimum { from, to } if both(&["number", "integer"]) => {
+            bound(c, *from, *to, false, &subject)?
+        }
+        Change::Count { keyword, from, to } => {
+            let limit = COUNTS.iter().find(|l| l.keyword == *keyword)?;
+            let contains = c.old.get("contains").is_some() && c.new.get("contains").is_some();
+            if !both(&[limit.applies_to]) || (keyword.contains("Contains") && !contains) {
+                return None;
+            }
+            count(limit, *from, *to, &subject)?
+        }
+        Change::SchemaRemoved {
+            keyword: "contains",
+        } if both(&["array"]) => (
+            "contains-removed",
+            format!("the 'contains' constraint of {subject} was removed"),
+        ),
+        Change::SchemaAdded {
+            keyword: "contains",
+        } if both(&["array"]) => (
+            "contains-added",
+            format!("a 'contains' constraint was added to {subject}"),
+        ),
+        // oasdiff reports patterns of properties only; so do we (the id says "property").
+        Change::Pattern { from, to } if !c.path.is_empty() && both(&["string"]) => match (from, to)
+        {
+            (Some(a), None) => (
+                "pattern-removed",
+                format!("the pattern '{a}' of {subject} was removed"),
+            ),
+            (None, Some(b)) => (
+                "pattern-added",
+                format!("the pattern '{b}' was added to {subject}"),
+            ),
+            (Some(a), Some(b)) => (
+                "pattern-changed",
+                format!("the pattern of {subject} was changed from '{a}' to '{b}'"),
+            ),
+            (None, None) => return None,
+        },
+        _ => return None,
+    };
+    Some(Found {
+        kind,
+        message: format!("{text} (status '{status}')"),
+    })
+}
+
+/// A `minimum`/`maximum` change. The kind follows the keyword holding the bound that matters
+/// (the new one; the old one when it went), as oasdiff's ids do: a 3.1 numeric
+/// `exclusiveMaximum` is the `exclusive-max` rule, a 3.0 `maximum` with `exclusiveMaximum:
+/// true` the plain one.
+fn bound(
+    c: &SchemaChange,
+    from: Option<Limit>,
+    to: Option<Limit>,
+    upper: bool,
+    subject: &str,
+) -> Option<(&'static str, String)> {
+    let exclusive_key = if upper {
+        "exclusiveMaximum"
+    } else {
+        "exclusiveMinimum"
+    };
+    // The 3.1 form: the exclusive keyword carries the number itself.
+    let numeric = |o: &Obj, l: Limit| {
+        l.exclusive
+            && o.get(exclusive_key)
+                .is_some_and(|n| n.node.as_bool().is_none())
+    };
+    let label = |o: &Obj, l: Limit| match (upper, l.exclusive, numeric(o, l)) {
+        (true, _, true) => "exclusiveMaximum",
+        (false, _, true) => "exclusiveMinimum",
+        (true, true, false) => "exclusive maximum",
+        (false, true, false) => "exclusive minimum",
+        (true, false, false) => "maximum",
+        (false, false, false) => "minimum",
+    };
+    let (looser, exclusive_looser, tighter) = if upper {
+        ("max-increased", "exclusive-max-increased", "max-decreased")
+    } else {
+        ("min-decreased", "exclusive-min-decreased", "min-increased")
+    };
+    let loosened_kind = |o: &Obj, l: Limit| {
+        if numeric(o, l) {
+            exclusive_looser
+        } else {
+            looser
+        }
+    };
+    let side = if upper { "upper" } else { "lower" };
+    match (from, to) {
+        (Some(a), None) => Some((
+            loosened_kind(&c.old, a),
+            format!(
+                "the {} {} of {subject} was removed",
+                label(&c.old, a),
+                a.value
+            ),
+        )),
+        (None, Some(b)) => Some((
+            tighter,
+            format!(
+                "the {} {} was added to {subject}",
+                label(&c.new, b),
+                b.value
+            ),
+        )),
+        (Some(a), Some(b)) => {
+            // Which admits more values: a higher maximum, or the same one made inclusive.
+            let wider = |x: Limit, y: Limit| {
+                let further = if upper {
+                    y.value > x.value
+                } else {
+                    y.value < x.value
+                };
+                further || (y.value == x.value && x.exclusive && !y.exclusive)
+            };
+            let loosened = wider(a, b);
+            if !loosened && !wider(b, a) {
+                return None;
+            }
+            let kind = if loosened {
+                loosened_kind(&c.new, b)
+            } else {
+                tighter
+            };
+            let (la, lb) = (label(&c.old, a), label(&c.new, b));
+            let text = if la == lb {
+                let verb = if b.value > a.value {
+                    "increased"
+                } else {
+                    "decreased"
+                };
+                format!(
+                    "the {la} of {subject} was {verb} from {} to {}",
+                    a.value, b.value
+                )
+            } else {
+                let verb = if loosened { "loosened" } else { "tightened" };
+                format!(
+                    "the {side} bound of {subject} was {verb} from {la} {} to {lb} {}",
+                    a.value, b.value
+                )
+            };
+            Some((kind, text))
+        }
+        (None, None) => None,
+    }
+}
+
+/// A change to one of [`COUNTS`], compared by what it means (an absent `minLength` is 0).
+fn count(
+    limit: &CountLimit,
+    from: Option<u64>,
+    to: Option<u64>,
+    subject: &str,
+) -> Option<(&'static str, String)> {
+    // Unbounded is above every number.
+    let value = |v: Option<u64>| v.or(limit.absent).map_or(u128::MAX, u128::from);
+    let (a, b) = (value(from), value(to));
+    if a == b {
+        return None;
+    }
+    let loosened = if limit.upper { b > a } else { b < a };
+    let kind = match (loosened, to) {
+        (true, None) => limit.unset,
+        (true, Some(_)) => limit.looser,
+        (false, _) => limit.tighter,
+    };
+    let keyword = limit.keyword;
+    let text = match (from, to) {
+        (Some(x), None) => format!("the {keyword} {x} of {subject} was removed"),
+        (None, Some(y)) => format!("the {keyword} {y} was added to {subject}"),
+        (Some(x), Some(y)) => {
+            let verb = if y > x { "increased" } else { "decreased" };
+            format!("the {keyword} of {subject} was {verb} from {x} to {y}")
+        }
+        (None, None) => return None,
+    };
+    Some((kind, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_and_rules_agree() {
+        assert_eq!(RULES.len(), IDS.len());
+        for (i, rule) in RULES.iter().enumerate() {
+            assert_eq!(rule.id, IDS[i]);
+            assert_eq!(
+                IDS.iter().filter(|id| **id == rule.id).count(),
+                1,
+                "{}",
+                rule.id
+            );
+        }
+        assert_eq!(
+            split_id("openapi/response-body-max-increased"),
+            (true, "max-increased")
+        );
+        assert_eq!(
+            split_id("openapi/response-property-pattern-added"),
+            (false, "pattern-added")
+        );
+    }
+
+    fn counted(keyword: &str, from: Option<u64>, to: Option<u64>) -> Option<&'static str> {
+        let limit = COUNTS.iter().find(|l| l.keyword == keyword).unwrap();
+        count(limit, from, to, "x").map(|(kind, _)| kind)
+    }
+
+    #[test]
+    fn counts_compare_by_meaning() {
+        assert_eq!(
+            counted("maxLength", Some(5), Some(9)),
+            Some("max-length-increased")
+        );
+        assert_eq!(
+            counted("maxLength", Some(5), None),
+            Some("max-length-unset")
+        );
+        assert_eq!(
+            counted("maxLength", None, Some(5)),
+            Some("max-length-decreased")
+        );
+        assert_eq!(
+            counted("minLength", Some(3), None),
+            Some("min-length-decreased")
+        );
+        // Absent and 0 are the same minimum; absent and 1 the same minContains.
+        assert_eq!(counted("minLength", Some(0), None), None);
+        assert_eq!(counted("minItems", None, Some(0)), None);
+        assert_eq!(counted("minContains", Some(1), None), None);
+        assert_eq!(
+            counted("minContains", None, Some(0)),
+            Some("min-contains-decreased")
+        );
+        assert_eq!(counted("minItems", Some(2), None), Some("min-items-unset"));
+        assert_eq!(
+            counted("minItems", Some(2), Some(1)),
+            Some("min-items-decreased")
+        );
+        assert_eq!(
+            counted("maxContains", Some(2), None),
+            Some("max-contains-increased")
+        );
+    }
+}
