@@ -165,21 +165,20 @@ impl<'a> Obj<'a> {
         if key == "$ref" {
             return None;
         }
-        self.layers().find_map(|layer| {
+        let find = |layer: NodeRef<'a>| {
             layer
                 .node
                 .get_entry(key)
                 .map(|(k, v)| (NodeRef::new(layer.doc, k), NodeRef::new(layer.doc, v)))
-        })
-    }
-
-    /// Sibling layers then the target.
-    fn layers(&self) -> impl Iterator<Item = NodeRef<'a>> + '_ {
-        self.siblings
-            .iter()
-            .flatten()
-            .copied()
-            .chain(Some(self.target))
+        };
+        // Plain loops rather than an iterator chain: this is the hottest lookup of the
+        // comparison, and siblings are rare.
+        for layer in self.siblings.iter().flatten() {
+            if let Some(found) = find(*layer) {
+                return Some(found);
+            }
+        }
+        find(self.target)
     }
 
     /// Every key once (a sibling hides the target's key of the same name), `$ref` left out.
@@ -267,14 +266,13 @@ impl SpecSet {
         let mut current = node;
         let mut kept = 0;
         for _ in 0..MAX_CHAIN {
-            let Some(r) = current.node.get("$ref").and_then(Node::as_str) else {
-                break;
-            };
+            // The table holds exactly the mappings with a resolved string `$ref`: asking it
+            // first spares scanning the keys of every mapping that has none (most of them).
             let Some(next) = self.ref_target(current.node) else {
                 break;
             };
             if obj.ref_text.is_none() {
-                obj.ref_text = Some(r);
+                obj.ref_text = current.node.get("$ref").and_then(Node::as_str);
             }
             let has_siblings = current.node.as_map().is_some_and(|m| m.len() > 1);
             if has_siblings && kept < MAX_SIBLINGS && self.siblings_count(current.doc) {
