@@ -293,15 +293,12 @@ impl<'a> Operation<'a> {
                     return Vec::new();
                 };
                 responses
-                    .entries()
-                    .filter(|(status, _)| !status.starts_with("x-"))
-                    .filter_map(|(status, value)| {
-                        let (key, _) = responses.get_entry(status)?;
-                        Some(Response {
-                            status,
-                            key,
-                            obj: self.set.view(value),
-                        })
+                    .entries_with_keys()
+                    .filter(|(status, _, _)| !status.starts_with("x-"))
+                    .map(|(status, key, value)| Response {
+                        status,
+                        key,
+                        obj: self.set.view(value),
                     })
                     .collect()
             })
@@ -324,14 +321,11 @@ pub fn content<'a>(set: &'a SpecSet, holder: &Obj<'a>) -> Vec<Media<'a>> {
         return Vec::new();
     };
     content
-        .entries()
-        .filter_map(|(name, value)| {
-            let (key, _) = content.get_entry(name)?;
-            Some(Media {
-                name,
-                key,
-                obj: set.view(value),
-            })
+        .entries_with_keys()
+        .map(|(name, key, value)| Media {
+            name,
+            key,
+            obj: set.view(value),
         })
         .collect()
 }
