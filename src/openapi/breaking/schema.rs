@@ -325,6 +325,9 @@ pub struct SchemaDiff<'a> {
 }
 
 type PairKey = ((usize, usize), (usize, usize));
+/// Node addresses hash with foldhash: SipHash over every pair looked up was a visible share of
+/// large comparisons, and addresses are not chosen by the input.
+type PairMap<V> = HashMap<PairKey, V, foldhash::fast::RandomState>;
 
 /// Deeper nesting than this (through references) is not compared: real schemas are far
 /// shallower, and it bounds the stack.
@@ -336,11 +339,11 @@ const MAX_PAIRS_PER_ROOT: usize = 200_000;
 #[derive(Default)]
 pub struct Differ<'a> {
     /// Results independent of any enclosing comparison.
-    exact: HashMap<PairKey, Option<Arc<SchemaDiff<'a>>>>,
+    exact: PairMap<Option<Arc<SchemaDiff<'a>>>>,
     /// Results computed under an assumption about an enclosing pair: valid for this root only.
-    provisional: HashMap<PairKey, Option<Arc<SchemaDiff<'a>>>>,
+    provisional: PairMap<Option<Arc<SchemaDiff<'a>>>>,
     /// Pairs being compared, with their depth.
-    stack: HashMap<PairKey, usize>,
+    stack: PairMap<usize>,
     budget: usize,
 }
 
@@ -646,6 +649,10 @@ impl<'a> Differ<'a> {
                     o.node.as_seq().unwrap_or(&[]),
                     n.node.as_seq().unwrap_or(&[]),
                 );
+                // Unchanged lists (nearly all) in one pass rather than each value searched for.
+                if ov.len() == nv.len() && ov.iter().zip(nv).all(|(v, w)| same_value(v, w)) {
+                    return;
+                }
                 for v in ov {
                     if !nv.iter().any(|w| same_value(v, w)) {
                         d.changes.push(Located {
