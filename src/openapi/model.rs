@@ -171,7 +171,11 @@ impl<'a> Spec<'a> {
         let Some(paths) = root.node.get_entry("paths") else {
             return spec;
         };
-        for (key, value) in paths.1.as_map().unwrap_or(&[]) {
+        let paths = paths.1.as_map().unwrap_or(&[]);
+        // Sized up front (operations: trimmed at the end): a large spec's model is tens of
+        // megabytes, and doubling growth would leave up to half of it unused.
+        spec.paths.reserve_exact(paths.len());
+        for (key, value) in paths {
             let Some(path) = key.as_str() else { continue };
             // `x-` keys under `paths` are extensions, not paths.
             if !path.starts_with('/') {
@@ -196,6 +200,7 @@ impl<'a> Spec<'a> {
                 let obj = set.view(mvalue);
                 let mut params = shared.clone();
                 if let Some(list) = obj.get("parameters") {
+                    params.reserve_exact(list.node.as_seq().map_or(0, <[Node]>::len));
                     for p in list.node.items() {
                         let Some(p) = param_of(set, NodeRef::new(list.doc, p), false) else {
                             continue;
@@ -225,6 +230,7 @@ impl<'a> Spec<'a> {
                 template_params,
             });
         }
+        spec.operations.shrink_to_fit();
         spec
     }
 
