@@ -309,6 +309,10 @@ fn unchanged_specs(
 /// Load the OpenAPI side of two listings: every YAML/JSON file of the new side (specs are found
 /// by content), and on the old side only files that differ plus the specs whose references
 /// changed; unchanged specs are not compared.
+///
+/// The two sides load in parallel: the old side starts with the files that differ, and is
+/// loaded again with the specs whose references changed only when there are such specs that
+/// did not differ themselves (a spec kept while a file it references changed).
 fn openapi_listings(
     old: &Listing,
     new: &Listing,
@@ -320,13 +324,28 @@ fn openapi_listings(
         let file = listing.read(&[path]).ok()?.files.into_values().next()?;
         Some((file.path, file.bytes, Some(file.blob)))
     };
-    let new_paths: Vec<&str> = new_entries
-        .keys()
-        .copied()
-        .filter(|p| openapi::load::is_yaml_or_json(p))
+    let load_old = |paths: &[&str]| -> Result<openapi::load::SpecSet, InputErrors> {
+        let snapshot = old.read(paths).map_err(source_error)?;
+        openapi::load::load(&snapshot, &filter, &|p: &str| fetch_from(old, p))
+    };
+    let differing: Vec<&str> = old_entries
+        .iter()
+        .filter(|(p, blob)| openapi::load::is_yaml_or_json(p) && new_entries.get(*p) != Some(*blob))
+        .map(|(p, _)| *p)
         .collect();
-    let new_snapshot = new.read(&new_paths).map_err(source_error)?;
-    let new_set = openapi::load::load(&new_snapshot, &filter, &|p: &str| fetch_from(new, p))?;
+    let (new_set, old_differing) = rayon::join(
+        || -> Result<_, InputErrors> {
+            let new_paths: Vec<&str> = new_entries
+                .keys()
+                .copied()
+                .filter(|p| openapi::load::is_yaml_or_json(p))
+                .collect();
+            let new_snapshot = new.read(&new_paths).map_err(source_error)?;
+            openapi::load::load(&new_snapshot, &filter, &|p: &str| fetch_from(new, p))
+        },
+        || load_old(&differing),
+    );
+    let new_set = new_set?;
     let skip = unchanged_specs(&new_set, |p| old_entries.get(p).copied());
     let changed_specs: Vec<&str> = new_set
         .specs
@@ -334,16 +353,23 @@ fn openapi_listings(
         .map(|s| new_set.docs[s.doc].path.as_str())
         .filter(|p| !skip.iter().any(|k| k == p))
         .collect();
-    let old_paths: Vec<&str> = old_entries
+    // Specs with the same blob on both sides whose referenced files changed.
+    let kept_but_changed = changed_specs
         .iter()
-        .filter(|(p, blob)| {
-            openapi::load::is_yaml_or_json(p)
-                && (new_entries.get(*p) != Some(*blob) || changed_specs.contains(p))
-        })
-        .map(|(p, _)| *p)
-        .collect();
-    let old_snapshot = old.read(&old_paths).map_err(source_error)?;
-    let old_set = openapi::load::load(&old_snapshot, &filter, &|p: &str| fetch_from(old, p))?;
+        .any(|p| old_entries.contains_key(p) && old_entries.get(p) == new_entries.get(p));
+    let old_set = if kept_but_changed {
+        let old_paths: Vec<&str> = old_entries
+            .iter()
+            .filter(|(p, blob)| {
+                openapi::load::is_yaml_or_json(p)
+                    && (new_entries.get(*p) != Some(*blob) || changed_specs.contains(p))
+            })
+            .map(|(p, _)| *p)
+            .collect();
+        load_old(&old_paths)?
+    } else {
+        old_differing?
+    };
     Ok((old_set, new_set, skip))
 }
 

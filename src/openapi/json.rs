@@ -5,6 +5,8 @@
 //! column are tracked incrementally (JSON has newlines only between tokens), which keeps a
 //! minified one-line file linear.
 
+use std::borrow::Cow;
+
 use super::node::{line_col_at, Limits, LoadError, Node, Span, TreeBuilder, Value};
 
 /// Parse `text` as one JSON document (a leading UTF-8 BOM is skipped).
@@ -124,7 +126,10 @@ impl<'t> Parser<'t> {
                 }
                 return Ok(Next::Value);
             }
-            b'"' => Value::Str(self.string()?.into()),
+            b'"' => {
+                let s = self.string()?;
+                Value::Str(self.tree.strings.intern(&s))
+            }
             b'-' | b'0'..=b'9' => self.number()?,
             b't' => self.literal("true", Value::Bool(true))?,
             b'f' => self.literal("false", Value::Bool(false))?,
@@ -152,8 +157,9 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         let (line, col) = self.here();
         let key = self.string()?;
+        let key = self.tree.strings.intern(&key);
         self.tree.push(Node::new(
-            Value::Str(key.into()),
+            Value::Str(key),
             Span::new(start, self.pos),
             line,
             col,
@@ -166,8 +172,9 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn string(&mut self) -> Result<String, LoadError> {
-        let bytes = self.bytes;
+    /// The string at `self.pos`, borrowed from the text unless it has escapes.
+    fn string(&mut self) -> Result<Cow<'t, str>, LoadError> {
+        let (bytes, text) = (self.bytes, self.text);
         let quote = self.pos;
         self.pos += 1;
         let mut chunk = self.pos;
@@ -182,14 +189,14 @@ impl<'t> Parser<'t> {
             self.pos += rel;
             match bytes[self.pos] {
                 b'"' => {
-                    let tail = &self.text[chunk..self.pos];
+                    let tail = &text[chunk..self.pos];
                     self.pos += 1;
                     return Ok(match out {
                         Some(mut s) => {
                             s.push_str(tail);
-                            s
+                            Cow::Owned(s)
                         }
-                        None => tail.to_string(),
+                        None => Cow::Borrowed(tail),
                     });
                 }
                 b'\\' => {

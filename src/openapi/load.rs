@@ -8,7 +8,7 @@
 //! YAML that is none of treaty's business.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -38,7 +38,9 @@ pub struct Doc {
     pub path: String,
     pub text: Arc<str>,
     pub root: Node,
-    pub lines: LineIndex,
+    /// Built on the first location asked for: a comparison that finds nothing needs none, and
+    /// indexing the lines of a large file costs as much as a tenth of parsing it.
+    lines: OnceLock<LineIndex>,
     pub blob: Option<BlobId>,
 }
 
@@ -46,17 +48,22 @@ impl Doc {
     pub fn new(path: &str, text: Arc<str>, root: Node, blob: Option<BlobId>) -> Doc {
         Doc {
             path: path.to_string(),
-            lines: LineIndex::new(&text),
+            lines: OnceLock::new(),
             text,
             root,
             blob,
         }
     }
 
+    /// Line starts of the text, for positions.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     /// Where `node` is: its first character to the end of its text.
     pub fn location(&self, node: &Node) -> Location {
         let (end_line, end_column) = if node.span.end > node.span.start {
-            self.lines.position(&self.text, node.span.end)
+            self.lines().position(&self.text, node.span.end)
         } else {
             (node.line, node.col + 1)
         };

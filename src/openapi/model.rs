@@ -330,6 +330,15 @@ pub fn content<'a>(set: &'a SpecSet, holder: &Obj<'a>) -> Vec<Media<'a>> {
 /// `const` and other data). Iterative, so deep values cannot overflow the stack.
 pub fn same_value(a: &Node, b: &Node) -> bool {
     use super::node::Value;
+    // Scalars (almost every enum value) need no stack: schema comparison calls this once per
+    // pair of enum values, millions of times on large specs.
+    match (&a.value, &b.value) {
+        (Value::Map(_) | Value::Seq(_), Value::Map(_) | Value::Seq(_)) => {}
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            return a.as_f64() == b.as_f64();
+        }
+        (x, y) => return x == y,
+    }
     let mut stack = vec![(a, b)];
     while let Some((a, b)) = stack.pop() {
         match (&a.value, &b.value) {

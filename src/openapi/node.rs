@@ -6,12 +6,15 @@
 //! the stack, and every key and value keeps its byte span plus its 1-based start line/column, so
 //! a finding can point at any key or value without re-reading the file.
 //!
-//! Memory: a `Node` is 40 bytes (collections are boxed slices, strings `Box<str>`); the 13 MB
-//! GitHub spec has ~475k of them.
+//! Memory: a `Node` is 40 bytes (collections are boxed slices, strings `Arc<str>`); the 13 MB
+//! GitHub spec has ~475k of them. Strings are interned per file ([`Strings`]): keys, values and
+//! even descriptions repeat (graph-beta: 2M strings of 39 MB, 106k distinct of 6 MB), so one
+//! copy each saves most of the string memory, the allocations and their frees.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 pub use crate::proto::ast::Span;
 
@@ -63,7 +66,8 @@ pub enum Value {
     /// Also integers too large for `i64`. The text as written (`3.0`, `1.10`) is
     /// `Node::scalar_text`.
     Float(f64),
-    Str(Box<str>),
+    /// Shared with equal strings of the same file (see [`Strings`]).
+    Str(Arc<str>),
     Seq(Box<[Node]>),
     /// Entries in file order. Keys are always `Value::Str`: non-string YAML keys (`200:`,
     /// `true:`) are stored as their source text. Duplicate keys are rejected at load time.
@@ -387,6 +391,28 @@ pub(crate) fn line_col_at(text: &str, offset: usize) -> (u32, u32) {
     (line as u32, col as u32)
 }
 
+/// The strings of one parse, each stored once.
+///
+/// foldhash rather than std's SipHash: hashing every string of a file with SipHash took a tenth
+/// of a whole comparison. foldhash is seeded per process, so a file cannot be crafted to make
+/// the lookups collide without knowing the seed, which is enough for a process that reads a
+/// few files and exits.
+#[derive(Default)]
+pub(crate) struct Strings {
+    set: HashSet<Arc<str>, foldhash::fast::RandomState>,
+}
+
+impl Strings {
+    pub(crate) fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(known) = self.set.get(s) {
+            return known.clone();
+        }
+        let new: Arc<str> = Arc::from(s);
+        self.set.insert(new.clone());
+        new
+    }
+}
+
 struct Frame {
     map: bool,
     /// Index in `TreeBuilder::items` of the first child.
@@ -409,6 +435,8 @@ pub(crate) struct TreeBuilder<'t> {
     frames: Vec<Frame>,
     items: Vec<Node>,
     root: Option<Node>,
+    /// For the front ends' scalars and keys.
+    pub(crate) strings: Strings,
 }
 
 impl<'t> TreeBuilder<'t> {
@@ -420,6 +448,7 @@ impl<'t> TreeBuilder<'t> {
             frames: Vec::new(),
             items: Vec::new(),
             root: None,
+            strings: Strings::default(),
         }
     }
 

@@ -28,9 +28,42 @@ pub struct Target {
 
 /// Every resolved `$ref`, keyed by the address of the mapping that holds it. Nodes never move
 /// once their document is behind an `Arc`, so addresses identify them for the set's lifetime.
+///
+/// Many references share a target (graph-beta: 105k `$ref`s, 8k targets), so targets are
+/// stored once and the map holds their index.
 #[derive(Default)]
 pub struct RefTable {
-    map: HashMap<usize, Target>,
+    map: HashMap<usize, u32, AddrHasher>,
+    targets: Vec<Target>,
+}
+
+/// Hashes node addresses. They are unique, not chosen by the input, and 8-aligned, so a
+/// multiply and fold spreads them well at a fraction of SipHash's cost (every view of every
+/// object asks this table).
+#[derive(Default, Clone, Copy)]
+struct AddrHasher(u64);
+
+impl std::hash::BuildHasher for AddrHasher {
+    type Hasher = AddrHasher;
+    fn build_hasher(&self) -> AddrHasher {
+        AddrHasher(0)
+    }
+}
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // The high bits carry the mixing; fold them down, where the table takes its index.
+        self.0 = h ^ (h >> 32);
+    }
 }
 
 fn addr(node: &Node) -> usize {
@@ -204,7 +237,8 @@ impl std::fmt::Debug for Obj<'_> {
 impl SpecSet {
     /// The node a `$ref`-holding mapping points at (one hop).
     pub fn ref_target<'a>(&'a self, map: &'a Node) -> Option<NodeRef<'a>> {
-        let target = self.refs.map.get(&addr(map))?;
+        let &index = self.refs.map.get(&addr(map))?;
+        let target = self.refs.targets.get(index as usize)?;
         let doc = self.docs.get(target.doc as usize)?;
         let mut node = &doc.root;
         for &i in target.path.iter() {
@@ -259,8 +293,14 @@ impl SpecSet {
     }
 }
 
-/// Why a `$ref` cannot be followed, worded for the spec's author.
-fn classify(base: &str, raw: &str) -> Result<(Option<String>, String), (String, Option<String>)> {
+/// Where a `$ref` leads: the file (`None`: this one) and the JSON-pointer fragment.
+type Destination<'r> = (Option<String>, Cow<'r, str>);
+/// Why a `$ref` cannot be followed, worded for the spec's author, and an optional hint.
+type RefProblem = (String, Option<String>);
+
+/// Where `raw`, written in `base`, leads. The fragment borrows from `raw` unless it was
+/// percent-encoded: local references (almost all of them) then cost no allocation.
+fn classify<'r>(base: &str, raw: &'r str) -> Result<Destination<'r>, RefProblem> {
     let is_url = raw.contains("://") || raw.starts_with("//") || has_scheme(raw);
     if is_url {
         return Err((
@@ -277,7 +317,7 @@ fn classify(base: &str, raw: &str) -> Result<(Option<String>, String), (String, 
         ));
     }
     if file.is_empty() {
-        return Ok((None, fragment.into_owned()));
+        return Ok((None, fragment));
     }
     let file = percent_decode(file);
     let drive =
@@ -308,7 +348,7 @@ fn classify(base: &str, raw: &str) -> Result<(Option<String>, String), (String, 
             s => parts.push(s),
         }
     }
-    Ok((Some(parts.join("/")), fragment.into_owned()))
+    Ok((Some(parts.join("/")), fragment))
 }
 
 /// `http:`, `file:`, `urn:` ... (a drive letter `C:` is not a scheme: it is caught as absolute).
@@ -345,39 +385,93 @@ fn percent_decode(s: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// The index path of a JSON pointer (already percent-decoded) in `root`.
-fn pointer_path(root: &Node, pointer: &str) -> Option<Vec<u32>> {
-    let mut path = Vec::new();
-    if pointer.is_empty() {
-        return Some(path);
-    }
-    let mut node = root;
-    for raw in pointer.strip_prefix('/')?.split('/') {
-        let segment: Cow<str> = if raw.contains('~') {
-            Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
-        } else {
-            Cow::Borrowed(raw)
-        };
-        match &node.value {
-            Value::Map(entries) => {
-                let i = entries
-                    .iter()
-                    .position(|(k, _)| k.as_str() == Some(&*segment))?;
-                path.push(i as u32);
-                node = &entries[i].1;
-            }
-            Value::Seq(items) => {
-                if segment.len() > 1 && segment.starts_with('0') {
-                    return None;
-                }
-                let i: usize = segment.parse().ok()?;
-                node = items.get(i)?;
-                path.push(i as u32);
-            }
-            _ => return None,
+/// Mappings with more entries than this get a key index when a pointer passes through them.
+const INDEXED_MAP: usize = 16;
+
+/// Resolves JSON pointers into [`RefTable`] targets, once per distinct pointer and document.
+#[derive(Default)]
+struct Pointers {
+    /// Per document: pointer -> target index, `None` when it points at nothing.
+    memo: Vec<HashMap<String, Option<u32>>>,
+    /// Key -> entry index of the large mappings pointers went through (`components/schemas`
+    /// holds thousands of entries, and a linear scan per reference made loading quadratic).
+    keys: HashMap<usize, HashMap<Box<str>, u32>, AddrHasher>,
+}
+
+impl Pointers {
+    /// The target index of `pointer` (already percent-decoded) in document `doc`.
+    fn resolve(
+        &mut self,
+        table: &mut RefTable,
+        doc: usize,
+        root: &Node,
+        pointer: &str,
+    ) -> Option<u32> {
+        if self.memo.len() <= doc {
+            self.memo.resize_with(doc + 1, HashMap::new);
         }
+        if let Some(&known) = self.memo[doc].get(pointer) {
+            return known;
+        }
+        let found = self.path(root, pointer).map(|path| {
+            table.targets.push(Target {
+                doc: doc as u32,
+                path: path.into_boxed_slice(),
+            });
+            (table.targets.len() - 1) as u32
+        });
+        self.memo[doc].insert(pointer.to_string(), found);
+        found
     }
-    Some(path)
+
+    /// The index path of a JSON pointer in `root`.
+    fn path(&mut self, root: &Node, pointer: &str) -> Option<Vec<u32>> {
+        let mut path = Vec::new();
+        if pointer.is_empty() {
+            return Some(path);
+        }
+        let mut node = root;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let segment: Cow<str> = if raw.contains('~') {
+                Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(raw)
+            };
+            match &node.value {
+                Value::Map(entries) if entries.len() > INDEXED_MAP => {
+                    let keys = self.keys.entry(addr(node)).or_insert_with(|| {
+                        let mut keys = HashMap::with_capacity(entries.len());
+                        for (i, (k, _)) in entries.iter().enumerate() {
+                            // The first of equal keys, as a scan would find.
+                            keys.entry(k.as_str().unwrap_or("").into())
+                                .or_insert(i as u32);
+                        }
+                        keys
+                    });
+                    let i = *keys.get(&*segment)?;
+                    path.push(i);
+                    node = &entries[i as usize].1;
+                }
+                Value::Map(entries) => {
+                    let i = entries
+                        .iter()
+                        .position(|(k, _)| k.as_str() == Some(&*segment))?;
+                    path.push(i as u32);
+                    node = &entries[i].1;
+                }
+                Value::Seq(items) => {
+                    if segment.len() > 1 && segment.starts_with('0') {
+                        return None;
+                    }
+                    let i: usize = segment.parse().ok()?;
+                    node = items.get(i)?;
+                    path.push(i as u32);
+                }
+                _ => return None,
+            }
+        }
+        Some(path)
+    }
 }
 
 /// Keys whose mapping value is keyed by names the author chose (so a property called `example`
@@ -467,6 +561,7 @@ pub(crate) fn resolve_all(
     // doc -> docs it references
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); set.docs.len()];
     let mut missing: HashMap<String, ()> = HashMap::new();
+    let mut pointers = Pointers::default();
     while let Some(d) = queue.pop_front() {
         if scanned.get(d).copied().unwrap_or(false) {
             continue;
@@ -529,15 +624,10 @@ pub(crate) fn resolve_all(
             if target_doc != d && !edges[d].contains(&target_doc) {
                 edges[d].push(target_doc);
             }
-            match pointer_path(&set.docs[target_doc].root, &fragment) {
-                Some(path) => {
-                    set.refs.map.insert(
-                        addr(holder),
-                        Target {
-                            doc: target_doc as u32,
-                            path: path.into_boxed_slice(),
-                        },
-                    );
+            let target_root = &set.docs[target_doc].root;
+            match pointers.resolve(&mut set.refs, target_doc, target_root, &fragment) {
+                Some(index) => {
+                    set.refs.map.insert(addr(holder), index);
                 }
                 None => {
                     let place = if target_doc == d {

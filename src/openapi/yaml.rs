@@ -20,7 +20,7 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
-use super::node::{Limits, LoadError, Node, Span, TreeBuilder, Value};
+use super::node::{Limits, LoadError, Node, Span, Strings, TreeBuilder, Value};
 
 /// Parse `text` as a single YAML document. An empty stream is `Value::Null`.
 pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError> {
@@ -121,7 +121,7 @@ impl<'t> Loader<'t> {
                     } else {
                         start
                     };
-                    let value = resolve(v, style, tag.as_deref())
+                    let value = resolve(v, style, tag.as_deref(), &mut self.tree.strings)
                         .map_err(|m| LoadError::new(self.path, m, p.line, p.col))?;
                     let node = Node::new(value, Span::new(p.off, end), p.line, p.col);
                     self.seen += 1;
@@ -325,12 +325,17 @@ fn skip_properties(text: &str, start: Pos, limit: usize) -> Pos {
 }
 
 /// Value of a scalar event: tag first, then style, then the core schema for plain scalars.
-fn resolve(v: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+fn resolve(
+    v: Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    strings: &mut Strings,
+) -> Result<Value, String> {
     if let Some(tag) = tag {
         if tag.is_yaml_core_schema() {
             let bad = |what: &str| format!("invalid !!{what} value {:?}", &*v);
             match tag.suffix.as_str() {
-                "str" => return Ok(Value::Str(exact(&v))),
+                "str" => return Ok(Value::Str(strings.intern(&v))),
                 "null" => return Ok(Value::Null),
                 "bool" => {
                     return match resolve_plain(&v) {
@@ -357,19 +362,16 @@ fn resolve(v: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Val
             || (tag.handle == "!" && tag.suffix.is_empty())
         {
             // The non-specific tag `! 12`: a string by definition.
-            return Ok(Value::Str(exact(&v)));
+            return Ok(Value::Str(strings.intern(&v)));
         }
     }
+    // Strings are copied (exactly sized) out of the scanner's, which carry spare capacity:
+    // shrinking each one in place fragments the heap (measured: 76 -> 46 MB peak RSS on the
+    // 10 MB GitHub spec).
     if style != ScalarStyle::Plain {
-        return Ok(Value::Str(exact(&v)));
+        return Ok(Value::Str(strings.intern(&v)));
     }
-    Ok(resolve_plain(&v).unwrap_or_else(|| Value::Str(exact(&v))))
-}
-
-/// An exactly sized copy: the scanner's strings carry spare capacity, and shrinking each one in
-/// place fragments the heap (measured: 76 -> 46 MB peak RSS on the 10 MB GitHub spec).
-fn exact(v: &str) -> Box<str> {
-    Box::from(v)
+    Ok(resolve_plain(&v).unwrap_or_else(|| Value::Str(strings.intern(&v))))
 }
 
 /// YAML 1.2 core schema for a plain scalar; `None` means "a string".

@@ -129,7 +129,22 @@ pub struct SpecPair<'a> {
     pub new: Option<Spec<'a>>,
     pub paths: Vec<PathPair<'a>>,
     pub ops: Vec<OpPair>,
+    /// Per old / new operation: has a partner in `ops`. Rules ask for the unpaired ones once
+    /// each, so this keeps them linear (graph-beta has 22k operations).
+    old_paired: Vec<bool>,
+    new_paired: Vec<bool>,
+    /// Per old path item: the index in the new spec's paths of its partner.
+    new_path_of: Vec<Option<usize>>,
+    /// Per entry of `ops`: the new operation is in scope of the stability policy, read once
+    /// rather than by every rule that walks the pairs.
+    in_scope: Vec<bool>,
+    /// Per entry of `ops`: its parameters paired (see [`OperationPair::params`]), as indices
+    /// into the operations' `params`; matched once rather than by every rule that asks.
+    param_pairs: Vec<ParamPairs>,
 }
+
+/// Old and new parameter indices, either missing when added or removed.
+type ParamPairs = Box<[(Option<u32>, Option<u32>)]>;
 
 impl<'a> SpecPair<'a> {
     fn new(old: Option<Spec<'a>>, new: Option<Spec<'a>>) -> SpecPair<'a> {
@@ -138,6 +153,11 @@ impl<'a> SpecPair<'a> {
             new,
             paths: Vec::new(),
             ops: Vec::new(),
+            old_paired: Vec::new(),
+            new_paired: Vec::new(),
+            new_path_of: Vec::new(),
+            in_scope: Vec::new(),
+            param_pairs: Vec::new(),
         };
         let (Some(old), Some(new)) = (&pair.old, &pair.new) else {
             return pair;
@@ -218,6 +238,29 @@ impl<'a> SpecPair<'a> {
                 }
             }
         }
+        pair.old_paired = vec![false; old.operations.len()];
+        pair.new_paired = vec![false; new.operations.len()];
+        for p in &pair.ops {
+            pair.old_paired[p.old] = true;
+            pair.new_paired[p.new] = true;
+        }
+        pair.new_path_of = vec![None; old.paths.len()];
+        for p in &pair.paths {
+            pair.new_path_of[p.old] = Some(p.new);
+        }
+        pair.in_scope = pair
+            .ops
+            .iter()
+            .map(|p| in_scope(new.operations[p.new].stability()))
+            .collect();
+        pair.param_pairs = pair
+            .ops
+            .iter()
+            .map(|p| {
+                let renames = &pair.paths[p.path].renames;
+                match_params(&old.operations[p.old], &new.operations[p.new], renames)
+            })
+            .collect();
         pair
     }
 
@@ -230,14 +273,15 @@ impl<'a> SpecPair<'a> {
         old.operations
             .iter()
             .enumerate()
-            .filter(|(i, _)| !self.ops.iter().any(|p| p.old == *i))
+            .filter(|(i, _)| !self.old_paired.get(*i).copied().unwrap_or(false))
             .filter(|(_, op)| in_scope(op.stability()))
             .map(|(_, op)| {
                 let new_path = self
-                    .paths
-                    .iter()
-                    .find(|p| p.old == op.path_index)
-                    .and_then(|p| self.new.as_ref().map(|n| &n.paths[p.new]));
+                    .new_path_of
+                    .get(op.path_index)
+                    .copied()
+                    .flatten()
+                    .and_then(|j| self.new.as_ref().map(|n| &n.paths[j]));
                 Removed {
                     op,
                     path_removed: new_path.is_none(),
@@ -255,7 +299,7 @@ impl<'a> SpecPair<'a> {
         new.operations
             .iter()
             .enumerate()
-            .filter(|(i, _)| !self.ops.iter().any(|p| p.new == *i))
+            .filter(|(i, _)| !self.new_paired.get(*i).copied().unwrap_or(false))
             .map(|(_, op)| op)
             .collect()
     }
@@ -268,15 +312,15 @@ impl<'a> SpecPair<'a> {
         self.ops
             .iter()
             .enumerate()
+            .filter(|&(index, _)| self.in_scope[index])
             .map(|(index, p)| OperationPair {
                 index,
                 old_spec: old,
                 new_spec: new,
                 old: &old.operations[p.old],
                 new: &new.operations[p.new],
-                renames: &self.paths[p.path].renames,
+                param_pairs: &self.param_pairs[index],
             })
-            .filter(|p| in_scope(p.new.stability()))
             .collect()
     }
 }
@@ -289,7 +333,7 @@ pub struct OperationPair<'s, 'a> {
     pub new_spec: &'s Spec<'a>,
     pub old: &'s Operation<'a>,
     pub new: &'s Operation<'a>,
-    renames: &'s [(&'a str, &'a str)],
+    param_pairs: &'s [(Option<u32>, Option<u32>)],
 }
 
 impl<'s, 'a> OperationPair<'s, 'a> {
@@ -299,45 +343,54 @@ impl<'s, 'a> OperationPair<'s, 'a> {
         &self.new.id
     }
 
-    /// The new-side name of an old path parameter.
-    fn renamed<'n>(&self, name: &'n str) -> &'n str
-    where
-        'a: 'n,
-    {
-        self.renames
-            .iter()
-            .find(|(o, _)| *o == name)
-            .map_or(name, |(_, n)| *n)
-    }
-
     /// Parameters by `in` and name: (old, new), either missing when added or removed; path
     /// parameters follow template renames. Old order, then added ones in new order.
     pub fn params(&self) -> Vec<(Option<&'s Param<'a>>, Option<&'s Param<'a>>)> {
-        let mut out = Vec::new();
-        let mut used = vec![false; self.new.params.len()];
-        for p in &self.old.params {
-            let name = if p.location == "path" {
-                self.renamed(p.name)
-            } else {
-                p.name
-            };
-            let found = self
-                .new
-                .params
-                .iter()
-                .position(|q| q.location == p.location && q.name == name);
-            if let Some(j) = found {
-                used[j] = true;
-            }
-            out.push((Some(p), found.map(|j| &self.new.params[j])));
-        }
-        for (j, q) in self.new.params.iter().enumerate() {
-            if !used[j] {
-                out.push((None, Some(q)));
-            }
-        }
-        out
+        let (old, new) = (self.old, self.new);
+        self.param_pairs
+            .iter()
+            .map(|&(o, n)| {
+                (
+                    o.map(|i| &old.params[i as usize]),
+                    n.map(|j| &new.params[j as usize]),
+                )
+            })
+            .collect()
     }
+}
+
+/// The parameters of two operations paired for [`OperationPair::params`].
+fn match_params<'a>(
+    old: &Operation<'a>,
+    new: &Operation<'a>,
+    renames: &[(&'a str, &'a str)],
+) -> ParamPairs {
+    let mut out = Vec::with_capacity(old.params.len());
+    let mut used = vec![false; new.params.len()];
+    for (i, p) in old.params.iter().enumerate() {
+        // A path parameter goes by its new-side name.
+        let name = match renames
+            .iter()
+            .find(|(o, _)| p.location == "path" && *o == p.name)
+        {
+            Some((_, n)) => *n,
+            None => p.name,
+        };
+        let found = new
+            .params
+            .iter()
+            .position(|q| q.location == p.location && q.name == name);
+        if let Some(j) = found {
+            used[j] = true;
+        }
+        out.push((Some(i as u32), found.map(|j| j as u32)));
+    }
+    for (j, &taken) in used.iter().enumerate() {
+        if !taken {
+            out.push((None, Some(j as u32)));
+        }
+    }
+    out.into_boxed_slice()
 }
 
 /// Everything a rule sees of one comparison.
