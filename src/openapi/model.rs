@@ -6,6 +6,8 @@
 //! and 3.1; where the versions differ (`nullable` vs `type: [x, "null"]`, `$ref` siblings) the
 //! difference is absorbed in [`refs`](super::refs) and the schema comparison.
 
+use std::sync::OnceLock;
+
 use super::load::{Doc, SpecSet, Version};
 use super::node::Node;
 use super::refs::{NodeRef, Obj};
@@ -56,6 +58,9 @@ pub struct Operation<'a> {
     pub params: Vec<Param<'a>>,
     /// `GET /pets/{id}`.
     pub id: std::sync::Arc<str>,
+    /// [`Operation::responses`], read once: dozens of rules ask for them, and reading them
+    /// again each time was a fifth of a large comparison.
+    responses: OnceLock<Vec<Response<'a>>>,
 }
 
 /// One parameter of an operation.
@@ -209,6 +214,7 @@ impl<'a> Spec<'a> {
                     obj,
                     params,
                     id: format!("{upper} {path}").into(),
+                    responses: OnceLock::new(),
                 });
             }
             spec.paths.push(PathItem {
@@ -281,21 +287,22 @@ impl<'a> Operation<'a> {
     }
 
     pub fn responses(&self) -> Vec<Response<'a>> {
-        let Some(responses) = self.set.child(&self.obj, "responses") else {
-            return Vec::new();
-        };
-        responses
-            .entries()
-            .filter(|(status, _)| !status.starts_with("x-"))
-            .filter_map(|(status, value)| {
-                let (key, _) = responses.get_entry(status)?;
-                Some(Response {
-                    status,
-                    key,
-                    obj: self.set.view(value),
-                })
+        self.responses
+            .get_or_init(|| {
+                let Some(responses) = self.set.child(&self.obj, "responses") else {
+                    return Vec::new();
+                };
+                responses
+                    .entries_with_keys()
+                    .filter(|(status, _, _)| !status.starts_with("x-"))
+                    .map(|(status, key, value)| Response {
+                        status,
+                        key,
+                        obj: self.set.view(value),
+                    })
+                    .collect()
             })
-            .collect()
+            .clone()
     }
 
     pub fn response(&self, status: &str) -> Option<Response<'a>> {
@@ -314,14 +321,11 @@ pub fn content<'a>(set: &'a SpecSet, holder: &Obj<'a>) -> Vec<Media<'a>> {
         return Vec::new();
     };
     content
-        .entries()
-        .filter_map(|(name, value)| {
-            let (key, _) = content.get_entry(name)?;
-            Some(Media {
-                name,
-                key,
-                obj: set.view(value),
-            })
+        .entries_with_keys()
+        .map(|(name, key, value)| Media {
+            name,
+            key,
+            obj: set.view(value),
         })
         .collect()
 }

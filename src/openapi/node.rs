@@ -536,7 +536,7 @@ impl<'t> TreeBuilder<'t> {
                 let value = drained
                     .next()
                     .unwrap_or_else(|| Node::new(Value::Null, Span::new(0, 0), key.line, key.col));
-                pairs.push((key_to_string(key, src), value));
+                pairs.push((key_to_string(key, src, &mut self.strings), value));
             }
             drop(drained);
             if let Some((i, j)) = find_duplicate(&pairs) {
@@ -589,20 +589,24 @@ impl<'t> TreeBuilder<'t> {
 
 /// Keys are strings in the model: anything else becomes the text it was written as (`200:` in
 /// `responses` is the key "200", `null:` is "null").
-fn key_to_string(mut key: Node, src: &str) -> Node {
+/// Interned like every other string, so that equal keys are one allocation.
+fn key_to_string(mut key: Node, src: &str, strings: &mut Strings) -> Node {
     if !matches!(key.value, Value::Str(_)) {
         let text = match &key.value {
             Value::Seq(_) | Value::Map(_) => Cow::Borrowed(key.source(src).trim()),
             _ => key.scalar_text(src).unwrap_or_default(),
         };
-        key.value = Value::Str(text.into());
+        key.value = Value::Str(strings.intern(&text));
     }
     key
 }
 
 /// Indices of the first repeated key: (first occurrence, repeat).
+///
+/// Keys are compared by address: all of them come from one [`Strings`], so equal keys are the
+/// same allocation, and no key's text needs reading (every map of a file goes through here).
 fn find_duplicate(pairs: &[(Node, Node)]) -> Option<(usize, usize)> {
-    let key = |i: usize| pairs[i].0.as_str().unwrap_or("");
+    let key = |i: usize| pairs[i].0.as_str().map_or(std::ptr::null(), str::as_ptr);
     // Small maps (almost all of them) are cheaper to scan than to hash.
     if pairs.len() <= 16 {
         for j in 1..pairs.len() {
@@ -614,9 +618,10 @@ fn find_duplicate(pairs: &[(Node, Node)]) -> Option<(usize, usize)> {
         }
         return None;
     }
-    let mut seen = HashMap::with_capacity(pairs.len());
+    let mut seen =
+        HashMap::with_capacity_and_hasher(pairs.len(), foldhash::fast::RandomState::default());
     for j in 0..pairs.len() {
-        if let Some(&i) = seen.get(key(j)) {
+        if let Some(&i) = seen.get(&key(j)) {
             return Some((i, j));
         }
         seen.insert(key(j), j);

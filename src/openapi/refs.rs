@@ -126,6 +126,66 @@ pub struct Obj<'a> {
     siblings: [Option<NodeRef<'a>>; MAX_SIBLINGS],
     /// The first `$ref` followed, as written.
     pub ref_text: Option<&'a str>,
+    /// The keys of the layers, to answer most lookups of absent keys without scanning.
+    keys: KeySet,
+}
+
+/// A 64-bit Bloom filter of the keys of a view's layers (two bits per key), with the address of
+/// the target it describes (the field is public: a view whose target was replaced scans).
+///
+/// Schema comparison asks each schema for dozens of keywords it mostly does not have; without
+/// this each miss reads every key of the mapping, far apart in memory.
+#[derive(Clone, Copy)]
+struct KeySet {
+    bits: u64,
+    of: usize,
+}
+
+/// Mappings with more keys than this fill the filter: they are scanned.
+const KEY_SET_MAX: usize = 24;
+
+/// The filter bits of one key, from its length and first and last bytes (no hashing of the
+/// whole text: cheap, and keys differ there).
+fn key_bits(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let (first, last) = match b {
+        [] => (0, 0),
+        [f] => (*f, *f),
+        [f, .., l] => (*f, *l),
+    };
+    let h = (b.len() as u64 | u64::from(first) << 32 | u64::from(last) << 40)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (1 << (h >> 58)) | (1 << ((h >> 52) & 63))
+}
+
+impl KeySet {
+    const UNKNOWN: KeySet = KeySet { bits: 0, of: 0 };
+
+    fn of(layers: &[Option<NodeRef>], target: NodeRef) -> KeySet {
+        let mut bits = 0;
+        for layer in layers.iter().flatten().chain(Some(&target)) {
+            let entries = layer.node.as_map().unwrap_or(&[]);
+            if entries.len() > KEY_SET_MAX {
+                return KeySet::UNKNOWN;
+            }
+            for (k, _) in entries {
+                bits |= key_bits(k.as_str().unwrap_or(""));
+            }
+        }
+        KeySet {
+            bits,
+            of: target.addr(),
+        }
+    }
+
+    /// `false` when `key` is certainly absent from `obj`.
+    fn may_hold(&self, obj: &Obj, key: &str) -> bool {
+        if self.of != obj.target.addr() {
+            return true;
+        }
+        let want = key_bits(key);
+        self.bits & want == want
+    }
 }
 
 impl<'a> Obj<'a> {
@@ -137,6 +197,7 @@ impl<'a> Obj<'a> {
             target: node,
             siblings: [None; MAX_SIBLINGS],
             ref_text: None,
+            keys: KeySet::of(&[], node),
         }
     }
 
@@ -162,28 +223,35 @@ impl<'a> Obj<'a> {
 
     /// Key node and value under `key`, siblings first.
     pub fn get_entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        if key == "$ref" {
+        if key == "$ref" || !self.keys.may_hold(self, key) {
             return None;
         }
-        self.layers().find_map(|layer| {
+        let find = |layer: NodeRef<'a>| {
             layer
                 .node
                 .get_entry(key)
                 .map(|(k, v)| (NodeRef::new(layer.doc, k), NodeRef::new(layer.doc, v)))
-        })
-    }
-
-    /// Sibling layers then the target.
-    fn layers(&self) -> impl Iterator<Item = NodeRef<'a>> + '_ {
-        self.siblings
-            .iter()
-            .flatten()
-            .copied()
-            .chain(Some(self.target))
+        };
+        // Plain loops rather than an iterator chain: this is the hottest lookup of the
+        // comparison, and siblings are rare.
+        for layer in self.siblings.iter().flatten() {
+            if let Some(found) = find(*layer) {
+                return Some(found);
+            }
+        }
+        find(self.target)
     }
 
     /// Every key once (a sibling hides the target's key of the same name), `$ref` left out.
     pub fn entries(&self) -> impl Iterator<Item = (&'a str, NodeRef<'a>)> + '_ {
+        self.entries_with_keys().map(|(k, _, v)| (k, v))
+    }
+
+    /// [`Obj::entries`] with the key nodes, which [`Obj::get_entry`] would find for each key
+    /// (without looking each one up again).
+    pub fn entries_with_keys(
+        &self,
+    ) -> impl Iterator<Item = (&'a str, NodeRef<'a>, NodeRef<'a>)> + '_ {
         let layers: [Option<NodeRef<'a>>; MAX_SIBLINGS + 1] =
             [self.siblings[0], self.siblings[1], Some(self.target)];
         layers
@@ -191,14 +259,24 @@ impl<'a> Obj<'a> {
             .enumerate()
             .filter_map(|(i, l)| l.map(|l| (i, l)))
             .flat_map(move |(i, layer)| {
-                layer.node.entries().filter_map(move |(k, v)| {
-                    let shadowed = k == "$ref"
-                        || layers[..i]
-                            .iter()
-                            .flatten()
-                            .any(|earlier| earlier.node.get(k).is_some());
-                    (!shadowed).then_some((k, NodeRef::new(layer.doc, v)))
-                })
+                layer
+                    .node
+                    .as_map()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(move |(k, v)| {
+                        let k_text = k.as_str().unwrap_or("");
+                        let shadowed = k_text == "$ref"
+                            || layers[..i]
+                                .iter()
+                                .flatten()
+                                .any(|earlier| earlier.node.get(k_text).is_some());
+                        (!shadowed).then_some((
+                            k_text,
+                            NodeRef::new(layer.doc, k),
+                            NodeRef::new(layer.doc, v),
+                        ))
+                    })
             })
     }
 
@@ -263,18 +341,24 @@ impl SpecSet {
 
     /// `node` seen through its `$ref`s (a node without one is its own view).
     pub fn view<'a>(&'a self, node: NodeRef<'a>) -> Obj<'a> {
-        let mut obj = Obj::plain(self, node);
+        let mut obj = Obj {
+            set: self,
+            origin: node,
+            target: node,
+            siblings: [None; MAX_SIBLINGS],
+            ref_text: None,
+            keys: KeySet::UNKNOWN,
+        };
         let mut current = node;
         let mut kept = 0;
         for _ in 0..MAX_CHAIN {
-            let Some(r) = current.node.get("$ref").and_then(Node::as_str) else {
-                break;
-            };
+            // The table holds exactly the mappings with a resolved string `$ref`: asking it
+            // first spares scanning the keys of every mapping that has none (most of them).
             let Some(next) = self.ref_target(current.node) else {
                 break;
             };
             if obj.ref_text.is_none() {
-                obj.ref_text = Some(r);
+                obj.ref_text = current.node.get("$ref").and_then(Node::as_str);
             }
             let has_siblings = current.node.as_map().is_some_and(|m| m.len() > 1);
             if has_siblings && kept < MAX_SIBLINGS && self.siblings_count(current.doc) {
@@ -284,6 +368,7 @@ impl SpecSet {
             current = next;
         }
         obj.target = current;
+        obj.keys = KeySet::of(&obj.siblings, current);
         obj
     }
 
