@@ -447,7 +447,23 @@ impl<'a> Ctx<'a> {
     /// Every schema change of every paired operation (parameters, request bodies, responses,
     /// response headers), computed once and shared by the rules that filter it.
     pub fn schema_changes(&self) -> &[SchemaChange<'a>] {
-        self.changes.get_or_init(|| schema::operation_changes(self))
+        // The walk recurses once per nesting level (up to its depth limit), with large frames in
+        // unoptimised builds: give it a stack of its own rather than depend on the caller's.
+        self.changes.get_or_init(|| {
+            std::thread::scope(|scope| {
+                let spawned = std::thread::Builder::new()
+                    .name("schema-walk".into())
+                    .stack_size(256 << 20)
+                    .spawn_scoped(scope, || schema::operation_changes(self));
+                match spawned {
+                    Ok(walk) => walk
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // No thread to be had: walk on this one.
+                    Err(_) => schema::operation_changes(self),
+                }
+            })
+        })
     }
 }
 
