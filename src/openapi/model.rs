@@ -306,7 +306,10 @@ impl<'a> Operation<'a> {
                         key,
                         obj: self.set.view(value),
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
+                    // Kept for the whole comparison, one per operation: no spare capacity.
+                    .into_boxed_slice()
+                    .into_vec()
             })
             .clone()
     }

@@ -893,6 +893,26 @@ mod tests {
     }
 
     #[test]
+    fn key_filter_never_hides_a_key() {
+        let set = load_ok(&[(
+            "a.yaml",
+            "openapi: 3.1.0\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B', title: t, x: 1}\n    B: {type: string, maxLength: 3, 'a/b': 2, '': 4, enum: [a]}\n    C: {minimum: 1}\n",
+        )]);
+        let a = view_at(&set, "/components/schemas/A");
+        for key in ["title", "x", "type", "maxLength", "a/b", "", "enum"] {
+            assert!(a.get(key).is_some(), "{key}");
+        }
+        for key in ["minimum", "types", "maxlength", "$ref", "titles"] {
+            assert!(a.get(key).is_none(), "{key}");
+        }
+        // A view whose target is replaced by hand looks in the new target.
+        let mut b = view_at(&set, "/components/schemas/B");
+        b.target = view_at(&set, "/components/schemas/C").target;
+        assert!(b.get("minimum").is_some());
+        assert!(b.get("type").is_none());
+    }
+
+    #[test]
     fn siblings_count_in_3_1_only() {
         let text = |v: &str| {
             format!("openapi: {v}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B', description: mine}}\n    B: {{type: string, description: theirs}}\n")
