@@ -782,16 +782,7 @@ pub(super) fn type_list(o: &Obj) -> Option<Vec<String>> {
 fn list_of_types_narrowed(ctx: &Ctx, sink: &mut Sink, own: bool) {
     let mut seen = HashSet::new();
     for (c, p) in param_changes(ctx) {
-        if c.path.is_empty() != own
-            || !matches!(
-                c.change,
-                Change::Type { .. }
-                    | Change::Wrapped { .. }
-                    | Change::Unwrapped { .. }
-                    | Change::SubschemaAdded { .. }
-                    | Change::SubschemaRemoved { .. }
-            )
-        {
+        if c.path.is_empty() != own || !c.change.may_change_type_list() {
             continue;
         }
         if !seen.insert((c.spec, c.op, p.location, p.name, c.path.clone())) {

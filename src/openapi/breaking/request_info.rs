@@ -1171,14 +1171,7 @@ fn request_parameter_property_list_of_types_widened(ctx: &Ctx, sink: &mut Sink) 
 fn list_of_types_widened(ctx: &Ctx, sink: &mut Sink, own: bool) {
     let mut seen = HashSet::new();
     for (c, p) in param_changes(ctx) {
-        let relevant = matches!(
-            c.change,
-            Change::Type { .. }
-                | Change::Wrapped { .. }
-                | Change::Unwrapped { .. }
-                | Change::SubschemaAdded { .. }
-                | Change::SubschemaRemoved { .. }
-        );
+        let relevant = c.change.may_change_type_list();
         if c.path.is_empty() != own || !relevant || !seen.insert(node_key(c)) {
             continue;
         }

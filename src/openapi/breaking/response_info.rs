@@ -486,14 +486,7 @@ fn response_header_type_compatible(ctx: &Ctx, sink: &mut Sink) {
 fn list_of_types_narrowed(ctx: &Ctx, sink: &mut Sink, level: Level) {
     let mut once = Once::new();
     for c in body_changes(ctx, level) {
-        let relevant = matches!(
-            c.change,
-            Change::Type { .. }
-                | Change::Wrapped { .. }
-                | Change::Unwrapped { .. }
-                | Change::SubschemaAdded { .. }
-                | Change::SubschemaRemoved { .. }
-        );
+        let relevant = c.change.may_change_type_list();
         if !relevant {
             continue;
         }

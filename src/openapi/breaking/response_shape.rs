@@ -678,14 +678,7 @@ fn response_property_type_generalized(ctx: &Ctx, sink: &mut Sink) {
 fn list_of_types_widened(ctx: &Ctx, sink: &mut Sink, level: Level) {
     let mut once = Once::new();
     for c in body_changes(ctx, level) {
-        let relevant = matches!(
-            c.change,
-            Change::Type { .. }
-                | Change::Wrapped { .. }
-                | Change::Unwrapped { .. }
-                | Change::SubschemaAdded { .. }
-                | Change::SubschemaRemoved { .. }
-        );
+        let relevant = c.change.may_change_type_list();
         if !relevant {
             continue;
         }

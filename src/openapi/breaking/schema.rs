@@ -1592,6 +1592,21 @@ pub struct Parent<'a> {
     pub segment: Segment<'a>,
 }
 
+impl Change<'_> {
+    /// A change that can alter the list of types a schema admits: its `type`, or a
+    /// composition gaining, losing or wrapping alternatives (the list-of-types rules read these).
+    pub fn may_change_type_list(&self) -> bool {
+        matches!(
+            self,
+            Change::Type { .. }
+                | Change::Wrapped { .. }
+                | Change::Unwrapped { .. }
+                | Change::SubschemaAdded { .. }
+                | Change::SubschemaRemoved { .. }
+        )
+    }
+}
+
 impl<'a> SchemaChange<'a> {
     /// oasdiff's name for a property under this change's path: `items/name`.
     pub fn property(&self, name: &str) -> String {
