@@ -101,6 +101,11 @@ impl RuleId {
         self.doc().id
     }
 
+    /// The rule's position in the sorted catalog, for tables indexed by rule.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
     /// Every rule of the catalog.
     pub fn all() -> impl Iterator<Item = RuleId> {
         (0..CATALOG.len() as u16).map(RuleId)
@@ -152,6 +157,60 @@ const fn index_of(id: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// A set of rules: one bit per catalog entry, so membership is an index, not a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleSet([u64; RuleSet::WORDS]);
+
+impl RuleSet {
+    const WORDS: usize = CATALOG.len().div_ceil(64);
+
+    pub const EMPTY: RuleSet = RuleSet([0; RuleSet::WORDS]);
+
+    /// The rules whose entry satisfies `pred`.
+    pub fn matching(pred: impl Fn(&RuleDoc) -> bool) -> RuleSet {
+        let mut set = RuleSet::EMPTY;
+        for id in RuleId::all().filter(|id| pred(id.doc())) {
+            set.insert(id);
+        }
+        set
+    }
+
+    /// The rules any of `tokens` names (see [`token_matches`]).
+    pub fn named_by<T: AsRef<str>>(tokens: &[T]) -> RuleSet {
+        if tokens.is_empty() {
+            return RuleSet::EMPTY;
+        }
+        RuleSet::matching(|d| tokens.iter().any(|t| token_matches(t.as_ref(), d)))
+    }
+
+    pub fn contains(&self, id: RuleId) -> bool {
+        let i = id.index();
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    pub fn insert(&mut self, id: RuleId) {
+        let i = id.index();
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    pub fn union(self, other: RuleSet) -> RuleSet {
+        let mut out = self;
+        for (word, o) in out.0.iter_mut().zip(other.0) {
+            *word |= o;
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// The rules of the set, in id order.
+    pub fn iter(self) -> impl Iterator<Item = RuleId> {
+        RuleId::all().filter(move |id| self.contains(*id))
+    }
 }
 
 /// One rule's code: its id, written out whole where it is registered, and its check. Each
@@ -230,37 +289,46 @@ impl Selection {
     }
 
     /// Ids of the selected rules of one kind.
+    pub fn resolve(&self, kind: Kind) -> BTreeSet<RuleId> {
+        self.rule_set(kind).iter().collect()
+    }
+
+    /// The selected rules of one kind, each token resolved once.
     ///
     /// A config's `use` governs the protocols it names rules of: buf.yaml's `use: [FILE]` says
     /// nothing about OpenAPI, so OpenAPI rules keep their defaults next to it.
-    pub fn resolve(&self, kind: Kind) -> BTreeSet<RuleId> {
+    pub fn rule_set(&self, kind: Kind) -> RuleSet {
+        let only = RuleSet::named_by(&self.only);
+        let uses = RuleSet::named_by(&self.uses);
+        let skip = RuleSet::named_by(&self.skip);
         let uses_protocol = |p: Protocol| {
-            self.uses.iter().any(|t| {
-                catalog()
-                    .iter()
-                    .any(|d| d.protocol == p && d.kind == kind && token_matches(t, d))
-            })
+            uses.iter()
+                .map(RuleId::doc)
+                .any(|d| d.protocol == p && d.kind == kind)
         };
         let governed = [Protocol::Proto, Protocol::Openapi].map(uses_protocol);
-        RuleId::all()
-            .map(|id| (id, id.doc()))
-            .filter(|(_, d)| d.kind == kind)
-            .filter(|(_, d)| {
-                let by_use = match d.protocol {
-                    Protocol::Proto => governed[0],
-                    Protocol::Openapi => governed[1],
-                };
-                if !self.only.is_empty() {
-                    self.only.iter().any(|t| token_matches(t, d))
-                } else if by_use {
-                    self.uses.iter().any(|t| token_matches(t, d))
-                } else {
-                    d.default
-                }
-            })
-            .filter(|(_, d)| !self.skip.iter().any(|t| token_matches(t, d)))
-            .map(|(id, _)| id)
-            .collect()
+        let mut set = RuleSet::EMPTY;
+        for id in RuleId::all() {
+            let d = id.doc();
+            if d.kind != kind || skip.contains(id) {
+                continue;
+            }
+            let by_use = match d.protocol {
+                Protocol::Proto => governed[0],
+                Protocol::Openapi => governed[1],
+            };
+            let chosen = if !self.only.is_empty() {
+                only.contains(id)
+            } else if by_use {
+                uses.contains(id)
+            } else {
+                d.default
+            };
+            if chosen {
+                set.insert(id);
+            }
+        }
+        set
     }
 }
 
@@ -296,6 +364,34 @@ mod tests {
             find("buf:FIELD_SAME_TYPE").map(|d| d.id),
             Some("proto/field-same-type")
         );
+    }
+
+    #[test]
+    fn a_rule_set_holds_exactly_the_rules_its_tokens_name() {
+        for token in [
+            "all",
+            "FILE",
+            "buf:FIELD_SAME_TYPE",
+            "openapi",
+            "proto/field-no-delete",
+        ] {
+            let set = RuleSet::named_by(&[token]);
+            for id in RuleId::all() {
+                assert_eq!(
+                    set.contains(id),
+                    token_matches(token, id.doc()),
+                    "{token} {id}"
+                );
+            }
+        }
+        let two = RuleSet::named_by(&["proto/field-same-type", "proto/enum-no-delete"]);
+        let ids: Vec<&str> = two.iter().map(RuleId::as_str).collect();
+        assert_eq!(ids, ["proto/enum-no-delete", "proto/field-same-type"]);
+        assert!(RuleSet::EMPTY.is_empty() && RuleSet::named_by::<&str>(&[]).is_empty());
+        let last = RuleId::all().last().unwrap();
+        let mut set = RuleSet::EMPTY;
+        set.insert(last);
+        assert_eq!(set.union(two).iter().count(), 3);
     }
 
     #[test]
