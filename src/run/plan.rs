@@ -1,0 +1,223 @@
+//! Which files of two listings to read: what changed, what it may affect, and what cannot
+//! differ. Protobuf compares only the changed files when few changed and nothing they declared
+//! moved; OpenAPI leaves out specs whose every file is unchanged.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::policy::path_matches;
+use super::{both, source_error, Options};
+use crate::diag::InputErrors;
+use crate::openapi;
+use crate::proto;
+use crate::source::{BlobId, Listing};
+
+/// Specs of `new` whose file and every file it references have the same blob on the old side:
+/// they cannot differ, so the comparison leaves them out.
+pub(super) fn unchanged_specs(
+    new: &openapi::load::SpecSet,
+    old_blob: impl Fn(&str) -> Option<BlobId>,
+) -> Vec<String> {
+    new.specs
+        .iter()
+        .filter(|spec| {
+            std::iter::once(spec.doc)
+                .chain(spec.closure.iter().copied())
+                .all(|d| {
+                    let doc = &new.docs[d];
+                    doc.blob.is_some() && doc.blob == old_blob(&doc.path)
+                })
+        })
+        .map(|spec| new.docs[spec.doc].path.clone())
+        .collect()
+}
+
+/// Load the OpenAPI side of two listings: every YAML/JSON file of the new side (specs are found
+/// by content), and on the old side only files that differ plus the specs whose references
+/// changed; unchanged specs (the returned paths) are not compared.
+///
+/// The two sides load in parallel: the old side starts with the files that differ, and is
+/// loaded again with the specs whose references changed only when there are such specs that
+/// did not differ themselves (a spec kept while a file it references changed).
+pub(super) fn openapi_listings(
+    old: &Listing,
+    new: &Listing,
+    options: &Options,
+) -> Result<(openapi::load::SpecSet, openapi::load::SpecSet, Vec<String>), InputErrors> {
+    let filter = options.spec_filter();
+    let (old_entries, new_entries) = (old.entries(), new.entries());
+    let fetch_from = |listing: &Listing, path: &str| -> Option<openapi::load::Fetched> {
+        let file = listing.read(&[path]).ok()?.files.into_values().next()?;
+        Some((file.path, file.bytes, Some(file.blob)))
+    };
+    let load_old = |paths: &[&str]| -> Result<openapi::load::SpecSet, InputErrors> {
+        let snapshot = old.read(paths).map_err(source_error)?;
+        openapi::load::load(&snapshot, &filter, &|p: &str| fetch_from(old, p))
+    };
+    let differing: Vec<&str> = old_entries
+        .iter()
+        .filter(|(p, blob)| openapi::load::is_yaml_or_json(p) && new_entries.get(*p) != Some(*blob))
+        .map(|(p, _)| *p)
+        .collect();
+    let (new_set, old_differing) = rayon::join(
+        || -> Result<_, InputErrors> {
+            let new_paths: Vec<&str> = new_entries
+                .keys()
+                .copied()
+                .filter(|p| openapi::load::is_yaml_or_json(p))
+                .collect();
+            let new_snapshot = new.read(&new_paths).map_err(source_error)?;
+            openapi::load::load(&new_snapshot, &filter, &|p: &str| fetch_from(new, p))
+        },
+        || load_old(&differing),
+    );
+    let new_set = new_set?;
+    let skip = unchanged_specs(&new_set, |p| old_entries.get(p).copied());
+    let changed_specs: Vec<&str> = new_set
+        .specs
+        .iter()
+        .map(|s| new_set.docs[s.doc].path.as_str())
+        .filter(|p| !skip.iter().any(|k| k == p))
+        .collect();
+    // Specs with the same blob on both sides whose referenced files changed.
+    let kept_but_changed = changed_specs
+        .iter()
+        .any(|p| old_entries.contains_key(p) && old_entries.get(p) == new_entries.get(p));
+    let old_set = if kept_but_changed {
+        let old_paths: Vec<&str> = old_entries
+            .iter()
+            .filter(|(p, blob)| {
+                openapi::load::is_yaml_or_json(p)
+                    && (new_entries.get(*p) != Some(*blob) || changed_specs.contains(p))
+            })
+            .map(|(p, _)| *p)
+            .collect();
+        load_old(&old_paths)?
+    } else {
+        old_differing?
+    };
+    Ok((old_set, new_set, skip))
+}
+
+/// The two protobuf sets of two listings to compare, and how many files the new side has under
+/// comparison. When few files changed, only the changed files are loaded, linked against the
+/// (unchanged) files they import. Files with the same blob id on both sides hold the same
+/// elements, so no rule can fire on them — unless a declaration they may depend on disappeared
+/// or changed kind, which needs the whole tree to judge (and to report what no longer
+/// compiles).
+pub(super) fn proto_listings(
+    old: &Listing,
+    new: &Listing,
+    options: &Options,
+) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet, usize), InputErrors> {
+    let (old_entries, new_entries) = (old.entries(), new.entries());
+    let protos = |entries: &BTreeMap<&str, BlobId>| -> Vec<String> {
+        entries
+            .keys()
+            .filter(|p| p.ends_with(".proto") && options.layout.import_path(p).is_some())
+            .filter(|p| {
+                options.paths.is_empty() || options.paths.iter().any(|want| path_matches(p, want))
+            })
+            .map(|p| p.to_string())
+            .collect()
+    };
+    let (all_old, all_new) = (protos(&old_entries), protos(&new_entries));
+    let changed = |mine: &[String],
+                   own: &BTreeMap<&str, BlobId>,
+                   theirs: &BTreeMap<&str, BlobId>|
+     -> Vec<String> {
+        mine.iter()
+            .filter(|p| theirs.get(p.as_str()) != own.get(p.as_str()))
+            .cloned()
+            .collect()
+    };
+    let changed_old = changed(&all_old, &old_entries, &new_entries);
+    let changed_new = changed(&all_new, &new_entries, &old_entries);
+    // Beyond a quarter of the tree, reading everything in one parallel sweep is cheaper.
+    let incremental = (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
+    if incremental {
+        let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
+        // Unchanged files can only be affected through what the changed files declare: when
+        // everything the old changed files declared is still declared alike, nothing else moved.
+        if declarations(&old_set).is_subset(&declarations(&new_set)) {
+            return Ok((old_set, new_set, all_new.len()));
+        }
+    }
+    let (old_set, new_set) = load_pair(old, new, &all_old, &all_new, options)?;
+    Ok((old_set, new_set, all_new.len()))
+}
+
+/// What the compared files of one side declare that other files can depend on: packages,
+/// the kind of every message and enum by full name, and each enum's first value (a proto2
+/// enum field's implicit default elsewhere).
+fn declarations(set: &proto::model::ProtoSet) -> BTreeSet<String> {
+    fn message(out: &mut BTreeSet<String>, scope: &str, m: &proto::ast::Message) {
+        let name = format!("{scope}.{}", m.name);
+        for nested in &m.messages {
+            message(out, &name, nested);
+        }
+        for e in &m.enums {
+            enumeration(out, &name, e);
+        }
+        out.insert(format!("message {name}"));
+    }
+    fn enumeration(out: &mut BTreeSet<String>, scope: &str, e: &proto::ast::Enum) {
+        let first = e.values.first().map_or("", |v| v.name.as_str());
+        out.insert(format!("enum {scope}.{} {first}", e.name));
+    }
+    let mut out = BTreeSet::new();
+    for file in set.tree_files() {
+        let package = file.package();
+        out.insert(format!("package {package}"));
+        for m in &file.ast.messages {
+            message(&mut out, package, m);
+        }
+        for e in &file.ast.enums {
+            enumeration(&mut out, package, e);
+        }
+    }
+    out
+}
+
+/// Read and load `old_paths` of `old` and `new_paths` of `new`, in parallel; their imports
+/// come from the same listing as context.
+fn load_pair(
+    old: &Listing,
+    new: &Listing,
+    old_paths: &[String],
+    new_paths: &[String],
+    options: &Options,
+) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet), InputErrors> {
+    let load_side = |listing: &Listing, paths: &[String]| {
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let snapshot = listing.read(&paths).map_err(source_error)?;
+        let fetch = |ip: &str| fetch_import(listing, &options.layout, ip);
+        proto::load::load_with(&snapshot, &options.layout, &fetch)
+    };
+    let (old_set, new_set) =
+        rayon::join(|| load_side(old, old_paths), || load_side(new, new_paths));
+    both(old_set, new_set)
+}
+
+/// An import of a changed file, read from the listing under the first root that has it.
+fn fetch_import(
+    listing: &Listing,
+    layout: &proto::load::Layout,
+    import_path: &str,
+) -> Option<proto::load::Fetched> {
+    layout.roots.iter().find_map(|root| {
+        let root = root.trim_start_matches("./").trim_end_matches('/');
+        let path = if root.is_empty() || root == "." {
+            import_path.to_string()
+        } else {
+            format!("{root}/{import_path}")
+        };
+        layout.import_path(&path)?;
+        let file = listing
+            .read(&[path.as_str()])
+            .ok()?
+            .files
+            .into_values()
+            .next()?;
+        Some((file.path, file.bytes, Some(file.blob)))
+    })
+}

@@ -1,0 +1,139 @@
+//! Supersession: a rule's `supersedes` names the rules whose findings about the same element
+//! its own finding replaces — e.g. a renumbered field instead of "field deleted" + "name
+//! changed". Applied in treaty's default selection only (see `Policies::supersede`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::finding::{Finding, Location, Revision};
+use crate::rules::{RuleId, RuleSet};
+
+/// The rules `rule`'s `supersedes` list names, resolved once for the whole catalog.
+fn superseded_by(rule: RuleId) -> RuleSet {
+    static TABLE: OnceLock<Vec<RuleSet>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        RuleId::all()
+            .map(|id| RuleSet::named_by(id.doc().supersedes))
+            .collect()
+    });
+    table[rule.index()]
+}
+
+/// A line of a file: what supersession compares locations by.
+type Line<'a> = (&'a str, u32);
+
+fn line(l: &Location) -> Line<'_> {
+    (l.file.as_str(), l.line)
+}
+
+/// Drop findings that a more precise finding explains: one whose rule the explaining
+/// finding's rule supersedes, about the same element — the same line in the new revision, or
+/// the same old location.
+pub(super) fn supersede(findings: &mut Vec<Finding>) {
+    // What the superseding findings replace, by the line they are at (new revision) and by
+    // their old location's line.
+    let mut at_new: HashMap<Line, RuleSet> = HashMap::new();
+    let mut at_old: HashMap<Line, RuleSet> = HashMap::new();
+    for f in findings.iter() {
+        let replaced = superseded_by(f.rule);
+        if replaced.is_empty() {
+            continue;
+        }
+        let entry = at_new.entry(line(&f.location)).or_insert(RuleSet::EMPTY);
+        *entry = entry.union(replaced);
+        if let Some(old) = &f.related {
+            let entry = at_old.entry(line(old)).or_insert(RuleSet::EMPTY);
+            *entry = entry.union(replaced);
+        }
+    }
+    if at_new.is_empty() {
+        return;
+    }
+    let replaced_at = |map: &HashMap<Line, RuleSet>, l: &Location, rule: RuleId| {
+        map.get(&line(l)).is_some_and(|rules| rules.contains(rule))
+    };
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            let replaced = match f.revision {
+                Revision::New => {
+                    replaced_at(&at_new, &f.location, f.rule)
+                        || f.related
+                            .as_ref()
+                            .is_some_and(|old| replaced_at(&at_old, old, f.rule))
+                }
+                // A finding left only in the old revision (its file is gone) is about the
+                // element the superseding finding names as its old location.
+                Revision::Old => replaced_at(&at_old, &f.location, f.rule),
+            };
+            !replaced
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(file: &str, line: u32) -> Location {
+        Location {
+            file: file.into(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+        }
+    }
+
+    fn finding(
+        rule: &str,
+        revision: Revision,
+        location: Location,
+        related: Option<Location>,
+    ) -> Finding {
+        Finding {
+            rule: RuleId::of(rule),
+            severity: RuleId::of(rule).doc().severity,
+            message: String::new(),
+            location,
+            revision,
+            related,
+            operation: None,
+        }
+    }
+
+    #[test]
+    fn a_finding_replaces_the_rules_it_supersedes_on_the_same_element_only() {
+        use Revision::{New, Old};
+        let renumbered = "proto/field-renumbered";
+        let no_delete = "proto/field-no-delete";
+        let mut findings = vec![
+            finding(renumbered, New, at("a.proto", 5), Some(at("a.proto", 4))),
+            // The same new line: replaced.
+            finding(no_delete, New, at("a.proto", 5), None),
+            // Elsewhere in the new file, but about the same old field: replaced.
+            finding(no_delete, New, at("a.proto", 2), Some(at("a.proto", 4))),
+            // Left only in the old revision, at the old field: replaced.
+            finding(no_delete, Old, at("a.proto", 4), None),
+            // Another line: kept.
+            finding(no_delete, New, at("a.proto", 9), Some(at("a.proto", 8))),
+            // A rule it does not supersede, on the same line: kept.
+            finding("proto/field-same-type", New, at("a.proto", 5), None),
+        ];
+        supersede(&mut findings);
+        let left: Vec<(&str, u32)> = findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.location.line))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                (renumbered, 5),
+                (no_delete, 9),
+                ("proto/field-same-type", 5)
+            ]
+        );
+    }
+}
