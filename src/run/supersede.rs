@@ -3,21 +3,9 @@
 //! changed". Applied in treaty's default selection only (see `Policies::supersede`).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use crate::finding::{Finding, Location, Revision};
 use crate::rules::{RuleId, RuleSet};
-
-/// The rules `rule`'s `supersedes` list names, resolved once for the whole catalog.
-fn superseded_by(rule: RuleId) -> RuleSet {
-    static TABLE: OnceLock<Vec<RuleSet>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        RuleId::all()
-            .map(|id| RuleSet::named_by(id.doc().supersedes))
-            .collect()
-    });
-    table[rule.index()]
-}
 
 /// A line of a file: what supersession compares locations by.
 type Line<'a> = (&'a str, u32);
@@ -34,11 +22,16 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
     // their old location's line.
     let mut at_new: HashMap<Line, RuleSet> = HashMap::new();
     let mut at_old: HashMap<Line, RuleSet> = HashMap::new();
+    // Each superseding rule's list, resolved once (only rules with findings here).
+    let mut resolved: HashMap<RuleId, RuleSet> = HashMap::new();
     for f in findings.iter() {
-        let replaced = superseded_by(f.rule);
-        if replaced.is_empty() {
+        let tokens = f.rule.doc().supersedes;
+        if tokens.is_empty() {
             continue;
         }
+        let replaced = *resolved
+            .entry(f.rule)
+            .or_insert_with(|| RuleSet::named_by(tokens));
         let entry = at_new.entry(line(&f.location)).or_insert(RuleSet::EMPTY);
         *entry = entry.union(replaced);
         if let Some(old) = &f.related {
