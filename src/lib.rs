@@ -14,6 +14,7 @@ pub mod rules;
 pub mod run;
 pub mod source;
 pub mod span;
+pub mod text;
 
 pub use finding::{Finding, Location, Revision, Severity};
 

@@ -15,7 +15,8 @@ mod treaty;
 use std::fmt;
 use std::path::Path;
 
-use crate::openapi::node::{line_col_at, LoadError};
+use crate::openapi::node::LoadError;
+use crate::span::line_col_at;
 
 /// Name of treaty's own config file, looked up first.
 pub const TREATY_TOML: &str = "treaty.toml";

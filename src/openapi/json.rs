@@ -7,7 +7,8 @@
 
 use std::borrow::Cow;
 
-use super::node::{line_col_at, Limits, LoadError, Node, Span, TreeBuilder, Value};
+use super::node::{Limits, LoadError, Node, TreeBuilder, Value};
+use crate::span::{line_col_at, Span};
 
 /// Parse `text` as one JSON document (a leading UTF-8 BOM is skipped).
 pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError> {

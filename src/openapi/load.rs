@@ -198,10 +198,6 @@ fn looks_like_spec(text: &str) -> bool {
     })
 }
 
-fn utf8_text(path: &str, bytes: &Arc<[u8]>) -> Result<Arc<str>, InputError> {
-    crate::proto::load::decode_utf8(path, bytes)
-}
-
 fn load_error(e: node::LoadError, text: Option<Arc<str>>) -> InputError {
     let location = Location {
         file: e.path.clone(),
@@ -237,7 +233,7 @@ fn examine(
     if !may_be_spec || !has_marker(bytes) {
         return Ok(Examined::Skipped);
     }
-    let text = match utf8_text(path, bytes) {
+    let text = match crate::text::decode(path, bytes) {
         Ok(text) => text,
         Err(e) => {
             let spec_like = looks_like_spec(&String::from_utf8_lossy(bytes));
@@ -356,7 +352,7 @@ pub fn load(
                 None => return Ok(None),
             },
         };
-        let text = utf8_text(path, &bytes)?;
+        let text = crate::text::decode(path, &bytes)?;
         let root = node::parse(path, &text).map_err(|e| load_error(e, Some(text.clone())))?;
         Ok(Some(Doc::new(path, text, root, blob)))
     };

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-pub use crate::proto::ast::Span;
+use crate::span::Span;
 
 /// Deepest container nesting accepted (YAML block or flow, JSON).
 pub const DEFAULT_MAX_DEPTH: usize = 256;
@@ -355,40 +355,14 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Node, LoadError> {
 
 /// Checks UTF-8, reporting the first bad byte as `not valid UTF-8 at line L`.
 pub fn utf8<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, LoadError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let good = &bytes[..e.valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        // The prefix is valid UTF-8, so counting non-continuation bytes counts characters.
-        let col = good[line_start..]
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count()
-            + 1;
+    crate::text::utf8(bytes).map_err(|bad| {
         LoadError::new(
             path,
-            format!("not valid UTF-8 at line {line}"),
-            line as u32,
-            col as u32,
+            format!("not valid UTF-8 at line {}", bad.line),
+            bad.line,
+            bad.column,
         )
     })
-}
-
-/// Line and character column (both 1-based) of a byte offset, by scanning. For error paths
-/// only; the parsers track positions incrementally.
-pub(crate) fn line_col_at(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text.as_bytes()[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let col = text[start..offset].chars().count() + 1;
-    (line as u32, col as u32)
 }
 
 /// The strings of one parse, each stored once.
@@ -637,13 +611,5 @@ mod tests {
     fn node_is_lean() {
         assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(std::mem::size_of::<Node>(), 40);
-    }
-
-    #[test]
-    fn line_col_counts_characters() {
-        let text = "a\nçb";
-        assert_eq!(line_col_at(text, 0), (1, 1));
-        assert_eq!(line_col_at(text, 4), (2, 2));
-        assert_eq!(line_col_at(text, 99), (2, 3));
     }
 }
