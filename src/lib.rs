@@ -15,6 +15,7 @@ pub mod run;
 pub mod source;
 pub mod span;
 pub mod text;
+pub mod tree;
 
 pub use finding::{Finding, Location, Revision, Severity};
 

@@ -1,6 +1,6 @@
 //! YAML loading: core-schema scalars, positions, anchors, limits and errors.
 
-use treaty::openapi::node::{parse, parse_with, Limits, Node, Value};
+use treaty::tree::{parse, parse_with, Limits, Node, Value};
 
 fn yaml(text: &str) -> Node {
     parse("t.yaml", text).unwrap_or_else(|e| panic!("{e}"))

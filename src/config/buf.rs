@@ -10,7 +10,7 @@ use super::{
     contains_path, join_path, normalize_path, BreakingConfig, Config, ConfigError, ConfigSource,
     LintConfig, ProtoRoot,
 };
-use crate::openapi::node::{self, Node, Value};
+use crate::tree::{self, Node, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Version {
@@ -41,7 +41,7 @@ const LINT_COMMON_KEYS: &[&str] = &[
 ];
 
 pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
-    let root = node::parse(path, text)?;
+    let root = tree::parse(path, text)?;
     let mut reader = Reader {
         path,
         text,
@@ -609,7 +609,7 @@ pub(super) fn parse_work(
     text: &str,
     read: &dyn Fn(&str) -> Option<Vec<u8>>,
 ) -> Result<Config, ConfigError> {
-    let root = node::parse(path, text)?;
+    let root = tree::parse(path, text)?;
     let mut reader = Reader {
         path,
         text,

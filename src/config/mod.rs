@@ -15,8 +15,8 @@ mod treaty;
 use std::fmt;
 use std::path::Path;
 
-use crate::openapi::node::LoadError;
 use crate::span::line_col_at;
+use crate::tree::LoadError;
 
 /// Name of treaty's own config file, looked up first.
 pub const TREATY_TOML: &str = "treaty.toml";
@@ -254,7 +254,7 @@ pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config
         return parse_config(BUF_YAML, &bytes);
     }
     if let Some(bytes) = dir_files(BUF_WORK_YAML) {
-        let text = crate::openapi::node::utf8(BUF_WORK_YAML, &bytes)?;
+        let text = crate::tree::utf8(BUF_WORK_YAML, &bytes)?;
         return buf::parse_work(BUF_WORK_YAML, text, dir_files);
     }
     Ok(Config::default())
@@ -268,7 +268,7 @@ pub fn load_config_file(path: &Path) -> Result<Config, ConfigError> {
         .map_err(|e| ConfigError::new(&name, 0, 0, format!("cannot read config file: {e}")))?;
     if path.file_name().is_some_and(|n| n == BUF_WORK_YAML) {
         let dir = path.parent().unwrap_or(Path::new("."));
-        let text = crate::openapi::node::utf8(&name, &bytes)?;
+        let text = crate::tree::utf8(&name, &bytes)?;
         return buf::parse_work(&name, text, &|rel: &str| std::fs::read(dir.join(rel)).ok());
     }
     parse_config(&name, &bytes)
@@ -277,7 +277,7 @@ pub fn load_config_file(path: &Path) -> Result<Config, ConfigError> {
 /// Parses config bytes; `name` decides the format (`*.toml` is treaty's) and names the file in
 /// errors.
 pub fn parse_config(name: &str, bytes: &[u8]) -> Result<Config, ConfigError> {
-    let text = crate::openapi::node::utf8(name, bytes)?;
+    let text = crate::tree::utf8(name, bytes)?;
     if name.to_ascii_lowercase().ends_with(".toml") {
         treaty::parse(name, text)
     } else {

@@ -12,12 +12,12 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use super::node::{self, Node};
 use super::refs;
 use crate::diag::{InputError, InputErrors};
 use crate::finding::Location;
 use crate::source::{BlobId, Snapshot};
 use crate::span::LineIndex;
+use crate::tree::{self, Node};
 
 /// A referenced file not in the snapshot, read on demand: `(path, bytes, blob)`.
 pub type Fetched = (String, Arc<[u8]>, Option<BlobId>);
@@ -198,7 +198,7 @@ fn looks_like_spec(text: &str) -> bool {
     })
 }
 
-fn load_error(e: node::LoadError, text: Option<Arc<str>>) -> InputError {
+fn load_error(e: tree::LoadError, text: Option<Arc<str>>) -> InputError {
     let location = Location {
         file: e.path.clone(),
         line: e.line.max(1),
@@ -244,7 +244,7 @@ fn examine(
             };
         }
     };
-    let root = match node::parse(path, &text) {
+    let root = match tree::parse(path, &text) {
         Ok(root) => root,
         Err(e) if looks_like_spec(&text) => return Err(load_error(e, Some(text))),
         Err(_) => return Ok(Examined::Skipped),
@@ -353,7 +353,7 @@ pub fn load(
             },
         };
         let text = crate::text::decode(path, &bytes)?;
-        let root = node::parse(path, &text).map_err(|e| load_error(e, Some(text.clone())))?;
+        let root = tree::parse(path, &text).map_err(|e| load_error(e, Some(text.clone())))?;
         Ok(Some(Doc::new(path, text, root, blob)))
     };
     let before = errors.len();

@@ -15,8 +15,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use super::load::{Doc, SpecSet, Version};
-use super::node::{Node, Value};
 use crate::diag::InputError;
+use crate::tree::{Node, Value};
 
 /// Where a `$ref` leads: a document and the index path from its root (map entry or sequence
 /// item indices), so following it is a few slice lookups.

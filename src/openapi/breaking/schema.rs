@@ -1522,7 +1522,7 @@ fn branch_label(o: &Obj, index: usize) -> String {
 fn bound(o: &Obj, inclusive: &str, exclusive: &str) -> Option<Limit> {
     let value = o.get(inclusive).and_then(|n| n.node.as_f64());
     match o.get(exclusive).map(|n| &n.node.value) {
-        Some(crate::openapi::node::Value::Bool(true)) => value.map(|value| Limit {
+        Some(crate::tree::Value::Bool(true)) => value.map(|value| Limit {
             value,
             exclusive: true,
         }),

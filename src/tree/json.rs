@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::node::{Limits, LoadError, Node, TreeBuilder, Value};
+use super::{Limits, LoadError, Node, TreeBuilder, Value};
 use crate::span::{line_col_at, Span};
 
 /// Parse `text` as one JSON document (a leading UTF-8 BOM is skipped).

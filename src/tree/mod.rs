@@ -1,4 +1,5 @@
-//! Spanned YAML/JSON node tree shared by OpenAPI and config loading.
+//! Spanned YAML/JSON node tree, knowing nothing of what the file means: OpenAPI specs and
+//! buf.yaml configs are both read into it.
 //!
 //! Both front ends build the same [`Node`] type: `yaml.rs` from saphyr-parser events and
 //! `json.rs` with a small hand-written parser (faster than `serde_json::Value` and it keeps byte
@@ -17,6 +18,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::span::Span;
+
+pub mod json;
+pub mod yaml;
 
 /// Deepest container nesting accepted (YAML block or flow, JSON).
 pub const DEFAULT_MAX_DEPTH: usize = 256;
@@ -330,9 +334,9 @@ pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadE
         .bytes()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
     if !matches!(first, Some(b'{' | b'[')) {
-        return super::yaml::parse(path, text, limits);
+        return yaml::parse(path, text, limits);
     }
-    let json_err = match super::json::parse(path, text, limits) {
+    let json_err = match json::parse(path, text, limits) {
         Ok(node) => return Ok(node),
         Err(e) => e,
     };
@@ -340,7 +344,7 @@ pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadE
     if lower.ends_with(".json") {
         return Err(json_err);
     }
-    match super::yaml::parse(path, text, limits) {
+    match yaml::parse(path, text, limits) {
         Ok(node) => Ok(node),
         // Both failed: the file name says which error the author will understand.
         Err(yaml_err) if lower.ends_with(".yaml") || lower.ends_with(".yml") => Err(yaml_err),

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
-use super::node::{Limits, LoadError, Node, Strings, TreeBuilder, Value};
+use super::{Limits, LoadError, Node, Strings, TreeBuilder, Value};
 use crate::span::Span;
 
 /// Parse `text` as a single YAML document. An empty stream is `Value::Null`.
