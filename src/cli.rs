@@ -175,12 +175,19 @@ fn find_config(
     if let Some(path) = &common.config {
         return config::load_config_file(path).map_err(config_error);
     }
+    let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
     for listing in [new, old] {
+        // A config file too large to read is an error, not a missing config. (A directory's
+        // oversized files are in no listing's entries, but come with every read of it.)
+        let oversized = listing.read(&names).ok().and_then(|snapshot| {
+            let mut oversized = snapshot.oversized.into_values();
+            oversized.find(|o| names.contains(&o.path.as_str()))
+        });
+        if let Some(o) = oversized {
+            return Err(InputError::new(o.to_string()).into());
+        }
         let entries = listing.entries();
-        let has_config = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML]
-            .iter()
-            .any(|name| entries.contains_key(name));
-        if has_config {
+        if names.iter().any(|name| entries.contains_key(name)) {
             let read = |name: &str| -> Option<Vec<u8>> {
                 let snapshot = listing.read(&[name]).ok()?;
                 snapshot

@@ -24,6 +24,7 @@ fn snapshot(files: &[(&str, String)]) -> Snapshot {
     Snapshot {
         label: "test".into(),
         files,
+        oversized: BTreeMap::new(),
     }
 }
 

@@ -25,6 +25,7 @@ fn snapshot(files: &[(&str, &str)]) -> Snapshot {
     Snapshot {
         label: "t".into(),
         files,
+        oversized: BTreeMap::new(),
     }
 }
 

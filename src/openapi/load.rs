@@ -6,6 +6,10 @@
 //! error naming the file. Other files are only read when a spec references them. A file that does
 //! not parse is an error only when it looks like a spec or is referenced: repositories are full of
 //! YAML that is none of treaty's business.
+//!
+//! For the same reason a YAML/JSON file too large to read (`Snapshot::oversized`) is skipped, not
+//! an error: repositories keep large data files in those formats. (A file named on its own is
+//! refused before it gets here.)
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -414,6 +418,7 @@ mod tests {
                     )
                 })
                 .collect(),
+            oversized: Default::default(),
         }
     }
 

@@ -770,6 +770,7 @@ mod tests {
                     )
                 })
                 .collect(),
+            oversized: Default::default(),
         }
     }
 

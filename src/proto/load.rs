@@ -45,6 +45,13 @@ fn under(path: &str, dir: &str) -> bool {
 }
 
 impl Layout {
+    /// The import path of a `.proto` this layout compares, `None` for any other file.
+    fn proto_import_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        path.ends_with(".proto")
+            .then(|| self.import_path(path))
+            .flatten()
+    }
+
     /// The import path of a snapshot path, or `None` when it is outside every root or excluded.
     pub fn import_path<'p>(&self, path: &'p str) -> Option<&'p str> {
         if self.excludes.iter().any(|e| under(path, &normalize_dir(e))) {
@@ -137,8 +144,7 @@ pub fn load_with(
     let selected: Vec<(&str, &crate::source::SourceFile)> = snapshot
         .files
         .values()
-        .filter(|f| f.path.ends_with(".proto"))
-        .filter_map(|f| layout.import_path(&f.path).map(|ip| (ip, f)))
+        .filter_map(|f| layout.proto_import_path(&f.path).map(|ip| (ip, f)))
         .collect();
 
     let parsed: Vec<Result<SourceProto, InputError>> = selected
@@ -149,7 +155,14 @@ pub fn load_with(
         })
         .collect();
 
-    let mut errors = Vec::new();
+    // A `.proto` too large to read is one this load would compare: leaving it out could hide
+    // a breaking change, so it is an error. (Oversized files of other kinds are not ours.)
+    let mut errors: Vec<InputError> = snapshot
+        .oversized
+        .values()
+        .filter(|o| layout.proto_import_path(&o.path).is_some())
+        .map(|o| InputError::new(o.to_string()))
+        .collect();
     let mut files = Vec::with_capacity(parsed.len());
     let mut by_path: HashMap<String, usize> = HashMap::new();
     for result in parsed {

@@ -37,7 +37,7 @@ pub enum SourceError {
     Conflicted { path: String },
     /// A path on disk does not exist.
     PathNotFound { path: PathBuf },
-    /// A file is larger than [`MAX_FILE_BYTES`].
+    /// A file named on its own is larger than [`MAX_FILE_BYTES`].
     TooLarge { path: String, size: u64 },
     /// Reading a file or directory on disk failed.
     Io {
@@ -97,17 +97,22 @@ impl fmt::Display for SourceError {
             SourceError::PathNotFound { path } => {
                 write!(f, "'{}' does not exist", path.display())
             }
-            SourceError::TooLarge { path, size } => write!(
-                f,
-                "'{path}' is {size} bytes, larger than the {} MiB limit for a contract file",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
+            SourceError::TooLarge { path, size } => too_large(f, path, *size),
             SourceError::Io { path, source } => {
                 write!(f, "cannot read '{}': {source}", path.display())
             }
             SourceError::Git { context, detail } => write!(f, "{context}: {detail}"),
         }
     }
+}
+
+/// The one wording for a file over [`MAX_FILE_BYTES`], refused or handed on.
+pub(super) fn too_large(f: &mut fmt::Formatter<'_>, shown: &str, size: u64) -> fmt::Result {
+    write!(
+        f,
+        "'{shown}' is {size} bytes, larger than the {} MiB limit for a contract file",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
 
 impl std::error::Error for SourceError {

@@ -722,6 +722,7 @@ mod tests {
                 },
             )]
             .into(),
+            oversized: Default::default(),
         }
     }
 

@@ -1948,6 +1948,7 @@ mod tests {
                 },
             )]
             .into(),
+            oversized: Default::default(),
         };
         load(&snapshot, &SpecFilter::default(), &no_fetch).unwrap_or_else(|e| panic!("{e}\n{text}"))
     }
