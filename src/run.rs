@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::date::Date;
 use crate::diag::InputErrors;
 use crate::finding::{Finding, Location, Revision, Severity};
 use crate::openapi;
@@ -197,6 +198,12 @@ fn both<A, B>(
     }
 }
 
+/// The day sunset dates are compared with; a `TREATY_TODAY` that is not a date is an input
+/// error (exit 2), whether or not the comparison has sunset dates to read.
+fn today() -> Result<Date, InputErrors> {
+    crate::date::today().map_err(|e| crate::diag::InputError::new(e).into())
+}
+
 fn source_error(e: crate::source::SourceError) -> InputErrors {
     crate::diag::InputError::new(e.to_string()).into()
 }
@@ -209,13 +216,14 @@ fn merge_openapi(
     new: &openapi::load::SpecSet,
     skip: &[String],
     options: &Options,
+    today: Date,
 ) {
     report.files_checked += new.file_count();
     if old.specs.is_empty() && new.specs.is_empty() {
         return;
     }
     let selected: BTreeSet<&str> = options.selected(Kind::Breaking);
-    let ctx = openapi::breaking::Ctx::new(old, new, skip);
+    let ctx = openapi::breaking::Ctx::new(old, new, skip, today);
     let codes: Vec<_> = rules::registry()
         .filter(|code| selected.contains(code.id))
         .filter_map(|code| match code.check {
@@ -267,6 +275,7 @@ fn merge_openapi(
 
 /// Compare two snapshots.
 pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
+    let today = today()?;
     let filter = options.spec_filter();
     let load_side = |s: &Snapshot| {
         rayon::join(
@@ -282,7 +291,7 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
     let files_checked = new_set.tree_files().count();
     let skip = unchanged_specs(&new_specs, |p| old.files.get(p).map(|f| f.blob));
     let mut report = compare(&old_set, &new_set, options, files_checked)?;
-    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options);
+    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options, today);
     Ok(report)
 }
 
@@ -379,12 +388,13 @@ pub fn breaking_listings(
     new: &Listing,
     options: &Options,
 ) -> Result<Report, InputErrors> {
+    let today = today()?;
     let (protos, specs) = rayon::join(
         || proto_listings(old, new, options),
         || openapi_listings(old, new, options),
     );
     let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
-    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options);
+    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options, today);
     Ok(report)
 }
 

@@ -6,9 +6,10 @@
 //! one difference by design: parameters are compared after merging path-level and
 //! operation-level ones, so moving a parameter between the two levels is not a change.
 
-use super::index::{gone, sunset_date, Date, OperationPair, Removed};
+use super::index::{gone, sunset_date, OperationPair, Removed};
 use super::lifecycle::operation_sunset;
 use super::{Ctx, Sink};
+use crate::date::Date;
 use crate::finding::Location;
 use crate::openapi::model::{Operation, Param};
 use crate::rules::{Check, RuleCode};

@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use super::index::{sunset_date, Date, OperationPair};
+use super::index::{sunset_date, OperationPair};
 use super::schema::{Change, Differ, Limit, SchemaChange, Site, TypeSet};
 use super::{Ctx, Sink};
 use crate::openapi::model::Param;
@@ -923,21 +923,6 @@ fn newly_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, &Param, &Param,
 /// is 0 for beta and stable alike; treaty has no setting for it yet.
 const MIN_SUNSET_DAYS: i64 = 0;
 
-fn days_between(from: Date, to: Date) -> i64 {
-    days_from_civil(to) - days_from_civil(from)
-}
-
-/// Days since 1970-01-01 (inverse of [`Date::from_days`]).
-fn days_from_civil(d: Date) -> i64 {
-    let y = i64::from(d.year) - i64::from(d.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(d.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// oasdiff raises this only under a deprecation policy (a minimum number of days before
 /// sunset); by default it reports the deprecation as information. In treaty the rule is off by
 /// default and turning it on is the policy: every deprecation must name its sunset.
@@ -959,7 +944,7 @@ fn request_parameter_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
         let Some(Ok(date)) = sunset.map(sunset_date) else {
             return;
         };
-        if days_between(ctx.today, date) < MIN_SUNSET_DAYS {
+        if date.days() - ctx.today.days() < MIN_SUNSET_DAYS {
             sink.report_operation(
                 pair.id(),
                 param_at(new, "x-sunset"),
@@ -1008,7 +993,7 @@ fn request_parameter_sunset_date_changed_too_small(ctx: &Ctx, sink: &mut Sink) {
         let (Ok(was), Ok(now)) = (sunset_date(was), sunset_date(now)) else {
             return;
         };
-        if now < was && days_between(ctx.today, now) < MIN_SUNSET_DAYS {
+        if now < was && now.days() - ctx.today.days() < MIN_SUNSET_DAYS {
             sink.report_operation(
                 pair.id(),
                 param_at(new, "x-sunset"),
@@ -1020,16 +1005,4 @@ fn request_parameter_sunset_date_changed_too_small(ctx: &Ctx, sink: &mut Sink) {
             );
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_days_round_trip() {
-        for days in [-1000, 0, 1, 59, 365, 11_016, 19_723, 30_000] {
-            assert_eq!(days_from_civil(Date::from_days(days)), days);
-        }
-    }
 }
