@@ -19,7 +19,25 @@ fn snapshot(dir: &Path) -> source::Snapshot {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
+/// The day every fixture is compared on: sunset dates in fixtures lie well before it
+/// (2020-01-31 and earlier) or well after it (2031-01-01 and later), so each fixture's findings
+/// do not depend on the day the tests run.
+const FIXTURE_TODAY: &str = "2026-01-01";
+
+/// Fix the clock (`TREATY_TODAY`, which treaty reads once per process) before any test runs a
+/// comparison: every test gets its options here first.
+fn fixed_clock() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::env::set_var(treaty::date::TODAY_VAR, FIXTURE_TODAY));
+    assert_eq!(
+        treaty::date::today().map(|d| d.to_string()),
+        Ok(FIXTURE_TODAY.to_string()),
+        "the clock was read before the fixtures fixed it"
+    );
+}
+
 fn all_rules() -> treaty::run::Options {
+    fixed_clock();
     treaty::run::Options {
         policy: treaty::run::Policy {
             selection: Selection {
