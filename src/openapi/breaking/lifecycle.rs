@@ -13,74 +13,47 @@
 //!   (oasdiff files it under `api-path-sunset-parse`, which treaty keeps for removed operations).
 
 use super::index::{in_scope, sunset_date, OperationPair, SpecPair};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::date::Date;
 use crate::finding::Location;
 use crate::openapi::model::{content, same_value, Operation};
 use crate::openapi::refs::{NodeRef, Obj};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "openapi/api-deprecated-sunset-missing",
-        check: Check::OpenapiBreaking(api_deprecated_sunset_missing),
-    },
-    RuleCode {
-        id: "openapi/api-deprecated-sunset-parse",
-        check: Check::OpenapiBreaking(api_deprecated_sunset_parse),
-    },
-    RuleCode {
-        id: "openapi/api-invalid-stability-level",
-        check: Check::OpenapiBreaking(api_invalid_stability_level),
-    },
-    RuleCode {
-        id: "openapi/api-stability-decreased",
-        check: Check::OpenapiBreaking(api_stability_decreased),
-    },
-    RuleCode {
-        id: "openapi/api-stability-increased",
-        check: Check::OpenapiBreaking(api_stability_increased),
-    },
-    RuleCode {
-        id: "openapi/api-sunset-date-changed-too-small",
-        check: Check::OpenapiBreaking(api_sunset_date_changed_too_small),
-    },
-    RuleCode {
-        id: "openapi/api-sunset-date-too-small",
-        check: Check::OpenapiBreaking(api_sunset_date_too_small),
-    },
-    RuleCode {
-        id: "openapi/endpoint-added",
-        check: Check::OpenapiBreaking(endpoint_added),
-    },
-    RuleCode {
-        id: "openapi/endpoint-deprecated",
-        check: Check::OpenapiBreaking(endpoint_deprecated),
-    },
-    RuleCode {
-        id: "openapi/endpoint-deprecated-with-sunset",
-        check: Check::OpenapiBreaking(endpoint_deprecated_with_sunset),
-    },
-    RuleCode {
-        id: "openapi/endpoint-reactivated",
-        check: Check::OpenapiBreaking(endpoint_reactivated),
-    },
-    RuleCode {
-        id: "openapi/sunset-deleted",
-        check: Check::OpenapiBreaking(sunset_deleted),
-    },
-    RuleCode {
-        id: "openapi/version-path-moved",
-        check: Check::OpenapiBreaking(version_path_moved),
-    },
-    RuleCode {
-        id: "openapi/webhook-added",
-        check: Check::OpenapiBreaking(webhook_added),
-    },
-    RuleCode {
-        id: "openapi/webhook-removed",
-        check: Check::OpenapiBreaking(webhook_removed),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new(
+        "openapi/api-deprecated-sunset-missing",
+        api_deprecated_sunset_missing,
+    ),
+    Rule::new(
+        "openapi/api-deprecated-sunset-parse",
+        api_deprecated_sunset_parse,
+    ),
+    Rule::new(
+        "openapi/api-invalid-stability-level",
+        api_invalid_stability_level,
+    ),
+    Rule::new("openapi/api-stability-decreased", api_stability_decreased),
+    Rule::new("openapi/api-stability-increased", api_stability_increased),
+    Rule::new(
+        "openapi/api-sunset-date-changed-too-small",
+        api_sunset_date_changed_too_small,
+    ),
+    Rule::new(
+        "openapi/api-sunset-date-too-small",
+        api_sunset_date_too_small,
+    ),
+    Rule::new("openapi/endpoint-added", endpoint_added),
+    Rule::new("openapi/endpoint-deprecated", endpoint_deprecated),
+    Rule::new(
+        "openapi/endpoint-deprecated-with-sunset",
+        endpoint_deprecated_with_sunset,
+    ),
+    Rule::new("openapi/endpoint-reactivated", endpoint_reactivated),
+    Rule::new("openapi/sunset-deleted", sunset_deleted),
+    Rule::new("openapi/version-path-moved", version_path_moved),
+    Rule::new("openapi/webhook-added", webhook_added),
+    Rule::new("openapi/webhook-removed", webhook_removed),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -694,7 +667,7 @@ mod tests {
     fn rules_found(old: &str, new: &str, options: &crate::run::Options) -> Vec<&'static str> {
         let report = crate::run::breaking(&snapshot(old), &snapshot(new), options)
             .unwrap_or_else(|e| panic!("{e:?}"));
-        report.findings.iter().map(|f| f.rule).collect()
+        report.findings.iter().map(|f| f.rule.as_str()).collect()
     }
 
     /// In the default selection the move replaces the plain removal findings, for an operation
