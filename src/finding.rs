@@ -2,32 +2,7 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Severity> {
-        match text {
-            "info" => Some(Severity::Info),
-            "warning" | "warn" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
-}
+pub use crate::rules::{RuleId, Severity};
 
 /// Which side of a comparison a location is in. Lint findings are always `New`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -50,8 +25,8 @@ pub struct Location {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// The treaty rule id, e.g. `proto/field-same-type`.
-    pub rule: &'static str,
+    /// The treaty rule, e.g. `proto/field-same-type`.
+    pub rule: RuleId,
     pub severity: Severity,
     pub message: String,
     pub location: Location,
@@ -78,16 +53,16 @@ impl Finding {
 
 /// Collects the findings of one rule.
 pub struct Sink {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub findings: Vec<Finding>,
 }
 
 impl Sink {
-    pub fn new(rule: &'static str, severity: Severity) -> Sink {
+    pub fn new(rule: RuleId) -> Sink {
         Sink {
             rule,
-            severity,
+            severity: rule.doc().severity,
             findings: Vec::new(),
         }
     }

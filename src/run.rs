@@ -3,12 +3,13 @@
 
 use std::collections::BTreeSet;
 
+use crate::date::Date;
 use crate::diag::InputErrors;
-use crate::finding::{Finding, Location, Revision, Severity};
+use crate::finding::{Finding, Location, Revision, Sink};
 use crate::openapi;
 use crate::proto;
 use crate::report::Report;
-use crate::rules::{self, Check, Kind, Selection};
+use crate::rules::{self, Kind, RuleId, Selection};
 use std::collections::BTreeMap;
 
 use crate::source::{BlobId, Listing, Snapshot};
@@ -51,7 +52,7 @@ impl Policy {
             return false;
         }
         for (token, paths) in &self.ignore_only {
-            let names_rule = rules::find(f.rule).is_some_and(|d| rules::token_matches(token, d));
+            let names_rule = rules::token_matches(token, f.rule.doc());
             if names_rule && paths.iter().any(|p| path_matches(file, p)) {
                 return false;
             }
@@ -147,7 +148,7 @@ impl Options {
     }
 
     /// Rules any policy selects.
-    fn selected(&self, kind: Kind) -> BTreeSet<&'static str> {
+    fn selected(&self, kind: Kind) -> BTreeSet<RuleId> {
         let mut ids = self.policy.selection.resolve(kind);
         for (_, p) in &self.module_policies {
             ids.extend(p.selection.resolve(kind));
@@ -197,6 +198,12 @@ fn both<A, B>(
     }
 }
 
+/// The day sunset dates are compared with; a `TREATY_TODAY` that is not a date is an input
+/// error (exit 2), whether or not the comparison has sunset dates to read.
+fn today() -> Result<Date, InputErrors> {
+    crate::date::today().map_err(|e| crate::diag::InputError::new(e).into())
+}
+
 fn source_error(e: crate::source::SourceError) -> InputErrors {
     crate::diag::InputError::new(e.to_string()).into()
 }
@@ -209,36 +216,21 @@ fn merge_openapi(
     new: &openapi::load::SpecSet,
     skip: &[String],
     options: &Options,
+    today: Date,
 ) {
     report.files_checked += new.file_count();
     if old.specs.is_empty() && new.specs.is_empty() {
         return;
     }
-    let selected: BTreeSet<&str> = options.selected(Kind::Breaking);
-    let ctx = openapi::breaking::Ctx::new(old, new, skip);
-    let codes: Vec<_> = rules::registry()
-        .filter(|code| selected.contains(code.id))
-        .filter_map(|code| match code.check {
-            Check::OpenapiBreaking(check) => Some((code.id, check)),
-            Check::ProtoBreaking(_) => None,
-        })
-        .collect();
-    let mut findings: Vec<Finding> = {
-        use rayon::prelude::*;
-        codes
-            .par_iter()
-            .flat_map_iter(|(id, check)| {
-                let severity = rules::find(id).map_or(Severity::Error, |d| d.severity);
-                let mut sink = crate::finding::Sink::new(id, severity);
-                check(&ctx, &mut sink);
-                sink.findings
-            })
-            .collect()
-    };
+    let selected = options.selected(Kind::Breaking);
+    let ctx = openapi::breaking::Ctx::new(old, new, skip, today);
+    let mut findings = run_rules(openapi::breaking::rules(), &selected, |check, sink| {
+        check(&ctx, sink)
+    });
     findings.retain(|f| {
         let policy = options.policy_for(&f.location.file);
         let selected = options.module_policies.is_empty()
-            || policy.selection.resolve(Kind::Breaking).contains(f.rule);
+            || policy.selection.resolve(Kind::Breaking).contains(&f.rule);
         selected && policy.keeps(f, None)
     });
     if options.policy.selection.is_default() && options.module_policies.is_empty() {
@@ -265,8 +257,27 @@ fn merge_openapi(
     report.findings.dedup();
 }
 
+/// Run the selected rules of one protocol, in parallel, over its comparison context.
+fn run_rules<C: Sync + 'static>(
+    rules: impl Iterator<Item = &'static rules::Rule<C>>,
+    selected: &BTreeSet<RuleId>,
+    run: impl Fn(&C, &mut Sink) + Sync,
+) -> Vec<Finding> {
+    use rayon::prelude::*;
+    let rules: Vec<_> = rules.filter(|rule| selected.contains(&rule.id)).collect();
+    rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut sink = Sink::new(rule.id);
+            run(&rule.check, &mut sink);
+            sink.findings
+        })
+        .collect()
+}
+
 /// Compare two snapshots.
 pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
+    let today = today()?;
     let filter = options.spec_filter();
     let load_side = |s: &Snapshot| {
         rayon::join(
@@ -282,7 +293,7 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
     let files_checked = new_set.tree_files().count();
     let skip = unchanged_specs(&new_specs, |p| old.files.get(p).map(|f| f.blob));
     let mut report = compare(&old_set, &new_set, options, files_checked)?;
-    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options);
+    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options, today);
     Ok(report)
 }
 
@@ -379,12 +390,13 @@ pub fn breaking_listings(
     new: &Listing,
     options: &Options,
 ) -> Result<Report, InputErrors> {
+    let today = today()?;
     let (protos, specs) = rayon::join(
         || proto_listings(old, new, options),
         || openapi_listings(old, new, options),
     );
     let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
-    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options);
+    merge_openapi(&mut report, &old_specs, &new_specs, &skip, options, today);
     Ok(report)
 }
 
@@ -436,23 +448,22 @@ fn proto_listings(old: &Listing, new: &Listing, options: &Options) -> Result<Rep
 /// location) it replaces — e.g. a renumbered field instead of "field deleted" + "name changed".
 fn supersede(findings: &mut Vec<Finding>) {
     let same_line = |a: &Location, b: &Location| a.file == b.file && a.line == b.line;
-    let explained: Vec<(&'static str, Location, Option<Location>)> = findings
+    let explained: Vec<(RuleId, Location, Option<Location>)> = findings
         .iter()
-        .filter_map(|f| {
-            let doc = rules::find(f.rule)?;
-            (!doc.supersedes.is_empty()).then(|| (f.rule, f.location.clone(), f.related.clone()))
-        })
+        .filter(|f| !f.rule.doc().supersedes.is_empty())
+        .map(|f| (f.rule, f.location.clone(), f.related.clone()))
         .collect();
     if explained.is_empty() {
         return;
     }
     findings.retain(|f| {
-        let Some(doc) = rules::find(f.rule) else {
-            return true;
-        };
+        let doc = f.rule.doc();
         !explained.iter().any(|(rule, at, old)| {
-            let names = rules::find(rule)
-                .is_some_and(|by| by.supersedes.iter().any(|t| rules::token_matches(t, doc)));
+            let names = rule
+                .doc()
+                .supersedes
+                .iter()
+                .any(|t| rules::token_matches(t, doc));
             let same_element = match f.revision {
                 Revision::New => {
                     same_line(at, &f.location)
@@ -551,26 +562,11 @@ fn compare(
 ) -> Result<Report, InputErrors> {
     let (old_set, new_set) = (old_set, new_set);
 
-    let selected: BTreeSet<&str> = options.selected(Kind::Breaking);
+    let selected = options.selected(Kind::Breaking);
     let ctx = proto::breaking::Ctx::new(old_set, new_set);
-    let codes: Vec<_> = rules::registry()
-        .filter(|code| selected.contains(code.id))
-        .collect();
-    let mut findings: Vec<Finding> = {
-        use rayon::prelude::*;
-        codes
-            .par_iter()
-            .flat_map_iter(|code| {
-                let severity = rules::find(code.id).map_or(Severity::Error, |d| d.severity);
-                let mut sink = proto::breaking::Sink::new(code.id, severity);
-                match code.check {
-                    Check::ProtoBreaking(check) => check(&ctx, &mut sink),
-                    Check::OpenapiBreaking(_) => {}
-                }
-                sink.findings
-            })
-            .collect()
-    };
+    let mut findings = run_rules(proto::breaking::rules(), &selected, |check, sink| {
+        check(&ctx, sink)
+    });
 
     // Each finding answers to the policy of the file it is about (either revision): the
     // rule must be selected there, and not ignored.
@@ -587,7 +583,7 @@ fn compare(
     findings.retain(|f| {
         let policy = options.policy_for(&f.location.file);
         let selected = options.module_policies.is_empty()
-            || policy.selection.resolve(Kind::Breaking).contains(f.rule);
+            || policy.selection.resolve(Kind::Breaking).contains(&f.rule);
         selected && policy.keeps(f, package_of(f).as_deref())
     });
     if options.policy.selection.is_default() && options.module_policies.is_empty() {

@@ -44,10 +44,6 @@ const LEAF_MUST_NOT_SEE: &[&str] = &[
     "proto", "openapi", "source", "config", "report", "run", "tree",
 ];
 
-/// Arrows that exist today and are on their way out: removed by the rule-registry change
-/// (rules stop naming the protobuf and OpenAPI check types). Nothing else goes here.
-const PENDING_REMOVAL: &[(&str, &str)] = &[("rules", "proto"), ("rules", "openapi")];
-
 type Graph = BTreeMap<String, BTreeSet<String>>;
 
 #[test]
@@ -59,20 +55,11 @@ fn no_forbidden_arrow_and_no_import_circle() {
 
     println!("top-level modules -> the top-level modules they refer to:");
     for (from, tos) in &graph {
-        let tos: Vec<String> = tos
-            .iter()
-            .map(|to| {
-                if PENDING_REMOVAL.contains(&(from.as_str(), to.as_str())) {
-                    format!("{to} (pending removal)")
-                } else {
-                    to.clone()
-                }
-            })
-            .collect();
+        let tos: Vec<&str> = tos.iter().map(String::as_str).collect();
         println!("  {from:<8} -> {}", tos.join(", "));
     }
 
-    let problems = problems(&graph, PENDING_REMOVAL);
+    let problems = problems(&graph);
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
 }
 
@@ -123,7 +110,7 @@ fn the_check_catches_what_it_should() {
     assert_eq!(to("rules"), ["openapi"]);
     assert_eq!(to("tree"), Vec::<&str>::new());
 
-    let found = problems(&graph, &[]);
+    let found = problems(&graph);
     let text = found.join("\n");
     assert!(
         text.contains("forbidden arrow: source -> openapi"),
@@ -135,11 +122,6 @@ fn the_check_catches_what_it_should() {
         "{text}"
     );
     assert_eq!(found.len(), 3, "{text}");
-    // An exemption clears exactly its arrow, and one that no longer exists is reported.
-    let found = problems(&graph, &[("rules", "openapi"), ("rules", "proto")]);
-    let text = found.join("\n");
-    assert!(!text.contains("import circle"), "{text}");
-    assert!(text.contains("rules -> proto is gone"), "{text}");
 }
 
 /// `(path relative to src, text)` of every `.rs` file under `dir`.
@@ -427,26 +409,17 @@ fn without_test_items(code: &str) -> String {
     out
 }
 
-/// Forbidden arrows, import circles, and exemptions that no longer exempt anything.
-fn problems(graph: &Graph, pending: &[(&str, &str)]) -> Vec<String> {
+/// Forbidden arrows and import circles.
+fn problems(graph: &Graph) -> Vec<String> {
     let mut found = Vec::new();
-    let mut live: Graph = graph.clone();
-    for (from, to) in pending {
-        let removed = live.get_mut(*from).is_some_and(|tos| tos.remove(*to));
-        if !removed {
-            found.push(format!(
-                "PENDING_REMOVAL lists {from} -> {to} is gone: delete it from the list"
-            ));
-        }
-    }
     for (from, banned) in FORBIDDEN {
-        for to in live.get(*from).into_iter().flatten() {
+        for to in graph.get(*from).into_iter().flatten() {
             if banned.contains(&to.as_str()) {
                 found.push(format!("forbidden arrow: {from} -> {to}"));
             }
         }
     }
-    for circle in circles(&live) {
+    for circle in circles(graph) {
         found.push(format!("import circle: {}", circle.join(" -> ")));
     }
     found

@@ -159,9 +159,11 @@ pub fn render(report: &Report, color: bool, show_info: bool) -> String {
             miette_severity(f.severity),
         );
         diag.code = Some(f.rule.to_string());
-        if let Some(doc) = crate::rules::find(f.rule) {
-            diag.help = Some(format!("{} (treaty explain {})", doc.summary, f.rule));
-        }
+        diag.help = Some(format!(
+            "{} (treaty explain {})",
+            f.rule.doc().summary,
+            f.rule
+        ));
         if let Some(r) = &f.related {
             let old_text = report.sources.get(&(Revision::Old, r.file.clone()));
             diag.related.push(located(

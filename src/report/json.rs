@@ -4,22 +4,18 @@ use serde_json::{json, Map, Value};
 
 use super::Report;
 use crate::finding::Severity;
-use crate::rules;
 
 pub fn render(report: &Report) -> String {
     let findings: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
-            let doc = rules::find(f.rule);
+            let doc = f.rule.doc();
             let mut obj = Map::new();
-            obj.insert("rule".into(), json!(f.rule));
-            obj.insert(
-                "aliases".into(),
-                json!(doc.map(|d| d.aliases.clone()).unwrap_or_default()),
-            );
-            obj.insert("kind".into(), json!(doc.map(|d| d.kind)));
-            obj.insert("protocol".into(), json!(doc.map(|d| d.protocol)));
+            obj.insert("rule".into(), json!(doc.id));
+            obj.insert("aliases".into(), json!(doc.aliases));
+            obj.insert("kind".into(), json!(doc.kind));
+            obj.insert("protocol".into(), json!(doc.protocol));
             obj.insert("severity".into(), json!(f.severity));
             obj.insert("message".into(), json!(f.message));
             obj.insert("file".into(), json!(f.location.file));

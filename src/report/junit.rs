@@ -27,7 +27,7 @@ fn escape(text: &str) -> String {
 pub fn render(report: &Report) -> String {
     let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
-        by_rule.entry(f.rule).or_default().push(f);
+        by_rule.entry(f.rule.as_str()).or_default().push(f);
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(

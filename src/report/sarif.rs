@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::Report;
 use crate::finding::{Location, Revision, Severity};
-use crate::rules;
+use crate::rules::RuleId;
 
 fn region(l: &Location) -> Value {
     json!({
@@ -16,17 +16,17 @@ fn region(l: &Location) -> Value {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut used: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    let mut used: Vec<RuleId> = report.findings.iter().map(|f| f.rule).collect();
     used.sort_unstable();
     used.dedup();
     let descriptors: Vec<Value> = used
         .iter()
         .map(|id| {
-            let doc = rules::find(id);
+            let doc = id.doc();
             json!({
-                "id": id,
-                "shortDescription": {"text": doc.map_or("", |d| d.summary.as_str())},
-                "properties": {"aliases": doc.map(|d| d.aliases.clone()).unwrap_or_default()},
+                "id": doc.id,
+                "shortDescription": {"text": doc.summary},
+                "properties": {"aliases": doc.aliases},
             })
         })
         .collect();
@@ -40,7 +40,7 @@ pub fn render(report: &Report) -> String {
                 Severity::Info => "note",
             };
             let mut result = json!({
-                "ruleId": f.rule,
+                "ruleId": f.rule.as_str(),
                 "ruleIndex": used.binary_search(&f.rule).unwrap_or(0),
                 "level": level,
                 "message": {"text": super::headline(f)},

@@ -12,74 +12,48 @@
 //! - A sunset that stops parsing when it is changed is reported as `api-deprecated-sunset-parse`
 //!   (oasdiff files it under `api-path-sunset-parse`, which treaty keeps for removed operations).
 
-use super::index::{in_scope, sunset_date, Date, OperationPair, SpecPair};
-use super::{Ctx, Sink};
+use super::index::{in_scope, sunset_date, OperationPair, SpecPair};
+use super::{Check, Ctx, Sink};
+use crate::date::Date;
 use crate::finding::Location;
 use crate::openapi::model::{content, same_value, Operation};
 use crate::openapi::refs::{NodeRef, Obj};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "openapi/api-deprecated-sunset-missing",
-        check: Check::OpenapiBreaking(api_deprecated_sunset_missing),
-    },
-    RuleCode {
-        id: "openapi/api-deprecated-sunset-parse",
-        check: Check::OpenapiBreaking(api_deprecated_sunset_parse),
-    },
-    RuleCode {
-        id: "openapi/api-invalid-stability-level",
-        check: Check::OpenapiBreaking(api_invalid_stability_level),
-    },
-    RuleCode {
-        id: "openapi/api-stability-decreased",
-        check: Check::OpenapiBreaking(api_stability_decreased),
-    },
-    RuleCode {
-        id: "openapi/api-stability-increased",
-        check: Check::OpenapiBreaking(api_stability_increased),
-    },
-    RuleCode {
-        id: "openapi/api-sunset-date-changed-too-small",
-        check: Check::OpenapiBreaking(api_sunset_date_changed_too_small),
-    },
-    RuleCode {
-        id: "openapi/api-sunset-date-too-small",
-        check: Check::OpenapiBreaking(api_sunset_date_too_small),
-    },
-    RuleCode {
-        id: "openapi/endpoint-added",
-        check: Check::OpenapiBreaking(endpoint_added),
-    },
-    RuleCode {
-        id: "openapi/endpoint-deprecated",
-        check: Check::OpenapiBreaking(endpoint_deprecated),
-    },
-    RuleCode {
-        id: "openapi/endpoint-deprecated-with-sunset",
-        check: Check::OpenapiBreaking(endpoint_deprecated_with_sunset),
-    },
-    RuleCode {
-        id: "openapi/endpoint-reactivated",
-        check: Check::OpenapiBreaking(endpoint_reactivated),
-    },
-    RuleCode {
-        id: "openapi/sunset-deleted",
-        check: Check::OpenapiBreaking(sunset_deleted),
-    },
-    RuleCode {
-        id: "openapi/version-path-moved",
-        check: Check::OpenapiBreaking(version_path_moved),
-    },
-    RuleCode {
-        id: "openapi/webhook-added",
-        check: Check::OpenapiBreaking(webhook_added),
-    },
-    RuleCode {
-        id: "openapi/webhook-removed",
-        check: Check::OpenapiBreaking(webhook_removed),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new(
+        "openapi/api-deprecated-sunset-missing",
+        api_deprecated_sunset_missing,
+    ),
+    Rule::new(
+        "openapi/api-deprecated-sunset-parse",
+        api_deprecated_sunset_parse,
+    ),
+    Rule::new(
+        "openapi/api-invalid-stability-level",
+        api_invalid_stability_level,
+    ),
+    Rule::new("openapi/api-stability-decreased", api_stability_decreased),
+    Rule::new("openapi/api-stability-increased", api_stability_increased),
+    Rule::new(
+        "openapi/api-sunset-date-changed-too-small",
+        api_sunset_date_changed_too_small,
+    ),
+    Rule::new(
+        "openapi/api-sunset-date-too-small",
+        api_sunset_date_too_small,
+    ),
+    Rule::new("openapi/endpoint-added", endpoint_added),
+    Rule::new("openapi/endpoint-deprecated", endpoint_deprecated),
+    Rule::new(
+        "openapi/endpoint-deprecated-with-sunset",
+        endpoint_deprecated_with_sunset,
+    ),
+    Rule::new("openapi/endpoint-reactivated", endpoint_reactivated),
+    Rule::new("openapi/sunset-deleted", sunset_deleted),
+    Rule::new("openapi/version-path-moved", version_path_moved),
+    Rule::new("openapi/webhook-added", webhook_added),
+    Rule::new("openapi/webhook-removed", webhook_removed),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -271,7 +245,7 @@ pub fn operation_sunset<'a>(op: &Operation<'a>) -> Option<Sunset<'a>> {
             .unwrap_or_default()
             .into_owned();
         let date = Date::parse(&text)
-            .or_else(|| http_date(&text))
+            .or_else(|| Date::http(&text))
             .ok_or_else(|| format!("sunset date is neither an HTTP date nor RFC3339: {text}"));
         Some(Sunset {
             at: node,
@@ -310,26 +284,6 @@ fn documented_value<'a>(header: &Obj<'a>) -> Option<NodeRef<'a>> {
                 first_example(&media.obj).or_else(|| media.schema().and_then(from_schema))
             })
         })
-}
-
-/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form HTTP dates take (RFC 9110), as
-/// a calendar date.
-fn http_date(text: &str) -> Option<Date> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [weekday, day, month, year, time, zone] = parts.as_slice() else {
-        return None;
-    };
-    if !weekday.ends_with(',') || *zone != "GMT" || time.len() != 8 {
-        return None;
-    }
-    let month = MONTHS.iter().position(|m| m == month)? + 1;
-    if day.len() != 2 || year.len() != 4 {
-        return None;
-    }
-    Date::parse(&format!("{year}-{month:02}-{day}"))
 }
 
 fn deprecated_at(op: &Operation) -> Location {
@@ -683,21 +637,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn http_dates() {
-        let d = http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(d.to_string(), "1994-11-06");
-        for bad in [
-            "Sunday, 06-Nov-94 08:49:37 GMT",
-            "Sun Nov  6 08:49:37 1994",
-            "Sun, 31 Feb 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 08:49:37 UTC",
-            "",
-        ] {
-            assert!(http_date(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
     fn versions_in_paths() {
         assert_eq!(version_segments("/api/v1/pets/{id}"), [(2, 1)]);
         assert!(version_segments("/v1beta/pets").is_empty());
@@ -729,7 +668,7 @@ mod tests {
     fn rules_found(old: &str, new: &str, options: &crate::run::Options) -> Vec<&'static str> {
         let report = crate::run::breaking(&snapshot(old), &snapshot(new), options)
             .unwrap_or_else(|e| panic!("{e:?}"));
-        report.findings.iter().map(|f| f.rule).collect()
+        report.findings.iter().map(|f| f.rule.as_str()).collect()
     }
 
     /// In the default selection the move replaces the plain removal findings, for an operation

@@ -19,13 +19,16 @@ pub mod response_shape;
 pub mod schema;
 pub mod security;
 
-use crate::rules::RuleCode;
+use crate::rules::Rule;
 
 pub use index::{Ctx, Sink};
 
+/// The check of a breaking rule: it compares the pair of revisions in `Ctx`.
+pub type Check = fn(&Ctx, &mut Sink);
+
 /// Every OpenAPI breaking rule implemented in code, by family.
-pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: &[&'static [RuleCode]] = &[
+pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
+    let families: &[&'static [Rule<Check>]] = &[
         lifecycle::RULES,
         operations::RULES,
         parameters::RULES,

@@ -6,86 +6,81 @@
 //! one difference by design: parameters are compared after merging path-level and
 //! operation-level ones, so moving a parameter between the two levels is not a change.
 
-use super::index::{gone, sunset_date, Date, OperationPair, Removed};
+use super::index::{gone, sunset_date, OperationPair, Removed};
 use super::lifecycle::operation_sunset;
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
+use crate::date::Date;
 use crate::finding::Location;
 use crate::openapi::model::{Operation, Param};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "openapi/api-path-removed-before-sunset",
-        check: Check::OpenapiBreaking(api_path_removed_before_sunset),
-    },
-    RuleCode {
-        id: "openapi/api-path-removed-with-deprecation",
-        check: Check::OpenapiBreaking(api_path_removed_with_deprecation),
-    },
-    RuleCode {
-        id: "openapi/api-path-removed-without-deprecation",
-        check: Check::OpenapiBreaking(api_path_removed_without_deprecation),
-    },
-    RuleCode {
-        id: "openapi/api-path-sunset-parse",
-        check: Check::OpenapiBreaking(api_path_sunset_parse),
-    },
-    RuleCode {
-        id: "openapi/api-removed-before-sunset",
-        check: Check::OpenapiBreaking(api_removed_before_sunset),
-    },
-    RuleCode {
-        id: "openapi/api-removed-with-deprecation",
-        check: Check::OpenapiBreaking(api_removed_with_deprecation),
-    },
-    RuleCode {
-        id: "openapi/api-removed-without-deprecation",
-        check: Check::OpenapiBreaking(api_removed_without_deprecation),
-    },
-    RuleCode {
-        id: "openapi/new-request-path-parameter",
-        check: Check::OpenapiBreaking(new_request_path_parameter),
-    },
-    RuleCode {
-        id: "openapi/new-required-request-default-parameter-to-existing-path",
-        check: Check::OpenapiBreaking(new_required_request_default_parameter),
-    },
-    RuleCode {
-        id: "openapi/new-required-request-parameter",
-        check: Check::OpenapiBreaking(new_required_request_parameter),
-    },
-    RuleCode {
-        id: "openapi/request-body-added-required",
-        check: Check::OpenapiBreaking(request_body_added_required),
-    },
-    RuleCode {
-        id: "openapi/request-body-became-required",
-        check: Check::OpenapiBreaking(request_body_became_required),
-    },
-    RuleCode {
-        id: "openapi/request-body-removed",
-        check: Check::OpenapiBreaking(request_body_removed),
-    },
-    RuleCode {
-        id: "openapi/request-parameter-removed",
-        check: Check::OpenapiBreaking(request_parameter_removed),
-    },
-    RuleCode {
-        id: "openapi/request-parameter-removed-before-sunset",
-        check: Check::OpenapiBreaking(request_parameter_removed_before_sunset),
-    },
-    RuleCode {
-        id: "openapi/request-parameter-removed-with-deprecation",
-        check: Check::OpenapiBreaking(request_parameter_removed_with_deprecation),
-    },
-    RuleCode {
-        id: "openapi/request-parameter-sunset-parse",
-        check: Check::OpenapiBreaking(request_parameter_sunset_parse),
-    },
-    RuleCode {
-        id: "openapi/response-success-status-removed",
-        check: Check::OpenapiBreaking(response_success_status_removed),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new(
+        "openapi/api-path-removed-before-sunset",
+        api_path_removed_before_sunset,
+    ),
+    Rule::new(
+        "openapi/api-path-removed-with-deprecation",
+        api_path_removed_with_deprecation,
+    ),
+    Rule::new(
+        "openapi/api-path-removed-without-deprecation",
+        api_path_removed_without_deprecation,
+    ),
+    Rule::new("openapi/api-path-sunset-parse", api_path_sunset_parse),
+    Rule::new(
+        "openapi/api-removed-before-sunset",
+        api_removed_before_sunset,
+    ),
+    Rule::new(
+        "openapi/api-removed-with-deprecation",
+        api_removed_with_deprecation,
+    ),
+    Rule::new(
+        "openapi/api-removed-without-deprecation",
+        api_removed_without_deprecation,
+    ),
+    Rule::new(
+        "openapi/new-request-path-parameter",
+        new_request_path_parameter,
+    ),
+    Rule::new(
+        "openapi/new-required-request-default-parameter-to-existing-path",
+        new_required_request_default_parameter,
+    ),
+    Rule::new(
+        "openapi/new-required-request-parameter",
+        new_required_request_parameter,
+    ),
+    Rule::new(
+        "openapi/request-body-added-required",
+        request_body_added_required,
+    ),
+    Rule::new(
+        "openapi/request-body-became-required",
+        request_body_became_required,
+    ),
+    Rule::new("openapi/request-body-removed", request_body_removed),
+    Rule::new(
+        "openapi/request-parameter-removed",
+        request_parameter_removed,
+    ),
+    Rule::new(
+        "openapi/request-parameter-removed-before-sunset",
+        request_parameter_removed_before_sunset,
+    ),
+    Rule::new(
+        "openapi/request-parameter-removed-with-deprecation",
+        request_parameter_removed_with_deprecation,
+    ),
+    Rule::new(
+        "openapi/request-parameter-sunset-parse",
+        request_parameter_sunset_parse,
+    ),
+    Rule::new(
+        "openapi/response-success-status-removed",
+        response_success_status_removed,
+    ),
 ];
 
 /// How an element left, judged by its deprecation and sunset (oasdiff's order: not

@@ -22,8 +22,8 @@
 //! with `exclusiveMaximum: true` is an exclusive maximum, as 3.1's `exclusiveMaximum: 10` is.
 
 use super::schema::{Change, Limit, SchemaChange, Site};
-use super::{Ctx, Sink};
-use crate::rules::{Check, RuleCode};
+use super::{Check, Ctx, Sink};
+use crate::rules::Rule;
 
 /// Which schemas of a request body a rule looks at.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -77,65 +77,383 @@ enum Test {
     PatternChanged,
 }
 
-macro_rules! limit_rules {
-    ($($id:literal => $place:ident, $test:expr;)*) => {
-        pub const RULES: &[RuleCode] = &[
-            $(RuleCode {
-                id: $id,
-                check: Check::OpenapiBreaking({
-                    fn check(ctx: &Ctx, sink: &mut Sink) {
-                        run(ctx, sink, Place::$place, $test);
-                    }
-                    check
-                }),
-            },)*
-            RuleCode {
-                id: "openapi/paging-limit-max-lowered",
-                check: Check::OpenapiBreaking(paging_limit_max_lowered),
-            },
-        ];
-    };
-}
-
 use Bound::{Max, Min};
 use Test::*;
 
-limit_rules! {
-    "openapi/request-body-max-decreased" => Body, Tightened { bound: Max, exclusive: false };
-    "openapi/request-property-max-decreased" => Property, Tightened { bound: Max, exclusive: false };
-    "openapi/request-body-exclusive-max-decreased" => Body, Tightened { bound: Max, exclusive: true };
-    "openapi/request-property-exclusive-max-decreased" => Property, Tightened { bound: Max, exclusive: true };
-    "openapi/request-body-max-set" => Body, BoundSet { bound: Max, exclusive: false };
-    "openapi/request-property-max-set" => Property, BoundSet { bound: Max, exclusive: false };
-    "openapi/request-body-exclusive-max-set" => Body, BoundSet { bound: Max, exclusive: true };
-    "openapi/request-property-exclusive-max-set" => Property, BoundSet { bound: Max, exclusive: true };
-    "openapi/request-body-min-increased" => Body, Tightened { bound: Min, exclusive: false };
-    "openapi/request-property-min-increased" => Property, Tightened { bound: Min, exclusive: false };
-    "openapi/request-body-exclusive-min-increased" => Body, Tightened { bound: Min, exclusive: true };
-    "openapi/request-property-exclusive-min-increased" => Property, Tightened { bound: Min, exclusive: true };
-    "openapi/request-body-min-set" => Body, BoundSet { bound: Min, exclusive: false };
-    "openapi/request-property-min-set" => Property, BoundSet { bound: Min, exclusive: false };
-    "openapi/request-body-exclusive-min-set" => Body, BoundSet { bound: Min, exclusive: true };
-    "openapi/request-property-exclusive-min-set" => Property, BoundSet { bound: Min, exclusive: true };
-    "openapi/request-body-max-length-decreased" => Body, Count { keyword: "maxLength", absent: false };
-    "openapi/request-property-max-length-decreased" => Property, Count { keyword: "maxLength", absent: false };
-    "openapi/request-body-max-length-set" => Body, CountSet { keyword: "maxLength" };
-    "openapi/request-property-max-length-set" => Property, CountSet { keyword: "maxLength" };
-    "openapi/request-body-min-length-increased" => Body, Count { keyword: "minLength", absent: true };
-    "openapi/request-property-min-length-increased" => Property, Count { keyword: "minLength", absent: true };
-    "openapi/request-body-min-items-increased" => Body, Count { keyword: "minItems", absent: false };
-    "openapi/request-property-min-items-increased" => Property, Count { keyword: "minItems", absent: false };
-    "openapi/request-body-min-items-set" => Body, CountSet { keyword: "minItems" };
-    "openapi/request-property-min-items-set" => Property, CountSet { keyword: "minItems" };
-    "openapi/request-body-contains-added" => Body, ContainsAdded;
-    "openapi/request-property-contains-added" => Property, ContainsAdded;
-    "openapi/request-body-min-contains-increased" => Body, Count { keyword: "minContains", absent: true };
-    "openapi/request-property-min-contains-increased" => Property, Count { keyword: "minContains", absent: true };
-    "openapi/request-body-max-contains-decreased" => Body, Count { keyword: "maxContains", absent: true };
-    "openapi/request-property-max-contains-decreased" => Property, Count { keyword: "maxContains", absent: true };
-    "openapi/request-property-pattern-added" => Property, PatternAdded;
-    "openapi/request-property-pattern-changed" => Property, PatternChanged;
-}
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("openapi/request-body-max-decreased", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            Tightened {
+                bound: Max,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-max-decreased", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            Tightened {
+                bound: Max,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new(
+        "openapi/request-body-exclusive-max-decreased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Body,
+                Tightened {
+                    bound: Max,
+                    exclusive: true,
+                },
+            )
+        },
+    ),
+    Rule::new(
+        "openapi/request-property-exclusive-max-decreased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Property,
+                Tightened {
+                    bound: Max,
+                    exclusive: true,
+                },
+            )
+        },
+    ),
+    Rule::new("openapi/request-body-max-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            BoundSet {
+                bound: Max,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-max-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            BoundSet {
+                bound: Max,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new("openapi/request-body-exclusive-max-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            BoundSet {
+                bound: Max,
+                exclusive: true,
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-exclusive-max-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            BoundSet {
+                bound: Max,
+                exclusive: true,
+            },
+        )
+    }),
+    Rule::new("openapi/request-body-min-increased", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            Tightened {
+                bound: Min,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-min-increased", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            Tightened {
+                bound: Min,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new(
+        "openapi/request-body-exclusive-min-increased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Body,
+                Tightened {
+                    bound: Min,
+                    exclusive: true,
+                },
+            )
+        },
+    ),
+    Rule::new(
+        "openapi/request-property-exclusive-min-increased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Property,
+                Tightened {
+                    bound: Min,
+                    exclusive: true,
+                },
+            )
+        },
+    ),
+    Rule::new("openapi/request-body-min-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            BoundSet {
+                bound: Min,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-min-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            BoundSet {
+                bound: Min,
+                exclusive: false,
+            },
+        )
+    }),
+    Rule::new("openapi/request-body-exclusive-min-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            BoundSet {
+                bound: Min,
+                exclusive: true,
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-exclusive-min-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            BoundSet {
+                bound: Min,
+                exclusive: true,
+            },
+        )
+    }),
+    Rule::new("openapi/request-body-max-length-decreased", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            Count {
+                keyword: "maxLength",
+                absent: false,
+            },
+        )
+    }),
+    Rule::new(
+        "openapi/request-property-max-length-decreased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Property,
+                Count {
+                    keyword: "maxLength",
+                    absent: false,
+                },
+            )
+        },
+    ),
+    Rule::new("openapi/request-body-max-length-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            CountSet {
+                keyword: "maxLength",
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-max-length-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            CountSet {
+                keyword: "maxLength",
+            },
+        )
+    }),
+    Rule::new("openapi/request-body-min-length-increased", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            Count {
+                keyword: "minLength",
+                absent: true,
+            },
+        )
+    }),
+    Rule::new(
+        "openapi/request-property-min-length-increased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Property,
+                Count {
+                    keyword: "minLength",
+                    absent: true,
+                },
+            )
+        },
+    ),
+    Rule::new("openapi/request-body-min-items-increased", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            Count {
+                keyword: "minItems",
+                absent: false,
+            },
+        )
+    }),
+    Rule::new(
+        "openapi/request-property-min-items-increased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Property,
+                Count {
+                    keyword: "minItems",
+                    absent: false,
+                },
+            )
+        },
+    ),
+    Rule::new("openapi/request-body-min-items-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Body,
+            CountSet {
+                keyword: "minItems",
+            },
+        )
+    }),
+    Rule::new("openapi/request-property-min-items-set", |ctx, sink| {
+        run(
+            ctx,
+            sink,
+            Place::Property,
+            CountSet {
+                keyword: "minItems",
+            },
+        )
+    }),
+    Rule::new("openapi/request-body-contains-added", |ctx, sink| {
+        run(ctx, sink, Place::Body, ContainsAdded)
+    }),
+    Rule::new("openapi/request-property-contains-added", |ctx, sink| {
+        run(ctx, sink, Place::Property, ContainsAdded)
+    }),
+    Rule::new(
+        "openapi/request-body-min-contains-increased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Body,
+                Count {
+                    keyword: "minContains",
+                    absent: true,
+                },
+            )
+        },
+    ),
+    Rule::new(
+        "openapi/request-property-min-contains-increased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Property,
+                Count {
+                    keyword: "minContains",
+                    absent: true,
+                },
+            )
+        },
+    ),
+    Rule::new(
+        "openapi/request-body-max-contains-decreased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Body,
+                Count {
+                    keyword: "maxContains",
+                    absent: true,
+                },
+            )
+        },
+    ),
+    Rule::new(
+        "openapi/request-property-max-contains-decreased",
+        |ctx, sink| {
+            run(
+                ctx,
+                sink,
+                Place::Property,
+                Count {
+                    keyword: "maxContains",
+                    absent: true,
+                },
+            )
+        },
+    ),
+    Rule::new("openapi/request-property-pattern-added", |ctx, sink| {
+        run(ctx, sink, Place::Property, PatternAdded)
+    }),
+    Rule::new("openapi/request-property-pattern-changed", |ctx, sink| {
+        run(ctx, sink, Place::Property, PatternChanged)
+    }),
+    Rule::new("openapi/paging-limit-max-lowered", paging_limit_max_lowered),
+];
 
 fn run(ctx: &Ctx, sink: &mut Sink, place: Place, test: Test) {
     for c in ctx.schema_changes() {
@@ -373,15 +691,5 @@ mod tests {
         assert_eq!(num(-3.0), "-3");
         assert_eq!(num(0.5), "0.5");
         assert_eq!(limit(l(7.0, true)), "7 (exclusive)");
-    }
-
-    #[test]
-    fn every_rule_is_registered_once() {
-        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-        let n = ids.len();
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), n);
-        assert_eq!(n, 35);
     }
 }

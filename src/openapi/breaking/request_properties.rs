@@ -5,30 +5,27 @@
 //! `readOnly` properties are left out: clients never send them.
 
 use super::schema::{Change, Composition, SchemaChange};
-use super::{Ctx, Sink};
-use crate::rules::{Check, RuleCode};
+use super::{Check, Ctx, Sink};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "openapi/new-optional-request-property",
-        check: Check::OpenapiBreaking(new_optional_request_property),
-    },
-    RuleCode {
-        id: "openapi/new-required-request-property",
-        check: Check::OpenapiBreaking(new_required_request_property),
-    },
-    RuleCode {
-        id: "openapi/new-required-request-property-with-default",
-        check: Check::OpenapiBreaking(new_required_request_property_with_default),
-    },
-    RuleCode {
-        id: "openapi/request-body-wrapped-in-one-of",
-        check: Check::OpenapiBreaking(request_body_wrapped_in_one_of),
-    },
-    RuleCode {
-        id: "openapi/request-property-removed",
-        check: Check::OpenapiBreaking(request_property_removed),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new(
+        "openapi/new-optional-request-property",
+        new_optional_request_property,
+    ),
+    Rule::new(
+        "openapi/new-required-request-property",
+        new_required_request_property,
+    ),
+    Rule::new(
+        "openapi/new-required-request-property-with-default",
+        new_required_request_property_with_default,
+    ),
+    Rule::new(
+        "openapi/request-body-wrapped-in-one-of",
+        request_body_wrapped_in_one_of,
+    ),
+    Rule::new("openapi/request-property-removed", request_property_removed),
 ];
 
 /// Request-body changes, leaving out those under `not`: the properties of a negated schema

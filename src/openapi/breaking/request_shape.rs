@@ -20,82 +20,239 @@ use std::collections::HashSet;
 
 use super::index::sunset_date;
 use super::schema::{Change, Composition, SchemaChange, Site, TypeSet};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::openapi::model::{content, same_value};
 use crate::openapi::refs::{NodeRef, Obj};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-macro_rules! rules {
-    ($($id:literal => $f:ident,)*) => {
-        pub const RULES: &[RuleCode] = &[
-            $(RuleCode { id: concat!("openapi/", $id), check: Check::OpenapiBreaking($f) },)*
-        ];
-    };
-}
-
-rules! {
-    "new-required-request-header-property" => new_required_request_header_property,
-    "request-body-all-of-added" => request_body_all_of_added,
-    "request-body-all-of-removed" => request_body_all_of_removed,
-    "request-body-any-of-removed" => request_body_any_of_removed,
-    "request-body-became-enum" => request_body_became_enum,
-    "request-body-became-not-nullable" => request_body_became_not_nullable,
-    "request-body-const-added" => request_body_const_added,
-    "request-body-const-changed" => request_body_const_changed,
-    "request-body-enum-value-removed" => request_body_enum_value_removed,
-    "request-body-list-of-types-narrowed" => request_body_list_of_types_narrowed,
-    "request-body-media-type-removed" => request_body_media_type_removed,
-    "request-body-media-type-schema-added" => request_body_media_type_schema_added,
-    "request-body-one-of-removed" => request_body_one_of_removed,
-    "request-body-type-changed" => request_body_type_changed,
-    "request-property-all-of-added" => request_property_all_of_added,
-    "request-property-all-of-removed" => request_property_all_of_removed,
-    "request-property-any-of-removed" => request_property_any_of_removed,
-    "request-property-became-enum" => request_property_became_enum,
-    "request-property-became-not-nullable" => request_property_became_not_nullable,
-    "request-property-became-required" => request_property_became_required,
-    "request-property-became-required-with-default" => request_property_became_required_with_default,
-    "request-property-const-added" => request_property_const_added,
-    "request-property-const-changed" => request_property_const_changed,
-    "request-property-deprecated-sunset-invalid" => request_property_deprecated_sunset_invalid,
-    "request-property-deprecated-sunset-missing" => request_property_deprecated_sunset_missing,
-    "request-property-enum-value-removed" => request_property_enum_value_removed,
-    "request-property-list-of-types-narrowed" => request_property_list_of_types_narrowed,
-    "request-property-one-of-removed" => request_property_one_of_removed,
-    "request-property-stability-decreased" => request_property_stability_decreased,
-    "request-property-sunset-date-too-small" => request_property_sunset_date_too_small,
-    "request-property-type-changed" => request_property_type_changed,
-    "request-property-x-extensible-enum-value-removed" => request_property_x_extensible_enum_value_removed,
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new(
+        "openapi/new-required-request-header-property",
+        new_required_request_header_property,
+    ),
+    Rule::new(
+        "openapi/request-body-all-of-added",
+        request_body_all_of_added,
+    ),
+    Rule::new(
+        "openapi/request-body-all-of-removed",
+        request_body_all_of_removed,
+    ),
+    Rule::new(
+        "openapi/request-body-any-of-removed",
+        request_body_any_of_removed,
+    ),
+    Rule::new("openapi/request-body-became-enum", request_body_became_enum),
+    Rule::new(
+        "openapi/request-body-became-not-nullable",
+        request_body_became_not_nullable,
+    ),
+    Rule::new("openapi/request-body-const-added", request_body_const_added),
+    Rule::new(
+        "openapi/request-body-const-changed",
+        request_body_const_changed,
+    ),
+    Rule::new(
+        "openapi/request-body-enum-value-removed",
+        request_body_enum_value_removed,
+    ),
+    Rule::new(
+        "openapi/request-body-list-of-types-narrowed",
+        request_body_list_of_types_narrowed,
+    ),
+    Rule::new(
+        "openapi/request-body-media-type-removed",
+        request_body_media_type_removed,
+    ),
+    Rule::new(
+        "openapi/request-body-media-type-schema-added",
+        request_body_media_type_schema_added,
+    ),
+    Rule::new(
+        "openapi/request-body-one-of-removed",
+        request_body_one_of_removed,
+    ),
+    Rule::new(
+        "openapi/request-body-type-changed",
+        request_body_type_changed,
+    ),
+    Rule::new(
+        "openapi/request-property-all-of-added",
+        request_property_all_of_added,
+    ),
+    Rule::new(
+        "openapi/request-property-all-of-removed",
+        request_property_all_of_removed,
+    ),
+    Rule::new(
+        "openapi/request-property-any-of-removed",
+        request_property_any_of_removed,
+    ),
+    Rule::new(
+        "openapi/request-property-became-enum",
+        request_property_became_enum,
+    ),
+    Rule::new(
+        "openapi/request-property-became-not-nullable",
+        request_property_became_not_nullable,
+    ),
+    Rule::new(
+        "openapi/request-property-became-required",
+        request_property_became_required,
+    ),
+    Rule::new(
+        "openapi/request-property-became-required-with-default",
+        request_property_became_required_with_default,
+    ),
+    Rule::new(
+        "openapi/request-property-const-added",
+        request_property_const_added,
+    ),
+    Rule::new(
+        "openapi/request-property-const-changed",
+        request_property_const_changed,
+    ),
+    Rule::new(
+        "openapi/request-property-deprecated-sunset-invalid",
+        request_property_deprecated_sunset_invalid,
+    ),
+    Rule::new(
+        "openapi/request-property-deprecated-sunset-missing",
+        request_property_deprecated_sunset_missing,
+    ),
+    Rule::new(
+        "openapi/request-property-enum-value-removed",
+        request_property_enum_value_removed,
+    ),
+    Rule::new(
+        "openapi/request-property-list-of-types-narrowed",
+        request_property_list_of_types_narrowed,
+    ),
+    Rule::new(
+        "openapi/request-property-one-of-removed",
+        request_property_one_of_removed,
+    ),
+    Rule::new(
+        "openapi/request-property-stability-decreased",
+        request_property_stability_decreased,
+    ),
+    Rule::new(
+        "openapi/request-property-sunset-date-too-small",
+        request_property_sunset_date_too_small,
+    ),
+    Rule::new(
+        "openapi/request-property-type-changed",
+        request_property_type_changed,
+    ),
+    Rule::new(
+        "openapi/request-property-x-extensible-enum-value-removed",
+        request_property_x_extensible_enum_value_removed,
+    ),
     // JSON Schema 2020-12 (OpenAPI 3.1).
-    "request-body-content-encoding-changed" => request_body_content_encoding_changed,
-    "request-body-content-media-type-changed" => request_body_content_media_type_changed,
-    "request-body-content-schema-added" => request_body_content_schema_added,
-    "request-body-dependent-required-added" => request_body_dependent_required_added,
-    "request-body-dependent-required-changed" => request_body_dependent_required_changed,
-    "request-body-dependent-schema-added" => request_body_dependent_schema_added,
-    "request-body-else-added" => request_body_else_added,
-    "request-body-if-added" => request_body_if_added,
-    "request-body-pattern-property-added" => request_body_pattern_property_added,
-    "request-body-prefix-items-removed" => request_body_prefix_items_removed,
-    "request-body-property-names-added" => request_body_property_names_added,
-    "request-body-then-added" => request_body_then_added,
-    "request-body-unevaluated-items-added" => request_body_unevaluated_items_added,
-    "request-body-unevaluated-properties-added" => request_body_unevaluated_properties_added,
-    "request-property-content-encoding-changed" => request_property_content_encoding_changed,
-    "request-property-content-media-type-changed" => request_property_content_media_type_changed,
-    "request-property-content-schema-added" => request_property_content_schema_added,
-    "request-property-dependent-required-added" => request_property_dependent_required_added,
-    "request-property-dependent-required-changed" => request_property_dependent_required_changed,
-    "request-property-dependent-schema-added" => request_property_dependent_schema_added,
-    "request-property-else-added" => request_property_else_added,
-    "request-property-if-added" => request_property_if_added,
-    "request-property-pattern-property-added" => request_property_pattern_property_added,
-    "request-property-prefix-items-removed" => request_property_prefix_items_removed,
-    "request-property-property-names-added" => request_property_property_names_added,
-    "request-property-then-added" => request_property_then_added,
-    "request-property-unevaluated-items-added" => request_property_unevaluated_items_added,
-    "request-property-unevaluated-properties-added" => request_property_unevaluated_properties_added,
-}
+    Rule::new(
+        "openapi/request-body-content-encoding-changed",
+        request_body_content_encoding_changed,
+    ),
+    Rule::new(
+        "openapi/request-body-content-media-type-changed",
+        request_body_content_media_type_changed,
+    ),
+    Rule::new(
+        "openapi/request-body-content-schema-added",
+        request_body_content_schema_added,
+    ),
+    Rule::new(
+        "openapi/request-body-dependent-required-added",
+        request_body_dependent_required_added,
+    ),
+    Rule::new(
+        "openapi/request-body-dependent-required-changed",
+        request_body_dependent_required_changed,
+    ),
+    Rule::new(
+        "openapi/request-body-dependent-schema-added",
+        request_body_dependent_schema_added,
+    ),
+    Rule::new("openapi/request-body-else-added", request_body_else_added),
+    Rule::new("openapi/request-body-if-added", request_body_if_added),
+    Rule::new(
+        "openapi/request-body-pattern-property-added",
+        request_body_pattern_property_added,
+    ),
+    Rule::new(
+        "openapi/request-body-prefix-items-removed",
+        request_body_prefix_items_removed,
+    ),
+    Rule::new(
+        "openapi/request-body-property-names-added",
+        request_body_property_names_added,
+    ),
+    Rule::new("openapi/request-body-then-added", request_body_then_added),
+    Rule::new(
+        "openapi/request-body-unevaluated-items-added",
+        request_body_unevaluated_items_added,
+    ),
+    Rule::new(
+        "openapi/request-body-unevaluated-properties-added",
+        request_body_unevaluated_properties_added,
+    ),
+    Rule::new(
+        "openapi/request-property-content-encoding-changed",
+        request_property_content_encoding_changed,
+    ),
+    Rule::new(
+        "openapi/request-property-content-media-type-changed",
+        request_property_content_media_type_changed,
+    ),
+    Rule::new(
+        "openapi/request-property-content-schema-added",
+        request_property_content_schema_added,
+    ),
+    Rule::new(
+        "openapi/request-property-dependent-required-added",
+        request_property_dependent_required_added,
+    ),
+    Rule::new(
+        "openapi/request-property-dependent-required-changed",
+        request_property_dependent_required_changed,
+    ),
+    Rule::new(
+        "openapi/request-property-dependent-schema-added",
+        request_property_dependent_schema_added,
+    ),
+    Rule::new(
+        "openapi/request-property-else-added",
+        request_property_else_added,
+    ),
+    Rule::new(
+        "openapi/request-property-if-added",
+        request_property_if_added,
+    ),
+    Rule::new(
+        "openapi/request-property-pattern-property-added",
+        request_property_pattern_property_added,
+    ),
+    Rule::new(
+        "openapi/request-property-prefix-items-removed",
+        request_property_prefix_items_removed,
+    ),
+    Rule::new(
+        "openapi/request-property-property-names-added",
+        request_property_property_names_added,
+    ),
+    Rule::new(
+        "openapi/request-property-then-added",
+        request_property_then_added,
+    ),
+    Rule::new(
+        "openapi/request-property-unevaluated-items-added",
+        request_property_unevaluated_items_added,
+    ),
+    Rule::new(
+        "openapi/request-property-unevaluated-properties-added",
+        request_property_unevaluated_properties_added,
+    ),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Selecting changes

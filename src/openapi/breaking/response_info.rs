@@ -17,124 +17,394 @@ use super::response_shape::{
     type_change_text, type_changes, value_text, Level, Once, TypeVerdict,
 };
 use super::schema::{pair_media, Change, Composition, MediaName, SchemaChange, Segment};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::openapi::model::content;
 use crate::openapi::refs::{NodeRef, Obj};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-macro_rules! rules {
-    ($($id:literal => $f:ident),* $(,)?) => {
-        pub const RULES: &[RuleCode] = &[
-            $(RuleCode { id: concat!("openapi/", $id), check: Check::OpenapiBreaking($f) },)*
-        ];
-    };
-}
-
-rules! {
-    "response-body-became-not-nullable" => response_body_became_not_nullable,
-    "response-body-const-added" => response_body_const_added,
-    "response-body-content-schema-added" => response_body_content_schema_added,
-    "response-body-default-value-added" => response_body_default_value_added,
-    "response-body-default-value-changed" => response_body_default_value_changed,
-    "response-body-default-value-removed" => response_body_default_value_removed,
-    "response-body-dependent-required-added" => response_body_dependent_required_added,
-    "response-body-dependent-schema-added" => response_body_dependent_schema_added,
-    "response-body-else-added" => response_body_else_added,
-    "response-body-if-added" => response_body_if_added,
-    "response-body-list-of-types-narrowed" => response_body_list_of_types_narrowed,
-    "response-body-media-type-schema-added" => response_body_media_type_schema_added,
-    "response-body-one-of-removed" => response_body_one_of_removed,
-    "response-body-any-of-added" => response_body_any_of_added,
-    "response-body-any-of-removed" => response_body_any_of_removed,
-    "response-body-pattern-property-added" => response_body_pattern_property_added,
-    "response-body-prefix-items-removed" => response_body_prefix_items_removed,
-    "response-body-property-names-added" => response_body_property_names_added,
-    "response-body-then-added" => response_body_then_added,
-    "response-body-type-compatible" => response_body_type_compatible,
-    "response-body-type-specialized" => response_body_type_specialized,
-    "response-body-unevaluated-items-added" => response_body_unevaluated_items_added,
-    "response-body-unevaluated-properties-added" => response_body_unevaluated_properties_added,
-    "response-header-added" => response_header_added,
-    "response-header-became-not-nullable" => response_header_became_not_nullable,
-    "response-header-type-compatible" => response_header_type_compatible,
-    "response-header-type-specialized" => response_header_type_specialized,
-    "response-media-type-added" => response_media_type_added,
-    "response-media-type-name-changed" => response_media_type_name_changed,
-    "response-media-type-name-specialized" => response_media_type_name_specialized,
-    "response-mediatype-enum-value-removed" => response_mediatype_enum_value_removed,
-    "response-non-success-status-added" => response_non_success_status_added,
-    "response-non-success-status-removed" => response_non_success_status_removed,
-    "response-optional-property-added" => response_optional_property_added,
-    "response-optional-write-only-property-added" => response_optional_write_only_property_added,
-    "response-optional-write-only-property-removed" => response_optional_write_only_property_removed,
-    "response-property-any-of-added" => response_property_any_of_added,
-    "response-property-any-of-removed" => response_property_any_of_removed,
-    "response-property-became-not-nullable" => response_property_became_not_nullable,
-    "response-property-became-required" => response_property_became_required,
-    "response-property-const-added" => response_property_const_added,
-    "response-property-content-schema-added" => response_property_content_schema_added,
-    "response-property-default-value-added" => response_property_default_value_added,
-    "response-property-default-value-changed" => response_property_default_value_changed,
-    "response-property-default-value-removed" => response_property_default_value_removed,
-    "response-property-dependent-required-added" => response_property_dependent_required_added,
-    "response-property-dependent-schema-added" => response_property_dependent_schema_added,
-    "response-property-deprecated" => response_property_deprecated,
-    "response-property-deprecated-with-sunset" => response_property_deprecated_with_sunset,
-    "response-property-else-added" => response_property_else_added,
-    "response-property-enum-value-removed" => response_property_enum_value_removed,
-    "response-property-if-added" => response_property_if_added,
-    "response-property-list-of-types-narrowed" => response_property_list_of_types_narrowed,
-    "response-property-one-of-removed" => response_property_one_of_removed,
-    "response-property-pattern-property-added" => response_property_pattern_property_added,
-    "response-property-prefix-items-removed" => response_property_prefix_items_removed,
-    "response-property-property-names-added" => response_property_property_names_added,
-    "response-property-reactivated" => response_property_reactivated,
-    "response-property-stability-increased" => response_property_stability_increased,
-    "response-property-then-added" => response_property_then_added,
-    "response-property-type-compatible" => response_property_type_compatible,
-    "response-property-type-specialized" => response_property_type_specialized,
-    "response-property-unevaluated-items-added" => response_property_unevaluated_items_added,
-    "response-property-unevaluated-properties-added" => response_property_unevaluated_properties_added,
-    "response-required-property-added" => response_required_property_added,
-    "response-required-write-only-property-added" => response_required_write_only_property_added,
-    "response-required-write-only-property-removed" => response_required_write_only_property_removed,
-    "response-success-status-added" => response_success_status_added,
-    "response-write-only-property-became-optional" => response_write_only_property_became_optional,
-    "response-write-only-property-became-required" => response_write_only_property_became_required,
-    "response-write-only-property-enum-value-added" => response_write_only_property_enum_value_added,
-    "response-optional-property-became-not-write-only" => response_optional_property_became_not_write_only,
-    "response-optional-property-became-write-only" => response_optional_property_became_write_only,
-    "response-optional-property-became-read-only" => response_optional_property_became_read_only,
-    "response-optional-property-became-not-read-only" => response_optional_property_became_not_read_only,
-    "response-required-property-became-write-only" => response_required_property_became_write_only,
-    "response-required-property-became-read-only" => response_required_property_became_read_only,
-    "response-required-property-became-not-read-only" => response_required_property_became_not_read_only,
-    "response-body-all-of-added" => response_body_all_of_added,
-    "response-body-all-of-removed" => response_body_all_of_removed,
-    "response-property-all-of-added" => response_property_all_of_added,
-    "response-property-all-of-removed" => response_property_all_of_removed,
-    "response-body-all-of-added-annotation-only" => response_body_all_of_added_annotation_only,
-    "response-body-all-of-removed-annotation-only" => response_body_all_of_removed_annotation_only,
-    "response-property-all-of-added-annotation-only" => response_property_all_of_added_annotation_only,
-    "response-property-all-of-removed-annotation-only" => response_property_all_of_removed_annotation_only,
-    "response-body-discriminator-added" => response_body_discriminator_added,
-    "response-body-discriminator-removed" => response_body_discriminator_removed,
-    "response-body-discriminator-property-name-changed" => response_body_discriminator_property_name_changed,
-    "response-body-discriminator-mapping-added" => response_body_discriminator_mapping_added,
-    "response-body-discriminator-mapping-deleted" => response_body_discriminator_mapping_deleted,
-    "response-body-discriminator-mapping-changed" => response_body_discriminator_mapping_changed,
-    "response-property-discriminator-added" => response_property_discriminator_added,
-    "response-property-discriminator-removed" => response_property_discriminator_removed,
-    "response-property-discriminator-property-name-changed" => response_property_discriminator_property_name_changed,
-    "response-property-discriminator-mapping-added" => response_property_discriminator_mapping_added,
-    "response-property-discriminator-mapping-deleted" => response_property_discriminator_mapping_deleted,
-    "response-property-discriminator-mapping-changed" => response_property_discriminator_mapping_changed,
-    "api-operation-id-added" => api_operation_id_added,
-    "api-operation-id-removed" => api_operation_id_removed,
-    "api-tag-added" => api_tag_added,
-    "api-tag-removed" => api_tag_removed,
-    "api-schema-removed" => api_schema_removed,
-}
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new(
+        "openapi/response-body-became-not-nullable",
+        response_body_became_not_nullable,
+    ),
+    Rule::new(
+        "openapi/response-body-const-added",
+        response_body_const_added,
+    ),
+    Rule::new("openapi/response-body-content-schema-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Body, "contentSchema")
+    }),
+    Rule::new(
+        "openapi/response-body-default-value-added",
+        response_body_default_value_added,
+    ),
+    Rule::new(
+        "openapi/response-body-default-value-changed",
+        response_body_default_value_changed,
+    ),
+    Rule::new(
+        "openapi/response-body-default-value-removed",
+        response_body_default_value_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-dependent-required-added",
+        response_body_dependent_required_added,
+    ),
+    Rule::new(
+        "openapi/response-body-dependent-schema-added",
+        response_body_dependent_schema_added,
+    ),
+    Rule::new("openapi/response-body-else-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Body, "else")
+    }),
+    Rule::new("openapi/response-body-if-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Body, "if")
+    }),
+    Rule::new(
+        "openapi/response-body-list-of-types-narrowed",
+        response_body_list_of_types_narrowed,
+    ),
+    Rule::new(
+        "openapi/response-body-media-type-schema-added",
+        response_body_media_type_schema_added,
+    ),
+    Rule::new(
+        "openapi/response-body-one-of-removed",
+        response_body_one_of_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-any-of-added",
+        response_body_any_of_added,
+    ),
+    Rule::new(
+        "openapi/response-body-any-of-removed",
+        response_body_any_of_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-pattern-property-added",
+        response_body_pattern_property_added,
+    ),
+    Rule::new(
+        "openapi/response-body-prefix-items-removed",
+        response_body_prefix_items_removed,
+    ),
+    Rule::new("openapi/response-body-property-names-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Body, "propertyNames")
+    }),
+    Rule::new("openapi/response-body-then-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Body, "then")
+    }),
+    Rule::new(
+        "openapi/response-body-type-compatible",
+        response_body_type_compatible,
+    ),
+    Rule::new(
+        "openapi/response-body-type-specialized",
+        response_body_type_specialized,
+    ),
+    Rule::new(
+        "openapi/response-body-unevaluated-items-added",
+        |ctx, sink| keyword_added(ctx, sink, Level::Body, "unevaluatedItems"),
+    ),
+    Rule::new(
+        "openapi/response-body-unevaluated-properties-added",
+        |ctx, sink| keyword_added(ctx, sink, Level::Body, "unevaluatedProperties"),
+    ),
+    Rule::new("openapi/response-header-added", response_header_added),
+    Rule::new(
+        "openapi/response-header-became-not-nullable",
+        response_header_became_not_nullable,
+    ),
+    Rule::new(
+        "openapi/response-header-type-compatible",
+        response_header_type_compatible,
+    ),
+    Rule::new(
+        "openapi/response-header-type-specialized",
+        response_header_type_specialized,
+    ),
+    Rule::new(
+        "openapi/response-media-type-added",
+        response_media_type_added,
+    ),
+    Rule::new(
+        "openapi/response-media-type-name-changed",
+        response_media_type_name_changed,
+    ),
+    Rule::new(
+        "openapi/response-media-type-name-specialized",
+        response_media_type_name_specialized,
+    ),
+    Rule::new(
+        "openapi/response-mediatype-enum-value-removed",
+        response_mediatype_enum_value_removed,
+    ),
+    Rule::new(
+        "openapi/response-non-success-status-added",
+        response_non_success_status_added,
+    ),
+    Rule::new(
+        "openapi/response-non-success-status-removed",
+        response_non_success_status_removed,
+    ),
+    Rule::new(
+        "openapi/response-optional-property-added",
+        response_optional_property_added,
+    ),
+    Rule::new(
+        "openapi/response-optional-write-only-property-added",
+        response_optional_write_only_property_added,
+    ),
+    Rule::new(
+        "openapi/response-optional-write-only-property-removed",
+        response_optional_write_only_property_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-any-of-added",
+        response_property_any_of_added,
+    ),
+    Rule::new(
+        "openapi/response-property-any-of-removed",
+        response_property_any_of_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-became-not-nullable",
+        response_property_became_not_nullable,
+    ),
+    Rule::new(
+        "openapi/response-property-became-required",
+        response_property_became_required,
+    ),
+    Rule::new(
+        "openapi/response-property-const-added",
+        response_property_const_added,
+    ),
+    Rule::new(
+        "openapi/response-property-content-schema-added",
+        |ctx, sink| keyword_added(ctx, sink, Level::Property, "contentSchema"),
+    ),
+    Rule::new(
+        "openapi/response-property-default-value-added",
+        response_property_default_value_added,
+    ),
+    Rule::new(
+        "openapi/response-property-default-value-changed",
+        response_property_default_value_changed,
+    ),
+    Rule::new(
+        "openapi/response-property-default-value-removed",
+        response_property_default_value_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-dependent-required-added",
+        response_property_dependent_required_added,
+    ),
+    Rule::new(
+        "openapi/response-property-dependent-schema-added",
+        response_property_dependent_schema_added,
+    ),
+    Rule::new(
+        "openapi/response-property-deprecated",
+        response_property_deprecated,
+    ),
+    Rule::new(
+        "openapi/response-property-deprecated-with-sunset",
+        response_property_deprecated_with_sunset,
+    ),
+    Rule::new("openapi/response-property-else-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Property, "else")
+    }),
+    Rule::new(
+        "openapi/response-property-enum-value-removed",
+        response_property_enum_value_removed,
+    ),
+    Rule::new("openapi/response-property-if-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Property, "if")
+    }),
+    Rule::new(
+        "openapi/response-property-list-of-types-narrowed",
+        response_property_list_of_types_narrowed,
+    ),
+    Rule::new(
+        "openapi/response-property-one-of-removed",
+        response_property_one_of_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-pattern-property-added",
+        response_property_pattern_property_added,
+    ),
+    Rule::new(
+        "openapi/response-property-prefix-items-removed",
+        response_property_prefix_items_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-property-names-added",
+        |ctx, sink| keyword_added(ctx, sink, Level::Property, "propertyNames"),
+    ),
+    Rule::new(
+        "openapi/response-property-reactivated",
+        response_property_reactivated,
+    ),
+    Rule::new(
+        "openapi/response-property-stability-increased",
+        response_property_stability_increased,
+    ),
+    Rule::new("openapi/response-property-then-added", |ctx, sink| {
+        keyword_added(ctx, sink, Level::Property, "then")
+    }),
+    Rule::new(
+        "openapi/response-property-type-compatible",
+        response_property_type_compatible,
+    ),
+    Rule::new(
+        "openapi/response-property-type-specialized",
+        response_property_type_specialized,
+    ),
+    Rule::new(
+        "openapi/response-property-unevaluated-items-added",
+        |ctx, sink| keyword_added(ctx, sink, Level::Property, "unevaluatedItems"),
+    ),
+    Rule::new(
+        "openapi/response-property-unevaluated-properties-added",
+        |ctx, sink| keyword_added(ctx, sink, Level::Property, "unevaluatedProperties"),
+    ),
+    Rule::new(
+        "openapi/response-required-property-added",
+        response_required_property_added,
+    ),
+    Rule::new(
+        "openapi/response-required-write-only-property-added",
+        response_required_write_only_property_added,
+    ),
+    Rule::new(
+        "openapi/response-required-write-only-property-removed",
+        response_required_write_only_property_removed,
+    ),
+    Rule::new(
+        "openapi/response-success-status-added",
+        response_success_status_added,
+    ),
+    Rule::new(
+        "openapi/response-write-only-property-became-optional",
+        response_write_only_property_became_optional,
+    ),
+    Rule::new(
+        "openapi/response-write-only-property-became-required",
+        response_write_only_property_became_required,
+    ),
+    Rule::new(
+        "openapi/response-write-only-property-enum-value-added",
+        response_write_only_property_enum_value_added,
+    ),
+    Rule::new(
+        "openapi/response-optional-property-became-not-write-only",
+        response_optional_property_became_not_write_only,
+    ),
+    Rule::new(
+        "openapi/response-optional-property-became-write-only",
+        response_optional_property_became_write_only,
+    ),
+    Rule::new(
+        "openapi/response-optional-property-became-read-only",
+        response_optional_property_became_read_only,
+    ),
+    Rule::new(
+        "openapi/response-optional-property-became-not-read-only",
+        response_optional_property_became_not_read_only,
+    ),
+    Rule::new(
+        "openapi/response-required-property-became-write-only",
+        response_required_property_became_write_only,
+    ),
+    Rule::new(
+        "openapi/response-required-property-became-read-only",
+        response_required_property_became_read_only,
+    ),
+    Rule::new(
+        "openapi/response-required-property-became-not-read-only",
+        response_required_property_became_not_read_only,
+    ),
+    Rule::new("openapi/response-body-all-of-added", |ctx, sink| {
+        all_of(ctx, sink, Level::Body, true, false)
+    }),
+    Rule::new("openapi/response-body-all-of-removed", |ctx, sink| {
+        all_of(ctx, sink, Level::Body, false, false)
+    }),
+    Rule::new("openapi/response-property-all-of-added", |ctx, sink| {
+        all_of(ctx, sink, Level::Property, true, false)
+    }),
+    Rule::new("openapi/response-property-all-of-removed", |ctx, sink| {
+        all_of(ctx, sink, Level::Property, false, false)
+    }),
+    Rule::new(
+        "openapi/response-body-all-of-added-annotation-only",
+        |ctx, sink| all_of(ctx, sink, Level::Body, true, true),
+    ),
+    Rule::new(
+        "openapi/response-body-all-of-removed-annotation-only",
+        |ctx, sink| all_of(ctx, sink, Level::Body, false, true),
+    ),
+    Rule::new(
+        "openapi/response-property-all-of-added-annotation-only",
+        |ctx, sink| all_of(ctx, sink, Level::Property, true, true),
+    ),
+    Rule::new(
+        "openapi/response-property-all-of-removed-annotation-only",
+        |ctx, sink| all_of(ctx, sink, Level::Property, false, true),
+    ),
+    Rule::new("openapi/response-body-discriminator-added", |ctx, sink| {
+        discriminator(ctx, sink, Level::Body, Disc::Added)
+    }),
+    Rule::new(
+        "openapi/response-body-discriminator-removed",
+        |ctx, sink| discriminator(ctx, sink, Level::Body, Disc::Removed),
+    ),
+    Rule::new(
+        "openapi/response-body-discriminator-property-name-changed",
+        |ctx, sink| discriminator(ctx, sink, Level::Body, Disc::PropertyName),
+    ),
+    Rule::new(
+        "openapi/response-body-discriminator-mapping-added",
+        |ctx, sink| discriminator(ctx, sink, Level::Body, Disc::MappingAdded),
+    ),
+    Rule::new(
+        "openapi/response-body-discriminator-mapping-deleted",
+        |ctx, sink| discriminator(ctx, sink, Level::Body, Disc::MappingDeleted),
+    ),
+    Rule::new(
+        "openapi/response-body-discriminator-mapping-changed",
+        |ctx, sink| discriminator(ctx, sink, Level::Body, Disc::MappingChanged),
+    ),
+    Rule::new(
+        "openapi/response-property-discriminator-added",
+        |ctx, sink| discriminator(ctx, sink, Level::Property, Disc::Added),
+    ),
+    Rule::new(
+        "openapi/response-property-discriminator-removed",
+        |ctx, sink| discriminator(ctx, sink, Level::Property, Disc::Removed),
+    ),
+    Rule::new(
+        "openapi/response-property-discriminator-property-name-changed",
+        |ctx, sink| discriminator(ctx, sink, Level::Property, Disc::PropertyName),
+    ),
+    Rule::new(
+        "openapi/response-property-discriminator-mapping-added",
+        |ctx, sink| discriminator(ctx, sink, Level::Property, Disc::MappingAdded),
+    ),
+    Rule::new(
+        "openapi/response-property-discriminator-mapping-deleted",
+        |ctx, sink| discriminator(ctx, sink, Level::Property, Disc::MappingDeleted),
+    ),
+    Rule::new(
+        "openapi/response-property-discriminator-mapping-changed",
+        |ctx, sink| discriminator(ctx, sink, Level::Property, Disc::MappingChanged),
+    ),
+    Rule::new("openapi/api-operation-id-added", api_operation_id_added),
+    Rule::new("openapi/api-operation-id-removed", api_operation_id_removed),
+    Rule::new("openapi/api-tag-added", api_tag_added),
+    Rule::new("openapi/api-tag-removed", api_tag_removed),
+    Rule::new("openapi/api-schema-removed", api_schema_removed),
+];
 
 const BOTH: [Level; 2] = [Level::Body, Level::Property];
 
@@ -742,25 +1012,6 @@ fn all_of(ctx: &Ctx, sink: &mut Sink, level: Level, added: bool, annotations: bo
     });
 }
 
-macro_rules! all_of_rules {
-    ($($f:ident => $level:ident, $added:literal, $annotations:literal;)*) => {
-        $(fn $f(ctx: &Ctx, sink: &mut Sink) {
-            all_of(ctx, sink, Level::$level, $added, $annotations);
-        })*
-    };
-}
-
-all_of_rules! {
-    response_body_all_of_added => Body, true, false;
-    response_body_all_of_removed => Body, false, false;
-    response_property_all_of_added => Property, true, false;
-    response_property_all_of_removed => Property, false, false;
-    response_body_all_of_added_annotation_only => Body, true, true;
-    response_body_all_of_removed_annotation_only => Body, false, true;
-    response_property_all_of_added_annotation_only => Property, true, true;
-    response_property_all_of_removed_annotation_only => Property, false, true;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Discriminators
 
@@ -831,29 +1082,6 @@ fn discriminator(ctx: &Ctx, sink: &mut Sink, level: Level, want: Disc) {
             c.report(sink, format!("{message} for the status {}", status(c)));
         }
     }
-}
-
-macro_rules! discriminator_rules {
-    ($($f:ident => $level:ident, $want:ident;)*) => {
-        $(fn $f(ctx: &Ctx, sink: &mut Sink) {
-            discriminator(ctx, sink, Level::$level, Disc::$want);
-        })*
-    };
-}
-
-discriminator_rules! {
-    response_body_discriminator_added => Body, Added;
-    response_body_discriminator_removed => Body, Removed;
-    response_body_discriminator_property_name_changed => Body, PropertyName;
-    response_body_discriminator_mapping_added => Body, MappingAdded;
-    response_body_discriminator_mapping_deleted => Body, MappingDeleted;
-    response_body_discriminator_mapping_changed => Body, MappingChanged;
-    response_property_discriminator_added => Property, Added;
-    response_property_discriminator_removed => Property, Removed;
-    response_property_discriminator_property_name_changed => Property, PropertyName;
-    response_property_discriminator_mapping_added => Property, MappingAdded;
-    response_property_discriminator_mapping_deleted => Property, MappingDeleted;
-    response_property_discriminator_mapping_changed => Property, MappingChanged;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -953,31 +1181,6 @@ fn keyword_added(ctx: &Ctx, sink: &mut Sink, level: Level, keyword: &str) {
             );
         }
     }
-}
-
-macro_rules! keyword_rules {
-    ($($f:ident => $level:ident, $kw:literal;)*) => {
-        $(fn $f(ctx: &Ctx, sink: &mut Sink) {
-            keyword_added(ctx, sink, Level::$level, $kw);
-        })*
-    };
-}
-
-keyword_rules! {
-    response_body_if_added => Body, "if";
-    response_body_then_added => Body, "then";
-    response_body_else_added => Body, "else";
-    response_property_if_added => Property, "if";
-    response_property_then_added => Property, "then";
-    response_property_else_added => Property, "else";
-    response_body_property_names_added => Body, "propertyNames";
-    response_property_property_names_added => Property, "propertyNames";
-    response_body_unevaluated_items_added => Body, "unevaluatedItems";
-    response_body_unevaluated_properties_added => Body, "unevaluatedProperties";
-    response_property_unevaluated_items_added => Property, "unevaluatedItems";
-    response_property_unevaluated_properties_added => Property, "unevaluatedProperties";
-    response_body_content_schema_added => Body, "contentSchema";
-    response_property_content_schema_added => Property, "contentSchema";
 }
 
 /// An entry of a schema map (`patternProperties`, `dependentSchemas`) that appeared.

@@ -13,88 +13,261 @@
 
 use std::collections::HashSet;
 
-use super::index::{sunset_date, Date, OperationPair};
+use super::index::{sunset_date, OperationPair};
 use super::schema::{
     pair_media, Change, Composition, MediaName, SchemaChange, Segment, Site, TypeSet,
 };
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
+use crate::date::Date;
 use crate::openapi::model::{content, Response};
 use crate::openapi::refs::{NodeRef, Obj};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-macro_rules! rules {
-    ($($id:literal => $f:ident),* $(,)?) => {
-        pub const RULES: &[RuleCode] = &[
-            $(RuleCode { id: concat!("openapi/", $id), check: Check::OpenapiBreaking($f) },)*
-        ];
-    };
-}
-
-rules! {
-    "error-shape-drift" => error_shape_drift,
-    "optional-response-header-removed" => optional_response_header_removed,
-    "required-response-header-removed" => required_response_header_removed,
-    "response-body-became-nullable" => response_body_became_nullable,
-    "response-body-const-changed" => response_body_const_changed,
-    "response-body-const-removed" => response_body_const_removed,
-    "response-body-content-encoding-changed" => response_body_content_encoding_changed,
-    "response-body-content-media-type-changed" => response_body_content_media_type_changed,
-    "response-body-content-schema-removed" => response_body_content_schema_removed,
-    "response-body-dependent-required-changed" => response_body_dependent_required_changed,
-    "response-body-dependent-required-removed" => response_body_dependent_required_removed,
-    "response-body-dependent-schema-removed" => response_body_dependent_schema_removed,
-    "response-body-else-removed" => response_body_else_removed,
-    "response-body-if-removed" => response_body_if_removed,
-    "response-body-list-of-types-widened" => response_body_list_of_types_widened,
-    "response-body-media-type-schema-removed" => response_body_media_type_schema_removed,
-    "response-body-one-of-added" => response_body_one_of_added,
-    "response-body-pattern-property-removed" => response_body_pattern_property_removed,
-    "response-body-prefix-items-added" => response_body_prefix_items_added,
-    "response-body-property-names-removed" => response_body_property_names_removed,
-    "response-body-then-removed" => response_body_then_removed,
-    "response-body-type-changed" => response_body_type_changed,
-    "response-body-type-generalized" => response_body_type_generalized,
-    "response-body-unevaluated-items-removed" => response_body_unevaluated_items_removed,
-    "response-body-unevaluated-properties-removed" => response_body_unevaluated_properties_removed,
-    "response-body-wrapped-in-one-of" => response_body_wrapped_in_one_of,
-    "response-header-became-nullable" => response_header_became_nullable,
-    "response-header-became-optional" => response_header_became_optional,
-    "response-header-type-changed" => response_header_type_changed,
-    "response-header-type-generalized" => response_header_type_generalized,
-    "response-media-type-name-generalized" => response_media_type_name_generalized,
-    "response-media-type-removed" => response_media_type_removed,
-    "response-optional-property-removed" => response_optional_property_removed,
-    "response-property-became-nullable" => response_property_became_nullable,
-    "response-property-became-optional" => response_property_became_optional,
-    "response-property-const-changed" => response_property_const_changed,
-    "response-property-const-removed" => response_property_const_removed,
-    "response-property-content-encoding-changed" => response_property_content_encoding_changed,
-    "response-property-content-media-type-changed" => response_property_content_media_type_changed,
-    "response-property-content-schema-removed" => response_property_content_schema_removed,
-    "response-property-dependent-required-changed" => response_property_dependent_required_changed,
-    "response-property-dependent-required-removed" => response_property_dependent_required_removed,
-    "response-property-dependent-schema-removed" => response_property_dependent_schema_removed,
-    "response-property-deprecated-sunset-invalid" => response_property_deprecated_sunset_invalid,
-    "response-property-deprecated-sunset-missing" => response_property_deprecated_sunset_missing,
-    "response-property-else-removed" => response_property_else_removed,
-    "response-property-enum-value-added" => response_property_enum_value_added,
-    "response-property-if-removed" => response_property_if_removed,
-    "response-property-list-of-types-widened" => response_property_list_of_types_widened,
-    "response-property-one-of-added" => response_property_one_of_added,
-    "response-property-pattern-property-removed" => response_property_pattern_property_removed,
-    "response-property-prefix-items-added" => response_property_prefix_items_added,
-    "response-property-property-names-removed" => response_property_property_names_removed,
-    "response-property-stability-decreased" => response_property_stability_decreased,
-    "response-property-sunset-date-too-small" => response_property_sunset_date_too_small,
-    "response-property-then-removed" => response_property_then_removed,
-    "response-property-type-changed" => response_property_type_changed,
-    "response-property-type-generalized" => response_property_type_generalized,
-    "response-property-unevaluated-items-removed" => response_property_unevaluated_items_removed,
-    "response-property-unevaluated-properties-removed" => response_property_unevaluated_properties_removed,
-    "response-required-property-became-not-write-only" => response_required_property_became_not_write_only,
-    "response-required-property-removed" => response_required_property_removed,
-    "success-status-changed" => success_status_changed,
-}
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("openapi/error-shape-drift", error_shape_drift),
+    Rule::new(
+        "openapi/optional-response-header-removed",
+        optional_response_header_removed,
+    ),
+    Rule::new(
+        "openapi/required-response-header-removed",
+        required_response_header_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-became-nullable",
+        response_body_became_nullable,
+    ),
+    Rule::new(
+        "openapi/response-body-const-changed",
+        response_body_const_changed,
+    ),
+    Rule::new(
+        "openapi/response-body-const-removed",
+        response_body_const_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-content-encoding-changed",
+        response_body_content_encoding_changed,
+    ),
+    Rule::new(
+        "openapi/response-body-content-media-type-changed",
+        response_body_content_media_type_changed,
+    ),
+    Rule::new(
+        "openapi/response-body-content-schema-removed",
+        response_body_content_schema_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-dependent-required-changed",
+        response_body_dependent_required_changed,
+    ),
+    Rule::new(
+        "openapi/response-body-dependent-required-removed",
+        response_body_dependent_required_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-dependent-schema-removed",
+        response_body_dependent_schema_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-else-removed",
+        response_body_else_removed,
+    ),
+    Rule::new("openapi/response-body-if-removed", response_body_if_removed),
+    Rule::new(
+        "openapi/response-body-list-of-types-widened",
+        response_body_list_of_types_widened,
+    ),
+    Rule::new(
+        "openapi/response-body-media-type-schema-removed",
+        response_body_media_type_schema_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-one-of-added",
+        response_body_one_of_added,
+    ),
+    Rule::new(
+        "openapi/response-body-pattern-property-removed",
+        response_body_pattern_property_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-prefix-items-added",
+        response_body_prefix_items_added,
+    ),
+    Rule::new(
+        "openapi/response-body-property-names-removed",
+        response_body_property_names_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-then-removed",
+        response_body_then_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-type-changed",
+        response_body_type_changed,
+    ),
+    Rule::new(
+        "openapi/response-body-type-generalized",
+        response_body_type_generalized,
+    ),
+    Rule::new(
+        "openapi/response-body-unevaluated-items-removed",
+        response_body_unevaluated_items_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-unevaluated-properties-removed",
+        response_body_unevaluated_properties_removed,
+    ),
+    Rule::new(
+        "openapi/response-body-wrapped-in-one-of",
+        response_body_wrapped_in_one_of,
+    ),
+    Rule::new(
+        "openapi/response-header-became-nullable",
+        response_header_became_nullable,
+    ),
+    Rule::new(
+        "openapi/response-header-became-optional",
+        response_header_became_optional,
+    ),
+    Rule::new(
+        "openapi/response-header-type-changed",
+        response_header_type_changed,
+    ),
+    Rule::new(
+        "openapi/response-header-type-generalized",
+        response_header_type_generalized,
+    ),
+    Rule::new(
+        "openapi/response-media-type-name-generalized",
+        response_media_type_name_generalized,
+    ),
+    Rule::new(
+        "openapi/response-media-type-removed",
+        response_media_type_removed,
+    ),
+    Rule::new(
+        "openapi/response-optional-property-removed",
+        response_optional_property_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-became-nullable",
+        response_property_became_nullable,
+    ),
+    Rule::new(
+        "openapi/response-property-became-optional",
+        response_property_became_optional,
+    ),
+    Rule::new(
+        "openapi/response-property-const-changed",
+        response_property_const_changed,
+    ),
+    Rule::new(
+        "openapi/response-property-const-removed",
+        response_property_const_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-content-encoding-changed",
+        response_property_content_encoding_changed,
+    ),
+    Rule::new(
+        "openapi/response-property-content-media-type-changed",
+        response_property_content_media_type_changed,
+    ),
+    Rule::new(
+        "openapi/response-property-content-schema-removed",
+        response_property_content_schema_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-dependent-required-changed",
+        response_property_dependent_required_changed,
+    ),
+    Rule::new(
+        "openapi/response-property-dependent-required-removed",
+        response_property_dependent_required_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-dependent-schema-removed",
+        response_property_dependent_schema_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-deprecated-sunset-invalid",
+        response_property_deprecated_sunset_invalid,
+    ),
+    Rule::new(
+        "openapi/response-property-deprecated-sunset-missing",
+        response_property_deprecated_sunset_missing,
+    ),
+    Rule::new(
+        "openapi/response-property-else-removed",
+        response_property_else_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-enum-value-added",
+        response_property_enum_value_added,
+    ),
+    Rule::new(
+        "openapi/response-property-if-removed",
+        response_property_if_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-list-of-types-widened",
+        response_property_list_of_types_widened,
+    ),
+    Rule::new(
+        "openapi/response-property-one-of-added",
+        response_property_one_of_added,
+    ),
+    Rule::new(
+        "openapi/response-property-pattern-property-removed",
+        response_property_pattern_property_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-prefix-items-added",
+        response_property_prefix_items_added,
+    ),
+    Rule::new(
+        "openapi/response-property-property-names-removed",
+        response_property_property_names_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-stability-decreased",
+        response_property_stability_decreased,
+    ),
+    Rule::new(
+        "openapi/response-property-sunset-date-too-small",
+        response_property_sunset_date_too_small,
+    ),
+    Rule::new(
+        "openapi/response-property-then-removed",
+        response_property_then_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-type-changed",
+        response_property_type_changed,
+    ),
+    Rule::new(
+        "openapi/response-property-type-generalized",
+        response_property_type_generalized,
+    ),
+    Rule::new(
+        "openapi/response-property-unevaluated-items-removed",
+        response_property_unevaluated_items_removed,
+    ),
+    Rule::new(
+        "openapi/response-property-unevaluated-properties-removed",
+        response_property_unevaluated_properties_removed,
+    ),
+    Rule::new(
+        "openapi/response-required-property-became-not-write-only",
+        response_required_property_became_not_write_only,
+    ),
+    Rule::new(
+        "openapi/response-required-property-removed",
+        response_required_property_removed,
+    ),
+    Rule::new("openapi/success-status-changed", success_status_changed),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Shared plumbing
@@ -851,17 +1024,6 @@ fn min_sunset_days(_stability: Option<&str>) -> i64 {
     0
 }
 
-/// Days from 1970-01-01 to a civil date (the inverse of [`Date::from_days`]).
-fn days_of(d: Date) -> i64 {
-    let y = i64::from(d.year) - i64::from(d.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(d.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// What is wrong with a newly deprecated response property's sunset, if anything.
 enum SunsetProblem {
     Missing,
@@ -886,7 +1048,7 @@ fn sunset_problems<'c, 'a>(ctx: &'c Ctx<'a>) -> Vec<(&'c SchemaChange<'a>, Sunse
             None => SunsetProblem::Missing,
             Some(node) => match sunset_date(node) {
                 Err(e) => SunsetProblem::Invalid(e),
-                Ok(date) if days_of(date) - days_of(ctx.today) < days => {
+                Ok(date) if date.days() - ctx.today.days() < days => {
                     SunsetProblem::TooSoon { date, days }
                 }
                 Ok(_) => continue,
@@ -1763,13 +1925,6 @@ fn drift(sink: &mut Sink, pair: &OperationPair, new: &Response, old_body: &Obj, 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_round_trip() {
-        for n in [-1_000_000, -1, 0, 59, 60, 11_016, 19_723, 2_932_896] {
-            assert_eq!(days_of(Date::from_days(n)), n, "{n}");
-        }
-    }
 
     #[test]
     fn error_statuses() {

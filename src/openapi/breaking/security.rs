@@ -14,77 +14,68 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::finding::Location;
 use crate::openapi::model::Spec;
 use crate::openapi::refs::{NodeRef, Obj};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "openapi/api-global-security-added",
-        check: Check::OpenapiBreaking(api_global_security_added),
-    },
-    RuleCode {
-        id: "openapi/api-global-security-removed",
-        check: Check::OpenapiBreaking(api_global_security_removed),
-    },
-    RuleCode {
-        id: "openapi/api-global-security-scope-added",
-        check: Check::OpenapiBreaking(api_global_security_scope_added),
-    },
-    RuleCode {
-        id: "openapi/api-global-security-scope-removed",
-        check: Check::OpenapiBreaking(api_global_security_scope_removed),
-    },
-    RuleCode {
-        id: "openapi/api-security-added",
-        check: Check::OpenapiBreaking(api_security_added),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-added",
-        check: Check::OpenapiBreaking(api_security_component_added),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-oauth-scope-added",
-        check: Check::OpenapiBreaking(api_security_component_oauth_scope_added),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-oauth-scope-changed",
-        check: Check::OpenapiBreaking(api_security_component_oauth_scope_changed),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-oauth-scope-removed",
-        check: Check::OpenapiBreaking(api_security_component_oauth_scope_removed),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-oauth-token-url-changed",
-        check: Check::OpenapiBreaking(api_security_component_oauth_token_url_changed),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-oauth-url-changed",
-        check: Check::OpenapiBreaking(api_security_component_oauth_url_changed),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-removed",
-        check: Check::OpenapiBreaking(api_security_component_removed),
-    },
-    RuleCode {
-        id: "openapi/api-security-component-type-changed",
-        check: Check::OpenapiBreaking(api_security_component_type_changed),
-    },
-    RuleCode {
-        id: "openapi/api-security-removed",
-        check: Check::OpenapiBreaking(api_security_removed),
-    },
-    RuleCode {
-        id: "openapi/api-security-scope-added",
-        check: Check::OpenapiBreaking(api_security_scope_added),
-    },
-    RuleCode {
-        id: "openapi/api-security-scope-removed",
-        check: Check::OpenapiBreaking(api_security_scope_removed),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new(
+        "openapi/api-global-security-added",
+        api_global_security_added,
+    ),
+    Rule::new(
+        "openapi/api-global-security-removed",
+        api_global_security_removed,
+    ),
+    Rule::new(
+        "openapi/api-global-security-scope-added",
+        api_global_security_scope_added,
+    ),
+    Rule::new(
+        "openapi/api-global-security-scope-removed",
+        api_global_security_scope_removed,
+    ),
+    Rule::new("openapi/api-security-added", api_security_added),
+    Rule::new(
+        "openapi/api-security-component-added",
+        api_security_component_added,
+    ),
+    Rule::new(
+        "openapi/api-security-component-oauth-scope-added",
+        api_security_component_oauth_scope_added,
+    ),
+    Rule::new(
+        "openapi/api-security-component-oauth-scope-changed",
+        api_security_component_oauth_scope_changed,
+    ),
+    Rule::new(
+        "openapi/api-security-component-oauth-scope-removed",
+        api_security_component_oauth_scope_removed,
+    ),
+    Rule::new(
+        "openapi/api-security-component-oauth-token-url-changed",
+        api_security_component_oauth_token_url_changed,
+    ),
+    Rule::new(
+        "openapi/api-security-component-oauth-url-changed",
+        api_security_component_oauth_url_changed,
+    ),
+    Rule::new(
+        "openapi/api-security-component-removed",
+        api_security_component_removed,
+    ),
+    Rule::new(
+        "openapi/api-security-component-type-changed",
+        api_security_component_type_changed,
+    ),
+    Rule::new("openapi/api-security-removed", api_security_removed),
+    Rule::new("openapi/api-security-scope-added", api_security_scope_added),
+    Rule::new(
+        "openapi/api-security-scope-removed",
+        api_security_scope_removed,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------

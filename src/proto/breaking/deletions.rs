@@ -16,97 +16,55 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::index::{join, loc, Side};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::finding::Location;
 use crate::proto::ast::{Label, Message, OptionValue, Reserved, Syntax};
 use crate::proto::model::SourceProto;
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "proto/file-no-delete",
-        check: Check::ProtoBreaking(file_no_delete),
-    },
-    RuleCode {
-        id: "proto/message-no-delete",
-        check: Check::ProtoBreaking(message_no_delete),
-    },
-    RuleCode {
-        id: "proto/enum-no-delete",
-        check: Check::ProtoBreaking(enum_no_delete),
-    },
-    RuleCode {
-        id: "proto/service-no-delete",
-        check: Check::ProtoBreaking(service_no_delete),
-    },
-    RuleCode {
-        id: "proto/extension-no-delete",
-        check: Check::ProtoBreaking(extension_no_delete),
-    },
-    RuleCode {
-        id: "proto/extension-message-no-delete",
-        check: Check::ProtoBreaking(extension_message_no_delete),
-    },
-    RuleCode {
-        id: "proto/field-no-delete",
-        check: Check::ProtoBreaking(field_no_delete),
-    },
-    RuleCode {
-        id: "proto/field-no-delete-unless-name-reserved",
-        check: Check::ProtoBreaking(field_no_delete_unless_name_reserved),
-    },
-    RuleCode {
-        id: "proto/field-no-delete-unless-number-reserved",
-        check: Check::ProtoBreaking(field_no_delete_unless_number_reserved),
-    },
-    RuleCode {
-        id: "proto/enum-value-no-delete",
-        check: Check::ProtoBreaking(enum_value_no_delete),
-    },
-    RuleCode {
-        id: "proto/enum-value-no-delete-unless-name-reserved",
-        check: Check::ProtoBreaking(enum_value_no_delete_unless_name_reserved),
-    },
-    RuleCode {
-        id: "proto/enum-value-no-delete-unless-number-reserved",
-        check: Check::ProtoBreaking(enum_value_no_delete_unless_number_reserved),
-    },
-    RuleCode {
-        id: "proto/oneof-no-delete",
-        check: Check::ProtoBreaking(oneof_no_delete),
-    },
-    RuleCode {
-        id: "proto/rpc-no-delete",
-        check: Check::ProtoBreaking(rpc_no_delete),
-    },
-    RuleCode {
-        id: "proto/reserved-enum-no-delete",
-        check: Check::ProtoBreaking(reserved_enum_no_delete),
-    },
-    RuleCode {
-        id: "proto/reserved-message-no-delete",
-        check: Check::ProtoBreaking(reserved_message_no_delete),
-    },
-    RuleCode {
-        id: "proto/package-no-delete",
-        check: Check::ProtoBreaking(package_no_delete),
-    },
-    RuleCode {
-        id: "proto/package-enum-no-delete",
-        check: Check::ProtoBreaking(package_enum_no_delete),
-    },
-    RuleCode {
-        id: "proto/package-extension-no-delete",
-        check: Check::ProtoBreaking(package_extension_no_delete),
-    },
-    RuleCode {
-        id: "proto/package-message-no-delete",
-        check: Check::ProtoBreaking(package_message_no_delete),
-    },
-    RuleCode {
-        id: "proto/package-service-no-delete",
-        check: Check::ProtoBreaking(package_service_no_delete),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/file-no-delete", file_no_delete),
+    Rule::new("proto/message-no-delete", message_no_delete),
+    Rule::new("proto/enum-no-delete", enum_no_delete),
+    Rule::new("proto/service-no-delete", service_no_delete),
+    Rule::new("proto/extension-no-delete", extension_no_delete),
+    Rule::new(
+        "proto/extension-message-no-delete",
+        extension_message_no_delete,
+    ),
+    Rule::new("proto/field-no-delete", field_no_delete),
+    Rule::new(
+        "proto/field-no-delete-unless-name-reserved",
+        field_no_delete_unless_name_reserved,
+    ),
+    Rule::new(
+        "proto/field-no-delete-unless-number-reserved",
+        field_no_delete_unless_number_reserved,
+    ),
+    Rule::new("proto/enum-value-no-delete", enum_value_no_delete),
+    Rule::new(
+        "proto/enum-value-no-delete-unless-name-reserved",
+        enum_value_no_delete_unless_name_reserved,
+    ),
+    Rule::new(
+        "proto/enum-value-no-delete-unless-number-reserved",
+        enum_value_no_delete_unless_number_reserved,
+    ),
+    Rule::new("proto/oneof-no-delete", oneof_no_delete),
+    Rule::new("proto/rpc-no-delete", rpc_no_delete),
+    Rule::new("proto/reserved-enum-no-delete", reserved_enum_no_delete),
+    Rule::new(
+        "proto/reserved-message-no-delete",
+        reserved_message_no_delete,
+    ),
+    Rule::new("proto/package-no-delete", package_no_delete),
+    Rule::new("proto/package-enum-no-delete", package_enum_no_delete),
+    Rule::new(
+        "proto/package-extension-no-delete",
+        package_extension_no_delete,
+    ),
+    Rule::new("proto/package-message-no-delete", package_message_no_delete),
+    Rule::new("proto/package-service-no-delete", package_service_no_delete),
 ];
 
 // ---------------------------------------------------------------------------------------------

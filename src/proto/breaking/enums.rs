@@ -6,24 +6,15 @@ use std::collections::BTreeMap;
 use super::fields::{go_quote, scope_levels};
 use super::index::EnumRef;
 use super::presence::{Feature, Levels};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::finding::Location;
 use crate::proto::ast::EnumValue;
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "proto/enum-same-type",
-        check: Check::ProtoBreaking(enum_same_type),
-    },
-    RuleCode {
-        id: "proto/enum-same-json-format",
-        check: Check::ProtoBreaking(enum_same_json_format),
-    },
-    RuleCode {
-        id: "proto/enum-value-same-name",
-        check: Check::ProtoBreaking(enum_value_same_name),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/enum-same-type", enum_same_type),
+    Rule::new("proto/enum-same-json-format", enum_same_json_format),
+    Rule::new("proto/enum-value-same-name", enum_value_same_name),
 ];
 
 /// Calls `f` for every enum present in both revisions, with its feature levels.

@@ -10,77 +10,53 @@ use std::collections::HashMap;
 
 use super::index::{go_quote as go_quote_bytes, ExtensionRef, MessageRef, Side};
 use super::presence::{self, Cardinality, CustomFeature, Edition, Feature, Kind, Levels};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::finding::Location;
 use crate::proto::ast::{Enum, Field, FieldType, Label, OptionDecl, OptionValue, Scalar, Span};
 use crate::proto::model::{ProtoSet, SourceProto};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "proto/field-same-type",
-        check: Check::ProtoBreaking(field_same_type),
-    },
-    RuleCode {
-        id: "proto/field-wire-compatible-type",
-        check: Check::ProtoBreaking(field_wire_compatible_type),
-    },
-    RuleCode {
-        id: "proto/field-wire-json-compatible-type",
-        check: Check::ProtoBreaking(field_wire_json_compatible_type),
-    },
-    RuleCode {
-        id: "proto/field-same-cardinality",
-        check: Check::ProtoBreaking(field_same_cardinality),
-    },
-    RuleCode {
-        id: "proto/field-wire-compatible-cardinality",
-        check: Check::ProtoBreaking(field_wire_compatible_cardinality),
-    },
-    RuleCode {
-        id: "proto/field-wire-json-compatible-cardinality",
-        check: Check::ProtoBreaking(field_wire_json_compatible_cardinality),
-    },
-    RuleCode {
-        id: "proto/field-same-name",
-        check: Check::ProtoBreaking(field_same_name),
-    },
-    RuleCode {
-        id: "proto/field-same-json-name",
-        check: Check::ProtoBreaking(field_same_json_name),
-    },
-    RuleCode {
-        id: "proto/field-same-oneof",
-        check: Check::ProtoBreaking(field_same_oneof),
-    },
-    RuleCode {
-        id: "proto/field-same-default",
-        check: Check::ProtoBreaking(field_same_default),
-    },
-    RuleCode {
-        id: "proto/field-same-cpp-string-type",
-        check: Check::ProtoBreaking(field_same_cpp_string_type),
-    },
-    RuleCode {
-        id: "proto/field-same-java-utf8-validation",
-        check: Check::ProtoBreaking(field_same_java_utf8_validation),
-    },
-    RuleCode {
-        id: "proto/field-same-jstype",
-        check: Check::ProtoBreaking(field_same_jstype),
-    },
-    RuleCode {
-        id: "proto/field-same-utf8-validation",
-        check: Check::ProtoBreaking(field_same_utf8_validation),
-    },
-    RuleCode {
-        id: "proto/message-same-required-fields",
-        check: Check::ProtoBreaking(message_same_required_fields),
-    },
-    RuleCode {
-        id: "proto/message-same-json-format",
-        check: Check::ProtoBreaking(message_same_json_format),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/field-same-type", field_same_type),
+    Rule::new(
+        "proto/field-wire-compatible-type",
+        field_wire_compatible_type,
+    ),
+    Rule::new(
+        "proto/field-wire-json-compatible-type",
+        field_wire_json_compatible_type,
+    ),
+    Rule::new("proto/field-same-cardinality", field_same_cardinality),
+    Rule::new(
+        "proto/field-wire-compatible-cardinality",
+        field_wire_compatible_cardinality,
+    ),
+    Rule::new(
+        "proto/field-wire-json-compatible-cardinality",
+        field_wire_json_compatible_cardinality,
+    ),
+    Rule::new("proto/field-same-name", field_same_name),
+    Rule::new("proto/field-same-json-name", field_same_json_name),
+    Rule::new("proto/field-same-oneof", field_same_oneof),
+    Rule::new("proto/field-same-default", field_same_default),
+    Rule::new(
+        "proto/field-same-cpp-string-type",
+        field_same_cpp_string_type,
+    ),
+    Rule::new(
+        "proto/field-same-java-utf8-validation",
+        field_same_java_utf8_validation,
+    ),
+    Rule::new("proto/field-same-jstype", field_same_jstype),
+    Rule::new(
+        "proto/field-same-utf8-validation",
+        field_same_utf8_validation,
+    ),
+    Rule::new(
+        "proto/message-same-required-fields",
+        message_same_required_fields,
+    ),
+    Rule::new("proto/message-same-json-format", message_same_json_format),
 ];
 
 fn join(scope: &str, name: &str) -> String {

@@ -8,11 +8,11 @@
 //! start of the file (buf has no location left to point at either).
 
 use super::index::{go_quote, loc};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::finding::Location;
 use crate::proto::ast::{OptionDecl, OptionValue, Span};
 use crate::proto::model::SourceProto;
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
 /// How an unset option reads.
 #[derive(Clone, Copy)]
@@ -29,53 +29,199 @@ struct FileOption {
     default: Unset,
 }
 
-/// The rules comparing one file option differ only by option name and default; the macro
-/// gives each its own function, as the registry takes plain function pointers.
-macro_rules! rules {
-    (
-        file_options { $($func:ident, $id:literal, $name:literal, $default:expr;)* }
-        others { $($other_id:literal => $other_func:ident,)* }
-    ) => {
-        $(
-            fn $func(ctx: &Ctx, sink: &mut Sink) {
-                same_file_option(ctx, sink, &FileOption { name: $name, default: $default });
-            }
-        )*
-        pub const RULES: &[RuleCode] = &[
-            $(RuleCode { id: $id, check: Check::ProtoBreaking($func) },)*
-            $(RuleCode { id: $other_id, check: Check::ProtoBreaking($other_func) },)*
-        ];
-    };
-}
-
-rules! {
-    file_options {
-        cc_enable_arenas, "proto/file-same-cc-enable-arenas", "cc_enable_arenas", Unset::Bool(true);
-        cc_generic_services, "proto/file-same-cc-generic-services", "cc_generic_services", Unset::Bool(false);
-        csharp_namespace, "proto/file-same-csharp-namespace", "csharp_namespace", Unset::Str;
-        go_package, "proto/file-same-go-package", "go_package", Unset::Str;
-        java_generic_services, "proto/file-same-java-generic-services", "java_generic_services", Unset::Bool(false);
-        java_multiple_files, "proto/file-same-java-multiple-files", "java_multiple_files", Unset::Bool(false);
-        java_outer_classname, "proto/file-same-java-outer-classname", "java_outer_classname", Unset::Str;
-        java_package, "proto/file-same-java-package", "java_package", Unset::Str;
-        java_string_check_utf8, "proto/file-same-java-string-check-utf8", "java_string_check_utf8", Unset::Bool(false);
-        objc_class_prefix, "proto/file-same-objc-class-prefix", "objc_class_prefix", Unset::Str;
-        optimize_for, "proto/file-same-optimize-for", "optimize_for", Unset::Enum("SPEED");
-        php_class_prefix, "proto/file-same-php-class-prefix", "php_class_prefix", Unset::Str;
-        php_generic_services, "proto/file-same-php-generic-services", "php_generic_services", Unset::Bool(false);
-        php_metadata_namespace, "proto/file-same-php-metadata-namespace", "php_metadata_namespace", Unset::Str;
-        php_namespace, "proto/file-same-php-namespace", "php_namespace", Unset::Str;
-        py_generic_services, "proto/file-same-py-generic-services", "py_generic_services", Unset::Bool(false);
-        ruby_package, "proto/file-same-ruby-package", "ruby_package", Unset::Str;
-        swift_prefix, "proto/file-same-swift-prefix", "swift_prefix", Unset::Str;
-    }
-    others {
-        "proto/file-same-package" => file_same_package,
-        "proto/file-same-syntax" => file_same_syntax,
-        "proto/message-no-remove-standard-descriptor-accessor" => message_no_remove_standard_descriptor_accessor,
-        "proto/message-same-message-set-wire-format" => message_same_message_set_wire_format,
-    }
-}
+/// The language file options differ only by option name and default.
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/file-same-cc-enable-arenas", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "cc_enable_arenas",
+                default: Unset::Bool(true),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-cc-generic-services", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "cc_generic_services",
+                default: Unset::Bool(false),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-csharp-namespace", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "csharp_namespace",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-go-package", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "go_package",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-java-generic-services", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "java_generic_services",
+                default: Unset::Bool(false),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-java-multiple-files", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "java_multiple_files",
+                default: Unset::Bool(false),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-java-outer-classname", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "java_outer_classname",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-java-package", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "java_package",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-java-string-check-utf8", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "java_string_check_utf8",
+                default: Unset::Bool(false),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-objc-class-prefix", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "objc_class_prefix",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-optimize-for", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "optimize_for",
+                default: Unset::Enum("SPEED"),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-php-class-prefix", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "php_class_prefix",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-php-generic-services", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "php_generic_services",
+                default: Unset::Bool(false),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-php-metadata-namespace", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "php_metadata_namespace",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-php-namespace", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "php_namespace",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-py-generic-services", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "py_generic_services",
+                default: Unset::Bool(false),
+            },
+        )
+    }),
+    Rule::new("proto/file-same-ruby-package", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "ruby_package",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-swift-prefix", |ctx, sink| {
+        same_file_option(
+            ctx,
+            sink,
+            &FileOption {
+                name: "swift_prefix",
+                default: Unset::Str,
+            },
+        )
+    }),
+    Rule::new("proto/file-same-package", file_same_package),
+    Rule::new("proto/file-same-syntax", file_same_syntax),
+    Rule::new(
+        "proto/message-no-remove-standard-descriptor-accessor",
+        message_no_remove_standard_descriptor_accessor,
+    ),
+    Rule::new(
+        "proto/message-same-message-set-wire-format",
+        message_same_message_set_wire_format,
+    ),
+];
 
 /// A plain (non-extension) option by name, e.g. `java_package`.
 pub(super) fn find_option<'a>(options: &'a [OptionDecl], name: &str) -> Option<&'a OptionDecl> {

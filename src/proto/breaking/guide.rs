@@ -17,36 +17,24 @@
 use std::collections::HashMap;
 
 use super::index::{loc, Side};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::proto::ast::{Enum, EnumValue, Field, FieldType, Message, RefKind, Reserved, Syntax};
 use crate::proto::model::SourceProto;
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "proto/field-renumbered",
-        check: Check::ProtoBreaking(field_renumbered),
-    },
-    RuleCode {
-        id: "proto/field-number-reused",
-        check: Check::ProtoBreaking(field_number_reused),
-    },
-    RuleCode {
-        id: "proto/field-deleted-not-reserved",
-        check: Check::ProtoBreaking(field_deleted_not_reserved),
-    },
-    RuleCode {
-        id: "proto/enum-value-renumbered",
-        check: Check::ProtoBreaking(enum_value_renumbered),
-    },
-    RuleCode {
-        id: "proto/enum-value-number-reused",
-        check: Check::ProtoBreaking(enum_value_number_reused),
-    },
-    RuleCode {
-        id: "proto/enum-value-deleted-not-reserved",
-        check: Check::ProtoBreaking(enum_value_deleted_not_reserved),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/field-renumbered", field_renumbered),
+    Rule::new("proto/field-number-reused", field_number_reused),
+    Rule::new(
+        "proto/field-deleted-not-reserved",
+        field_deleted_not_reserved,
+    ),
+    Rule::new("proto/enum-value-renumbered", enum_value_renumbered),
+    Rule::new("proto/enum-value-number-reused", enum_value_number_reused),
+    Rule::new(
+        "proto/enum-value-deleted-not-reserved",
+        enum_value_deleted_not_reserved,
+    ),
 ];
 
 /// One message present in both revisions, with its fields indexed by name and by number.

@@ -11,28 +11,19 @@
 use std::collections::HashMap;
 
 use super::index::loc;
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::proto::ast::{Method, OptionDecl, OptionValue, Span};
 use crate::proto::model::SourceProto;
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "proto/http-binding-changed",
-        check: Check::ProtoBreaking(http_binding_changed),
-    },
-    RuleCode {
-        id: "proto/http-body-changed",
-        check: Check::ProtoBreaking(http_body_changed),
-    },
-    RuleCode {
-        id: "proto/http-response-body-changed",
-        check: Check::ProtoBreaking(http_response_body_changed),
-    },
-    RuleCode {
-        id: "proto/http-binding-removed",
-        check: Check::ProtoBreaking(http_binding_removed),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/http-binding-changed", http_binding_changed),
+    Rule::new("proto/http-body-changed", http_body_changed),
+    Rule::new(
+        "proto/http-response-body-changed",
+        http_response_body_changed,
+    ),
+    Rule::new("proto/http-binding-removed", http_binding_removed),
 ];
 
 /// One HTTP binding: the primary rule or one `additional_bindings` entry.
@@ -460,13 +451,12 @@ mod tests {
             .resolve(Kind::Breaking)
         };
         let http = only("HTTP");
-        let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-        assert_eq!(http.iter().copied().collect::<Vec<_>>().len(), 4);
-        assert!(ids.iter().all(|id| http.contains(id)));
+        assert_eq!(http.len(), 4);
+        assert!(RULES.iter().all(|rule| http.contains(&rule.id)));
         // GUIDE spans both protocols; its protobuf members are exactly guide.rs's rules.
         let proto_guide = only("GUIDE")
             .into_iter()
-            .filter(|id| id.starts_with("proto/"));
+            .filter(|id| id.as_str().starts_with("proto/"));
         assert_eq!(proto_guide.count(), super::super::guide::RULES.len());
     }
 }

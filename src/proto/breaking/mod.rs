@@ -14,13 +14,16 @@ pub mod index;
 pub mod presence;
 pub mod services;
 
-use crate::rules::RuleCode;
+use crate::rules::Rule;
 
 pub use index::{Ctx, Sink};
 
+/// The check of a breaking rule: it compares the pair of revisions in `Ctx`.
+pub type Check = fn(&Ctx, &mut Sink);
+
 /// Every protobuf breaking rule implemented in code, by family.
-pub fn rules() -> impl Iterator<Item = &'static RuleCode> {
-    let families: [&'static [RuleCode]; 7] = [
+pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
+    let families: [&'static [Rule<Check>]; 7] = [
         deletions::RULES,
         enums::RULES,
         fields::RULES,

@@ -6,31 +6,19 @@ use std::collections::HashMap;
 
 use super::file_options::find_option;
 use super::index::{go_quote, loc, ServiceRef};
-use super::{Ctx, Sink};
+use super::{Check, Ctx, Sink};
 use crate::proto::ast::{Method, OptionDecl, OptionValue, TypeRef};
-use crate::rules::{Check, RuleCode};
+use crate::rules::Rule;
 
-pub const RULES: &[RuleCode] = &[
-    RuleCode {
-        id: "proto/rpc-same-client-streaming",
-        check: Check::ProtoBreaking(rpc_same_client_streaming),
-    },
-    RuleCode {
-        id: "proto/rpc-same-idempotency-level",
-        check: Check::ProtoBreaking(rpc_same_idempotency_level),
-    },
-    RuleCode {
-        id: "proto/rpc-same-request-type",
-        check: Check::ProtoBreaking(rpc_same_request_type),
-    },
-    RuleCode {
-        id: "proto/rpc-same-response-type",
-        check: Check::ProtoBreaking(rpc_same_response_type),
-    },
-    RuleCode {
-        id: "proto/rpc-same-server-streaming",
-        check: Check::ProtoBreaking(rpc_same_server_streaming),
-    },
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/rpc-same-client-streaming", rpc_same_client_streaming),
+    Rule::new(
+        "proto/rpc-same-idempotency-level",
+        rpc_same_idempotency_level,
+    ),
+    Rule::new("proto/rpc-same-request-type", rpc_same_request_type),
+    Rule::new("proto/rpc-same-response-type", rpc_same_response_type),
+    Rule::new("proto/rpc-same-server-streaming", rpc_same_server_streaming),
 ];
 
 /// One method present in both revisions.

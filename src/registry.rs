@@ -1,0 +1,13 @@
+//! Every rule implemented in code, assembled from the protocols' own registries. It sits above
+//! `proto` and `openapi` so that neither they nor the shared `rules` catalog name each other.
+
+use crate::openapi;
+use crate::proto;
+use crate::rules::RuleId;
+
+/// The ids of every rule that has code, in registration order.
+pub fn implemented() -> impl Iterator<Item = RuleId> {
+    let proto = proto::breaking::rules().map(|r| r.id);
+    let openapi = openapi::breaking::rules().map(|r| r.id);
+    proto.chain(openapi)
+}

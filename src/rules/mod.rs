@@ -1,0 +1,327 @@
+//! The rule catalog (compiled in from `rules/**/*.md` by `build.rs`), the `RuleId` handle and the
+//! `Rule` shape every protocol registers its rules in, and selection by id, peer alias or
+//! category. A shared leaf: it names no protocol (`crate::registry` assembles their rules).
+
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Breaking,
+    Lint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Proto,
+    Openapi,
+}
+
+#[cfg(test)]
+#[path = "../../build/front_matter.rs"]
+mod front_matter;
+
+/// How much a finding of a rule matters; `--fail-on` compares against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// One rule's documentation and metadata, from its `rules/` entry (compiled in by `build.rs`).
+#[derive(Debug, serde::Serialize)]
+pub struct RuleDoc {
+    pub id: &'static str,
+    pub kind: Kind,
+    pub protocol: Protocol,
+    /// Peer categories the rule belongs to, e.g. buf's `FILE`, `PACKAGE`, `WIRE_JSON`, `WIRE`.
+    pub categories: &'static [&'static str],
+    pub severity: Severity,
+    pub aliases: &'static [&'static str],
+    pub summary: &'static str,
+    /// Selected when neither `--only` nor a config says otherwise.
+    pub default: bool,
+    /// Rules (ids, aliases) whose findings about the same element this rule's finding
+    /// replaces in treaty's default selection: one clear finding instead of side effects.
+    pub supersedes: &'static [&'static str],
+    /// The markdown body: why, a bad and a good example.
+    #[serde(skip)]
+    pub body: &'static str,
+    /// The entry's path under `rules/`.
+    #[serde(skip)]
+    pub source: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// Every documented rule, sorted by id.
+pub fn catalog() -> &'static [RuleDoc] {
+    CATALOG
+}
+
+/// A rule, as an index into the sorted catalog: ordering ids orders rules by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(u16);
+
+impl RuleId {
+    /// The rule with this id, resolved at compile time where it is registered: an id without
+    /// a `rules/` entry stops the build at the registration.
+    pub const fn of(id: &str) -> RuleId {
+        match index_of(id) {
+            Some(i) => RuleId(i as u16),
+            None => panic!("this rule id has no rules/ entry"),
+        }
+    }
+
+    pub fn doc(self) -> &'static RuleDoc {
+        &CATALOG[self.0 as usize]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.doc().id
+    }
+
+    /// Every rule of the catalog.
+    pub fn all() -> impl Iterator<Item = RuleId> {
+        (0..CATALOG.len() as u16).map(RuleId)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+const fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return if a[i] < b[i] {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            };
+        }
+        i += 1;
+    }
+    if a.len() < b.len() {
+        std::cmp::Ordering::Less
+    } else if a.len() > b.len() {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Equal
+    }
+}
+
+/// Binary search of the sorted catalog by id, usable in constants.
+const fn index_of(id: &str) -> Option<usize> {
+    let (mut low, mut high) = (0, CATALOG.len());
+    while low < high {
+        let mid = (low + high) / 2;
+        match compare(CATALOG[mid].id.as_bytes(), id.as_bytes()) {
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+            std::cmp::Ordering::Equal => return Some(mid),
+        }
+    }
+    None
+}
+
+/// One rule's code: its id, written out whole where it is registered, and its check. Each
+/// protocol and kind owns its check signature (`C`), so this type names none of them.
+pub struct Rule<C> {
+    pub id: RuleId,
+    pub check: C,
+}
+
+impl<C> Rule<C> {
+    pub const fn new(id: &str, check: C) -> Rule<C> {
+        Rule {
+            id: RuleId::of(id),
+            check,
+        }
+    }
+}
+
+/// The rule whose id or alias is `name` (aliases compare case-insensitively).
+pub fn find(name: &str) -> Option<&'static RuleDoc> {
+    match index_of(name) {
+        Some(i) => Some(&CATALOG[i]),
+        None => CATALOG
+            .iter()
+            .find(|d| d.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))),
+    }
+}
+
+/// Does `token` name `doc`? A token is an id, an alias with or without its peer prefix
+/// (`buf:FIELD_SAME_TYPE`, or `FIELD_SAME_TYPE` as buf.yaml writes it), `buf:CATEGORY` or a bare
+/// category, `proto`/`openapi`, `breaking`/`lint`, or `all`.
+pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
+    let category = token.strip_prefix("buf:").unwrap_or(token);
+    let alias_matches = |alias: &str| {
+        alias.eq_ignore_ascii_case(token)
+            || alias
+                .split_once(':')
+                .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(token))
+    };
+    token == "all"
+        || doc.id == token
+        || doc.aliases.iter().any(|a| alias_matches(a))
+        || doc.categories.contains(&category)
+        || (token == "proto" && doc.protocol == Protocol::Proto)
+        || (token == "openapi" && doc.protocol == Protocol::Openapi)
+        || (token == "breaking" && doc.kind == Kind::Breaking)
+        || (token == "lint" && doc.kind == Kind::Lint)
+}
+
+/// Which rules run.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// `--only`: exactly these (ids, aliases, categories).
+    pub only: Vec<String>,
+    /// `--skip` and a config's `except`.
+    pub skip: Vec<String>,
+    /// A config's `use`; replaces the default selection when set.
+    pub uses: Vec<String>,
+}
+
+impl Selection {
+    /// Neither `--only` nor a config's `use`: treaty's own default selection.
+    pub fn is_default(&self) -> bool {
+        self.only.is_empty() && self.uses.is_empty()
+    }
+
+    /// Tokens that name no rule, alias or category.
+    pub fn unknown_tokens(&self) -> Vec<String> {
+        self.only
+            .iter()
+            .chain(&self.skip)
+            .chain(&self.uses)
+            .filter(|t| !catalog().iter().any(|d| token_matches(t, d)))
+            .cloned()
+            .collect()
+    }
+
+    /// Ids of the selected rules of one kind.
+    ///
+    /// A config's `use` governs the protocols it names rules of: buf.yaml's `use: [FILE]` says
+    /// nothing about OpenAPI, so OpenAPI rules keep their defaults next to it.
+    pub fn resolve(&self, kind: Kind) -> BTreeSet<RuleId> {
+        let uses_protocol = |p: Protocol| {
+            self.uses.iter().any(|t| {
+                catalog()
+                    .iter()
+                    .any(|d| d.protocol == p && d.kind == kind && token_matches(t, d))
+            })
+        };
+        let governed = [Protocol::Proto, Protocol::Openapi].map(uses_protocol);
+        RuleId::all()
+            .map(|id| (id, id.doc()))
+            .filter(|(_, d)| d.kind == kind)
+            .filter(|(_, d)| {
+                let by_use = match d.protocol {
+                    Protocol::Proto => governed[0],
+                    Protocol::Openapi => governed[1],
+                };
+                if !self.only.is_empty() {
+                    self.only.iter().any(|t| token_matches(t, d))
+                } else if by_use {
+                    self.uses.iter().any(|t| token_matches(t, d))
+                } else {
+                    d.default
+                }
+            })
+            .filter(|(_, d)| !self.skip.iter().any(|t| token_matches(t, d)))
+            .map(|(id, _)| id)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_name_rules_by_id_alias_and_category() {
+        let doc = RuleId::of("proto/field-same-type").doc();
+        assert_eq!(doc.categories, ["FILE", "PACKAGE"]);
+        assert!(doc.default, "FILE rules are selected by default, like buf");
+        assert!(token_matches("proto/field-same-type", doc));
+        assert!(token_matches("buf:FILE", doc));
+        assert!(token_matches("buf:field_same_type", doc));
+        assert!(
+            token_matches("FIELD_SAME_TYPE", doc),
+            "bare, as buf.yaml writes it"
+        );
+        assert!(!token_matches("buf:WIRE", doc));
+        assert!(!token_matches("openapi", doc));
+    }
+
+    #[test]
+    fn ids_resolve_to_their_entries_and_order_as_the_ids() {
+        let ids: Vec<&str> = RuleId::all().map(RuleId::as_str).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "catalog sorted by id");
+        for id in RuleId::all() {
+            assert_eq!(RuleId::of(id.as_str()), id);
+        }
+        assert_eq!(index_of("proto/no-such-rule"), None);
+        assert_eq!(
+            find("buf:FIELD_SAME_TYPE").map(|d| d.id),
+            Some("proto/field-same-type")
+        );
+    }
+
+    #[test]
+    fn a_config_use_governs_only_the_protocols_it_names() {
+        let file = Selection {
+            uses: vec!["FILE".into()],
+            ..Selection::default()
+        }
+        .resolve(Kind::Breaking);
+        assert!(file.contains(&RuleId::of("proto/field-no-delete")));
+        assert!(
+            file.contains(&RuleId::of("openapi/api-removed-without-deprecation")),
+            "buf's FILE says nothing about OpenAPI: its defaults stay"
+        );
+        let one = Selection {
+            uses: vec!["FILE".into(), "oasdiff:request-parameter-removed".into()],
+            ..Selection::default()
+        }
+        .resolve(Kind::Breaking);
+        let openapi: Vec<&str> = one
+            .iter()
+            .map(|id| id.as_str())
+            .filter(|id| id.starts_with("openapi/"))
+            .collect();
+        assert_eq!(openapi, ["openapi/request-parameter-removed"]);
+    }
+}
