@@ -419,14 +419,19 @@ fn problems(graph: &Graph) -> Vec<String> {
             }
         }
     }
-    for circle in circles(graph) {
-        found.push(format!("import circle: {}", circle.join(" -> ")));
+    for (circle, group) in circles(graph) {
+        let mut line = format!("import circle: {}", circle.join(" -> "));
+        if group.len() + 1 > circle.len() {
+            let group: Vec<&str> = group.iter().map(String::as_str).collect();
+            line.push_str(&format!(" (all of {} reach each other)", group.join(", ")));
+        }
+        found.push(line);
     }
     found
 }
 
-/// One circle per group of modules that reach each other, as `a -> b -> a`.
-fn circles(graph: &Graph) -> Vec<Vec<String>> {
+/// One circle per group of modules that reach each other, as `a -> b -> a`, with the group.
+fn circles(graph: &Graph) -> Vec<(Vec<String>, BTreeSet<String>)> {
     let reach = |from: &str| -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
         let mut stack = vec![from.to_string()];
@@ -475,8 +480,8 @@ fn circles(graph: &Graph) -> Vec<Vec<String>> {
             .into_iter()
             .filter(|m| reach(m).contains(start))
             .collect();
-        done.extend(group);
-        out.push(path);
+        done.extend(group.iter().cloned());
+        out.push((path, group));
     }
     out
 }
