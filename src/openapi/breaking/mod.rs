@@ -5,6 +5,7 @@
 //! walker ([`schema`]) and rules filter its typed changes. A deleted element is reported at its
 //! closest surviving parent in the new spec, with the old element as related location.
 
+pub mod headers;
 pub mod index;
 pub mod lifecycle;
 pub mod operations;
@@ -31,7 +32,11 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
     let families: &[&'static [Rule<Check>]] = &[
         lifecycle::RULES,
         operations::RULES,
-        parameters::RULES,
+        parameters::declaration::RULES,
+        parameters::limits::RULES,
+        parameters::values::RULES,
+        parameters::types::RULES,
+        headers::RULES,
         request_info::RULES,
         request_limits::RULES,
         request_properties::RULES,

@@ -1,16 +1,16 @@
 //! Operations and what a call needs: removed operations and paths, removed success statuses,
-//! removed and new required parameters, request bodies that became required, appeared or went.
+//! request bodies that became required, appeared or went. (Parameters added or removed are
+//! [`super::parameters::declaration`]'s.)
 //!
 //! Semantics, ids, levels and wording follow oasdiff's checks (`check_api_removed.go`,
-//! `check_request_parameter_removed.go`, `check_new_request_non_path_parameter.go`, ...), with
-//! one difference by design: parameters are compared after merging path-level and
-//! operation-level ones, so moving a parameter between the two levels is not a change.
+//! `check_request_body_*.go`, ...). The operation-pair helpers here ([`for_each_pair`],
+//! [`within`], [`departure`]) are shared by the families that judge what is inside an operation.
 
-use super::index::{gone, sunset_date, Date, OperationPair, Removed};
+use super::index::{gone, Date, OperationPair, Removed};
 use super::lifecycle::operation_sunset;
 use super::{Check, Ctx, Sink};
 use crate::finding::Location;
-use crate::openapi::model::{Operation, Param};
+use crate::openapi::model::Operation;
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[
@@ -40,18 +40,6 @@ pub const RULES: &[Rule<Check>] = &[
         api_removed_without_deprecation,
     ),
     Rule::new(
-        "openapi/new-request-path-parameter",
-        new_request_path_parameter,
-    ),
-    Rule::new(
-        "openapi/new-required-request-default-parameter-to-existing-path",
-        new_required_request_default_parameter,
-    ),
-    Rule::new(
-        "openapi/new-required-request-parameter",
-        new_required_request_parameter,
-    ),
-    Rule::new(
         "openapi/request-body-added-required",
         request_body_added_required,
     ),
@@ -61,22 +49,6 @@ pub const RULES: &[Rule<Check>] = &[
     ),
     Rule::new("openapi/request-body-removed", request_body_removed),
     Rule::new(
-        "openapi/request-parameter-removed",
-        request_parameter_removed,
-    ),
-    Rule::new(
-        "openapi/request-parameter-removed-before-sunset",
-        request_parameter_removed_before_sunset,
-    ),
-    Rule::new(
-        "openapi/request-parameter-removed-with-deprecation",
-        request_parameter_removed_with_deprecation,
-    ),
-    Rule::new(
-        "openapi/request-parameter-sunset-parse",
-        request_parameter_sunset_parse,
-    ),
-    Rule::new(
         "openapi/response-success-status-removed",
         response_success_status_removed,
     ),
@@ -85,7 +57,7 @@ pub const RULES: &[Rule<Check>] = &[
 /// How an element left, judged by its deprecation and sunset (oasdiff's order: not
 /// deprecated, deprecated without sunset, unreadable sunset, sunset still ahead).
 #[derive(Debug, PartialEq, Eq)]
-enum Departure {
+pub(super) enum Departure {
     WithoutDeprecation,
     WithDeprecation,
     SunsetParse(String),
@@ -95,7 +67,11 @@ enum Departure {
 }
 
 /// `sunset`: the element's sunset date, read (or not) from wherever it is documented.
-fn departure(ctx: &Ctx, deprecated: bool, sunset: Option<Result<Date, String>>) -> Departure {
+pub(super) fn departure(
+    ctx: &Ctx,
+    deprecated: bool,
+    sunset: Option<Result<Date, String>>,
+) -> Departure {
     if !deprecated {
         return Departure::WithoutDeprecation;
     }
@@ -202,7 +178,7 @@ fn api_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// Every operation present in both revisions.
-fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
+pub(super) fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
     for spec in &ctx.specs {
         for pair in spec.operation_pairs() {
             f(&pair);
@@ -212,123 +188,11 @@ fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
 
 /// Where a finding about something inside an operation's `key` (`parameters`, `responses`,
 /// `requestBody`) points: that key, else the operation.
-fn within(op: &Operation, key: &str) -> Location {
+pub(super) fn within(op: &Operation, key: &str) -> Location {
     op.obj
         .get_entry(key)
         .map_or(op.key, |(k, _)| k)
         .line_location()
-}
-
-/// Removed parameters whose departure `pick` turns into a message.
-fn removed_parameters(
-    ctx: &Ctx,
-    sink: &mut Sink,
-    pick: impl Fn(&Param, &Departure) -> Option<String>,
-) {
-    for_each_pair(ctx, |pair| {
-        for (old, new) in pair.params() {
-            let (Some(old), None) = (old, new) else {
-                continue;
-            };
-            let sunset = old.obj.get("x-sunset").map(sunset_date);
-            let d = departure(ctx, old.deprecated(), sunset);
-            if let Some(message) = pick(old, &d) {
-                let at = within(pair.new, "parameters");
-                sink.report_operation(pair.id(), at, Some(old.at().line_location()), message);
-            }
-        }
-    });
-}
-
-fn request_parameter_removed(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| {
-        (*d == Departure::WithoutDeprecation).then(|| {
-            format!(
-                "deleted the '{}' request parameter '{}'",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-fn request_parameter_removed_with_deprecation(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| {
-        (*d == Departure::WithDeprecation).then(|| {
-            format!(
-                "deleted the '{}' request parameter '{}' with deprecation",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-fn request_parameter_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| match d {
-        Departure::BeforeSunset(date) => Some(format!(
-            "deleted the '{}' request parameter '{}' before the sunset date '{date}'",
-            p.location, p.name
-        )),
-        _ => None,
-    });
-}
-
-fn request_parameter_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| match d {
-        Departure::SunsetParse(e) => Some(format!(
-            "failed to parse sunset date for the '{}' request parameter '{}': '{e}'",
-            p.location, p.name
-        )),
-        _ => None,
-    });
-}
-
-/// Parameters only the new operation has, that `keep` selects.
-fn added_parameters(ctx: &Ctx, sink: &mut Sink, keep: impl Fn(&Param) -> Option<String>) {
-    for_each_pair(ctx, |pair| {
-        for (old, new) in pair.params() {
-            let (None, Some(new)) = (old, new) else {
-                continue;
-            };
-            if let Some(message) = keep(new) {
-                sink.report_operation(
-                    pair.id(),
-                    new.at().line_location(),
-                    Some(pair.old.key.line_location()),
-                    message,
-                );
-            }
-        }
-    });
-}
-
-/// A new required query, header or cookie parameter declared on the operation: existing
-/// clients do not send it. (Path-level ones are the next rule; path parameters the one after.)
-fn new_required_request_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (p.location != "path" && !p.path_level && p.required()).then(|| {
-            format!(
-                "added the new required '{}' request parameter '{}'",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-fn new_required_request_default_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (p.location != "path" && p.path_level && p.required()).then(|| {
-            format!(
-                "added the new required '{}' request parameter '{}' to all path's operations",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-fn new_request_path_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (p.location == "path").then(|| format!("added the new path request parameter '{}'", p.name))
-    });
 }
 
 fn request_body_became_required(ctx: &Ctx, sink: &mut Sink) {

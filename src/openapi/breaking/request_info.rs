@@ -18,20 +18,19 @@
 use std::collections::HashSet;
 
 use super::index::{sunset_date, OperationPair};
-use super::parameters::{param_changes, scalar_to_form_array, type_changes, type_list};
 use super::request_shape::{
     annotation_only, list_of_types, show, strongly_typed, type_change_breaking, type_format,
     type_pattern,
 };
 use super::schema::{Change, Composition, Limit, SchemaChange, Site, TypeSet};
 use super::{Check, Ctx, Sink};
-use crate::openapi::model::{content, Operation, Param};
+use crate::openapi::model::{content, Operation};
 use crate::openapi::refs::{NodeRef, Obj};
 use crate::rules::Rule;
 
 /// Which changed schemas a rule looks at.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Scope {
+pub(super) enum Scope {
     /// A request body's own schema.
     Body,
     /// Any schema under a request body that clients send (not `readOnly`, not under
@@ -74,14 +73,14 @@ fn inverted(path: &str) -> bool {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Bound {
+pub(super) enum Bound {
     Min,
     Max,
 }
 
 /// The discriminator edits oasdiff tells apart.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Disc {
+pub(super) enum Disc {
     Added,
     Removed,
     Renamed,
@@ -92,7 +91,7 @@ enum Disc {
 
 /// What a rule looks for.
 #[derive(Clone, Copy)]
-enum Test {
+pub(super) enum Test {
     /// A numeric bound present on both sides now accepts values it rejected; `exclusive` is
     /// whether the new bound is exclusive.
     Loosened {
@@ -264,56 +263,6 @@ pub const RULES: &[Rule<Check>] = &[
             )
         },
     ),
-    Rule::new("openapi/request-parameter-max-increased", |ctx, sink| {
-        run(
-            ctx,
-            sink,
-            Scope::Param,
-            Loosened {
-                bound: Max,
-                exclusive: false,
-            },
-        )
-    }),
-    Rule::new(
-        "openapi/request-parameter-exclusive-max-increased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                Loosened {
-                    bound: Max,
-                    exclusive: true,
-                },
-            )
-        },
-    ),
-    Rule::new("openapi/request-parameter-min-decreased", |ctx, sink| {
-        run(
-            ctx,
-            sink,
-            Scope::Param,
-            Loosened {
-                bound: Min,
-                exclusive: false,
-            },
-        )
-    }),
-    Rule::new(
-        "openapi/request-parameter-exclusive-min-decreased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                Loosened {
-                    bound: Min,
-                    exclusive: true,
-                },
-            )
-        },
-    ),
     Rule::new(
         "openapi/request-read-only-property-max-decreased",
         |ctx, sink| {
@@ -422,62 +371,6 @@ pub const RULES: &[Rule<Check>] = &[
         },
     ),
     Rule::new(
-        "openapi/request-parameter-max-length-increased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "maxLength",
-                    absent: false,
-                },
-            )
-        },
-    ),
-    Rule::new(
-        "openapi/request-parameter-min-length-decreased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "minLength",
-                    absent: false,
-                },
-            )
-        },
-    ),
-    Rule::new(
-        "openapi/request-parameter-max-items-increased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "maxItems",
-                    absent: false,
-                },
-            )
-        },
-    ),
-    Rule::new(
-        "openapi/request-parameter-min-items-decreased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "minItems",
-                    absent: false,
-                },
-            )
-        },
-    ),
-    Rule::new(
         "openapi/request-read-only-property-max-length-decreased",
         |ctx, sink| {
             run(
@@ -498,13 +391,6 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/request-property-pattern-generalized",
         |ctx, sink| run(ctx, sink, Scope::Property, PatternGeneralized),
     ),
-    Rule::new("openapi/request-parameter-pattern-removed", |ctx, sink| {
-        run(ctx, sink, Scope::Param, PatternRemoved)
-    }),
-    Rule::new(
-        "openapi/request-parameter-pattern-generalized",
-        |ctx, sink| run(ctx, sink, Scope::Param, PatternGeneralized),
-    ),
     // Nullability.
     Rule::new("openapi/request-body-became-nullable", |ctx, sink| {
         run(ctx, sink, Scope::Body, BecameNullable)
@@ -512,24 +398,10 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/request-property-became-nullable", |ctx, sink| {
         run(ctx, sink, Scope::Property, BecameNullable)
     }),
-    Rule::new("openapi/request-parameter-became-nullable", |ctx, sink| {
-        run(ctx, sink, Scope::Param, BecameNullable)
-    }),
-    Rule::new(
-        "openapi/request-parameter-property-became-nullable",
-        |ctx, sink| run(ctx, sink, Scope::ParamProperty, BecameNullable),
-    ),
     // Enums and const.
     Rule::new("openapi/request-property-enum-value-added", |ctx, sink| {
         run(ctx, sink, Scope::Property, EnumValueAdded)
     }),
-    Rule::new("openapi/request-parameter-enum-value-added", |ctx, sink| {
-        run(ctx, sink, Scope::Param, EnumValueAdded)
-    }),
-    Rule::new(
-        "openapi/request-parameter-property-enum-value-added",
-        |ctx, sink| run(ctx, sink, Scope::ParamProperty, EnumValueAdded),
-    ),
     Rule::new(
         "openapi/request-read-only-property-enum-value-removed",
         |ctx, sink| run(ctx, sink, Scope::ReadOnly, EnumValueRemoved),
@@ -1027,51 +899,15 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/request-body-media-type-schema-removed",
         request_body_media_type_schema_removed,
     ),
-    Rule::new(
-        "openapi/new-optional-request-parameter",
-        new_optional_request_parameter,
-    ),
-    Rule::new(
-        "openapi/new-optional-request-default-parameter-to-existing-path",
-        new_optional_request_default_parameter,
-    ),
-    Rule::new(
-        "openapi/request-parameter-became-optional",
-        request_parameter_became_optional,
-    ),
-    Rule::new(
-        "openapi/request-parameter-deprecated",
-        request_parameter_deprecated,
-    ),
-    Rule::new(
-        "openapi/request-parameter-reactivated",
-        request_parameter_reactivated,
-    ),
-    Rule::new(
-        "openapi/request-parameter-type-generalized",
-        request_parameter_type_generalized,
-    ),
-    Rule::new(
-        "openapi/request-parameter-property-type-generalized",
-        request_parameter_property_type_generalized,
-    ),
-    Rule::new(
-        "openapi/request-parameter-list-of-types-widened",
-        request_parameter_list_of_types_widened,
-    ),
-    Rule::new(
-        "openapi/request-parameter-property-list-of-types-widened",
-        request_parameter_property_list_of_types_widened,
-    ),
 ];
 
 // ---------------------------------------------------------------------------------------------
 // Schema changes
 
 /// Identity of the schema a change sits at: operation, site and path.
-type NodeKey<'c> = (usize, usize, String, &'c str);
+pub(super) type NodeKey<'c> = (usize, usize, String, &'c str);
 
-fn node_key<'c>(c: &'c SchemaChange) -> NodeKey<'c> {
+pub(super) fn node_key<'c>(c: &'c SchemaChange) -> NodeKey<'c> {
     (c.spec, c.op, format!("{:?}", c.site), c.path.as_str())
 }
 
@@ -1084,7 +920,7 @@ fn per_node(test: Test) -> bool {
     )
 }
 
-fn run(ctx: &Ctx, sink: &mut Sink, scope: Scope, test: Test) {
+pub(super) fn run(ctx: &Ctx, sink: &mut Sink, scope: Scope, test: Test) {
     let mut seen = HashSet::new();
     for c in ctx.schema_changes() {
         if !scope.holds(c) {
@@ -1744,205 +1580,8 @@ fn request_body_media_type_schema_removed(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-/// Parameters only the new operation has, that `keep` selects.
-fn added_parameters(ctx: &Ctx, sink: &mut Sink, keep: impl Fn(&Param) -> Option<String>) {
-    for_each_pair(ctx, |pair| {
-        for (old, new) in pair.params() {
-            let (None, Some(new)) = (old, new) else {
-                continue;
-            };
-            if let Some(message) = keep(new) {
-                sink.report_operation(
-                    pair.id(),
-                    new.at().line_location(),
-                    Some(pair.old.key.line_location()),
-                    message,
-                );
-            }
-        }
-    });
-}
-
-fn new_optional_request_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (!p.path_level && !p.required()).then(|| {
-            format!(
-                "added the new optional '{}' request parameter '{}'",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-fn new_optional_request_default_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (p.path_level && !p.required()).then(|| {
-            format!(
-                "added the new optional '{}' request parameter '{}' to all of the path's operations",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-/// Parameters present in both revisions of an operation.
-fn param_pairs(ctx: &Ctx, mut f: impl FnMut(&OperationPair, &Param, &Param)) {
-    for_each_pair(ctx, |pair| {
-        for (old, new) in pair.params() {
-            if let (Some(old), Some(new)) = (old, new) {
-                f(pair, old, new);
-            }
-        }
-    });
-}
-
-/// Where to point at a parameter's `key`: the value, else the parameter.
-fn param_at(p: &Param, key: &str) -> crate::finding::Location {
-    p.obj.at(key).unwrap_or_else(|| p.at()).line_location()
-}
-
-fn request_parameter_became_optional(ctx: &Ctx, sink: &mut Sink) {
-    param_pairs(ctx, |pair, old, new| {
-        if old.required() && !new.required() {
-            sink.report_operation(
-                pair.id(),
-                param_at(new, "required"),
-                Some(param_at(old, "required")),
-                format!(
-                    "the '{}' request parameter '{}' became optional",
-                    new.location, new.name
-                ),
-            );
-        }
-    });
-}
-
-fn request_parameter_deprecated(ctx: &Ctx, sink: &mut Sink) {
-    param_pairs(ctx, |pair, old, new| {
-        if !old.deprecated() && new.deprecated() {
-            // An unreadable or past sunset is reported by the sunset rules instead.
-            let sunset = match new.obj.get("x-sunset").map(sunset_date) {
-                None => String::new(),
-                Some(Ok(date)) if date >= ctx.today => format!(" with the sunset date '{date}'"),
-                Some(_) => return,
-            };
-            sink.report_operation(
-                pair.id(),
-                param_at(new, "deprecated"),
-                Some(old.at().line_location()),
-                format!(
-                    "the '{}' request parameter '{}' was deprecated{sunset}",
-                    new.location, new.name
-                ),
-            );
-        }
-    });
-}
-
-fn request_parameter_reactivated(ctx: &Ctx, sink: &mut Sink) {
-    param_pairs(ctx, |pair, old, new| {
-        if old.deprecated() && !new.deprecated() {
-            sink.report_operation(
-                pair.id(),
-                new.at().line_location(),
-                Some(param_at(old, "deprecated")),
-                format!(
-                    "the '{}' request parameter '{}' is no longer deprecated",
-                    new.location, new.name
-                ),
-            );
-        }
-    });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Parameter types
-
-/// One side is a list of types (`oneOf` of plain types): the list rules report it.
-fn param_type_list(old: &Obj, new: &Obj) -> Option<(Vec<String>, Vec<String>)> {
-    let (o, n) = (type_list(old)?, type_list(new)?);
-    let is_list = |o: &Obj| o.get("type").is_none();
-    (is_list(old) || is_list(new)).then_some((o, n))
-}
-
-/// A parameter's own type/format change that accepts every value it did: a parameter value is
-/// text on the wire, so only that reading counts (as for `request-parameter-type-changed`).
-fn request_parameter_type_generalized(ctx: &Ctx, sink: &mut Sink) {
-    for (t, p) in type_changes(ctx) {
-        let c = t.first;
-        if !c.path.is_empty() || param_type_list(&c.old, &c.new).is_some() {
-            continue;
-        }
-        if t.verdict(false) || scalar_to_form_array(ctx, c, &p) {
-            let (what, from, to) = t.describe();
-            c.report(
-                sink,
-                format!("for {p}, the {what} was generalized from '{from}' to '{to}'"),
-            );
-        }
-    }
-}
-
-/// Inside an object parameter the serialization is unknown, so a generalization must hold
-/// both as text and as typed JSON.
-fn request_parameter_property_type_generalized(ctx: &Ctx, sink: &mut Sink) {
-    for (t, p) in type_changes(ctx) {
-        let c = t.first;
-        if c.path.is_empty() || param_type_list(&c.old, &c.new).is_some() {
-            continue;
-        }
-        if t.verdict(true) && t.verdict(false) {
-            let (what, from, to) = t.describe();
-            c.report(
-                sink,
-                format!(
-                    "for {p}, the {what} of the property '{}' was generalized from '{from}' to '{to}'",
-                    c.path
-                ),
-            );
-        }
-    }
-}
-
-fn request_parameter_list_of_types_widened(ctx: &Ctx, sink: &mut Sink) {
-    list_of_types_widened(ctx, sink, true);
-}
-
-fn request_parameter_property_list_of_types_widened(ctx: &Ctx, sink: &mut Sink) {
-    list_of_types_widened(ctx, sink, false);
-}
-
-/// A list of types (or a single type becoming one) that gained types and lost none.
-fn list_of_types_widened(ctx: &Ctx, sink: &mut Sink, own: bool) {
-    let mut seen = HashSet::new();
-    for (c, p) in param_changes(ctx) {
-        let relevant = c.change.may_change_type_list();
-        if c.path.is_empty() != own || !relevant || !seen.insert(node_key(c)) {
-            continue;
-        }
-        let Some((old, new)) = param_type_list(&c.old, &c.new) else {
-            continue;
-        };
-        let added: Vec<&str> = new
-            .iter()
-            .filter(|t| !old.contains(t))
-            .map(String::as_str)
-            .collect();
-        if added.is_empty() || old.iter().any(|t| !new.contains(t)) {
-            continue;
-        }
-        let added = added.join(", ");
-        let message = if own {
-            format!("the types accepted by {p} were widened by adding {added}")
-        } else {
-            format!(
-                "the types accepted by the property '{}' of {p} were widened by adding {added}",
-                c.path
-            )
-        };
-        c.report(sink, message);
-    }
-}
 
 #[cfg(test)]
 mod tests {

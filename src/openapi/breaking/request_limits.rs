@@ -21,7 +21,7 @@
 //! Numeric bounds are named by what they mean, not how they are written: a 3.0 `maximum: 10`
 //! with `exclusiveMaximum: true` is an exclusive maximum, as 3.1's `exclusiveMaximum: 10` is.
 
-use super::schema::{Change, Limit, SchemaChange, Site};
+use super::schema::{Change, Limit, SchemaChange};
 use super::{Check, Ctx, Sink};
 use crate::rules::Rule;
 
@@ -35,7 +35,7 @@ enum Place {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Bound {
+pub(super) enum Bound {
     Min,
     Max,
 }
@@ -452,7 +452,6 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/request-property-pattern-changed", |ctx, sink| {
         run(ctx, sink, Place::Property, PatternChanged)
     }),
-    Rule::new("openapi/paging-limit-max-lowered", paging_limit_max_lowered),
 ];
 
 fn run(ctx: &Ctx, sink: &mut Sink, place: Place, test: Test) {
@@ -567,7 +566,7 @@ fn bounds(change: &Change, bound: Bound) -> Option<(Option<Limit>, Option<Limit>
 }
 
 /// "lowered the maximum of {subject} from 10 to 5", for a bound `tighter` than before.
-fn tightening(bound: Bound, subject: &str, from: Limit, to: Limit) -> String {
+pub(super) fn tightening(bound: Bound, subject: &str, from: Limit, to: Limit) -> String {
     let word = bound.word();
     if from.value == to.value {
         return format!(
@@ -592,7 +591,7 @@ fn tightening(bound: Bound, subject: &str, from: Limit, to: Limit) -> String {
 }
 
 /// Does the new bound reject a value the old one accepted?
-fn tighter(bound: Bound, from: Limit, to: Limit) -> bool {
+pub(super) fn tighter(bound: Bound, from: Limit, to: Limit) -> bool {
     let moved = match bound {
         Min => to.value > from.value,
         Max => to.value < from.value,
@@ -605,7 +604,7 @@ fn matches_all(p: &str) -> bool {
     matches!(p, "" | ".*")
 }
 
-fn limit(l: Limit) -> String {
+pub(super) fn limit(l: Limit) -> String {
     if l.exclusive {
         format!("{} (exclusive)", num(l.value))
     } else {
@@ -619,50 +618,6 @@ fn num(v: f64) -> String {
         format!("{}", v as i64)
     } else {
         v.to_string()
-    }
-}
-
-/// Query parameters that set a page size.
-const PAGING_NAMES: &[&str] = &[
-    "limit",
-    "page_size",
-    "pageSize",
-    "per_page",
-    "perPage",
-    "max_results",
-    "maxResults",
-];
-
-/// A paging `limit` capped lower, or capped where it was not: clients that page with the old
-/// maximum (or with any size they liked) now get 400s. The guide's advice is to cap the limit
-/// from the start, and then never lower the cap.
-fn paging_limit_max_lowered(ctx: &Ctx, sink: &mut Sink) {
-    for c in ctx.schema_changes() {
-        let Site::Parameter {
-            location: "query",
-            name,
-        } = c.site
-        else {
-            continue;
-        };
-        if !c.path.is_empty() || !PAGING_NAMES.contains(&name) {
-            continue;
-        }
-        let Change::Maximum { from, to: Some(to) } = c.change else {
-            continue;
-        };
-        let message = match from {
-            None => format!(
-                "capped the paging parameter '{name}' at {} where it had no maximum: clients asking for larger pages now get 400",
-                limit(to)
-            ),
-            Some(from) if tighter(Max, from, to) => format!(
-                "{}; clients paging with the old maximum now get 400",
-                tightening(Max, &format!("the paging parameter '{name}'"), from, to)
-            ),
-            Some(_) => continue,
-        };
-        c.report(sink, message);
     }
 }
 

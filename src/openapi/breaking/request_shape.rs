@@ -27,10 +27,6 @@ use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[
     Rule::new(
-        "openapi/new-required-request-header-property",
-        new_required_request_header_property,
-    ),
-    Rule::new(
         "openapi/request-body-all-of-added",
         request_body_all_of_added,
     ),
@@ -275,7 +271,7 @@ impl Level {
 }
 
 /// Under a `not`: constraints there are inverted, so a restriction widens.
-fn under_not(c: &SchemaChange) -> bool {
+pub(super) fn under_not(c: &SchemaChange) -> bool {
     c.under_not
 }
 
@@ -796,35 +792,6 @@ fn request_property_became_required_with_default(ctx: &Ctx, sink: &mut Sink) {
                      requests that omit it are now invalid"
                 ),
             );
-        }
-    }
-}
-
-/// A required property added to an object-valued header parameter: clients do not send it.
-fn new_required_request_header_property(ctx: &Ctx, sink: &mut Sink) {
-    for c in ctx.schema_changes() {
-        let Site::Parameter {
-            location: "header",
-            name: header,
-        } = c.site
-        else {
-            continue;
-        };
-        if let Change::PropertyAdded {
-            name,
-            required: true,
-            schema,
-        } = &c.change
-        {
-            if !schema.flag("readOnly") && !under_not(c) {
-                c.report(
-                    sink,
-                    format!(
-                        "added the required property '{}' to the request header '{header}'",
-                        c.property(name)
-                    ),
-                );
-            }
         }
     }
 }

@@ -12,9 +12,9 @@ use super::index::sunset_date;
 use super::request_shape::annotation_only;
 use super::response_shape::{
     body_changes, content_at, covered, effective_types, field, for_each_response_pair,
-    header_changes, header_name, headers, headers_at, in_list_of_types, list_of_types_added, media,
-    opt_text, required_names, requires, stability_rank, status, strongly_typed, subject,
-    type_change_text, type_changes, value_text, Level, Once, TypeVerdict,
+    in_list_of_types, list_of_types_added, media, opt_text, required_names, requires,
+    stability_rank, status, strongly_typed, subject, type_change_text, type_changes, value_text,
+    Level, Once, TypeVerdict,
 };
 use super::schema::{pair_media, Change, Composition, MediaName, SchemaChange, Segment};
 use super::{Check, Ctx, Sink};
@@ -109,19 +109,6 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new(
         "openapi/response-body-unevaluated-properties-added",
         |ctx, sink| keyword_added(ctx, sink, Level::Body, "unevaluatedProperties"),
-    ),
-    Rule::new("openapi/response-header-added", response_header_added),
-    Rule::new(
-        "openapi/response-header-became-not-nullable",
-        response_header_became_not_nullable,
-    ),
-    Rule::new(
-        "openapi/response-header-type-compatible",
-        response_header_type_compatible,
-    ),
-    Rule::new(
-        "openapi/response-header-type-specialized",
-        response_header_type_specialized,
     ),
     Rule::new(
         "openapi/response-media-type-added",
@@ -608,7 +595,7 @@ fn response_required_property_became_not_read_only(ctx: &Ctx, sink: &mut Sink) {
 /// Did this change make the schema not nullable? The mirror of response_shape's
 /// `became_nullable`: dropping `"null"` from the `type` of a schema left with no `type` (nor
 /// composition) is no change, such a schema still admits null.
-fn became_not_nullable(c: &SchemaChange) -> bool {
+pub(super) fn became_not_nullable(c: &SchemaChange) -> bool {
     let Change::Nullable {
         from: true,
         to: false,
@@ -653,19 +640,6 @@ fn response_property_became_not_nullable(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-fn response_header_became_not_nullable(ctx: &Ctx, sink: &mut Sink) {
-    for c in header_changes(ctx).filter(|c| became_not_nullable(c)) {
-        c.report(
-            sink,
-            format!(
-                "the response header '{}' is no longer nullable for the status {}",
-                header_name(c),
-                status(c)
-            ),
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Types
 
@@ -677,7 +651,7 @@ fn loose_swap(c: &SchemaChange) -> bool {
     ot != nt && !ot.is_empty() && !nt.is_empty() && !covered(nt, ot)
 }
 
-fn type_info_rule<'c, 'a: 'c>(
+pub(super) fn type_info_rule<'c, 'a: 'c>(
     sink: &mut Sink,
     changes: impl Iterator<Item = &'c SchemaChange<'a>>,
     strongly: impl Fn(&SchemaChange) -> bool,
@@ -732,25 +706,6 @@ fn response_property_type_specialized(ctx: &Ctx, sink: &mut Sink) {
 
 fn response_property_type_compatible(ctx: &Ctx, sink: &mut Sink) {
     body_type_info(ctx, sink, Level::Property, true);
-}
-
-fn header_type_info(ctx: &Ctx, sink: &mut Sink, compatible: bool) {
-    // A header value is text on the wire: never strongly typed.
-    type_info_rule(
-        sink,
-        header_changes(ctx),
-        |_| false,
-        compatible,
-        |c| format!("the response header '{}'", header_name(c)),
-    );
-}
-
-fn response_header_type_specialized(ctx: &Ctx, sink: &mut Sink) {
-    header_type_info(ctx, sink, false);
-}
-
-fn response_header_type_compatible(ctx: &Ctx, sink: &mut Sink) {
-    header_type_info(ctx, sink, true);
 }
 
 fn list_of_types_narrowed(ctx: &Ctx, sink: &mut Sink, level: Level) {
@@ -1333,27 +1288,6 @@ fn response_property_prefix_items_removed(ctx: &Ctx, sink: &mut Sink) {
 
 // ---------------------------------------------------------------------------------------------
 // Headers, media types, statuses
-
-fn response_header_added(ctx: &Ctx, sink: &mut Sink) {
-    for_each_response_pair(ctx, |pair, old, new| {
-        let was = headers(old);
-        for (name, key, _) in headers(new) {
-            // Header names are case-insensitive.
-            if was.iter().any(|(n, _, _)| n.eq_ignore_ascii_case(name)) {
-                continue;
-            }
-            sink.report_operation(
-                pair.id(),
-                key.line_location(),
-                Some(headers_at(old).line_location()),
-                format!(
-                    "added the response header '{name}' for the status {}",
-                    new.status
-                ),
-            );
-        }
-    });
-}
 
 /// Media types of each response present on both sides, paired as oasdiff pairs them.
 fn media_pairs(

@@ -25,14 +25,6 @@ use crate::rules::Rule;
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/error-shape-drift", error_shape_drift),
     Rule::new(
-        "openapi/optional-response-header-removed",
-        optional_response_header_removed,
-    ),
-    Rule::new(
-        "openapi/required-response-header-removed",
-        required_response_header_removed,
-    ),
-    Rule::new(
         "openapi/response-body-became-nullable",
         response_body_became_nullable,
     ),
@@ -120,22 +112,6 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new(
         "openapi/response-body-wrapped-in-one-of",
         response_body_wrapped_in_one_of,
-    ),
-    Rule::new(
-        "openapi/response-header-became-nullable",
-        response_header_became_nullable,
-    ),
-    Rule::new(
-        "openapi/response-header-became-optional",
-        response_header_became_optional,
-    ),
-    Rule::new(
-        "openapi/response-header-type-changed",
-        response_header_type_changed,
-    ),
-    Rule::new(
-        "openapi/response-header-type-generalized",
-        response_header_type_generalized,
     ),
     Rule::new(
         "openapi/response-media-type-name-generalized",
@@ -296,15 +272,6 @@ pub(super) fn body_changes<'c, 'a>(
     ctx.schema_changes()
         .iter()
         .filter(move |c| c.in_response_body() && Level::of(c) == level)
-}
-
-/// Changes to response headers' own schemas.
-pub(super) fn header_changes<'c, 'a>(
-    ctx: &'c Ctx<'a>,
-) -> impl Iterator<Item = &'c SchemaChange<'a>> {
-    ctx.schema_changes()
-        .iter()
-        .filter(|c| matches!(c.site, Site::ResponseHeader { .. }) && c.path.is_empty())
 }
 
 pub(super) fn status<'a>(c: &SchemaChange<'a>) -> &'a str {
@@ -591,7 +558,7 @@ fn response_property_became_optional(ctx: &Ctx, sink: &mut Sink) {
 
 /// Did this change make the schema nullable? Adding `"null"` to the `type` of a schema that
 /// had no `type` (nor composition) is no change: such a schema already admitted null.
-fn became_nullable(c: &SchemaChange) -> bool {
+pub(super) fn became_nullable(c: &SchemaChange) -> bool {
     let Change::Nullable {
         from: false,
         to: true,
@@ -1458,128 +1425,6 @@ fn response_property_content_encoding_changed(ctx: &Ctx, sink: &mut Sink) {
 
 // ---------------------------------------------------------------------------------------------
 // Headers
-
-/// Headers of a response: name, key node, header object.
-pub(super) fn headers<'a>(r: &Response<'a>) -> Vec<(&'a str, NodeRef<'a>, Obj<'a>)> {
-    let Some(h) = r.obj.child("headers") else {
-        return Vec::new();
-    };
-    h.entries()
-        .filter_map(|(name, value)| {
-            let (key, _) = h.get_entry(name)?;
-            Some((name, key, h.set.view(value)))
-        })
-        .collect()
-}
-
-/// Where a finding about a response's headers points: its `headers` key, else the response.
-pub(super) fn headers_at<'a>(r: &Response<'a>) -> NodeRef<'a> {
-    r.obj.get_entry("headers").map_or(r.key, |(k, _)| k)
-}
-
-fn header_removed(ctx: &Ctx, sink: &mut Sink, required: bool) {
-    for_each_response_pair(ctx, |pair, old, new| {
-        let now = headers(new);
-        for (name, key, header) in headers(old) {
-            // Header names are case-insensitive.
-            if now.iter().any(|(n, _, _)| n.eq_ignore_ascii_case(name))
-                || header.flag("required") != required
-            {
-                continue;
-            }
-            let kind = if required { "required" } else { "optional" };
-            sink.report_operation(
-                pair.id(),
-                headers_at(new).line_location(),
-                Some(key.line_location()),
-                format!(
-                    "removed the {kind} response header '{name}' for the status {}",
-                    old.status
-                ),
-            );
-        }
-    });
-}
-
-fn required_response_header_removed(ctx: &Ctx, sink: &mut Sink) {
-    header_removed(ctx, sink, true);
-}
-
-fn optional_response_header_removed(ctx: &Ctx, sink: &mut Sink) {
-    header_removed(ctx, sink, false);
-}
-
-fn response_header_became_optional(ctx: &Ctx, sink: &mut Sink) {
-    for_each_response_pair(ctx, |pair, old, new| {
-        let now = headers(new);
-        for (name, key, header) in headers(old) {
-            let Some((_, new_key, new_header)) =
-                now.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name))
-            else {
-                continue;
-            };
-            if header.flag("required") && !new_header.flag("required") {
-                sink.report_operation(
-                    pair.id(),
-                    new_header
-                        .at("required")
-                        .unwrap_or(*new_key)
-                        .line_location(),
-                    Some(header.at("required").unwrap_or(key).line_location()),
-                    format!(
-                        "the response header '{name}' became optional for the status {}",
-                        old.status
-                    ),
-                );
-            }
-        }
-    });
-}
-
-pub(super) fn header_name<'a>(c: &SchemaChange<'a>) -> &'a str {
-    match c.site {
-        Site::ResponseHeader { name, .. } => name,
-        _ => "",
-    }
-}
-
-fn header_type_rule(ctx: &Ctx, sink: &mut Sink, verdict: TypeVerdict) {
-    let widened = verdict == TypeVerdict::Generalized;
-    // A header value is text on the wire: never strongly typed.
-    for c in type_changes(header_changes(ctx), verdict, |_| false) {
-        let (dimension, from, to) = type_change_text(&c.old, &c.new);
-        let how = if widened { "was widened" } else { "changed" };
-        c.report(
-            sink,
-            format!(
-                "the response header '{}' {dimension} {how} from '{from}' to '{to}' for the status {}",
-                header_name(c),
-                status(c)
-            ),
-        );
-    }
-}
-
-fn response_header_type_changed(ctx: &Ctx, sink: &mut Sink) {
-    header_type_rule(ctx, sink, TypeVerdict::Changed);
-}
-
-fn response_header_type_generalized(ctx: &Ctx, sink: &mut Sink) {
-    header_type_rule(ctx, sink, TypeVerdict::Generalized);
-}
-
-fn response_header_became_nullable(ctx: &Ctx, sink: &mut Sink) {
-    for c in header_changes(ctx).filter(|c| became_nullable(c)) {
-        c.report(
-            sink,
-            format!(
-                "the response header '{}' became nullable for the status {}",
-                header_name(c),
-                status(c)
-            ),
-        );
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Media types

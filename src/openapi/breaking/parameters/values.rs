@@ -1,0 +1,213 @@
+//! The values a parameter's schema admits: enums, patterns, nullability and defaults. A value
+//! refused now (an enum value gone, a pattern added or changed, null no longer allowed) is an
+//! error; one admitted now is info, as is any change of an optional parameter's default.
+
+use super::super::request_info::{run, Scope, Test::*};
+use super::super::schema::{Change, SchemaChange};
+use super::super::{Check, Ctx, Sink};
+use super::{param_changes, report_changes, show, Named};
+use crate::openapi::model::Param;
+use crate::openapi::refs::NodeRef;
+use crate::rules::Rule;
+
+pub const RULES: &[Rule<Check>] = &[
+    // Values.
+    Rule::new("openapi/request-parameter-became-enum", |ctx, sink| {
+        report_changes(ctx, sink, |_, c, p| {
+            (c.path.is_empty() && matches!(c.change, Change::EnumAdded))
+                .then(|| format!("{p} was restricted to a list of enum values"))
+        })
+    }),
+    Rule::new(
+        "openapi/request-parameter-enum-value-removed",
+        |ctx, sink| {
+            report_changes(ctx, sink, |_, c, p| match &c.change {
+                Change::EnumValueRemoved(v) if c.path.is_empty() => {
+                    Some(format!("removed the enum value {} from {p}", show(*v)))
+                }
+                _ => None,
+            })
+        },
+    ),
+    Rule::new(
+        "openapi/request-parameter-property-enum-value-removed",
+        |ctx, sink| {
+            report_changes(ctx, sink, |_, c, p| match &c.change {
+                Change::EnumValueRemoved(v) if !c.path.is_empty() => Some(format!(
+                    "removed the enum value {} from the property '{}' of {p}",
+                    show(*v),
+                    c.path
+                )),
+                _ => None,
+            })
+        },
+    ),
+    Rule::new(
+        "openapi/request-parameter-x-extensible-enum-value-removed",
+        request_parameter_x_extensible_enum_value_removed,
+    ),
+    Rule::new("openapi/request-parameter-enum-value-added", |ctx, sink| {
+        run(ctx, sink, Scope::Param, EnumValueAdded)
+    }),
+    Rule::new(
+        "openapi/request-parameter-property-enum-value-added",
+        |ctx, sink| run(ctx, sink, Scope::ParamProperty, EnumValueAdded),
+    ),
+    Rule::new("openapi/request-parameter-pattern-added", |ctx, sink| {
+        report_changes(ctx, sink, |_, c, p| match c.change {
+            Change::Pattern {
+                from: None,
+                to: Some(to),
+            } if c.path.is_empty() => Some(format!("added the pattern '{to}' to {p}")),
+            _ => None,
+        })
+    }),
+    // `.*` accepts anything: oasdiff calls that generalized (info), not changed.
+    Rule::new("openapi/request-parameter-pattern-changed", |ctx, sink| {
+        report_changes(ctx, sink, |_, c, p| match c.change {
+            Change::Pattern {
+                from: Some(from),
+                to: Some(to),
+            } if c.path.is_empty() && to != ".*" => Some(format!(
+                "changed the pattern of {p} from '{from}' to '{to}'"
+            )),
+            _ => None,
+        })
+    }),
+    Rule::new("openapi/request-parameter-pattern-removed", |ctx, sink| {
+        run(ctx, sink, Scope::Param, PatternRemoved)
+    }),
+    Rule::new(
+        "openapi/request-parameter-pattern-generalized",
+        |ctx, sink| run(ctx, sink, Scope::Param, PatternGeneralized),
+    ),
+    Rule::new(
+        "openapi/request-parameter-became-not-nullable",
+        |ctx, sink| {
+            report_changes(ctx, sink, |_, c, p| {
+                (c.path.is_empty() && became_not_nullable(c))
+                    .then(|| format!("{p} became not nullable"))
+            })
+        },
+    ),
+    Rule::new(
+        "openapi/request-parameter-property-became-not-nullable",
+        |ctx, sink| {
+            report_changes(ctx, sink, |_, c, p| {
+                (!c.path.is_empty() && became_not_nullable(c))
+                    .then(|| format!("the property '{}' of {p} became not nullable", c.path))
+            })
+        },
+    ),
+    Rule::new("openapi/request-parameter-became-nullable", |ctx, sink| {
+        run(ctx, sink, Scope::Param, BecameNullable)
+    }),
+    Rule::new(
+        "openapi/request-parameter-property-became-nullable",
+        |ctx, sink| run(ctx, sink, Scope::ParamProperty, BecameNullable),
+    ),
+    Rule::new(
+        "openapi/request-parameter-default-value-added",
+        |ctx, sink| {
+            report_changes(ctx, sink, |ctx, c, p| match default_change(ctx, c, p)? {
+                (None, Some(to)) => {
+                    Some(format!("for {p}, the default value {} was added", show(to)))
+                }
+                _ => None,
+            })
+        },
+    ),
+    Rule::new(
+        "openapi/request-parameter-default-value-removed",
+        |ctx, sink| {
+            report_changes(ctx, sink, |ctx, c, p| match default_change(ctx, c, p)? {
+                (Some(from), None) => Some(format!(
+                    "for {p}, the default value {} was removed",
+                    show(from)
+                )),
+                _ => None,
+            })
+        },
+    ),
+    Rule::new(
+        "openapi/request-parameter-default-value-changed",
+        |ctx, sink| {
+            report_changes(ctx, sink, |ctx, c, p| match default_change(ctx, c, p)? {
+                (Some(from), Some(to)) => Some(format!(
+                    "for {p}, the default value was changed from {} to {}",
+                    show(from),
+                    show(to)
+                )),
+                _ => None,
+            })
+        },
+    ),
+];
+
+/// The parameter or property no longer admits null. A type list that dropped `type` entirely
+/// (3.1) admits anything again, null included: not a narrowing (as in oasdiff).
+fn became_not_nullable(c: &SchemaChange) -> bool {
+    let Change::Nullable {
+        from: true,
+        to: false,
+    } = c.change
+    else {
+        return false;
+    };
+    c.new.get("type").is_some() || c.old.get("nullable").is_some()
+}
+
+/// A default of an optional parameter's own schema that appeared, went or changed. A required
+/// parameter is always sent, so its default never applies (oasdiff skips those too).
+fn default_change<'a>(
+    ctx: &Ctx,
+    c: &SchemaChange<'a>,
+    p: &Named,
+) -> Option<(Option<NodeRef<'a>>, Option<NodeRef<'a>>)> {
+    let Change::Default { from, to } = c.change else {
+        return None;
+    };
+    if !c.path.is_empty() || p.location == "path" {
+        return None;
+    }
+    let pair = &ctx.specs[c.spec];
+    let ops = pair.ops.get(c.op)?;
+    let old = &pair.old.as_ref()?.operations[ops.old];
+    let new = &pair.new.as_ref()?.operations[ops.new];
+    let optional = |params: Option<&Param>| params.is_some_and(|q| !q.required());
+    (optional(old.param(p.location, p.name)) && optional(new.param(p.location, p.name)))
+        .then_some((from, to))
+}
+
+fn request_parameter_x_extensible_enum_value_removed(ctx: &Ctx, sink: &mut Sink) {
+    for (c, p) in param_changes(ctx) {
+        let Change::Keyword {
+            name: "x-extensible-enum",
+            from: Some(from),
+            to: Some(to),
+        } = c.change
+        else {
+            continue;
+        };
+        // Both must be lists; anything else is a malformed extension oasdiff skips too.
+        let (Some(old), Some(new)) = (from.node.as_seq(), to.node.as_seq()) else {
+            continue;
+        };
+        if !c.path.is_empty() {
+            continue;
+        }
+        for v in old {
+            if !new.iter().any(|w| crate::openapi::model::same_value(v, w)) {
+                sink.report_operation(
+                    &c.operation,
+                    to.line_location(),
+                    Some(NodeRef::new(from.doc, v).line_location()),
+                    format!(
+                        "removed the x-extensible-enum value {} from {p}",
+                        show(NodeRef::new(from.doc, v))
+                    ),
+                );
+            }
+        }
+    }
+}
