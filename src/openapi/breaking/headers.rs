@@ -6,7 +6,6 @@
 //! Header names are case-insensitive in HTTP, and compared so.
 
 use super::parameters::report_changes;
-use super::request_shape::under_not;
 use super::response_info::{became_not_nullable, type_info_rule};
 use super::response_shape::{
     became_nullable, for_each_response_pair, status, type_change_text, type_changes, TypeVerdict,
@@ -295,7 +294,7 @@ fn new_required_request_header_property(ctx: &Ctx, sink: &mut Sink) {
             schema,
         } = &c.change
         {
-            if !schema.flag("readOnly") && !under_not(c) {
+            if !schema.flag("readOnly") && !c.under_not {
                 c.report(
                     sink,
                     format!(

@@ -5,15 +5,13 @@
 //! walker ([`schema`]) and rules filter its typed changes. A deleted element is reported at its
 //! closest surviving parent in the new spec, with the old element as related location.
 
+pub mod body;
 pub mod headers;
 pub mod index;
 pub mod lifecycle;
 pub mod operations;
 pub mod parameters;
-pub mod request_info;
-pub mod request_limits;
-pub mod request_properties;
-pub mod request_shape;
+pub mod request_body;
 pub mod response_info;
 pub mod response_limits;
 pub mod response_shape;
@@ -37,10 +35,13 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         parameters::values::RULES,
         parameters::types::RULES,
         headers::RULES,
-        request_info::RULES,
-        request_limits::RULES,
-        request_properties::RULES,
-        request_shape::RULES,
+        request_body::limits::RULES,
+        request_body::types::RULES,
+        request_body::values::RULES,
+        request_body::properties::RULES,
+        request_body::compositions::RULES,
+        request_body::keywords::RULES,
+        request_body::media::RULES,
         response_info::RULES,
         response_limits::RULES,
         response_shape::RULES,

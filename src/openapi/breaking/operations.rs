@@ -40,15 +40,6 @@ pub const RULES: &[Rule<Check>] = &[
         api_removed_without_deprecation,
     ),
     Rule::new(
-        "openapi/request-body-added-required",
-        request_body_added_required,
-    ),
-    Rule::new(
-        "openapi/request-body-became-required",
-        request_body_became_required,
-    ),
-    Rule::new("openapi/request-body-removed", request_body_removed),
-    Rule::new(
         "openapi/response-success-status-removed",
         response_success_status_removed,
     ),
@@ -193,48 +184,6 @@ pub(super) fn within(op: &Operation, key: &str) -> Location {
         .get_entry(key)
         .map_or(op.key, |(k, _)| k)
         .line_location()
-}
-
-fn request_body_became_required(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        let (Some(old), Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
-            return;
-        };
-        if !old.flag("required") && new.flag("required") {
-            let at = new.at("required").unwrap_or(new.origin).line_location();
-            let was = old.at("required").unwrap_or(old.origin).line_location();
-            sink.report_operation(pair.id(), at, Some(was), "request body became required");
-        }
-    });
-}
-
-fn request_body_added_required(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        let (None, Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
-            return;
-        };
-        if new.flag("required") {
-            sink.report_operation(
-                pair.id(),
-                within(pair.new, "requestBody"),
-                Some(pair.old.key.line_location()),
-                "added required request body",
-            );
-        }
-    });
-}
-
-fn request_body_removed(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        if pair.old.request_body().is_some() && pair.new.request_body().is_none() {
-            sink.report_operation(
-                pair.id(),
-                pair.new.key.line_location(),
-                Some(within(pair.old, "requestBody")),
-                "removed the request body",
-            );
-        }
-    });
 }
 
 /// A 2xx status written as a number (ranges like `2XX` and `default` are not statuses, as

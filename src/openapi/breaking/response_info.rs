@@ -9,7 +9,7 @@
 //! same way on both sides (a type change is either breaking there or listed here, never both).
 
 use super::index::sunset_date;
-use super::request_shape::annotation_only;
+use super::request_body::compositions::annotation_only;
 use super::response_shape::{
     body_changes, content_at, covered, effective_types, field, for_each_response_pair,
     in_list_of_types, list_of_types_added, media, opt_text, required_names, requires,

@@ -1,21 +1,17 @@
-//! Bounds of a parameter's own schema: numeric `minimum`/`maximum` (and their exclusive forms)
-//! and the counts `minLength`/`maxLength`/`minItems`/`maxItems`, set or tightened (an error:
-//! calls that passed may now be refused) or loosened (info). oasdiff reads parameter bounds on
-//! the parameter's own schema only. Plus the guide's `paging-limit-max-lowered`: a paging
+//! Limits of a parameter's own schema: numeric `minimum`/`maximum` (and their exclusive forms),
+//! the counts `minLength`/`maxLength`/`minItems`/`maxItems` and `pattern`, set or tightened (an
+//! error: calls that passed may now be refused) or loosened (info). oasdiff reads parameter
+//! limits on the parameter's own schema only. Plus the guide's `paging-limit-max-lowered`: a paging
 //! `limit` query parameter capped lower.
 
-use super::super::request_info::{
-    run,
-    Bound::{Max, Min},
-    Scope,
-    Test::*,
-};
-use super::super::request_limits::{
-    limit as shown_limit, tightening, tighter, Bound as PagingBound,
+use super::super::body::Bound::{self, Max, Min};
+use super::super::request_body::limits::{
+    count_loosened, limit as shown_limit, loosened, pattern_generalized, pattern_removed,
+    tightened_text,
 };
 use super::super::schema::{Change, Limit, SchemaChange, Site};
 use super::super::{Check, Ctx, Sink};
-use super::{num, param_changes, report_changes, Named};
+use super::{num, param_changes, report_changes, run, subject, Named, Scope::Own};
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[
@@ -25,24 +21,24 @@ pub const RULES: &[Rule<Check>] = &[
         request_parameter_max_items_decreased,
     ),
     Rule::new("openapi/request-parameter-max-length-set", |ctx, sink| {
-        report_changes(ctx, sink, |_, c, p| count(c, p, "maxLength", Bound::Set))
+        report_changes(ctx, sink, |_, c, p| count(c, p, "maxLength", Edit::Set))
     }),
     Rule::new(
         "openapi/request-parameter-max-length-decreased",
         |ctx, sink| {
             report_changes(ctx, sink, |_, c, p| {
-                count(c, p, "maxLength", Bound::Tightened)
+                count(c, p, "maxLength", Edit::Tightened)
             })
         },
     ),
     Rule::new("openapi/request-parameter-min-items-set", |ctx, sink| {
-        report_changes(ctx, sink, |_, c, p| count(c, p, "minItems", Bound::Set))
+        report_changes(ctx, sink, |_, c, p| count(c, p, "minItems", Edit::Set))
     }),
     Rule::new(
         "openapi/request-parameter-min-items-increased",
         |ctx, sink| {
             report_changes(ctx, sink, |_, c, p| {
-                count(c, p, "minItems", Bound::Tightened)
+                count(c, p, "minItems", Edit::Tightened)
             })
         },
     ),
@@ -50,181 +46,129 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/request-parameter-min-length-increased",
         |ctx, sink| {
             report_changes(ctx, sink, |_, c, p| {
-                count(c, p, "minLength", Bound::Tightened)
+                count(c, p, "minLength", Edit::Tightened)
             })
         },
     ),
     Rule::new("openapi/request-parameter-max-set", |ctx, sink| {
-        report_changes(ctx, sink, |_, c, p| {
-            limit(c, p, Side::Max, Bound::Set, false)
-        })
+        report_changes(ctx, sink, |_, c, p| limit(c, p, Max, Edit::Set, false))
     }),
     Rule::new(
         "openapi/request-parameter-exclusive-max-set",
-        |ctx, sink| {
-            report_changes(ctx, sink, |_, c, p| {
-                limit(c, p, Side::Max, Bound::Set, true)
-            })
-        },
+        |ctx, sink| report_changes(ctx, sink, |_, c, p| limit(c, p, Max, Edit::Set, true)),
     ),
     Rule::new("openapi/request-parameter-max-decreased", |ctx, sink| {
         report_changes(ctx, sink, |_, c, p| {
-            limit(c, p, Side::Max, Bound::Tightened, false)
+            limit(c, p, Max, Edit::Tightened, false)
         })
     }),
     Rule::new(
         "openapi/request-parameter-exclusive-max-decreased",
-        |ctx, sink| {
-            report_changes(ctx, sink, |_, c, p| {
-                limit(c, p, Side::Max, Bound::Tightened, true)
-            })
-        },
+        |ctx, sink| report_changes(ctx, sink, |_, c, p| limit(c, p, Max, Edit::Tightened, true)),
     ),
     Rule::new("openapi/request-parameter-min-set", |ctx, sink| {
-        report_changes(ctx, sink, |_, c, p| {
-            limit(c, p, Side::Min, Bound::Set, false)
-        })
+        report_changes(ctx, sink, |_, c, p| limit(c, p, Min, Edit::Set, false))
     }),
     Rule::new(
         "openapi/request-parameter-exclusive-min-set",
-        |ctx, sink| {
-            report_changes(ctx, sink, |_, c, p| {
-                limit(c, p, Side::Min, Bound::Set, true)
-            })
-        },
+        |ctx, sink| report_changes(ctx, sink, |_, c, p| limit(c, p, Min, Edit::Set, true)),
     ),
     Rule::new("openapi/request-parameter-min-increased", |ctx, sink| {
         report_changes(ctx, sink, |_, c, p| {
-            limit(c, p, Side::Min, Bound::Tightened, false)
+            limit(c, p, Min, Edit::Tightened, false)
         })
     }),
     Rule::new(
         "openapi/request-parameter-exclusive-min-increased",
-        |ctx, sink| {
-            report_changes(ctx, sink, |_, c, p| {
-                limit(c, p, Side::Min, Bound::Tightened, true)
-            })
-        },
+        |ctx, sink| report_changes(ctx, sink, |_, c, p| limit(c, p, Min, Edit::Tightened, true)),
     ),
     Rule::new("openapi/request-parameter-max-increased", |ctx, sink| {
-        run(
-            ctx,
-            sink,
-            Scope::Param,
-            Loosened {
-                bound: Max,
-                exclusive: false,
-            },
-        )
+        run(ctx, sink, Own, |c| loosened(c, subject, Max, false))
     }),
     Rule::new(
         "openapi/request-parameter-exclusive-max-increased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                Loosened {
-                    bound: Max,
-                    exclusive: true,
-                },
-            )
-        },
+        |ctx, sink| run(ctx, sink, Own, |c| loosened(c, subject, Max, true)),
     ),
     Rule::new("openapi/request-parameter-min-decreased", |ctx, sink| {
-        run(
-            ctx,
-            sink,
-            Scope::Param,
-            Loosened {
-                bound: Min,
-                exclusive: false,
-            },
-        )
+        run(ctx, sink, Own, |c| loosened(c, subject, Min, false))
     }),
     Rule::new(
         "openapi/request-parameter-exclusive-min-decreased",
-        |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                Loosened {
-                    bound: Min,
-                    exclusive: true,
-                },
-            )
-        },
+        |ctx, sink| run(ctx, sink, Own, |c| loosened(c, subject, Min, true)),
     ),
     Rule::new(
         "openapi/request-parameter-max-length-increased",
         |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "maxLength",
-                    absent: false,
-                },
-            )
+            run(ctx, sink, Own, |c| {
+                count_loosened(c, subject, "maxLength", false)
+            })
         },
     ),
     Rule::new(
         "openapi/request-parameter-min-length-decreased",
         |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "minLength",
-                    absent: false,
-                },
-            )
+            run(ctx, sink, Own, |c| {
+                count_loosened(c, subject, "minLength", false)
+            })
         },
     ),
     Rule::new(
         "openapi/request-parameter-max-items-increased",
         |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "maxItems",
-                    absent: false,
-                },
-            )
+            run(ctx, sink, Own, |c| {
+                count_loosened(c, subject, "maxItems", false)
+            })
         },
     ),
     Rule::new(
         "openapi/request-parameter-min-items-decreased",
         |ctx, sink| {
-            run(
-                ctx,
-                sink,
-                Scope::Param,
-                CountLoosened {
-                    keyword: "minItems",
-                    absent: false,
-                },
-            )
+            run(ctx, sink, Own, |c| {
+                count_loosened(c, subject, "minItems", false)
+            })
         },
+    ),
+    // Patterns: `.*` accepts anything, so oasdiff calls a change to it generalized (info).
+    Rule::new("openapi/request-parameter-pattern-added", |ctx, sink| {
+        report_changes(ctx, sink, |_, c, p| match c.change {
+            Change::Pattern {
+                from: None,
+                to: Some(to),
+            } if c.path.is_empty() => Some(format!("added the pattern '{to}' to {p}")),
+            _ => None,
+        })
+    }),
+    Rule::new("openapi/request-parameter-pattern-changed", |ctx, sink| {
+        report_changes(ctx, sink, |_, c, p| match c.change {
+            Change::Pattern {
+                from: Some(from),
+                to: Some(to),
+            } if c.path.is_empty() && to != ".*" => Some(format!(
+                "changed the pattern of {p} from '{from}' to '{to}'"
+            )),
+            _ => None,
+        })
+    }),
+    Rule::new("openapi/request-parameter-pattern-removed", |ctx, sink| {
+        run(ctx, sink, Own, |c| pattern_removed(c, subject))
+    }),
+    Rule::new(
+        "openapi/request-parameter-pattern-generalized",
+        |ctx, sink| run(ctx, sink, Own, |c| pattern_generalized(c, subject)),
     ),
     Rule::new("openapi/paging-limit-max-lowered", paging_limit_max_lowered),
 ];
 
 /// Which bound changes a rule reports: one that appeared, or one that got stricter.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Bound {
+enum Edit {
     Set,
     Tightened,
 }
 
 /// A count bound (`maxLength`, `minItems`, ...) of the parameter's own schema: set where there
 /// was none, or made stricter (a `max*` lowered, a `min*` raised).
-fn count(c: &SchemaChange, p: &Named, keyword: &str, bound: Bound) -> Option<String> {
+fn count(c: &SchemaChange, p: &Named, keyword: &str, edit: Edit) -> Option<String> {
     let Change::Count {
         keyword: k,
         from,
@@ -236,7 +180,7 @@ fn count(c: &SchemaChange, p: &Named, keyword: &str, bound: Bound) -> Option<Str
     if k != keyword || !c.path.is_empty() {
         return None;
     }
-    count_message(p, keyword, from, to, bound)
+    count_message(p, keyword, from, to, edit)
 }
 
 fn count_message(
@@ -244,12 +188,12 @@ fn count_message(
     keyword: &str,
     from: Option<u64>,
     to: Option<u64>,
-    bound: Bound,
+    edit: Edit,
 ) -> Option<String> {
     let max = keyword.starts_with("max");
-    match (bound, from, to) {
-        (Bound::Set, None, Some(to)) => Some(format!("for {p}, the {keyword} was set to {to}")),
-        (Bound::Tightened, Some(from), Some(to)) if (to < from) == max && to != from => {
+    match (edit, from, to) {
+        (Edit::Set, None, Some(to)) => Some(format!("for {p}, the {keyword} was set to {to}")),
+        (Edit::Tightened, Some(from), Some(to)) if (to < from) == max && to != from => {
             let verb = if max { "decreased" } else { "increased" };
             Some(format!(
                 "for {p}, the {keyword} was {verb} from {from} to {to}"
@@ -291,16 +235,10 @@ fn request_parameter_max_items_decreased(ctx: &Ctx, sink: &mut Sink) {
         if !applies {
             continue;
         }
-        if let Some(message) = count_message(p, "maxItems", from, to, Bound::Tightened) {
+        if let Some(message) = count_message(p, "maxItems", from, to, Edit::Tightened) {
             c.report(sink, message);
         }
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Min,
-    Max,
 }
 
 /// A numeric bound of the parameter's own schema. `exclusive` picks the rule for the bound as
@@ -308,46 +246,41 @@ enum Side {
 /// oasdiff compares `maximum` and `exclusiveMaximum` as separate keywords; here they are one
 /// bound, so an inclusive bound turned exclusive at the same value is "exclusive ... set" (the
 /// bound was set to exclude its value) rather than a removal plus an addition.
-fn limit(c: &SchemaChange, p: &Named, side: Side, bound: Bound, exclusive: bool) -> Option<String> {
+fn limit(c: &SchemaChange, p: &Named, side: Bound, edit: Edit, exclusive: bool) -> Option<String> {
     if !c.path.is_empty() {
         return None;
     }
-    let (from, to) = match (side, &c.change) {
-        (Side::Max, Change::Maximum { from, to }) | (Side::Min, Change::Minimum { from, to }) => {
-            (*from, *to)
-        }
-        _ => return None,
-    };
+    let (from, to) = side.of(&c.change)?;
     let to = to?;
     if to.exclusive != exclusive {
         return None;
     }
     let (word, stricter) = match side {
-        Side::Max => ("max", "decreased"),
-        Side::Min => ("min", "increased"),
+        Max => ("max", "decreased"),
+        Min => ("min", "increased"),
     };
     let keyword = match (side, exclusive) {
         (_, false) => word.to_string(),
-        (Side::Max, true) => "exclusiveMaximum".into(),
-        (Side::Min, true) => "exclusiveMinimum".into(),
+        (Max, true) => "exclusiveMaximum".into(),
+        (Min, true) => "exclusiveMinimum".into(),
     };
     let tighter = |from: Limit| match side {
-        Side::Max => to.value < from.value,
-        Side::Min => to.value > from.value,
+        Max => to.value < from.value,
+        Min => to.value > from.value,
     };
-    match (bound, from) {
-        (Bound::Set, None) => Some(format!(
+    match (edit, from) {
+        (Edit::Set, None) => Some(format!(
             "for {p}, the {keyword} was set to {}",
             num(to.value)
         )),
         // The same value, now excluded.
-        (Bound::Set, Some(from)) if exclusive && !from.exclusive && from.value == to.value => {
+        (Edit::Set, Some(from)) if exclusive && !from.exclusive && from.value == to.value => {
             Some(format!(
                 "for {p}, the {keyword} was set to {} (the {word} was inclusive)",
                 num(to.value)
             ))
         }
-        (Bound::Tightened, Some(from)) if tighter(from) => Some(format!(
+        (Edit::Tightened, Some(from)) if tighter(from) => Some(format!(
             "for {p}, the {keyword} was {stricter} from {} to {}",
             num(from.value),
             num(to.value)
@@ -390,9 +323,9 @@ fn paging_limit_max_lowered(ctx: &Ctx, sink: &mut Sink) {
                 "capped the paging parameter '{name}' at {} where it had no maximum: clients asking for larger pages now get 400",
                 shown_limit(to)
             ),
-            Some(from) if tighter(PagingBound::Max, from, to) => format!(
+            Some(from) if Max.looser(to, from) => format!(
                 "{}; clients paging with the old maximum now get 400",
-                tightening(PagingBound::Max, &format!("the paging parameter '{name}'"), from, to)
+                tightened_text(Max, &format!("the paging parameter '{name}'"), from, to)
             ),
             Some(_) => continue,
         };

@@ -17,6 +17,7 @@ pub mod values;
 
 use super::index::OperationPair;
 use super::operations::for_each_pair;
+use super::request_body::inverted;
 use super::schema::{SchemaChange, Site};
 use super::{Ctx, Sink};
 use crate::openapi::model::Param;
@@ -57,6 +58,50 @@ pub(super) fn report_changes(
         if let Some(message) = pick(ctx, c, &p) {
             c.report(sink, message);
         }
+    }
+}
+
+/// Which schemas of a parameter a changelog rule reads: its own, or any below it that is not
+/// under `not` or `if` (as the request body's [`super::request_body::Scope::Asserted`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    Own,
+    Property,
+}
+
+/// Report what `f` says of each parameter change `scope` holds. The changelog rules share their
+/// reading of a keyword with the request body's ([`super::request_body`]), naming the parameter
+/// with [`subject`].
+pub(super) fn run(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    scope: Scope,
+    f: impl Fn(&SchemaChange) -> Option<String>,
+) {
+    for (c, _) in param_changes(ctx) {
+        let holds = match scope {
+            Scope::Own => c.path.is_empty(),
+            Scope::Property => !c.path.is_empty() && !inverted(&c.path),
+        };
+        if holds {
+            if let Some(message) = f(c) {
+                c.report(sink, message);
+            }
+        }
+    }
+}
+
+/// `the 'query' request parameter 'limit'`, or `the property 'a/b' of the 'header' request
+/// parameter 'X-Filter'`.
+pub(super) fn subject(c: &SchemaChange) -> String {
+    let Site::Parameter { location, name } = c.site else {
+        return String::new();
+    };
+    let p = Named { location, name };
+    if c.path.is_empty() {
+        p.to_string()
+    } else {
+        format!("the property '{}' of {p}", c.path)
     }
 }
 

@@ -1,14 +1,19 @@
-//! Types and formats of a parameter's schema, and its "list of types" (`oneOf` of plain types).
+//! Types and formats of a parameter's schema, its "list of types" (`oneOf` of plain types) and
+//! its nullability.
 //! A parameter's own value is text on the wire, so only the text reading counts (`integer` ->
 //! `string` is fine); inside an object parameter the serialization is unknown, so a change
 //! breaking only as typed JSON is a warning. Narrowed is an error, widened info.
 
 use std::collections::HashSet;
 
-use super::super::request_info::node_key;
+use super::super::body::{node_key, nullability, Admits, Direction::Request};
+use super::super::request_body::types::became_nullable;
 use super::super::schema::{Change, Differ, SchemaChange, TypeSet};
 use super::super::{Check, Ctx, Sink};
-use super::{param_changes, Named};
+use super::{
+    param_changes, report_changes, run, subject, Named,
+    Scope::{Own, Property},
+};
 use crate::openapi::model::Param;
 use crate::openapi::refs::{NodeRef, Obj};
 use crate::rules::Rule;
@@ -50,6 +55,32 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new(
         "openapi/request-parameter-property-list-of-types-widened",
         request_parameter_property_list_of_types_widened,
+    ),
+    // Nullability.
+    Rule::new(
+        "openapi/request-parameter-became-not-nullable",
+        |ctx, sink| {
+            report_changes(ctx, sink, |_, c, p| {
+                (c.path.is_empty() && nullability(c, Request) == Some(Admits::Less))
+                    .then(|| format!("{p} became not nullable"))
+            })
+        },
+    ),
+    Rule::new(
+        "openapi/request-parameter-property-became-not-nullable",
+        |ctx, sink| {
+            report_changes(ctx, sink, |_, c, p| {
+                (!c.path.is_empty() && nullability(c, Request) == Some(Admits::Less))
+                    .then(|| format!("the property '{}' of {p} became not nullable", c.path))
+            })
+        },
+    ),
+    Rule::new("openapi/request-parameter-became-nullable", |ctx, sink| {
+        run(ctx, sink, Own, |c| became_nullable(c, subject))
+    }),
+    Rule::new(
+        "openapi/request-parameter-property-became-nullable",
+        |ctx, sink| run(ctx, sink, Property, |c| became_nullable(c, subject)),
     ),
 ];
 

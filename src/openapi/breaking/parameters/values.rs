@@ -1,17 +1,19 @@
-//! The values a parameter's schema admits: enums, patterns, nullability and defaults. A value
-//! refused now (an enum value gone, a pattern added or changed, null no longer allowed) is an
-//! error; one admitted now is info, as is any change of an optional parameter's default.
+//! The values a parameter's schema admits: enums and defaults. A value refused now (an enum
+//! value gone, an enum where there was none) is an error; one admitted now is info, as is any
+//! change of an optional parameter's default.
 
-use super::super::request_info::{run, Scope, Test::*};
+use super::super::request_body::values::enum_value_added;
 use super::super::schema::{Change, SchemaChange};
 use super::super::{Check, Ctx, Sink};
-use super::{param_changes, report_changes, show, Named};
+use super::{
+    param_changes, report_changes, run, show, subject, Named,
+    Scope::{Own, Property},
+};
 use crate::openapi::model::Param;
 use crate::openapi::refs::NodeRef;
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[
-    // Values.
     Rule::new("openapi/request-parameter-became-enum", |ctx, sink| {
         report_changes(ctx, sink, |_, c, p| {
             (c.path.is_empty() && matches!(c.change, Change::EnumAdded))
@@ -47,64 +49,11 @@ pub const RULES: &[Rule<Check>] = &[
         request_parameter_x_extensible_enum_value_removed,
     ),
     Rule::new("openapi/request-parameter-enum-value-added", |ctx, sink| {
-        run(ctx, sink, Scope::Param, EnumValueAdded)
+        run(ctx, sink, Own, |c| enum_value_added(c, subject))
     }),
     Rule::new(
         "openapi/request-parameter-property-enum-value-added",
-        |ctx, sink| run(ctx, sink, Scope::ParamProperty, EnumValueAdded),
-    ),
-    Rule::new("openapi/request-parameter-pattern-added", |ctx, sink| {
-        report_changes(ctx, sink, |_, c, p| match c.change {
-            Change::Pattern {
-                from: None,
-                to: Some(to),
-            } if c.path.is_empty() => Some(format!("added the pattern '{to}' to {p}")),
-            _ => None,
-        })
-    }),
-    // `.*` accepts anything: oasdiff calls that generalized (info), not changed.
-    Rule::new("openapi/request-parameter-pattern-changed", |ctx, sink| {
-        report_changes(ctx, sink, |_, c, p| match c.change {
-            Change::Pattern {
-                from: Some(from),
-                to: Some(to),
-            } if c.path.is_empty() && to != ".*" => Some(format!(
-                "changed the pattern of {p} from '{from}' to '{to}'"
-            )),
-            _ => None,
-        })
-    }),
-    Rule::new("openapi/request-parameter-pattern-removed", |ctx, sink| {
-        run(ctx, sink, Scope::Param, PatternRemoved)
-    }),
-    Rule::new(
-        "openapi/request-parameter-pattern-generalized",
-        |ctx, sink| run(ctx, sink, Scope::Param, PatternGeneralized),
-    ),
-    Rule::new(
-        "openapi/request-parameter-became-not-nullable",
-        |ctx, sink| {
-            report_changes(ctx, sink, |_, c, p| {
-                (c.path.is_empty() && became_not_nullable(c))
-                    .then(|| format!("{p} became not nullable"))
-            })
-        },
-    ),
-    Rule::new(
-        "openapi/request-parameter-property-became-not-nullable",
-        |ctx, sink| {
-            report_changes(ctx, sink, |_, c, p| {
-                (!c.path.is_empty() && became_not_nullable(c))
-                    .then(|| format!("the property '{}' of {p} became not nullable", c.path))
-            })
-        },
-    ),
-    Rule::new("openapi/request-parameter-became-nullable", |ctx, sink| {
-        run(ctx, sink, Scope::Param, BecameNullable)
-    }),
-    Rule::new(
-        "openapi/request-parameter-property-became-nullable",
-        |ctx, sink| run(ctx, sink, Scope::ParamProperty, BecameNullable),
+        |ctx, sink| run(ctx, sink, Property, |c| enum_value_added(c, subject)),
     ),
     Rule::new(
         "openapi/request-parameter-default-value-added",
@@ -143,19 +92,6 @@ pub const RULES: &[Rule<Check>] = &[
         },
     ),
 ];
-
-/// The parameter or property no longer admits null. A type list that dropped `type` entirely
-/// (3.1) admits anything again, null included: not a narrowing (as in oasdiff).
-fn became_not_nullable(c: &SchemaChange) -> bool {
-    let Change::Nullable {
-        from: true,
-        to: false,
-    } = c.change
-    else {
-        return false;
-    };
-    c.new.get("type").is_some() || c.old.get("nullable").is_some()
-}
 
 /// A default of an optional parameter's own schema that appeared, went or changed. A required
 /// parameter is always sent, so its default never applies (oasdiff skips those too).
