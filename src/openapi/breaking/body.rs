@@ -170,6 +170,26 @@ pub fn count_applies(c: &SchemaChange, keyword: &str) -> bool {
         || (c.old.get("contains").is_some() && c.new.get("contains").is_some())
 }
 
+/// How a keyword's value changed between the revisions: it appeared, went, or took another
+/// value (`const`, `default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl Edit {
+    pub fn of<T>(from: &Option<T>, to: &Option<T>) -> Option<Edit> {
+        match (from, to) {
+            (None, Some(_)) => Some(Edit::Added),
+            (Some(_), None) => Some(Edit::Removed),
+            (Some(_), Some(_)) => Some(Edit::Changed),
+            (None, None) => None,
+        }
+    }
+}
+
 /// An enum value added (the schema admits more) or removed.
 pub fn enum_value<'a>(c: &SchemaChange<'a>) -> Option<(Admits, NodeRef<'a>)> {
     match c.change {

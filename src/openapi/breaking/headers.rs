@@ -5,11 +5,11 @@
 //!
 //! Header names are case-insensitive in HTTP, and compared so.
 
+use super::body::{nullability, Admits, Direction};
 use super::parameters::report_changes;
-use super::response_info::{became_not_nullable, type_info_rule};
-use super::response_shape::{
-    became_nullable, for_each_response_pair, status, type_change_text, type_changes, TypeVerdict,
-};
+use super::response_body::status;
+use super::response_body::types::{type_rule, TypeEdit};
+use super::responses::for_each_response_pair;
 use super::schema::{Change, SchemaChange, Site};
 use super::{Check, Ctx, Sink};
 use crate::openapi::model::Response;
@@ -30,29 +30,24 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/response-header-became-optional",
         response_header_became_optional,
     ),
-    Rule::new(
-        "openapi/response-header-type-changed",
-        response_header_type_changed,
-    ),
-    Rule::new(
-        "openapi/response-header-type-generalized",
-        response_header_type_generalized,
-    ),
-    Rule::new(
-        "openapi/response-header-type-specialized",
-        response_header_type_specialized,
-    ),
-    Rule::new(
-        "openapi/response-header-type-compatible",
-        response_header_type_compatible,
-    ),
-    Rule::new(
-        "openapi/response-header-became-nullable",
-        response_header_became_nullable,
-    ),
+    Rule::new("openapi/response-header-type-changed", |ctx, sink| {
+        header_types(ctx, sink, TypeEdit::Changed)
+    }),
+    Rule::new("openapi/response-header-type-generalized", |ctx, sink| {
+        header_types(ctx, sink, TypeEdit::Generalized)
+    }),
+    Rule::new("openapi/response-header-type-specialized", |ctx, sink| {
+        header_types(ctx, sink, TypeEdit::Specialized)
+    }),
+    Rule::new("openapi/response-header-type-compatible", |ctx, sink| {
+        header_types(ctx, sink, TypeEdit::Compatible)
+    }),
+    Rule::new("openapi/response-header-became-nullable", |ctx, sink| {
+        nullable(ctx, sink, Admits::More)
+    }),
     Rule::new(
         "openapi/response-header-became-not-nullable",
-        response_header_became_not_nullable,
+        |ctx, sink| nullable(ctx, sink, Admits::Less),
     ),
     Rule::new(
         "openapi/new-required-request-header-property",
@@ -95,7 +90,7 @@ pub const RULES: &[Rule<Check>] = &[
 ];
 
 /// Headers of a response: name, key node, header object.
-pub(super) fn headers<'a>(r: &Response<'a>) -> Vec<(&'a str, NodeRef<'a>, Obj<'a>)> {
+fn headers<'a>(r: &Response<'a>) -> Vec<(&'a str, NodeRef<'a>, Obj<'a>)> {
     let Some(h) = r.obj.child("headers") else {
         return Vec::new();
     };
@@ -108,20 +103,18 @@ pub(super) fn headers<'a>(r: &Response<'a>) -> Vec<(&'a str, NodeRef<'a>, Obj<'a
 }
 
 /// Where a finding about a response's headers points: its `headers` key, else the response.
-pub(super) fn headers_at<'a>(r: &Response<'a>) -> NodeRef<'a> {
+fn headers_at<'a>(r: &Response<'a>) -> NodeRef<'a> {
     r.obj.get_entry("headers").map_or(r.key, |(k, _)| k)
 }
 
 /// Changes to response headers' own schemas.
-pub(super) fn header_changes<'c, 'a>(
-    ctx: &'c Ctx<'a>,
-) -> impl Iterator<Item = &'c SchemaChange<'a>> {
+fn header_changes<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = &'c SchemaChange<'a>> {
     ctx.schema_changes()
         .iter()
         .filter(|c| matches!(c.site, Site::ResponseHeader { .. }) && c.path.is_empty())
 }
 
-pub(super) fn header_name<'a>(c: &SchemaChange<'a>) -> &'a str {
+fn header_name<'a>(c: &SchemaChange<'a>) -> &'a str {
     match c.site {
         Site::ResponseHeader { name, .. } => name,
         _ => "",
@@ -208,76 +201,6 @@ fn response_header_became_optional(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-fn header_type_rule(ctx: &Ctx, sink: &mut Sink, verdict: TypeVerdict) {
-    let widened = verdict == TypeVerdict::Generalized;
-    // A header value is text on the wire: never strongly typed.
-    for c in type_changes(header_changes(ctx), verdict, |_| false) {
-        let (dimension, from, to) = type_change_text(&c.old, &c.new);
-        let how = if widened { "was widened" } else { "changed" };
-        c.report(
-            sink,
-            format!(
-                "the response header '{}' {dimension} {how} from '{from}' to '{to}' for the status {}",
-                header_name(c),
-                status(c)
-            ),
-        );
-    }
-}
-
-fn response_header_type_changed(ctx: &Ctx, sink: &mut Sink) {
-    header_type_rule(ctx, sink, TypeVerdict::Changed);
-}
-
-fn response_header_type_generalized(ctx: &Ctx, sink: &mut Sink) {
-    header_type_rule(ctx, sink, TypeVerdict::Generalized);
-}
-
-fn header_type_info(ctx: &Ctx, sink: &mut Sink, compatible: bool) {
-    // A header value is text on the wire: never strongly typed.
-    type_info_rule(
-        sink,
-        header_changes(ctx),
-        |_| false,
-        compatible,
-        |c| format!("the response header '{}'", header_name(c)),
-    );
-}
-
-fn response_header_type_specialized(ctx: &Ctx, sink: &mut Sink) {
-    header_type_info(ctx, sink, false);
-}
-
-fn response_header_type_compatible(ctx: &Ctx, sink: &mut Sink) {
-    header_type_info(ctx, sink, true);
-}
-
-fn response_header_became_nullable(ctx: &Ctx, sink: &mut Sink) {
-    for c in header_changes(ctx).filter(|c| became_nullable(c)) {
-        c.report(
-            sink,
-            format!(
-                "the response header '{}' became nullable for the status {}",
-                header_name(c),
-                status(c)
-            ),
-        );
-    }
-}
-
-fn response_header_became_not_nullable(ctx: &Ctx, sink: &mut Sink) {
-    for c in header_changes(ctx).filter(|c| became_not_nullable(c)) {
-        c.report(
-            sink,
-            format!(
-                "the response header '{}' is no longer nullable for the status {}",
-                header_name(c),
-                status(c)
-            ),
-        );
-    }
-}
-
 /// A required property added to an object-valued header parameter: clients do not send it.
 fn new_required_request_header_property(ctx: &Ctx, sink: &mut Sink) {
     for c in ctx.schema_changes() {
@@ -304,5 +227,39 @@ fn new_required_request_header_property(ctx: &Ctx, sink: &mut Sink) {
                 );
             }
         }
+    }
+}
+
+/// A response header's type/format change, judged as text (a header value is text on the
+/// wire, never strongly typed), with the response body's verdicts.
+fn header_types(ctx: &Ctx, sink: &mut Sink, edit: TypeEdit) {
+    type_rule(
+        sink,
+        header_changes(ctx),
+        |_| false,
+        |c| format!("the response header '{}'", header_name(c)),
+        edit,
+    );
+}
+
+/// A response header that admits null now (`More`: clients may get an empty value they did
+/// not expect) or no longer, read as a response body's schema is ([`nullability`]).
+fn nullable(ctx: &Ctx, sink: &mut Sink, admits: Admits) {
+    for c in header_changes(ctx) {
+        if nullability(c, Direction::Response) != Some(admits) {
+            continue;
+        }
+        let how = match admits {
+            Admits::More => "became nullable",
+            Admits::Less => "is no longer nullable",
+        };
+        c.report(
+            sink,
+            format!(
+                "the response header '{}' {how} for the status {}",
+                header_name(c),
+                status(c)
+            ),
+        );
     }
 }

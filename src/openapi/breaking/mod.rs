@@ -12,9 +12,8 @@ pub mod lifecycle;
 pub mod operations;
 pub mod parameters;
 pub mod request_body;
-pub mod response_info;
-pub mod response_limits;
-pub mod response_shape;
+pub mod response_body;
+pub mod responses;
 pub mod schema;
 pub mod security;
 
@@ -42,9 +41,14 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         request_body::compositions::RULES,
         request_body::keywords::RULES,
         request_body::media::RULES,
-        response_info::RULES,
-        response_limits::RULES,
-        response_shape::RULES,
+        response_body::limits::RULES,
+        response_body::types::RULES,
+        response_body::values::RULES,
+        response_body::properties::RULES,
+        response_body::compositions::RULES,
+        response_body::keywords::RULES,
+        response_body::media::RULES,
+        responses::RULES,
         security::RULES,
     ];
     families.iter().copied().flatten()

@@ -8,9 +8,11 @@
 
 use super::index::{gone, Date, OperationPair, Removed};
 use super::lifecycle::operation_sunset;
+use super::schema::Differ;
 use super::{Check, Ctx, Sink};
 use crate::finding::Location;
-use crate::openapi::model::Operation;
+use crate::openapi::model::{Operation, Spec};
+use crate::openapi::refs::NodeRef;
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[
@@ -39,10 +41,11 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/api-removed-without-deprecation",
         api_removed_without_deprecation,
     ),
-    Rule::new(
-        "openapi/response-success-status-removed",
-        response_success_status_removed,
-    ),
+    Rule::new("openapi/api-operation-id-added", api_operation_id_added),
+    Rule::new("openapi/api-operation-id-removed", api_operation_id_removed),
+    Rule::new("openapi/api-tag-added", api_tag_added),
+    Rule::new("openapi/api-tag-removed", api_tag_removed),
+    Rule::new("openapi/api-schema-removed", api_schema_removed),
 ];
 
 /// How an element left, judged by its deprecation and sunset (oasdiff's order: not
@@ -186,29 +189,137 @@ pub(super) fn within(op: &Operation, key: &str) -> Location {
         .line_location()
 }
 
-/// A 2xx status written as a number (ranges like `2XX` and `default` are not statuses, as
-/// in oasdiff).
-fn is_success(status: &str) -> bool {
-    status
-        .parse::<u16>()
-        .is_ok_and(|s| (200..=299).contains(&s))
+// ---------------------------------------------------------------------------------------------
+// Operation ids, tags, component schemas (changelog entries)
+
+fn operation_id(ctx: &Ctx, sink: &mut Sink, added: bool) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            let (was, now) = (
+                pair.old.obj.str("operationId"),
+                pair.new.obj.str("operationId"),
+            );
+            let message = match (was, now, added) {
+                (None, Some(id), true) => format!("added the operation id '{id}'"),
+                (Some(id), None, false) => format!("removed the operation id '{id}'"),
+                _ => continue,
+            };
+            let at = |op: &Operation| op.obj.at("operationId").unwrap_or(op.key).line_location();
+            sink.report_operation(pair.id(), at(pair.new), Some(at(pair.old)), message);
+        }
+    }
 }
 
-fn response_success_status_removed(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        let new = pair.new.responses();
-        for old in pair.old.responses() {
-            if is_success(old.status) && !new.iter().any(|r| r.status == old.status) {
-                sink.report_operation(
-                    pair.id(),
-                    within(pair.new, "responses"),
-                    Some(old.key.line_location()),
-                    format!(
-                        "removed the success response with the status '{}'",
-                        old.status
-                    ),
-                );
+fn api_operation_id_added(ctx: &Ctx, sink: &mut Sink) {
+    operation_id(ctx, sink, true);
+}
+
+fn api_operation_id_removed(ctx: &Ctx, sink: &mut Sink) {
+    operation_id(ctx, sink, false);
+}
+
+/// An operation's tags with their nodes.
+fn tags<'a>(op: &Operation<'a>) -> Vec<(&'a str, NodeRef<'a>)> {
+    op.obj
+        .get("tags")
+        .map(|t| {
+            t.node
+                .items()
+                .filter_map(|n| Some((n.as_str()?, NodeRef::new(t.doc, n))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn tag_rule(ctx: &Ctx, sink: &mut Sink, added: bool) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            let (was, now) = (tags(pair.old), tags(pair.new));
+            let tags_at = |op: &Operation| op.obj.at("tags").unwrap_or(op.key).line_location();
+            if added {
+                for (name, at) in now.iter().filter(|(n, _)| !was.iter().any(|(w, _)| w == n)) {
+                    sink.report_operation(
+                        pair.id(),
+                        at.line_location(),
+                        Some(tags_at(pair.old)),
+                        format!("added the tag '{name}'"),
+                    );
+                }
+            } else {
+                for (name, at) in was.iter().filter(|(n, _)| !now.iter().any(|(w, _)| w == n)) {
+                    sink.report_operation(
+                        pair.id(),
+                        tags_at(pair.new),
+                        Some(at.line_location()),
+                        format!("removed the tag '{name}'"),
+                    );
+                }
             }
         }
-    });
+    }
+}
+
+fn api_tag_added(ctx: &Ctx, sink: &mut Sink) {
+    tag_rule(ctx, sink, true);
+}
+
+fn api_tag_removed(ctx: &Ctx, sink: &mut Sink) {
+    tag_rule(ctx, sink, false);
+}
+
+/// A schema gone from `components.schemas`. Operations that used it are compared on their
+/// own; this lists the component for changelogs (and generated-code users, whose type goes).
+fn api_schema_removed(ctx: &Ctx, sink: &mut Sink) {
+    for spec in &ctx.specs {
+        let (Some(old), Some(new)) = (&spec.old, &spec.new) else {
+            continue;
+        };
+        fn schemas<'a>(s: &Spec<'a>) -> Option<NodeRef<'a>> {
+            s.root.get("components").and_then(|c| c.get("schemas"))
+        }
+        let Some(was) = schemas(old) else { continue };
+        let now = schemas(new);
+        let at = now
+            .map(|n| {
+                new.root
+                    .get("components")
+                    .and_then(|c| c.node.get_entry("schemas"))
+                    .map_or(n, |(k, _)| NodeRef::new(n.doc, k))
+            })
+            .or_else(|| {
+                new.root
+                    .node
+                    .get_entry("components")
+                    .map(|(k, _)| NodeRef::new(new.doc, k))
+            })
+            .unwrap_or(new.root);
+        let added: Vec<NodeRef> = now
+            .map(|n| {
+                n.node
+                    .entries()
+                    .filter(|(k, _)| was.node.get(k).is_none())
+                    .map(|(_, v)| NodeRef::new(n.doc, v))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut differ = Differ::new();
+        for (key, value) in was.node.as_map().unwrap_or(&[]) {
+            let Some(name) = key.as_str() else { continue };
+            // A component renamed with its shape unchanged is not gone: `$ref`s are followed,
+            // as everywhere in treaty (oasdiff reports it removed).
+            let old_schema = ctx.old.view(NodeRef::new(was.doc, value));
+            if now.is_some_and(|n| n.node.get(name).is_some())
+                || added
+                    .iter()
+                    .any(|a| differ.diff(old_schema, ctx.new.view(*a)).is_none())
+            {
+                continue;
+            }
+            sink.report(
+                at.line_location(),
+                Some(NodeRef::new(was.doc, key).line_location()),
+                format!("removed the component schema '{name}'"),
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! The response twins are in [`super::super::response_body::values`], read through the same
 //! [`enum_value`].
 
-use super::super::body::{enum_value, show, Admits};
+use super::super::body::{enum_value, show, Admits, Edit};
 use super::super::schema::{Change, SchemaChange};
 use super::super::{Check, Ctx, Sink};
 use super::limits::Subject;
@@ -162,30 +162,13 @@ fn request_property_x_extensible_enum_value_removed(ctx: &Ctx, sink: &mut Sink) 
 // ---------------------------------------------------------------------------------------------
 // Const and defaults
 
-/// How a keyword's value changed: it appeared, went, or took another value.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Edit {
-    Added,
-    Removed,
-    Changed,
-}
-
-fn edit<T>(from: &Option<T>, to: &Option<T>) -> Option<Edit> {
-    match (from, to) {
-        (None, Some(_)) => Some(Edit::Added),
-        (Some(_), None) => Some(Edit::Removed),
-        (Some(_), Some(_)) => Some(Edit::Changed),
-        (None, None) => None,
-    }
-}
-
 /// A `const` set where there was none (not when an `enum` of that one value already said as
 /// much), changed, or dropped (other values are accepted now).
 fn const_edit(c: &SchemaChange, want: Edit) -> Option<String> {
     let Change::Const { from, to } = c.change else {
         return None;
     };
-    if edit(&from, &to)? != want {
+    if Edit::of(&from, &to)? != want {
         return None;
     }
     let s = subject(c);
@@ -220,7 +203,7 @@ fn default_edit(c: &SchemaChange, want: Edit) -> Option<String> {
     let Change::Default { from, to } = c.change else {
         return None;
     };
-    if edit(&from, &to)? != want {
+    if Edit::of(&from, &to)? != want {
         return None;
     }
     let s = subject(c);
