@@ -18,6 +18,7 @@ use super::index::Date;
 pub use super::schema::Direction;
 use super::schema::{Change, Limit, SchemaChange, Site, TypeSet};
 use super::Ctx;
+use crate::openapi::model::same_value;
 use crate::openapi::refs::{NodeRef, Obj};
 
 // ---------------------------------------------------------------------------------------------
@@ -199,6 +200,28 @@ pub fn enum_value<'a>(c: &SchemaChange<'a>) -> Option<(Admits, NodeRef<'a>)> {
     }
 }
 
+/// The `x-extensible-enum` values gone from a list that is still there, as nodes of the old
+/// list. The extension lists the values known today and promises more may come, so adding is
+/// fine; a value that goes is one clients may still send. Both must be lists: anything else is
+/// a malformed extension oasdiff skips too.
+pub fn extensible_values_removed<'a>(c: &SchemaChange<'a>) -> Vec<NodeRef<'a>> {
+    let Change::Keyword {
+        name: "x-extensible-enum",
+        from: Some(from),
+        to: Some(to),
+    } = c.change
+    else {
+        return Vec::new();
+    };
+    let (Some(old), Some(new)) = (from.node.as_seq(), to.node.as_seq()) else {
+        return Vec::new();
+    };
+    old.iter()
+        .filter(|v| !new.iter().any(|w| same_value(v, w)))
+        .map(|v| NodeRef::new(from.doc, v))
+        .collect()
+}
+
 /// Whether `c` changed whether its schema admits null, and which way. Adding or dropping
 /// `"null"` in a 3.1 `type` list is no change when the side without it has no `type` to speak
 /// of: an untyped schema admits null already. How that is told apart differs by side, as in
@@ -290,9 +313,12 @@ pub fn dependent_required<'a>(v: Option<NodeRef<'a>>) -> Vec<(&'a str, Vec<&'a s
     .unwrap_or_default()
 }
 
+/// A stability level: its rank and its name.
+pub type Stability = (u8, &'static str);
+
 /// `x-stability-level` by rank: `draft` < `alpha` < `beta` < `stable`; absent means stable.
 /// `None` for a value that is not a level.
-pub fn stability_rank(v: Option<NodeRef>) -> Option<(u8, &'static str)> {
+pub fn stability_rank(v: Option<NodeRef>) -> Option<Stability> {
     let Some(v) = v else {
         return Some((3, "stable"));
     };
@@ -303,6 +329,20 @@ pub fn stability_rank(v: Option<NodeRef>) -> Option<(u8, &'static str)> {
         "stable" => Some((3, "stable")),
         _ => None,
     }
+}
+
+/// A `x-stability-level` change, both sides ranked ([`stability_rank`]); `None` when either is
+/// not a level.
+pub fn stability_change(c: &SchemaChange) -> Option<(Stability, Stability)> {
+    let Change::Keyword {
+        name: "x-stability-level",
+        from,
+        to,
+    } = c.change
+    else {
+        return None;
+    };
+    Some((stability_rank(from)?, stability_rank(to)?))
 }
 
 /// The rank of `beta`: levels from here on promise stability (what oasdiff checks by default).

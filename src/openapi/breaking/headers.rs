@@ -5,10 +5,9 @@
 //!
 //! Header names are case-insensitive in HTTP, and compared so.
 
-use super::body::{nullability, Admits, Direction};
+use super::body::Admits;
 use super::parameters::report_changes;
-use super::response_body::status;
-use super::response_body::types::{type_rule, TypeEdit};
+use super::response_body::types::{nullable, type_rule, TypeEdit};
 use super::responses::for_each_response_pair;
 use super::schema::{Change, SchemaChange, Site};
 use super::{Check, Ctx, Sink};
@@ -43,11 +42,11 @@ pub const RULES: &[Rule<Check>] = &[
         header_types(ctx, sink, TypeEdit::Compatible)
     }),
     Rule::new("openapi/response-header-became-nullable", |ctx, sink| {
-        nullable(ctx, sink, Admits::More)
+        nullable(sink, header_changes(ctx), header, Admits::More)
     }),
     Rule::new(
         "openapi/response-header-became-not-nullable",
-        |ctx, sink| nullable(ctx, sink, Admits::Less),
+        |ctx, sink| nullable(sink, header_changes(ctx), header, Admits::Less),
     ),
     Rule::new(
         "openapi/new-required-request-header-property",
@@ -230,36 +229,13 @@ fn new_required_request_header_property(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
+/// `the response header 'X-Rate-Limit'`.
+fn header(c: &SchemaChange) -> String {
+    format!("the response header '{}'", header_name(c))
+}
+
 /// A response header's type/format change, judged as text (a header value is text on the
 /// wire, never strongly typed), with the response body's verdicts.
 fn header_types(ctx: &Ctx, sink: &mut Sink, edit: TypeEdit) {
-    type_rule(
-        sink,
-        header_changes(ctx),
-        |_| false,
-        |c| format!("the response header '{}'", header_name(c)),
-        edit,
-    );
-}
-
-/// A response header that admits null now (`More`: clients may get an empty value they did
-/// not expect) or no longer, read as a response body's schema is ([`nullability`]).
-fn nullable(ctx: &Ctx, sink: &mut Sink, admits: Admits) {
-    for c in header_changes(ctx) {
-        if nullability(c, Direction::Response) != Some(admits) {
-            continue;
-        }
-        let how = match admits {
-            Admits::More => "became nullable",
-            Admits::Less => "is no longer nullable",
-        };
-        c.report(
-            sink,
-            format!(
-                "the response header '{}' {how} for the status {}",
-                header_name(c),
-                status(c)
-            ),
-        );
-    }
+    type_rule(sink, header_changes(ctx), |_| false, header, edit);
 }

@@ -2,7 +2,8 @@
 //! optional ones are listed), removed (judged by its deprecation and sunset), made required or
 //! optional, moved to another location, deprecated or reactivated, and its sunset date.
 
-use super::super::index::{sunset_date, Date, OperationPair};
+use super::super::body::days_between;
+use super::super::index::{sunset_date, OperationPair};
 use super::super::operations::{departure, for_each_pair, within, Departure};
 use super::super::{Check, Ctx, Sink};
 use super::{named, param_at, param_pairs};
@@ -343,21 +344,6 @@ fn newly_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, &Param, &Param,
 /// is 0 for beta and stable alike; treaty has no setting for it yet.
 const MIN_SUNSET_DAYS: i64 = 0;
 
-fn days_between(from: Date, to: Date) -> i64 {
-    days_from_civil(to) - days_from_civil(from)
-}
-
-/// Days since 1970-01-01 (inverse of [`Date::from_days`]).
-fn days_from_civil(d: Date) -> i64 {
-    let y = i64::from(d.year) - i64::from(d.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(d.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// oasdiff raises this only under a deprecation policy (a minimum number of days before
 /// sunset); by default it reports the deprecation as information. In treaty the rule is off by
 /// default and turning it on is the policy: every deprecation must name its sunset.
@@ -440,16 +426,4 @@ fn request_parameter_sunset_date_changed_too_small(ctx: &Ctx, sink: &mut Sink) {
             );
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_days_round_trip() {
-        for days in [-1000, 0, 1, 59, 365, 11_016, 19_723, 30_000] {
-            assert_eq!(days_from_civil(Date::from_days(days)), days);
-        }
-    }
 }

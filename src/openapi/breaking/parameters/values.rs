@@ -2,6 +2,7 @@
 //! value gone, an enum where there was none) is an error; one admitted now is info, as is any
 //! change of an optional parameter's default.
 
+use super::super::body::extensible_values_removed;
 use super::super::request_body::values::enum_value_added;
 use super::super::schema::{Change, SchemaChange};
 use super::super::{Check, Ctx, Sink};
@@ -117,33 +118,19 @@ fn default_change<'a>(
 
 fn request_parameter_x_extensible_enum_value_removed(ctx: &Ctx, sink: &mut Sink) {
     for (c, p) in param_changes(ctx) {
-        let Change::Keyword {
-            name: "x-extensible-enum",
-            from: Some(from),
-            to: Some(to),
-        } = c.change
-        else {
-            continue;
-        };
-        // Both must be lists; anything else is a malformed extension oasdiff skips too.
-        let (Some(old), Some(new)) = (from.node.as_seq(), to.node.as_seq()) else {
-            continue;
-        };
         if !c.path.is_empty() {
             continue;
         }
-        for v in old {
-            if !new.iter().any(|w| crate::openapi::model::same_value(v, w)) {
-                sink.report_operation(
-                    &c.operation,
-                    to.line_location(),
-                    Some(NodeRef::new(from.doc, v).line_location()),
-                    format!(
-                        "removed the x-extensible-enum value {} from {p}",
-                        show(NodeRef::new(from.doc, v))
-                    ),
-                );
-            }
+        let Change::Keyword { to: Some(to), .. } = c.change else {
+            continue;
+        };
+        for v in extensible_values_removed(c) {
+            sink.report_operation(
+                &c.operation,
+                to.line_location(),
+                Some(v.line_location()),
+                format!("removed the x-extensible-enum value {} from {p}", show(v)),
+            );
         }
     }
 }

@@ -5,7 +5,7 @@
 //! them, as are the properties of a schema under `not`, which describe what a payload must not
 //! be.
 
-use super::super::body::{stability_rank, BETA};
+use super::super::body::{stability_change, BETA};
 use super::super::index::sunset_date;
 use super::super::schema::{merged_property, Change, SchemaChange, Segment};
 use super::super::{Check, Ctx, Sink};
@@ -351,15 +351,7 @@ fn reactivated(c: &SchemaChange) -> Option<String> {
 /// A property's `x-stability-level` that moved (`increased` or not). Only properties leaving
 /// `beta` or `stable` are tracked, as oasdiff does by default: `draft`/`alpha` promise nothing.
 fn stability(c: &SchemaChange, increased: bool) -> Option<String> {
-    let Change::Keyword {
-        name: "x-stability-level",
-        from,
-        to,
-    } = c.change
-    else {
-        return None;
-    };
-    let ((was, from), (now, to)) = (stability_rank(from)?, stability_rank(to)?);
+    let ((was, from), (now, to)) = stability_change(c)?;
     if was < BETA || now == was || (now > was) != increased {
         return None;
     }

@@ -5,7 +5,7 @@
 //! The response twins are in [`super::super::response_body::values`], read through the same
 //! [`enum_value`].
 
-use super::super::body::{enum_value, show, Admits, Edit};
+use super::super::body::{enum_value, extensible_values_removed, show, Admits, Edit};
 use super::super::schema::{Change, SchemaChange};
 use super::super::{Check, Ctx, Sink};
 use super::limits::Subject;
@@ -130,31 +130,17 @@ fn read_only_enum_value_removed(c: &SchemaChange) -> Option<String> {
 /// fine; a value that goes is one clients may still send.
 fn request_property_x_extensible_enum_value_removed(ctx: &Ctx, sink: &mut Sink) {
     for c in changes(ctx, Property) {
-        let Change::Keyword {
-            name: "x-extensible-enum",
-            from: Some(from),
-            to: Some(to),
-        } = c.change
-        else {
-            continue;
-        };
-        let (Some(old), Some(new)) = (from.node.as_seq(), to.node.as_seq()) else {
-            continue;
-        };
-        for v in old {
-            if !new.iter().any(|w| same_value(v, w)) {
-                let value = NodeRef::new(from.doc, v);
-                sink.report_operation(
-                    &c.operation,
-                    c.new_at.line_location(),
-                    Some(value.line_location()),
-                    format!(
-                        "removed the x-extensible-enum value '{}' of {}",
-                        show(value),
-                        subject(c)
-                    ),
-                );
-            }
+        for value in extensible_values_removed(c) {
+            sink.report_operation(
+                &c.operation,
+                c.new_at.line_location(),
+                Some(value.line_location()),
+                format!(
+                    "removed the x-extensible-enum value '{}' of {}",
+                    show(value),
+                    subject(c)
+                ),
+            );
         }
     }
 }

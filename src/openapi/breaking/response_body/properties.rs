@@ -6,7 +6,7 @@
 //! only moved into an `allOf` branch, or into the alternatives of a `oneOf` wrapping, is still
 //! there.
 
-use super::super::body::{days_between, stability_rank, Level, BETA};
+use super::super::body::{days_between, stability_change, Level, BETA};
 use super::super::index::sunset_date;
 use super::super::schema::{merged_property, Change, SchemaChange, Segment};
 use super::super::{Check, Ctx, Sink};
@@ -457,17 +457,7 @@ fn deprecation(ctx: &Ctx, sink: &mut Sink, want: Want) {
 /// promises stability (`beta` or `stable`, what oasdiff checks by default).
 fn stability(ctx: &Ctx, sink: &mut Sink, increased: bool) {
     for c in changes(ctx, Level::Property) {
-        let Change::Keyword {
-            name: "x-stability-level",
-            from,
-            to,
-        } = c.change
-        else {
-            continue;
-        };
-        let (Some((old, old_label)), Some((new, new_label))) =
-            (stability_rank(from), stability_rank(to))
-        else {
+        let Some(((old, old_label), (new, new_label))) = stability_change(c) else {
             continue;
         };
         let moved = if increased {

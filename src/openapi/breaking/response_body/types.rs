@@ -55,17 +55,17 @@ pub const RULES: &[Rule<Check>] = &[
     ),
     // Nullability.
     Rule::new("openapi/response-body-became-nullable", |ctx, sink| {
-        nullable(ctx, sink, Level::Body, Admits::More)
+        nullable(sink, changes(ctx, Level::Body), subject, Admits::More)
     }),
     Rule::new("openapi/response-property-became-nullable", |ctx, sink| {
-        nullable(ctx, sink, Level::Property, Admits::More)
+        nullable(sink, changes(ctx, Level::Property), subject, Admits::More)
     }),
     Rule::new("openapi/response-body-became-not-nullable", |ctx, sink| {
-        nullable(ctx, sink, Level::Body, Admits::Less)
+        nullable(sink, changes(ctx, Level::Body), subject, Admits::Less)
     }),
     Rule::new(
         "openapi/response-property-became-not-nullable",
-        |ctx, sink| nullable(ctx, sink, Level::Property, Admits::Less),
+        |ctx, sink| nullable(sink, changes(ctx, Level::Property), subject, Admits::Less),
     ),
 ];
 
@@ -413,9 +413,15 @@ fn list_of_types(ctx: &Ctx, sink: &mut Sink, level: Level, admits: Admits) {
 // ---------------------------------------------------------------------------------------------
 // Nullability
 
-/// Null admitted now (`More`) or no longer ([`nullability`], as responses read it).
-fn nullable(ctx: &Ctx, sink: &mut Sink, level: Level, admits: Admits) {
-    for c in changes(ctx, level) {
+/// Null admitted now (`More`: clients may get a null they did not expect) or no longer
+/// ([`nullability`], as responses read it), naming the schema with `who`.
+pub(crate) fn nullable<'c, 'a: 'c>(
+    sink: &mut Sink,
+    changes: impl Iterator<Item = &'c SchemaChange<'a>>,
+    who: impl Fn(&SchemaChange) -> String,
+    admits: Admits,
+) {
+    for c in changes {
         if nullability(c, Direction::Response) != Some(admits) {
             continue;
         }
@@ -425,7 +431,7 @@ fn nullable(ctx: &Ctx, sink: &mut Sink, level: Level, admits: Admits) {
         };
         c.report(
             sink,
-            format!("{} {how} for the status {}", subject(c), status(c)),
+            format!("{} {how} for the status {}", who(c), status(c)),
         );
     }
 }
