@@ -3,10 +3,10 @@
 //! a change sits at, and the readings of a keyword that both sides make, each saying which way
 //! the change moved what the schema [`Admits`].
 //!
-//! A request rule and its response twin look at the same schema change and differ only in which
-//! way breaks ([`Admits::breaks`]): a request schema that admits less refuses calls that worked,
-//! a response schema that admits more sends what old clients do not expect; the other way is a
-//! changelog entry. So `request-property-enum-value-removed` and
+//! A request rule and its response twin look at the same schema change and differ in which way
+//! breaks ([`Admits`]): a request schema that admits less refuses calls that worked, a response
+//! schema that admits more sends what old clients do not expect; the other way is a changelog
+//! entry. So `request-property-enum-value-removed` and
 //! `response-property-enum-value-added` read one [`enum_value`], the `*-max-decreased` and
 //! `*-max-increased` rules one [`Bound`]. Where the two sides read a keyword differently on
 //! purpose (nullability), the helper takes the direction and says how. Parameters and headers
@@ -43,6 +43,15 @@ impl Level {
     }
 }
 
+/// Is `c` in a request body (`Request`) or a response body (`Response`), rather than in a
+/// parameter or a header?
+pub fn in_body(c: &SchemaChange, dir: Direction) -> bool {
+    match dir {
+        Direction::Request => c.in_request_body(),
+        Direction::Response => c.in_response_body(),
+    }
+}
+
 /// The changes of request bodies (`Request`) or response bodies (`Response`) at `level`: one
 /// pass over the shared walk's changes, as every rule makes.
 pub fn body_changes<'c, 'a>(
@@ -50,13 +59,9 @@ pub fn body_changes<'c, 'a>(
     dir: Direction,
     level: Level,
 ) -> impl Iterator<Item = &'c SchemaChange<'a>> {
-    ctx.schema_changes().iter().filter(move |c| {
-        let body = match dir {
-            Direction::Request => c.in_request_body(),
-            Direction::Response => c.in_response_body(),
-        };
-        body && Level::of(c) == level
-    })
+    ctx.schema_changes()
+        .iter()
+        .filter(move |c| in_body(c, dir) && Level::of(c) == level)
 }
 
 /// The schema node a change sits at: spec, operation, site and property path.
@@ -88,23 +93,13 @@ impl<'c> Once<'c> {
 // ---------------------------------------------------------------------------------------------
 // Which way a change goes
 
-/// Which way a change moved what a schema admits.
+/// Which way a change moved what a schema admits. A request schema admitting less refuses calls
+/// that worked, a response schema admitting more sends values old clients cannot read: those
+/// are the breaking ways; the other way round is a changelog entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admits {
     More,
     Less,
-}
-
-impl Admits {
-    /// Does a change this way break clients on `dir`'s side? A request schema admitting less
-    /// refuses calls that worked; a response schema admitting more sends values old clients
-    /// cannot read. The other way round it is a changelog entry.
-    pub fn breaks(self, dir: Direction) -> bool {
-        matches!(
-            (self, dir),
-            (Admits::Less, Direction::Request) | (Admits::More, Direction::Response)
-        )
-    }
 }
 
 /// A numeric bound, `minimum` or `maximum`, each with its exclusive form: a 3.0 `maximum` with
@@ -400,13 +395,5 @@ mod tests {
         ] {
             assert_eq!(days_from_civil(Date::from_days(days)), days);
         }
-    }
-
-    #[test]
-    fn breaking_depends_on_the_side() {
-        assert!(Admits::Less.breaks(Direction::Request));
-        assert!(!Admits::More.breaks(Direction::Request));
-        assert!(Admits::More.breaks(Direction::Response));
-        assert!(!Admits::Less.breaks(Direction::Response));
     }
 }

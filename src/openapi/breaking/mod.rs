@@ -4,6 +4,22 @@
 //! parameters) and each rule compares pairs. Schema differences are computed once by the shared
 //! walker ([`schema`]) and rules filter its typed changes. A deleted element is reported at its
 //! closest surviving parent in the new spec, with the old element as related location.
+//!
+//! Rules live in families by subject, what changed, with every severity of a subject together
+//! (a change that breaks clients and its opposite, a changelog entry, read the same change the
+//! same way):
+//! - [`operations`]: operations and paths removed, operation ids, tags, component schemas;
+//! - [`lifecycle`]: stability levels, deprecation and sunset of operations, endpoints and
+//!   webhooks added or removed;
+//! - [`security`]: security requirements and schemes;
+//! - [`parameters`]: request parameters, the parameter itself ([`parameters::declaration`]) and
+//!   its schema ([`parameters::limits`], [`parameters::values`], [`parameters::types`]);
+//! - [`headers`]: response headers and object-valued request header parameters;
+//! - [`request_body`] and [`response_body`]: the body schemas by aspect (`limits`, `types`,
+//!   `values`, `properties`, `compositions`, `keywords`) and `media`, the body itself and its
+//!   media types; a request rule and its response twin read a change through the same helpers of
+//!   [`body`], with the other direction breaking;
+//! - [`responses`]: statuses and the guide's error shape.
 
 pub mod body;
 pub mod headers;

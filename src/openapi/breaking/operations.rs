@@ -1,10 +1,12 @@
-//! Operations and what a call needs: removed operations and paths, removed success statuses,
-//! request bodies that became required, appeared or went. (Parameters added or removed are
-//! [`super::parameters::declaration`]'s.)
+//! Operations and what the API offers: removed operations and paths (judged by their
+//! deprecation and sunset), operation ids and tags added or removed, and component schemas
+//! removed. Parameters added or removed are [`super::parameters::declaration`]'s, request bodies
+//! [`super::request_body::media`]'s, statuses [`super::responses`]'.
 //!
 //! Semantics, ids, levels and wording follow oasdiff's checks (`check_api_removed.go`,
-//! `check_request_body_*.go`, ...). The operation-pair helpers here ([`for_each_pair`],
-//! [`within`], [`departure`]) are shared by the families that judge what is inside an operation.
+//! `check_api_operation_id_updated.go`, `check_api_tag_updated.go`, ...). The operation-pair
+//! helpers here ([`for_each_pair`], [`within`], [`departure`]) are shared by the families that
+//! judge what is inside an operation.
 
 use super::index::{gone, Date, OperationPair, Removed};
 use super::lifecycle::operation_sunset;

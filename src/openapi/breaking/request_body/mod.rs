@@ -24,7 +24,7 @@ pub mod properties;
 pub mod types;
 pub mod values;
 
-use super::body::{Level, Once};
+use super::body::{in_body, Direction, Level, Once};
 use super::schema::SchemaChange;
 use super::{Ctx, Sink};
 
@@ -92,7 +92,7 @@ pub(crate) fn changes<'c, 'a>(
 ) -> impl Iterator<Item = &'c SchemaChange<'a>> {
     ctx.schema_changes()
         .iter()
-        .filter(move |c| c.in_request_body() && scope.holds(c))
+        .filter(move |c| in_body(c, Direction::Request) && scope.holds(c))
 }
 
 /// Report what `f` says of each change `scope` holds.

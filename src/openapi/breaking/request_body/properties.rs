@@ -5,7 +5,7 @@
 //! them, as are the properties of a schema under `not`, which describe what a payload must not
 //! be.
 
-use super::super::body::{stability_change, BETA};
+use super::super::body::{in_body, stability_change, Direction, BETA};
 use super::super::index::sunset_date;
 use super::super::schema::{merged_property, Change, SchemaChange, Segment};
 use super::super::{Check, Ctx, Sink};
@@ -145,7 +145,7 @@ pub const RULES: &[Rule<Check>] = &[
 fn outside_not<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = &'c SchemaChange<'a>> {
     ctx.schema_changes()
         .iter()
-        .filter(|c| c.in_request_body() && !c.under_not)
+        .filter(|c| in_body(c, Direction::Request) && !c.under_not)
 }
 
 /// Added properties that clients send (not `readOnly`), required or optional, with a default
