@@ -10,7 +10,7 @@ use super::super::schema::{Change, Composition, SchemaChange};
 use super::super::{Check, Ctx, Sink};
 use super::types::{any_at, list_of_types, nullable_unwrapped};
 use super::Scope::{self, Asserted, Body, Property};
-use super::{changes, run, run_once, subject};
+use super::{changes, run, run_per_node, subject};
 use crate::openapi::refs::{NodeRef, Obj};
 use crate::rules::Rule;
 
@@ -49,7 +49,7 @@ pub const RULES: &[Rule<Check>] = &[
         alternative_removed(ctx, sink, Body, Composition::OneOf)
     }),
     Rule::new("openapi/request-body-one-of-added", |ctx, sink| {
-        run_once(ctx, sink, Body, |c| {
+        run_per_node(ctx, sink, Body, |c| {
             alternatives_added(ctx, c, Composition::OneOf)
         })
     }),
@@ -57,7 +57,7 @@ pub const RULES: &[Rule<Check>] = &[
         alternative_removed(ctx, sink, Property, Composition::OneOf)
     }),
     Rule::new("openapi/request-property-one-of-added", |ctx, sink| {
-        run_once(ctx, sink, Asserted, |c| {
+        run_per_node(ctx, sink, Asserted, |c| {
             alternatives_added(ctx, c, Composition::OneOf)
         })
     }),
@@ -65,7 +65,7 @@ pub const RULES: &[Rule<Check>] = &[
         alternative_removed(ctx, sink, Body, Composition::AnyOf)
     }),
     Rule::new("openapi/request-body-any-of-added", |ctx, sink| {
-        run_once(ctx, sink, Body, |c| {
+        run_per_node(ctx, sink, Body, |c| {
             alternatives_added(ctx, c, Composition::AnyOf)
         })
     }),
@@ -73,7 +73,7 @@ pub const RULES: &[Rule<Check>] = &[
         alternative_removed(ctx, sink, Property, Composition::AnyOf)
     }),
     Rule::new("openapi/request-property-any-of-added", |ctx, sink| {
-        run_once(ctx, sink, Asserted, |c| {
+        run_per_node(ctx, sink, Asserted, |c| {
             alternatives_added(ctx, c, Composition::AnyOf)
         })
     }),

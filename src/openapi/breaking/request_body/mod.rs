@@ -109,7 +109,9 @@ pub(crate) fn run(
     }
 }
 
-/// [`run`] for rules that judge a schema as a whole: once per changed schema.
+/// [`run`] for rules that judge a change in the context of its schema (a type and a format
+/// change there are one edit): once per changed schema, the first change with something to say
+/// standing for the others.
 pub(crate) fn run_once(
     ctx: &Ctx,
     sink: &mut Sink,
@@ -132,5 +134,24 @@ pub(crate) fn subject(c: &SchemaChange) -> String {
         "the request body".to_string()
     } else {
         format!("the request property '{}'", c.path)
+    }
+}
+
+/// [`run`] for rules that judge a changed schema as a whole, whatever changed in it (its list of
+/// types, its branches): `f` is asked once per schema, at the first change there, which is
+/// where the finding points.
+pub(crate) fn run_per_node(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    scope: Scope,
+    f: impl Fn(&SchemaChange) -> Option<String>,
+) {
+    let mut once = Once::default();
+    for c in changes(ctx, scope) {
+        if once.first(c) {
+            if let Some(message) = f(c) {
+                c.report(sink, message);
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ use super::super::schema::{Change, Composition, SchemaChange, Site, TypeSet};
 use super::super::{Check, Ctx, Sink};
 use super::limits::Subject;
 use super::Scope::{Asserted, Body, Property};
-use super::{run, run_once, subject, Level, Scope};
+use super::{run, run_once, run_per_node, subject, Level, Scope};
 use crate::openapi::refs::{NodeRef, Obj};
 use crate::rules::Rule;
 
@@ -45,18 +45,18 @@ pub const RULES: &[Rule<Check>] = &[
     }),
     Rule::new(
         "openapi/request-body-list-of-types-narrowed",
-        |ctx, sink| run_once(ctx, sink, Body, list_of_types_narrowed),
+        |ctx, sink| run_per_node(ctx, sink, Body, list_of_types_narrowed),
     ),
     Rule::new(
         "openapi/request-property-list-of-types-narrowed",
-        |ctx, sink| run_once(ctx, sink, Property, list_of_types_narrowed),
+        |ctx, sink| run_per_node(ctx, sink, Property, list_of_types_narrowed),
     ),
     Rule::new("openapi/request-body-list-of-types-widened", |ctx, sink| {
-        run_once(ctx, sink, Body, list_of_types_widened)
+        run_per_node(ctx, sink, Body, list_of_types_widened)
     }),
     Rule::new(
         "openapi/request-property-list-of-types-widened",
-        |ctx, sink| run_once(ctx, sink, Asserted, list_of_types_widened),
+        |ctx, sink| run_per_node(ctx, sink, Asserted, list_of_types_widened),
     ),
     // Nullability.
     Rule::new("openapi/request-body-became-not-nullable", |ctx, sink| {
