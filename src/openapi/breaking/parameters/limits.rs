@@ -1,6 +1,7 @@
 //! Limits of a parameter's own schema: numeric `minimum`/`maximum` (and their exclusive forms),
-//! the counts `minLength`/`maxLength`/`minItems`/`maxItems` and `pattern`, set or tightened (an
-//! error: calls that passed may now be refused) or loosened (info). oasdiff reads parameter
+//! the counts `minLength`/`maxLength`/`minItems`/`maxItems` and `pattern`, tightened (an error:
+//! calls that passed may now be refused), set where there was none or a pattern changed (a
+//! warning) or loosened (info). oasdiff reads parameter
 //! limits on the parameter's own schema only. Plus the guide's `paging-limit-max-lowered`: a paging
 //! `limit` query parameter capped lower.
 

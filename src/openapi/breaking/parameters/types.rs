@@ -1,12 +1,10 @@
 //! Types and formats of a parameter's schema, its "list of types" (`oneOf` of plain types) and
-//! its nullability.
-//! A parameter's own value is text on the wire, so only the text reading counts (`integer` ->
-//! `string` is fine); inside an object parameter the serialization is unknown, so a change
-//! breaking only as typed JSON is a warning. Narrowed is an error, widened info.
+//! its nullability. A parameter's own value is text on the wire, so only the text reading
+//! counts (`integer` -> `string` is fine); inside an object parameter the serialization is
+//! unknown, so a change breaking only as typed JSON is a warning. Narrowed is an error, widened
+//! info; nullability is read as the request body reads it ([`nullability`]).
 
-use std::collections::HashSet;
-
-use super::super::body::{node_key, nullability, Admits, Direction::Request};
+use super::super::body::{nullability, Admits, Direction::Request, Once};
 use super::super::request_body::types::became_nullable;
 use super::super::schema::{Change, Differ, SchemaChange, TypeSet};
 use super::super::{Check, Ctx, Sink};
@@ -390,12 +388,12 @@ fn param_type_list(old: &Obj, new: &Obj) -> Option<(Vec<String>, Vec<String>)> {
 /// A `oneOf`/`anyOf` of plain types (or a single type becoming or leaving one) lost a type:
 /// values of that type are refused now.
 fn list_of_types_narrowed(ctx: &Ctx, sink: &mut Sink, own: bool) {
-    let mut seen = HashSet::new();
+    let mut once = Once::default();
     for (c, p) in param_changes(ctx) {
         if c.path.is_empty() != own || !c.change.may_change_type_list() {
             continue;
         }
-        if !seen.insert((c.spec, c.op, p.location, p.name, c.path.clone())) {
+        if !once.first(c) {
             continue;
         }
         let (Some(old), Some(new)) = (type_list(&c.old), type_list(&c.new)) else {
@@ -442,10 +440,10 @@ fn request_parameter_property_list_of_types_widened(ctx: &Ctx, sink: &mut Sink) 
 
 /// A list of types (or a single type becoming one) that gained types and lost none.
 fn list_of_types_widened(ctx: &Ctx, sink: &mut Sink, own: bool) {
-    let mut seen = HashSet::new();
+    let mut once = Once::default();
     for (c, p) in param_changes(ctx) {
         let relevant = c.change.may_change_type_list();
-        if c.path.is_empty() != own || !relevant || !seen.insert(node_key(c)) {
+        if c.path.is_empty() != own || !relevant || !once.first(c) {
             continue;
         }
         let Some((old, new)) = param_type_list(&c.old, &c.new) else {

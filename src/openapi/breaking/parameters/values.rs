@@ -1,6 +1,7 @@
 //! The values a parameter's schema admits: enums and defaults. A value refused now (an enum
-//! value gone, an enum where there was none) is an error; one admitted now is info, as is any
-//! change of an optional parameter's default.
+//! value gone, an enum where there was none) is an error, one admitted now info. A default of an
+//! optional parameter that appears, goes or changes is an error: clients that leave the
+//! parameter out get other behaviour without changing a line.
 
 use super::super::body::extensible_values_removed;
 use super::super::request_body::values::enum_value_added;

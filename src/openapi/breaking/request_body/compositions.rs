@@ -1,5 +1,6 @@
-//! Compositions of a request body: `allOf` branches (each one more rule a request must pass, or
-//! one less), `oneOf`/`anyOf` alternatives (one removed refuses the payloads that matched only
+//! Compositions of a request body: `allOf` branches (one added is one more rule a request must
+//! pass: an error; one removed may take away what servers act on: a warning), `oneOf`/`anyOf`
+//! alternatives (one removed refuses the payloads that matched only
 //! it; one added is info), the body restructured into a `oneOf`, and discriminators (info). A
 //! branch of nothing but annotations accepts everything, so adding or removing one has its own
 //! info rules. A list of types gaining or losing a type, or a nullable wrapper going, is

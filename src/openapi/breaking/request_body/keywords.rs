@@ -2,7 +2,8 @@
 //! (`if`/`then`/`else`, `propertyNames`, `unevaluatedItems`/`unevaluatedProperties`,
 //! `contentSchema`), `contentMediaType`/`contentEncoding`, schema maps (`patternProperties`,
 //! `dependentSchemas`), `dependentRequired` and `prefixItems`. A constraint that appears is one
-//! more rule a request must pass (error); one that goes is info. A subschema that accepts
+//! more rule a request must pass (error); one that goes is info. `prefixItems` entries that go
+//! leave their positions to `items` (error). A subschema that accepts
 //! everything (`true`, `{}`) constrains nothing and is not reported. (`contains` and its counts
 //! are limits: [`super::limits`].)
 

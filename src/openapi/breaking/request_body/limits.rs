@@ -2,8 +2,9 @@
 //! forms), lengths and item counts (`minLength`, `maxLength`, `minItems`, `minContains`,
 //! `maxContains`), `contains` and `pattern`, on the request body itself (`request-body-*`) or
 //! anything under it (`request-property-*`), following oasdiff's `RequestProperty*` checks. A
-//! limit tightened or set is an error (calls that passed may now be refused); loosened, info.
-//! The `request-read-only-property-*` rules list a tightening of what clients never send.
+//! limit tightened is an error (calls that passed may now be refused), one set where there was
+//! none (or a pattern changed) a warning, one loosened info. The `request-read-only-property-*`
+//! rules list a tightening of what clients never send.
 //!
 //! What is deliberately not reported:
 //! - `readOnly` properties, and anything inside one: clients never send them;
@@ -19,8 +20,8 @@
 //! there. Numeric bounds are named by what they mean, not how they are written: a 3.0
 //! `maximum: 10` with `exclusiveMaximum: true` is an exclusive maximum, as 3.1's
 //! `exclusiveMaximum: 10` is. The response twins, with the other direction breaking, are in
-//! [`super::super::response_body::limits`]; the parameters' in [`super::super::parameters::limits`],
-//! which share the changelog helpers here.
+//! [`super::super::response_body::limits`]; the parameters' in
+//! [`super::super::parameters::limits`], which share the changelog helpers here.
 
 use super::super::body::{count_absent, count_applies, matches_all, Admits, Bound};
 use super::super::schema::{Change, Limit, SchemaChange};

@@ -3,8 +3,9 @@
 //! `contentSchema`), `contentMediaType`/`contentEncoding`, schema maps (`patternProperties`,
 //! `dependentSchemas`), `dependentRequired` and `prefixItems`. A constraint that goes is a
 //! guarantee about the response that no longer holds (error); one that appears promises more
-//! (info). The request twins are in [`super::super::request_body::keywords`], with the other
-//! direction breaking.
+//! (info). A `prefixItems` entry that appears checks a position by a new schema (error). The
+//! request twins are in [`super::super::request_body::keywords`], with the other direction
+//! breaking.
 
 use super::super::body::{self, entry_key, show, show_opt, Admits, Edit, Level};
 use super::super::schema::Change;

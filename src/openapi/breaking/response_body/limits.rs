@@ -8,8 +8,10 @@
 //! changelogs and `--fail-on info`).
 //!
 //! The rules are one table: each row names its level (body or property) and kind, and
-//! [`classify`] maps a schema change to its kind. `body` rules see the response schema itself, `property`
-//! rules every schema under it (properties, `items`, composition branches), as oasdiff does.
+//! [`classify`] maps a schema change to its kind. `body` rules see the response schema itself,
+//! `property` rules every schema under it (properties, `items`, composition branches), as
+//! oasdiff does. Bounds and counts are compared as the request side compares them
+//! ([`Bound::moved`], [`count_absent`]), with the other direction breaking.
 //!
 //! Left out, so as not to report side effects: changes under a `writeOnly` schema (never in a
 //! response), and changes to a keyword that does not apply to the schema's type on either side

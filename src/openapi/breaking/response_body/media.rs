@@ -2,7 +2,7 @@
 //! a generalisation or specialisation of an unpaired one): a media type removed (clients asking
 //! for it get none: an error) or added (info), renamed to a more general one (clients relying on
 //! the specific format lose it: an error), a more specific one or one with other parameters
-//! (info), and a media type's schema removed (an error: anything may come) or added (info).
+//! (info), and a media type's schema removed (a warning: anything may come) or added (info).
 
 use super::super::index::OperationPair;
 use super::super::responses::for_each_response_pair;

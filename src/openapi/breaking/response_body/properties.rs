@@ -1,7 +1,7 @@
 //! The properties of response bodies: removed (a required or optional one readers relied on is
 //! an error or warning, a write-only one is info: clients never read it), added, made optional
 //! (an error) or required, made `readOnly`/`writeOnly` or not (a required property that stops
-//! being write-only now shows up where clients never expected it: an error), deprecated (with
+//! being write-only now shows up where clients never expected it: a warning), deprecated (with
 //! or without a sunset date), reactivated, and moved between stability levels. A property that
 //! only moved into an `allOf` branch, or into the alternatives of a `oneOf` wrapping, is still
 //! there.
@@ -271,7 +271,7 @@ fn required_changed(ctx: &Ctx, sink: &mut Sink, required: bool, write_only: bool
 }
 
 /// A property that gained or lost `readOnly`/`writeOnly`, by whether the old schema required
-/// it. A required property that stops being write-only is an error: clients that followed the
+/// it. A required property that stops being write-only is a warning: clients that followed the
 /// old contract never expected it in a response, and now it is required there.
 fn access(ctx: &Ctx, sink: &mut Sink, keyword: &str, to: bool, required: bool) {
     for c in changes(ctx, Level::Property) {

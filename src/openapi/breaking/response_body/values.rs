@@ -1,6 +1,7 @@
 //! The values a client reads: enums, `const` and defaults. A value the response may now carry
-//! that it could not (an enum value added to a readable property, a `const` changed or
-//! dropped) is an error; a value it no longer carries, a new `const`, or a write-only property's
+//! that it could not is a warning for an enum value added to a readable property (clients that
+//! switch over the values meet one they do not know) and an error for a `const` changed or
+//! dropped; a value it no longer carries, a new `const`, or a write-only property's
 //! new enum value (clients never read it) is info, as is every default change. The request twins
 //! are in [`super::super::request_body::values`], read through the same [`enum_value`].
 
