@@ -186,6 +186,21 @@ impl Edit {
     }
 }
 
+/// A change of a keyword compared by value (`prefixItems`, `dependentRequired`, an entry of
+/// `patternProperties` or `dependentSchemas`, ...) named `name`: how it changed, with its old
+/// and new value.
+pub fn keyword_edit<'a>(
+    c: &SchemaChange<'a>,
+    name: &str,
+) -> Option<(Edit, Option<NodeRef<'a>>, Option<NodeRef<'a>>)> {
+    match c.change {
+        Change::Keyword { name: n, from, to } if n == name => {
+            Some((Edit::of(&from, &to)?, from, to))
+        }
+        _ => None,
+    }
+}
+
 /// An enum value added (the schema admits more) or removed.
 pub fn enum_value<'a>(c: &SchemaChange<'a>) -> Option<(Admits, NodeRef<'a>)> {
     match c.change {

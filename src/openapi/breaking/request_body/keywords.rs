@@ -7,7 +7,9 @@
 //! everything (`true`, `{}`) constrains nothing and is not reported. (`contains` and its counts
 //! are limits: [`super::limits`].)
 
-use super::super::body::{accepts_all, dependent_required, entry_key, show, show_opt};
+use super::super::body::{
+    accepts_all, dependent_required, entry_key, keyword_edit, show, show_opt, Edit,
+};
 use super::super::schema::{Change, SchemaChange};
 use super::super::{Check, Ctx, Sink};
 use super::Scope::{self, Asserted, Body, Property};
@@ -324,39 +326,30 @@ fn content_keyword_changed(c: &SchemaChange, keyword: &str) -> Option<String> {
 /// A new non-trivial entry of a schema map: properties whose names match a new pattern must
 /// pass its schema; objects with the property must pass the dependent schema too.
 fn entry_added(c: &SchemaChange, keyword: &str) -> Option<String> {
-    match c.change {
-        Change::Keyword {
-            name,
-            from: None,
-            to: Some(to),
-        } if name == keyword && !accepts_all(to) => {
-            let key = entry_key(&c.new, keyword, to)?;
-            let s = subject(c);
-            Some(if keyword == "patternProperties" {
-                format!("added the pattern property '{key}' to {s}")
-            } else {
-                format!("added a dependent schema for '{key}' to {s}")
-            })
-        }
-        _ => None,
+    let (Edit::Added, _, Some(to)) = keyword_edit(c, keyword)? else {
+        return None;
+    };
+    if accepts_all(to) {
+        return None;
     }
+    let key = entry_key(&c.new, keyword, to)?;
+    let s = subject(c);
+    Some(if keyword == "patternProperties" {
+        format!("added the pattern property '{key}' to {s}")
+    } else {
+        format!("added a dependent schema for '{key}' to {s}")
+    })
 }
 
 fn entry_removed(c: &SchemaChange, keyword: &str) -> Option<String> {
-    match c.change {
-        Change::Keyword {
-            name,
-            from: Some(v),
-            to: None,
-        } if name == keyword => {
-            let key = entry_key(&c.old, keyword, v)?;
-            Some(format!(
-                "removed the {keyword} entry '{key}' of {}",
-                subject(c)
-            ))
-        }
-        _ => None,
-    }
+    let (Edit::Removed, Some(v), _) = keyword_edit(c, keyword)? else {
+        return None;
+    };
+    let key = entry_key(&c.old, keyword, v)?;
+    Some(format!(
+        "removed the {keyword} entry '{key}' of {}",
+        subject(c)
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,14 +430,7 @@ fn dependent_required_removed(c: &SchemaChange) -> Option<String> {
 /// `unevaluatedItems`). With neither, they accept anything and nothing is reported. Once per
 /// schema.
 fn prefix_items_removed(c: &SchemaChange) -> Option<String> {
-    if !matches!(
-        c.change,
-        Change::Keyword {
-            name: "prefixItems",
-            from: Some(_),
-            to: None
-        }
-    ) {
+    if !matches!(keyword_edit(c, "prefixItems")?, (Edit::Removed, ..)) {
         return None;
     }
     // Which keyword now checks the positions that lost their own schema.
@@ -462,13 +448,6 @@ fn prefix_items_removed(c: &SchemaChange) -> Option<String> {
 }
 
 fn prefix_items_added(c: &SchemaChange) -> Option<String> {
-    matches!(
-        c.change,
-        Change::Keyword {
-            name: "prefixItems",
-            from: None,
-            to: Some(_),
-        }
-    )
-    .then(|| format!("added a prefixItems entry to {}", subject(c)))
+    matches!(keyword_edit(c, "prefixItems")?, (Edit::Added, ..))
+        .then(|| format!("added a prefixItems entry to {}", subject(c)))
 }

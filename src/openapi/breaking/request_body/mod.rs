@@ -34,7 +34,7 @@ use super::{Ctx, Sink};
 /// [`Scope::Property`]; the limit rules and the changelog rules read [`Scope::Asserted`], which
 /// also leaves out `if` conditions (tightening or relaxing a condition shifts which branch
 /// applies rather than what is accepted) and, as oasdiff does, tells `not` and `if` from the
-/// property path.
+/// property path; the limit rules read the body's own schema as [`Scope::SentBody`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
     /// The body's own schema.
@@ -118,10 +118,37 @@ pub(crate) fn run_once(
     scope: Scope,
     f: impl Fn(&SchemaChange) -> Option<String>,
 ) {
+    once_per_node(ctx, sink, scope, false, f);
+}
+
+/// [`run`] for rules that judge a changed schema as a whole, whatever changed in it (its list of
+/// types, its branches): `f` is asked once per schema, at the first change there, which is
+/// where the finding points.
+pub(crate) fn run_per_node(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    scope: Scope,
+    f: impl Fn(&SchemaChange) -> Option<String>,
+) {
+    once_per_node(ctx, sink, scope, true, f);
+}
+
+/// One finding per changed schema: the first change there (`first_change`), or the first with a
+/// finding, stands for it.
+fn once_per_node(
+    ctx: &Ctx,
+    sink: &mut Sink,
+    scope: Scope,
+    first_change: bool,
+    f: impl Fn(&SchemaChange) -> Option<String>,
+) {
     let mut once = Once::default();
     for c in changes(ctx, scope) {
+        if first_change && !once.first(c) {
+            continue;
+        }
         if let Some(message) = f(c) {
-            if once.first(c) {
+            if first_change || once.first(c) {
                 c.report(sink, message);
             }
         }
@@ -134,24 +161,5 @@ pub(crate) fn subject(c: &SchemaChange) -> String {
         "the request body".to_string()
     } else {
         format!("the request property '{}'", c.path)
-    }
-}
-
-/// [`run`] for rules that judge a changed schema as a whole, whatever changed in it (its list of
-/// types, its branches): `f` is asked once per schema, at the first change there, which is
-/// where the finding points.
-pub(crate) fn run_per_node(
-    ctx: &Ctx,
-    sink: &mut Sink,
-    scope: Scope,
-    f: impl Fn(&SchemaChange) -> Option<String>,
-) {
-    let mut once = Once::default();
-    for c in changes(ctx, scope) {
-        if once.first(c) {
-            if let Some(message) = f(c) {
-                c.report(sink, message);
-            }
-        }
     }
 }

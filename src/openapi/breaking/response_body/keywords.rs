@@ -7,7 +7,7 @@
 //! request twins are in [`super::super::request_body::keywords`], with the other direction
 //! breaking.
 
-use super::super::body::{self, entry_key, show, show_opt, Admits, Edit, Level};
+use super::super::body::{self, entry_key, keyword_edit, show, show_opt, Admits, Edit, Level};
 use super::super::schema::Change;
 use super::super::{Check, Ctx, Sink};
 use super::{changes, status, subject};
@@ -366,17 +366,13 @@ fn content_keyword_changed(ctx: &Ctx, sink: &mut Sink, level: Level, keyword: &s
 /// appeared.
 fn entry(ctx: &Ctx, sink: &mut Sink, level: Level, keyword: &str, what: &str, admits: Admits) {
     for c in changes(ctx, level) {
-        let Change::Keyword { name, from, to } = c.change else {
-            continue;
-        };
-        let (value, schema, verb, dir) = match (admits, from, to) {
-            (Admits::More, Some(value), None) => (value, &c.old, "removed", "from"),
-            (Admits::Less, None, Some(value)) => (value, &c.new, "added", "to"),
+        let (value, schema, verb, dir) = match (admits, keyword_edit(c, keyword)) {
+            (Admits::More, Some((Edit::Removed, Some(value), _))) => {
+                (value, &c.old, "removed", "from")
+            }
+            (Admits::Less, Some((Edit::Added, _, Some(value)))) => (value, &c.new, "added", "to"),
             _ => continue,
         };
-        if name != keyword {
-            continue;
-        }
         let key = entry_key(schema, keyword, value).unwrap_or("?");
         c.report(
             sink,
@@ -456,17 +452,13 @@ fn dependent_required(ctx: &Ctx, sink: &mut Sink, level: Level, want: Edit) {
 /// old `items` did not allow there) or went, named by its position.
 fn prefix_items(ctx: &Ctx, sink: &mut Sink, level: Level, want: Edit) {
     for c in changes(ctx, level) {
-        let Change::Keyword {
-            name: "prefixItems",
-            from,
-            to,
-        } = c.change
-        else {
-            continue;
-        };
-        let (schema, node, verb, dir) = match (want, from, to) {
-            (Edit::Added, None, Some(_)) => (&c.new, c.new_at.node, "added", "to"),
-            (Edit::Removed, Some(from), None) => (&c.old, from.node, "removed", "from"),
+        let (schema, node, verb, dir) = match keyword_edit(c, "prefixItems") {
+            Some((Edit::Added, _, _)) if want == Edit::Added => {
+                (&c.new, c.new_at.node, "added", "to")
+            }
+            Some((Edit::Removed, Some(from), _)) if want == Edit::Removed => {
+                (&c.old, from.node, "removed", "from")
+            }
             _ => continue,
         };
         let index = schema
