@@ -361,12 +361,7 @@ fn dependent_required_changes<'a>(
     c: &SchemaChange<'a>,
     added: bool,
 ) -> Vec<(&'a str, Vec<&'a str>)> {
-    let Change::Keyword {
-        name: "dependentRequired",
-        from,
-        to,
-    } = c.change
-    else {
+    let Some((_, from, to)) = keyword_edit(c, "dependentRequired") else {
         return Vec::new();
     };
     let old = dependent_required(from);
@@ -402,12 +397,7 @@ fn dependent_required_added(ctx: &Ctx, sink: &mut Sink, scope: Scope, changed: b
 }
 
 fn dependent_required_removed(c: &SchemaChange) -> Option<String> {
-    let Change::Keyword {
-        name: "dependentRequired",
-        from: Some(from),
-        to,
-    } = c.change
-    else {
+    let (_, Some(from), to) = keyword_edit(c, "dependentRequired")? else {
         return None;
     };
     let kept = |k: &str| to.is_some_and(|t| t.node.entries().any(|(k2, _)| k2 == k));

@@ -389,12 +389,7 @@ fn entry(ctx: &Ctx, sink: &mut Sink, level: Level, keyword: &str, what: &str, ad
 /// appeared.
 fn dependent_required(ctx: &Ctx, sink: &mut Sink, level: Level, want: Edit) {
     for c in changes(ctx, level) {
-        let Change::Keyword {
-            name: "dependentRequired",
-            from,
-            to,
-        } = c.change
-        else {
+        let Some((_, from, to)) = keyword_edit(c, "dependentRequired") else {
             continue;
         };
         let (old, new) = (body::dependent_required(from), body::dependent_required(to));
