@@ -13,6 +13,7 @@
 //!   (oasdiff files it under `api-path-sunset-parse`, which treaty keeps for removed operations).
 
 use super::index::{in_scope, sunset_date, OperationPair, SpecPair};
+use super::operations::for_each_pair;
 use super::{Check, Ctx, Sink};
 use crate::date::Date;
 use crate::finding::Location;
@@ -94,15 +95,6 @@ fn every_pair<'s, 'a>(
             sides.map(|(old, new)| (&old.operations[p.old], &new.operations[p.new]))
         })
     })
-}
-
-/// Operations in both revisions whose new version is in scope (not draft or alpha).
-fn scoped_pairs(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
-    for spec in &ctx.specs {
-        for pair in spec.operation_pairs() {
-            f(&pair);
-        }
-    }
 }
 
 /// oasdiff judges a stability change only for operations that were in scope (beta or stable):
@@ -298,7 +290,7 @@ fn requires_sunset(op: &Operation) -> bool {
 
 /// Operations deprecated by this revision, with their sunset.
 fn newly_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, Option<Sunset>)) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if !pair.old.deprecated() && pair.new.deprecated() {
             f(pair, operation_sunset(pair.new));
         }
@@ -375,7 +367,7 @@ fn api_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
 /// An unreadable sunset on a deprecated operation, when this revision wrote it (newly
 /// deprecated, or the value changed).
 fn api_deprecated_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if !pair.new.deprecated() {
             return;
         }
@@ -410,7 +402,7 @@ fn api_deprecated_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn endpoint_reactivated(ctx: &Ctx, sink: &mut Sink) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if pair.old.deprecated() && !pair.new.deprecated() {
             sink.report_operation(
                 pair.id(),
@@ -424,7 +416,7 @@ fn endpoint_reactivated(ctx: &Ctx, sink: &mut Sink) {
 
 /// Sunsets of an operation deprecated in both revisions.
 fn still_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, Option<Sunset>, Option<Sunset>)) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if pair.old.deprecated() && pair.new.deprecated() {
             f(pair, operation_sunset(pair.old), operation_sunset(pair.new));
         }
@@ -649,20 +641,7 @@ mod tests {
     }
 
     fn snapshot(text: &str) -> crate::source::Snapshot {
-        use crate::source::{BlobId, Snapshot, SourceFile};
-        Snapshot {
-            label: "t".into(),
-            files: [(
-                "openapi.yaml".to_string(),
-                SourceFile {
-                    path: "openapi.yaml".into(),
-                    blob: BlobId::of_bytes(text.as_bytes()),
-                    bytes: std::sync::Arc::from(text.as_bytes()),
-                },
-            )]
-            .into(),
-            oversized: Default::default(),
-        }
+        crate::source::Snapshot::of_texts("t", [("openapi.yaml", text)])
     }
 
     fn rules_found(old: &str, new: &str, options: &crate::run::Options) -> Vec<&'static str> {

@@ -174,7 +174,7 @@ fn api_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-/// Every operation present in both revisions.
+/// Every operation present in both revisions whose new version is in scope (not draft or alpha).
 pub(super) fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
     for spec in &ctx.specs {
         for pair in spec.operation_pairs() {
