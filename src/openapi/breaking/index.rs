@@ -15,10 +15,33 @@ use crate::openapi::refs::NodeRef;
 
 use super::schema::{self, SchemaChange};
 
-/// A sunset value (`x-sunset`) read as a date; `Err` when it is there but not a date.
-pub fn sunset_date(node: NodeRef) -> Result<Date, String> {
+/// A sunset value that is there but is not a date; it displays as the finding's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableSunset {
+    /// The value as written.
+    pub text: String,
+    /// Read from a `Sunset` response header, where an HTTP date is accepted too.
+    pub header: bool,
+}
+
+impl std::fmt::Display for UnreadableSunset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = &self.text;
+        if self.header {
+            write!(f, "sunset date is neither an HTTP date nor RFC3339: {text}")
+        } else {
+            write!(f, "sunset date doesn't conform with RFC3339: {text}")
+        }
+    }
+}
+
+/// A sunset value (`x-sunset`) read as a date.
+pub fn sunset_date(node: NodeRef) -> Result<Date, UnreadableSunset> {
     let text = node.node.scalar_text(&node.doc.text).unwrap_or_default();
-    Date::parse(&text).ok_or_else(|| format!("sunset date doesn't conform with RFC3339: {text}"))
+    Date::parse(&text).ok_or_else(|| UnreadableSunset {
+        text: text.into_owned(),
+        header: false,
+    })
 }
 
 /// oasdiff leaves `draft` and `alpha` endpoints (and unreadable levels) out of every check by

@@ -12,7 +12,7 @@
 //! - A sunset that stops parsing when it is changed is reported as `api-deprecated-sunset-parse`
 //!   (oasdiff files it under `api-path-sunset-parse`, which treaty keeps for removed operations).
 
-use super::index::{in_scope, sunset_date, OperationPair, SpecPair};
+use super::index::{in_scope, sunset_date, OperationPair, SpecPair, UnreadableSunset};
 use super::operations::for_each_pair;
 use super::{Check, Ctx, Sink};
 use crate::date::Date;
@@ -63,9 +63,22 @@ pub const RULES: &[Rule<Check>] = &[
 /// The levels of `x-stability-level`, least stable first.
 const LEVELS: [&str; 4] = ["draft", "alpha", "beta", "stable"];
 
-/// An operation's stability as a rank in [`LEVELS`]: no `x-stability-level` means stable; `Err`
-/// holds the unreadable value.
-fn stability_rank(op: &Operation) -> Result<usize, String> {
+/// An `x-stability-level` that is none of [`LEVELS`], as written; it displays as the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UnknownLevel(String);
+
+impl std::fmt::Display for UnknownLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (bad, levels) = (&self.0, LEVELS.join(", "));
+        write!(
+            f,
+            "failed to parse stability level: '{bad}' is not one of {levels}"
+        )
+    }
+}
+
+/// An operation's stability as a rank in [`LEVELS`]: no `x-stability-level` means stable.
+fn stability_rank(op: &Operation) -> Result<usize, UnknownLevel> {
     let Some(node) = op.obj.get("x-stability-level") else {
         return Ok(LEVELS.len() - 1);
     };
@@ -73,7 +86,7 @@ fn stability_rank(op: &Operation) -> Result<usize, String> {
     node.node
         .as_str()
         .and_then(|s| LEVELS.iter().position(|l| *l == s))
-        .ok_or_else(|| text.into_owned())
+        .ok_or_else(|| UnknownLevel(text.into_owned()))
 }
 
 /// Where a finding about an operation's stability points: the level, else the operation.
@@ -134,12 +147,6 @@ fn api_stability_increased(ctx: &Ctx, sink: &mut Sink) {
 /// not be judged). An untouched operation with an old bad value is left alone: comparing a spec
 /// with itself finds nothing.
 fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
-    let message = |bad: &str| {
-        format!(
-            "failed to parse stability level: '{bad}' is not one of {}",
-            LEVELS.join(", ")
-        )
-    };
     for spec in &ctx.specs {
         if let Some(new) = &spec.new {
             for (i, op) in new.operations.iter().enumerate() {
@@ -152,13 +159,13 @@ fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
                     .find(|p| p.new == i)
                     .and_then(|p| spec.old.as_ref().map(|old| &old.operations[p.old]));
                 if let Some(old) = partner {
-                    let same_level = stability_rank(old).err().as_deref() == Some(&bad);
+                    let same_level = stability_rank(old).err().as_ref() == Some(&bad);
                     if same_level && same_value(old.obj.target.node, op.obj.target.node) {
                         continue;
                     }
                 }
                 let related = partner.map(stability_at);
-                sink.report_operation(&op.id, stability_at(op), related, message(&bad));
+                sink.report_operation(&op.id, stability_at(op), related, bad.to_string());
             }
         }
         let Some(old) = &spec.old else { continue };
@@ -177,9 +184,9 @@ fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
                         .iter()
                         .find(|p| p.old == op.path_index)
                         .map_or(new.paths_key(), |p| new.paths[p.new].key);
-                    sink.report_operation(&op.id, at.line_location(), Some(was), message(&bad));
+                    sink.report_operation(&op.id, at.line_location(), Some(was), bad.to_string());
                 }
-                None => sink.report_operation_old(&op.id, was, message(&bad)),
+                None => sink.report_operation_old(&op.id, was, bad.to_string()),
             }
         }
     }
@@ -196,7 +203,7 @@ pub struct Sunset<'a> {
     pub header: bool,
     /// The value as written.
     pub text: String,
-    pub date: Result<Date, String>,
+    pub date: Result<Date, UnreadableSunset>,
 }
 
 impl Sunset<'_> {
@@ -238,7 +245,10 @@ pub fn operation_sunset<'a>(op: &Operation<'a>) -> Option<Sunset<'a>> {
             .into_owned();
         let date = Date::parse(&text)
             .or_else(|| Date::http(&text))
-            .ok_or_else(|| format!("sunset date is neither an HTTP date nor RFC3339: {text}"));
+            .ok_or_else(|| UnreadableSunset {
+                text: text.clone(),
+                header: true,
+            });
         Some(Sunset {
             at: node,
             header: true,
@@ -748,7 +758,7 @@ paths:
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let spec = crate::openapi::model::Spec::new(&set, 0);
-        let sunsets: Vec<(bool, String, Result<String, String>)> = spec
+        let sunsets: Vec<(bool, String, Result<String, UnreadableSunset>)> = spec
             .operations
             .iter()
             .map(|op| {

@@ -8,7 +8,7 @@
 //! helpers here ([`for_each_pair`], [`within`], [`departure`]) are shared by the families that
 //! judge what is inside an operation.
 
-use super::index::{gone, OperationPair, Removed};
+use super::index::{gone, OperationPair, Removed, UnreadableSunset};
 use super::lifecycle::operation_sunset;
 use super::schema::Differ;
 use super::{Check, Ctx, Sink};
@@ -57,7 +57,7 @@ pub const RULES: &[Rule<Check>] = &[
 pub(super) enum Departure {
     WithoutDeprecation,
     WithDeprecation,
-    SunsetParse(String),
+    SunsetParse(UnreadableSunset),
     BeforeSunset(String),
     /// Deprecated and past its sunset: fine.
     AfterSunset,
@@ -67,7 +67,7 @@ pub(super) enum Departure {
 pub(super) fn departure(
     ctx: &Ctx,
     deprecated: bool,
-    sunset: Option<Result<Date, String>>,
+    sunset: Option<Result<Date, UnreadableSunset>>,
 ) -> Departure {
     if !deprecated {
         return Departure::WithoutDeprecation;
