@@ -151,19 +151,15 @@ fn contract_filter(path: &str) -> bool {
 }
 
 fn config_error(e: config::ConfigError) -> InputErrors {
-    let location = (e.line > 0).then(|| crate::finding::Location {
-        file: e.path.clone(),
-        line: e.line,
-        column: e.col.max(1),
-        end_line: e.line,
-        end_column: e.col.max(1) + 1,
-    });
-    InputErrors::from(InputError {
-        message: e.message,
-        location,
-        text: None,
-        hint: None,
-    })
+    let error = match e.line {
+        0 => InputError::new(e.message),
+        line => InputError::at(
+            e.message,
+            crate::finding::Location::point(e.path, line, e.col),
+            None,
+        ),
+    };
+    error.into()
 }
 
 /// `--config FILE`, else the config at the root of the new side, else of the old side.

@@ -379,11 +379,7 @@ pub fn load(
         Ok(set)
     } else {
         errors.sort_by(|a, b| {
-            let key = |e: &InputError| {
-                e.location
-                    .as_ref()
-                    .map(|l| (l.file.clone(), l.line, l.column))
-            };
+            let key = |e: &InputError| e.location().map(|l| (l.file.clone(), l.line, l.column));
             key(a).cmp(&key(b))
         });
         // A broken spec that another spec references fails twice, the same way.
