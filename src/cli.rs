@@ -150,18 +150,6 @@ fn contract_filter(path: &str) -> bool {
         || [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML].contains(&name)
 }
 
-fn config_error(e: config::ConfigError) -> InputErrors {
-    let error = match e.line {
-        0 => InputError::new(e.message),
-        line => InputError::at(
-            e.message,
-            crate::finding::Location::point(e.path, line, e.col),
-            None,
-        ),
-    };
-    error.into()
-}
-
 /// `--config FILE`, else the config at the root of the new side, else of the old side.
 fn find_config(
     common: &Common,
@@ -169,7 +157,7 @@ fn find_config(
     new: &Listing,
 ) -> Result<config::Config, InputErrors> {
     if let Some(path) = &common.config {
-        return config::load_config_file(path).map_err(config_error);
+        return config::load_config_file(path).map_err(InputErrors::from);
     }
     let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
     for listing in [new, old] {
@@ -192,7 +180,7 @@ fn find_config(
                     .next()
                     .map(|f| f.bytes.to_vec())
             };
-            return config::load_config(&read).map_err(config_error);
+            return config::load_config(&read).map_err(InputErrors::from);
         }
     }
     Ok(config::Config::default())

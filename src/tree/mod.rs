@@ -307,6 +307,16 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+impl From<LoadError> for crate::diag::InputError {
+    fn from(e: LoadError) -> crate::diag::InputError {
+        crate::diag::InputError::at(
+            e.message,
+            crate::finding::Location::point(e.path, e.line, e.col),
+            None,
+        )
+    }
+}
+
 /// Parse a YAML or JSON file with the default [`Limits`].
 ///
 /// JSON when the first non-blank character is `{` or `[`; if that fails and `path` does not end
