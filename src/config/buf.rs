@@ -230,7 +230,7 @@ impl<'a> Reader<'a> {
 
     /// Normalised path of a string node.
     fn path_of(&self, raw: &str, node: &Node) -> Result<String, InputError> {
-        normalize_path(raw).map_err(|m| self.err(node, m))
+        normalize_path(raw).map_err(|e| self.err(node, e.to_string()))
     }
 
     fn paths<'n>(

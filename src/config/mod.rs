@@ -247,17 +247,37 @@ pub fn parse_config(name: &str, bytes: &[u8]) -> Result<Config, InputError> {
     }
 }
 
+/// A path in a config file that cannot be one: the caller knows where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BadPath {
+    Absolute(String),
+    /// It climbs out of the config file's directory with `..`.
+    Outside(String),
+}
+
+impl std::fmt::Display for BadPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadPath::Absolute(raw) => write!(
+                f,
+                "path {raw:?} must be relative to the config file's directory"
+            ),
+            BadPath::Outside(raw) => {
+                write!(f, "path {raw:?} points outside the config file's directory")
+            }
+        }
+    }
+}
+
 /// Normalises a config path to `/`-separated, relative, without `.` segments; `"."` for the
 /// directory itself. Absolute paths and paths that climb out with `..` are errors.
-pub(crate) fn normalize_path(raw: &str) -> Result<String, String> {
+pub(crate) fn normalize_path(raw: &str) -> Result<String, BadPath> {
     let unified = raw.replace('\\', "/");
     let drive = unified.len() >= 2
         && unified.as_bytes()[1] == b':'
         && unified.as_bytes()[0].is_ascii_alphabetic();
     if unified.starts_with('/') || drive {
-        return Err(format!(
-            "path {raw:?} must be relative to the config file's directory"
-        ));
+        return Err(BadPath::Absolute(raw.to_string()));
     }
     let mut parts: Vec<&str> = Vec::new();
     for part in unified.split('/') {
@@ -265,9 +285,7 @@ pub(crate) fn normalize_path(raw: &str) -> Result<String, String> {
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err(format!(
-                        "path {raw:?} points outside the config file's directory"
-                    ));
+                    return Err(BadPath::Outside(raw.to_string()));
                 }
             }
             p => parts.push(p),
@@ -307,9 +325,18 @@ mod tests {
         assert_eq!(normalize_path(".").unwrap(), ".");
         assert_eq!(normalize_path("").unwrap(), ".");
         assert_eq!(normalize_path("a\\b").unwrap(), "a/b");
-        assert!(normalize_path("/etc").is_err());
-        assert!(normalize_path("C:/x").is_err());
-        assert!(normalize_path("a/../..").is_err());
+        assert_eq!(
+            normalize_path("/etc"),
+            Err(BadPath::Absolute("/etc".into()))
+        );
+        assert_eq!(
+            normalize_path("C:/x"),
+            Err(BadPath::Absolute("C:/x".into()))
+        );
+        assert_eq!(
+            normalize_path("a/../..").unwrap_err().to_string(),
+            "path \"a/../..\" points outside the config file's directory"
+        );
         assert!(contains_path("proto", "proto/a.proto"));
         assert!(contains_path("proto", "proto"));
         assert!(!contains_path("proto", "protos/a.proto"));

@@ -95,7 +95,8 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
         error_at_offset(path, text, offset, e.message().trim_end())
     })?;
     let norm = |p: &Spanned<String>| {
-        normalize_path(p.get_ref()).map_err(|m| error_at_offset(path, text, p.span().start, m))
+        normalize_path(p.get_ref())
+            .map_err(|e| error_at_offset(path, text, p.span().start, e.to_string()))
     };
     let norm_all = |list: &[Spanned<String>]| list.iter().map(norm).collect::<Result<Vec<_>, _>>();
     let norm_map = |map: &BTreeMap<String, Vec<Spanned<String>>>| {
