@@ -188,7 +188,7 @@ fn find_config(
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
     let listing = source::list(spec, repo_dir, &contract_filter);
-    listing.map_err(|e| InputError::new(e.to_string()).into())
+    listing.map_err(|e| InputError::from(e).into())
 }
 
 fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options, InputErrors> {
@@ -263,7 +263,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                     .into())
                 }
             };
-            let root = source::worktree_root(&cwd).map_err(|e| InputError::new(e.to_string()))?;
+            let root = source::worktree_root(&cwd).map_err(InputError::from)?;
             let old = list(
                 &SourceSpec::Revision {
                     rev: against,
