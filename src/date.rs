@@ -46,6 +46,11 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// Days from this date to `later` (negative when `later` is earlier), for sunset policies.
+    pub fn days_until(self, later: Date) -> i64 {
+        later.days() - self.days()
+    }
+
     /// Exactly `YYYY-MM-DD`, a date that exists.
     pub fn ymd(text: &str) -> Option<Date> {
         let b = text.as_bytes();

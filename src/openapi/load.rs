@@ -385,26 +385,9 @@ pub fn no_fetch(_: &str) -> Option<Fetched> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
     pub(crate) fn snapshot(files: &[(&str, &str)]) -> Snapshot {
-        Snapshot {
-            label: "test".into(),
-            files: files
-                .iter()
-                .map(|(p, t)| {
-                    (
-                        p.to_string(),
-                        SourceFile {
-                            path: p.to_string(),
-                            blob: BlobId::of_bytes(t.as_bytes()),
-                            bytes: Arc::from(t.as_bytes()),
-                        },
-                    )
-                })
-                .collect(),
-            oversized: Default::default(),
-        }
+        Snapshot::of_texts("test", files.iter().copied())
     }
 
     fn load_files(files: &[(&str, &str)]) -> Result<SpecSet, InputErrors> {

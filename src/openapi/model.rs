@@ -391,23 +391,10 @@ pub fn same_value(a: &Node, b: &Node) -> bool {
 mod tests {
     use super::*;
     use crate::openapi::load::{load, no_fetch, SpecFilter};
-    use crate::source::{BlobId, Snapshot, SourceFile};
-    use std::sync::Arc;
+    use crate::source::Snapshot;
 
     fn set_of(text: &str) -> SpecSet {
-        let snapshot = Snapshot {
-            label: "t".into(),
-            files: [(
-                "a.yaml".to_string(),
-                SourceFile {
-                    path: "a.yaml".into(),
-                    blob: BlobId::of_bytes(text.as_bytes()),
-                    bytes: Arc::from(text.as_bytes()),
-                },
-            )]
-            .into(),
-            oversized: Default::default(),
-        };
+        let snapshot = Snapshot::of_texts("t", [("a.yaml", text)]);
         load(&snapshot, &SpecFilter::default(), &no_fetch).unwrap_or_else(|e| panic!("{e}"))
     }
 

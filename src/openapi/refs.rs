@@ -752,26 +752,10 @@ pub(crate) fn resolve_all(
 mod tests {
     use super::*;
     use crate::openapi::load::{load, no_fetch, SpecFilter};
-    use crate::source::{BlobId, Snapshot, SourceFile};
+    use crate::source::Snapshot;
 
     fn snapshot(files: &[(&str, &str)]) -> Snapshot {
-        Snapshot {
-            label: "test".into(),
-            files: files
-                .iter()
-                .map(|(p, t)| {
-                    (
-                        p.to_string(),
-                        SourceFile {
-                            path: p.to_string(),
-                            blob: BlobId::of_bytes(t.as_bytes()),
-                            bytes: Arc::from(t.as_bytes()),
-                        },
-                    )
-                })
-                .collect(),
-            oversized: Default::default(),
-        }
+        Snapshot::of_texts("test", files.iter().copied())
     }
 
     fn load_ok(files: &[(&str, &str)]) -> SpecSet {

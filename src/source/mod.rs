@@ -109,6 +109,28 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot of files held in memory (path, contents), for tests and library callers
+    /// that have no directory or repository to read.
+    pub fn of_texts<P: Into<String>, T: AsRef<[u8]>>(
+        label: &str,
+        files: impl IntoIterator<Item = (P, T)>,
+    ) -> Snapshot {
+        let files = files.into_iter().map(|(path, text)| {
+            let (path, bytes) = (path.into(), text.as_ref());
+            let file = SourceFile {
+                path: path.clone(),
+                blob: BlobId::of_bytes(bytes),
+                bytes: Arc::from(bytes),
+            };
+            (path, file)
+        });
+        Snapshot {
+            label: label.to_string(),
+            files: files.collect(),
+            oversized: BTreeMap::new(),
+        }
+    }
+
     /// A snapshot of files read (or found too large) in any order.
     pub(crate) fn from_reads(label: String, reads: impl IntoIterator<Item = Entry>) -> Snapshot {
         let mut snapshot = Snapshot {
