@@ -150,22 +150,6 @@ fn contract_filter(path: &str) -> bool {
         || [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML].contains(&name)
 }
 
-fn config_error(e: config::ConfigError) -> InputErrors {
-    let location = (e.line > 0).then(|| crate::finding::Location {
-        file: e.path.clone(),
-        line: e.line,
-        column: e.col.max(1),
-        end_line: e.line,
-        end_column: e.col.max(1) + 1,
-    });
-    InputErrors::from(InputError {
-        message: e.message,
-        location,
-        text: None,
-        hint: None,
-    })
-}
-
 /// `--config FILE`, else the config at the root of the new side, else of the old side.
 fn find_config(
     common: &Common,
@@ -173,7 +157,7 @@ fn find_config(
     new: &Listing,
 ) -> Result<config::Config, InputErrors> {
     if let Some(path) = &common.config {
-        return config::load_config_file(path).map_err(config_error);
+        return config::load_config_file(path).map_err(InputErrors::from);
     }
     let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
     for listing in [new, old] {
@@ -196,7 +180,7 @@ fn find_config(
                     .next()
                     .map(|f| f.bytes.to_vec())
             };
-            return config::load_config(&read).map_err(config_error);
+            return config::load_config(&read).map_err(InputErrors::from);
         }
     }
     Ok(config::Config::default())
@@ -204,7 +188,7 @@ fn find_config(
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
     let listing = source::list(spec, repo_dir, &contract_filter);
-    listing.map_err(|e| InputError::new(e.to_string()).into())
+    listing.map_err(|e| InputError::from(e).into())
 }
 
 fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options, InputErrors> {
@@ -279,7 +263,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                     .into())
                 }
             };
-            let root = source::worktree_root(&cwd).map_err(|e| InputError::new(e.to_string()))?;
+            let root = source::worktree_root(&cwd).map_err(InputError::from)?;
             let old = list(
                 &SourceSpec::Revision {
                     rev: against,

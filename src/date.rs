@@ -6,6 +6,8 @@
 use std::ffi::OsStr;
 use std::sync::OnceLock;
 
+use crate::diag::InputError;
+
 /// The variable that sets today's date (`YYYY-MM-DD`) instead of the system clock.
 pub const TODAY_VAR: &str = "TREATY_TODAY";
 
@@ -113,27 +115,55 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// `TREATY_TODAY` is set to something that is not a `YYYY-MM-DD` date (its value, lossily).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadToday(pub String);
+
+impl std::fmt::Display for BadToday {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{TODAY_VAR} must be a date, YYYY-MM-DD (it is {:?})",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadToday {}
+
+/// An input error in no file: the variable is part of the run's input.
+impl From<BadToday> for InputError {
+    fn from(e: BadToday) -> InputError {
+        InputError::new(e.to_string())
+    }
+}
+
+/// The message alone, for `run.rs`, which builds its error with `InputError::new(message)`
+/// until it converts with the `From` impl above; remove this then.
+impl From<BadToday> for String {
+    fn from(e: BadToday) -> String {
+        e.to_string()
+    }
+}
+
 /// Today: `TREATY_TODAY` when it is set (and not empty), else the system clock's date in UTC.
-/// Read once per process, so every rule of every comparison sees the same day. `Err` is the
-/// message for a `TREATY_TODAY` that is not a `YYYY-MM-DD` date.
-pub fn today() -> Result<Date, String> {
-    static TODAY: OnceLock<Result<Date, String>> = OnceLock::new();
+/// Read once per process, so every rule of every comparison sees the same day.
+pub fn today() -> Result<Date, BadToday> {
+    static TODAY: OnceLock<Result<Date, BadToday>> = OnceLock::new();
     TODAY
         .get_or_init(|| clock(std::env::var_os(TODAY_VAR).as_deref(), system_today))
         .clone()
 }
 
 /// Today from the variable's value, or from `system` when it is unset or empty.
-fn clock(var: Option<&OsStr>, system: impl FnOnce() -> Date) -> Result<Date, String> {
+fn clock(var: Option<&OsStr>, system: impl FnOnce() -> Date) -> Result<Date, BadToday> {
     match var {
         None => Ok(system()),
         Some(v) if v.is_empty() => Ok(system()),
-        Some(v) => v.to_str().and_then(Date::ymd).ok_or_else(|| {
-            format!(
-                "{TODAY_VAR} must be a date, YYYY-MM-DD (it is {:?})",
-                v.to_string_lossy()
-            )
-        }),
+        Some(v) => v
+            .to_str()
+            .and_then(Date::ymd)
+            .ok_or_else(|| BadToday(v.to_string_lossy().into_owned())),
     }
 }
 
@@ -224,7 +254,14 @@ mod tests {
         );
         let err = clock(Some(OsStr::new("2031-02-30")), system).unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
+            "TREATY_TODAY must be a date, YYYY-MM-DD (it is \"2031-02-30\")"
+        );
+        // The CLI reports it as an input error (exit 2) in no file.
+        let error = InputError::from(err);
+        assert_eq!(error.place, None);
+        assert_eq!(
+            error.message,
             "TREATY_TODAY must be a date, YYYY-MM-DD (it is \"2031-02-30\")"
         );
         assert!(clock(Some(OsStr::new("tomorrow")), system).is_err());

@@ -83,7 +83,7 @@ mod tests {
     fn decode_names_file_line_and_column() {
         let bytes: Arc<[u8]> = Arc::from(&b"syntax = \"proto3\";\nmessage \xff {}"[..]);
         let err = decode("a.proto", &bytes).unwrap_err();
-        let loc = err.location.unwrap();
+        let loc = err.location().unwrap();
         assert_eq!((loc.file.as_str(), loc.line, loc.column), ("a.proto", 2, 9));
     }
 

@@ -202,17 +202,6 @@ fn looks_like_spec(text: &str) -> bool {
     })
 }
 
-fn load_error(e: tree::LoadError, text: Option<Arc<str>>) -> InputError {
-    let location = Location {
-        file: e.path.clone(),
-        line: e.line.max(1),
-        column: e.col.max(1),
-        end_line: e.line.max(1),
-        end_column: e.col.max(1) + 1,
-    };
-    InputError::at(e.message, location, text)
-}
-
 /// What examining one file found.
 enum Examined {
     Spec(Doc, Version),
@@ -250,7 +239,7 @@ fn examine(
     };
     let root = match tree::parse(path, &text) {
         Ok(root) => root,
-        Err(e) if looks_like_spec(&text) => return Err(load_error(e, Some(text))),
+        Err(e) if looks_like_spec(&text) => return Err(e.with_text(text)),
         Err(_) => return Ok(Examined::Skipped),
     };
     let doc = Doc::new(path, text, root, blob);
@@ -357,7 +346,7 @@ pub fn load(
             },
         };
         let text = crate::text::decode(path, &bytes)?;
-        let root = tree::parse(path, &text).map_err(|e| load_error(e, Some(text.clone())))?;
+        let root = tree::parse(path, &text).map_err(|e| e.with_text(text.clone()))?;
         Ok(Some(Doc::new(path, text, root, blob)))
     };
     let before = errors.len();
@@ -379,11 +368,7 @@ pub fn load(
         Ok(set)
     } else {
         errors.sort_by(|a, b| {
-            let key = |e: &InputError| {
-                e.location
-                    .as_ref()
-                    .map(|l| (l.file.clone(), l.line, l.column))
-            };
+            let key = |e: &InputError| e.location().map(|l| (l.file.clone(), l.line, l.column));
             key(a).cmp(&key(b))
         });
         // A broken spec that another spec references fails twice, the same way.

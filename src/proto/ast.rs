@@ -379,6 +379,9 @@ pub struct Extend {
 }
 
 /// A syntax error with the span it points at.
+///
+/// Parser-internal, never shown as is: a byte span is not yet a line and column, so
+/// `load::parse_one` turns it into the `InputError` at its file's position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     pub message: String,

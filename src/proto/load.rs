@@ -234,7 +234,7 @@ pub fn load_with(
     if errors.is_empty() {
         Ok(set)
     } else {
-        errors.sort_by(|a, b| a.location.cmp(&b.location));
+        errors.sort_by(|a, b| a.location().cmp(&b.location()));
         Err(InputErrors(errors))
     }
 }

@@ -14,9 +14,10 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::sync::Arc;
 
+use crate::diag::InputError;
+use crate::finding::Location;
 use crate::span::Span;
 
 pub mod json;
@@ -273,52 +274,24 @@ impl Node {
     }
 }
 
-/// A file that could not be loaded. Displays as `path:line:col: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub path: String,
-    pub message: String,
-    /// 1-based.
-    pub line: u32,
-    /// 1-based, in characters.
-    pub col: u32,
+/// The error for a file that could not be loaded: `path:line:col: message` (1-based line,
+/// column in characters).
+pub(crate) fn error(path: &str, message: impl Into<String>, line: u32, col: u32) -> InputError {
+    InputError::at(message, Location::point(path, line, col), None)
 }
-
-impl LoadError {
-    pub fn new(path: &str, message: impl Into<String>, line: u32, col: u32) -> LoadError {
-        LoadError {
-            path: path.to_string(),
-            message: message.into(),
-            line,
-            col,
-        }
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.col, self.message
-        )
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 /// Parse a YAML or JSON file with the default [`Limits`].
 ///
 /// JSON when the first non-blank character is `{` or `[`; if that fails and `path` does not end
 /// in `.json`, the text is tried as YAML (flow YAML like `{a: 1}` starts the same way).
 /// Everything else is YAML.
-pub fn parse(path: &str, text: &str) -> Result<Node, LoadError> {
+pub fn parse(path: &str, text: &str) -> Result<Node, InputError> {
     parse_with(path, text, &Limits::default())
 }
 
-pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError> {
+pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, InputError> {
     if text.len() > limits.max_bytes {
-        return Err(LoadError::new(
+        return Err(error(
             path,
             format!(
                 "file is {} bytes, larger than the {} MiB limit",
@@ -353,14 +326,14 @@ pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadE
 }
 
 /// [`parse`] for raw bytes: rejects non-UTF-8 input with the line of the first bad byte.
-pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Node, LoadError> {
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Node, InputError> {
     parse(path, utf8(path, bytes)?)
 }
 
 /// Checks UTF-8, reporting the first bad byte as `not valid UTF-8 at line L`.
-pub fn utf8<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, LoadError> {
+pub fn utf8<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, InputError> {
     crate::text::utf8(bytes).map_err(|bad| {
-        LoadError::new(
+        error(
             path,
             format!("not valid UTF-8 at line {}", bad.line),
             bad.line,
@@ -430,8 +403,8 @@ impl<'t> TreeBuilder<'t> {
         }
     }
 
-    pub(crate) fn error(&self, message: impl Into<String>, line: u32, col: u32) -> LoadError {
-        LoadError::new(self.path, message, line, col)
+    pub(crate) fn error(&self, message: impl Into<String>, line: u32, col: u32) -> InputError {
+        error(self.path, message, line, col)
     }
 
     /// Open containers.
@@ -453,7 +426,7 @@ impl<'t> TreeBuilder<'t> {
         self.frames.last().map(|f| (f.line, f.col))
     }
 
-    pub(crate) fn depth_error(&self, line: u32, col: u32) -> LoadError {
+    pub(crate) fn depth_error(&self, line: u32, col: u32) -> InputError {
         self.error(
             format!("nesting deeper than {} levels", self.max_depth),
             line,
@@ -468,7 +441,7 @@ impl<'t> TreeBuilder<'t> {
         line: u32,
         col: u32,
         tag: usize,
-    ) -> Result<(), LoadError> {
+    ) -> Result<(), InputError> {
         if self.frames.len() >= self.max_depth {
             return Err(self.depth_error(line, col));
         }
@@ -498,7 +471,7 @@ impl<'t> TreeBuilder<'t> {
     /// Closes the innermost container. `end` is the byte after its closing bracket, `None` for
     /// block collections (then the span ends with the last child). Returns the finished node
     /// and the tag given to `open`.
-    pub(crate) fn close(&mut self, end: Option<u32>) -> Result<(&Node, usize), LoadError> {
+    pub(crate) fn close(&mut self, end: Option<u32>) -> Result<(&Node, usize), InputError> {
         let Some(frame) = self.frames.pop() else {
             return Err(self.error("internal error: unbalanced collection end", 1, 1));
         };
