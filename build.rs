@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-#[path = "src/rules/front_matter.rs"]
+#[path = "build/front_matter.rs"]
 #[allow(dead_code)]
 mod front_matter;
 
@@ -104,7 +104,7 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=rules");
-    println!("cargo:rerun-if-changed=src/rules/front_matter.rs");
+    println!("cargo:rerun-if-changed=build/front_matter.rs");
     println!("cargo:rerun-if-changed=proto-include");
     std::fs::write(out.join("catalog.rs"), catalog(&manifest.join("rules"))).unwrap();
     std::fs::write(

@@ -25,7 +25,8 @@ fn main() {
     let start = Instant::now();
     let (old_set, new_set) = (read(old), read(new));
     let loaded = start.elapsed();
-    let ctx = Ctx::new(&old_set, &new_set, &[]);
+    let today = treaty::date::today().unwrap_or_else(|e| panic!("{e}"));
+    let ctx = Ctx::new(&old_set, &new_set, &[], today);
     let paired = start.elapsed();
     let changes = ctx.schema_changes();
     let walked = start.elapsed();

@@ -16,7 +16,7 @@ fn main() {
         }
     };
     let start = Instant::now();
-    match treaty::openapi::node::parse_bytes(&path, &bytes) {
+    match treaty::tree::parse_bytes(&path, &bytes) {
         Ok(node) => {
             let ms = start.elapsed().as_secs_f64() * 1000.0;
             println!("{path}: {} nodes, {ms:.1} ms", node.count());

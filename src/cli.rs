@@ -150,22 +150,6 @@ fn contract_filter(path: &str) -> bool {
         || [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML].contains(&name)
 }
 
-fn config_error(e: config::ConfigError) -> InputErrors {
-    let location = (e.line > 0).then(|| crate::finding::Location {
-        file: e.path.clone(),
-        line: e.line,
-        column: e.col.max(1),
-        end_line: e.line,
-        end_column: e.col.max(1) + 1,
-    });
-    InputErrors::from(InputError {
-        message: e.message,
-        location,
-        text: None,
-        hint: None,
-    })
-}
-
 /// `--config FILE`, else the config at the root of the new side, else of the old side.
 fn find_config(
     common: &Common,
@@ -173,14 +157,21 @@ fn find_config(
     new: &Listing,
 ) -> Result<config::Config, InputErrors> {
     if let Some(path) = &common.config {
-        return config::load_config_file(path).map_err(config_error);
+        return config::load_config_file(path).map_err(InputErrors::from);
     }
+    let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
     for listing in [new, old] {
+        // A config file too large to read is an error, not a missing config. (A directory's
+        // oversized files are in no listing's entries, but come with every read of it.)
+        let oversized = listing.read(&names).ok().and_then(|snapshot| {
+            let mut oversized = snapshot.oversized.into_values();
+            oversized.find(|o| names.contains(&o.path.as_str()))
+        });
+        if let Some(o) = oversized {
+            return Err(InputError::new(o.to_string()).into());
+        }
         let entries = listing.entries();
-        let has_config = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML]
-            .iter()
-            .any(|name| entries.contains_key(name));
-        if has_config {
+        if names.iter().any(|name| entries.contains_key(name)) {
             let read = |name: &str| -> Option<Vec<u8>> {
                 let snapshot = listing.read(&[name]).ok()?;
                 snapshot
@@ -189,7 +180,7 @@ fn find_config(
                     .next()
                     .map(|f| f.bytes.to_vec())
             };
-            return config::load_config(&read).map_err(config_error);
+            return config::load_config(&read).map_err(InputErrors::from);
         }
     }
     Ok(config::Config::default())
@@ -197,7 +188,7 @@ fn find_config(
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
     let listing = source::list(spec, repo_dir, &contract_filter);
-    listing.map_err(|e| InputError::new(e.to_string()).into())
+    listing.map_err(|e| InputError::from(e).into())
 }
 
 fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options, InputErrors> {
@@ -272,7 +263,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                     .into())
                 }
             };
-            let root = source::worktree_root(&cwd).map_err(|e| InputError::new(e.to_string()))?;
+            let root = source::worktree_root(&cwd).map_err(InputError::from)?;
             let old = list(
                 &SourceSpec::Revision {
                     rev: against,

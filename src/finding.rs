@@ -23,6 +23,20 @@ pub struct Location {
     pub end_column: u32,
 }
 
+impl Location {
+    /// The one character at `line`:`column` (1-based; a 0 from a parser counts as 1).
+    pub fn point(file: impl Into<String>, line: u32, column: u32) -> Location {
+        let (line, column) = (line.max(1), column.max(1));
+        Location {
+            file: file.into(),
+            line,
+            column,
+            end_line: line,
+            end_column: column + 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The treaty rule, e.g. `proto/field-same-type`.

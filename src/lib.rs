@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod diag;
 pub mod finding;
 pub mod openapi;
@@ -15,6 +16,8 @@ pub mod rules;
 pub mod run;
 pub mod source;
 pub mod span;
+pub mod text;
+pub mod tree;
 
 pub use finding::{Finding, Location, Revision, Severity};
 

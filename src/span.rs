@@ -1,4 +1,20 @@
-//! Byte offsets to 1-based line and column numbers.
+//! Positions in a file's text: byte ranges ([`Span`]) and their 1-based lines and columns.
+
+/// Byte range `[start, end)` in a file's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
 
 /// Line starts of one text, for turning byte offsets into positions.
 #[derive(Debug, Clone)]
@@ -34,6 +50,23 @@ impl LineIndex {
     }
 }
 
+/// Line and character column (both 1-based) of a byte offset, by scanning. For error paths
+/// only; the parsers track positions incrementally.
+pub(crate) fn line_col_at(text: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = text[start..offset].chars().count() + 1;
+    (line as u32, col as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +80,13 @@ mod tests {
         // 'ç' is two bytes: the 'd' after it is the second character.
         assert_eq!(index.position(text, 5), (2, 2));
         assert_eq!(index.position(text, 7), (3, 1));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "a\nçb";
+        assert_eq!(line_col_at(text, 0), (1, 1));
+        assert_eq!(line_col_at(text, 4), (2, 2));
+        assert_eq!(line_col_at(text, 99), (2, 3));
     }
 }

@@ -489,3 +489,61 @@ fn junit_github_and_markdown_outputs() {
         "{markdown}"
     );
 }
+
+/// A file one byte over the 64 MiB limit, sparse: nothing that big is written.
+fn oversized(dir: &Path, rel: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    file.set_len(64 * 1024 * 1024 + 1).unwrap();
+}
+
+#[test]
+fn oversized_proto_in_a_directory_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for side in ["old", "new"] {
+        write(d, &format!("{side}/a.proto"), "syntax = \"proto3\";\n");
+    }
+    oversized(d, "new/big.proto");
+    let out = treaty(&["diff", "old", "new"], d);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "'new/big.proto' is 67108865 bytes, larger than the 64 MiB limit for a contract file"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn oversized_yaml_or_json_in_a_directory_is_ignored_unless_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for side in ["old", "new"] {
+        write(d, &format!("{side}/a.proto"), "syntax = \"proto3\";\n");
+    }
+    oversized(d, "new/dump.json");
+    oversized(d, "new/data/big.yaml");
+    let out = treaty(&["diff", "old", "new"], d);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Named on its own, it is what the user asked to compare: refused.
+    let out = treaty(&["diff", "new/dump.json", "new/dump.json"], d);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("dump.json"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("64 MiB"), "{}", stderr(&out));
+}
+
+#[test]
+fn oversized_treaty_toml_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for side in ["old", "new"] {
+        write(d, &format!("{side}/a.proto"), "syntax = \"proto3\";\n");
+    }
+    oversized(d, "new/treaty.toml");
+    let out = treaty(&["diff", "old", "new"], d);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("treaty.toml"), "{}", stderr(&out));
+}

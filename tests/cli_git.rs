@@ -183,3 +183,35 @@ fn outside_a_repository_breaking_is_exit_2() {
     let out = treaty(dir.path(), &["breaking", "--against", "main"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn oversized_blobs_fail_closed_for_protos_and_are_skipped_for_data() {
+    let dir = repo();
+    let d = dir.path();
+    // One byte over the 64 MiB limit, sparse on disk; git stores it compressed.
+    let oversized = |rel: &str| {
+        let file = std::fs::File::create(d.join(rel)).unwrap();
+        file.set_len(64 * 1024 * 1024 + 1).unwrap();
+    };
+    oversized("dump.json");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "data"]);
+    let out = treaty(d, &["breaking", "--against", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(d.join("dump.json")).unwrap();
+    oversized("proto/big.proto");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "big"]);
+    let out = treaty(d, &["breaking", "--against", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(out.status.code(), Some(2), "{}", concise(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'HEAD:proto/big.proto' is 67108865 bytes, larger than the 64 MiB limit"),
+        "{err}"
+    );
+}

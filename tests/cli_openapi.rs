@@ -452,3 +452,51 @@ fn human_output_folds_info_findings_unless_fail_on_info() {
     let out = treaty(d, &["diff", "old", "new", "--format", "json"]);
     assert_eq!(json(&out)["findings"][0]["severity"], "info");
 }
+
+#[test]
+fn treaty_today_decides_whether_a_sunset_has_passed() {
+    // The fixture deprecates the response property 'tag' with `x-sunset: "2031-01-01"`.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/openapi/response-property-deprecated-with-sunset");
+    let diff = |today: &str| {
+        Command::new(env!("CARGO_BIN_EXE_treaty"))
+            .args(["diff", "old", "new", "--format", "json", "--fail-on", "never"])
+            .arg("--only")
+            .arg("openapi/response-property-deprecated-with-sunset,openapi/response-property-sunset-date-too-small")
+            .current_dir(&fixture)
+            .env("TREATY_TODAY", today)
+            .output()
+            .expect("treaty runs")
+    };
+    let rules = |today: &str| -> Vec<String> {
+        let out = diff(today);
+        assert_eq!(out.status.code(), Some(0), "{today}: {}", stderr(&out));
+        summary(&json(&out))
+            .into_iter()
+            .map(|(rule, _, _)| rule)
+            .collect()
+    };
+    // Up to the sunset day itself, the deprecation is listed with its date.
+    for today in ["2026-12-06", "2030-12-31", "2031-01-01"] {
+        assert_eq!(
+            rules(today),
+            ["openapi/response-property-deprecated-with-sunset"],
+            "{today}"
+        );
+    }
+    // From the day after, the date has passed: it is too small rather than listed.
+    assert_eq!(
+        rules("2031-01-02"),
+        ["openapi/response-property-sunset-date-too-small"]
+    );
+    // A value that is not a date is an input error, not the system clock.
+    for bad in ["2031-02-30", "tomorrow", "2031-01-02T00:00:00Z"] {
+        let out = diff(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("TREATY_TODAY must be a date, YYYY-MM-DD"),
+            "{err}"
+        );
+    }
+}

@@ -1,30 +1,11 @@
 //! When few files changed, only those are compared (linked against their unchanged imports).
 //! The result must equal comparing everything.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use treaty::rules::Selection;
-use treaty::source::{BlobId, Listing, Snapshot, SourceFile};
+use treaty::source::{Listing, Snapshot};
 
 fn snapshot(files: &[(&str, String)]) -> Snapshot {
-    let files: BTreeMap<String, SourceFile> = files
-        .iter()
-        .map(|(path, text)| {
-            (
-                path.to_string(),
-                SourceFile {
-                    path: path.to_string(),
-                    blob: BlobId::of_bytes(text.as_bytes()),
-                    bytes: Arc::from(text.as_bytes()),
-                },
-            )
-        })
-        .collect();
-    Snapshot {
-        label: "test".into(),
-        files,
-    }
+    Snapshot::of_texts("test", files.iter().map(|(p, t)| (*p, t.as_str())))
 }
 
 fn tree(extra: &str, common_package: &str) -> Vec<(&'static str, String)> {

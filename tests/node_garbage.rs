@@ -1,7 +1,7 @@
 //! No input makes the loaders panic: every prefix of real-looking documents, and random
 //! mutations of them, either parse or return an error.
 
-use treaty::openapi::node::{parse, parse_bytes};
+use treaty::tree::{parse, parse_bytes};
 
 const YAML: &str = r#"%YAML 1.2
 ---

@@ -1,7 +1,7 @@
 //! JSON loading: values, spans, strict syntax and errors.
 
-use treaty::openapi::json;
-use treaty::openapi::node::{parse, parse_bytes, Limits, Node, Value};
+use treaty::tree::json;
+use treaty::tree::{parse, parse_bytes, Limits, Node, Value};
 
 fn json(text: &str) -> Node {
     parse("t.json", text).unwrap_or_else(|e| panic!("{e}"))

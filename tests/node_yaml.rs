@@ -1,6 +1,6 @@
 //! YAML loading: core-schema scalars, positions, anchors, limits and errors.
 
-use treaty::openapi::node::{parse, parse_with, Limits, Node, Value};
+use treaty::tree::{parse, parse_with, Limits, Node, Value};
 
 fn yaml(text: &str) -> Node {
     parse("t.yaml", text).unwrap_or_else(|e| panic!("{e}"))
@@ -321,5 +321,6 @@ fn expansion_sizes_count_nested_aliases() {
     };
     assert_eq!(at(13).unwrap(), 8);
     let e = at(12).unwrap_err();
-    assert_eq!((e.line, e.col), (3, 5));
+    let at = e.location().unwrap();
+    assert_eq!((at.line, at.column), (3, 5));
 }

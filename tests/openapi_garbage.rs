@@ -1,30 +1,11 @@
 //! Hostile and malformed specs: the comparison ends, without panicking, whatever the input.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use treaty::openapi::breaking::Ctx;
 use treaty::openapi::load::{load, no_fetch, SpecFilter};
-use treaty::source::{BlobId, Snapshot, SourceFile};
+use treaty::source::Snapshot;
 
 fn snapshot(files: &[(&str, &str)]) -> Snapshot {
-    let files: BTreeMap<String, SourceFile> = files
-        .iter()
-        .map(|(p, t)| {
-            (
-                p.to_string(),
-                SourceFile {
-                    path: p.to_string(),
-                    blob: BlobId::of_bytes(t.as_bytes()),
-                    bytes: Arc::from(t.as_bytes()),
-                },
-            )
-        })
-        .collect();
-    Snapshot {
-        label: "t".into(),
-        files,
-    }
+    Snapshot::of_texts("t", files.iter().copied())
 }
 
 /// Every OpenAPI rule and the schema walk over `old` -> `new` (no unchanged-spec shortcut).
@@ -36,7 +17,8 @@ fn run_all(old: &str, new: &str) -> usize {
     ) else {
         return 0;
     };
-    let ctx = Ctx::new(&o, &n, &[]);
+    let today = treaty::date::Date::from_days(20_000);
+    let ctx = Ctx::new(&o, &n, &[], today);
     let mut total = ctx.schema_changes().len();
     for rule in treaty::openapi::breaking::rules() {
         let mut sink = treaty::finding::Sink::new(rule.id);

@@ -3,12 +3,41 @@
 //!
 //! `UPDATE_EXPECT=1 cargo test --test rules_fixtures` rewrites the expected files: review
 //! the diff before committing it.
+//!
+//! # The format of `expected.txt`
+//!
+//! The fixtures' own format, rendered by this file: none of the user-facing formats, which may
+//! change without rewriting every fixture. One line per finding, in the report's order, six
+//! fields separated by ` | `:
+//!
+//! ```text
+//! RULE | SEVERITY | REVISION FILE:LINE:COLUMN-END_LINE:END_COLUMN | old FILE:LINE:COLUMN | OPERATION | MESSAGE
+//! ```
+//!
+//! - `RULE` is the treaty id, `SEVERITY` `error`, `warning` or `info`;
+//! - then where the finding is: `new` or `old` (which tree of the fixture), the file relative
+//!   to it, and the range the finding covers (the end is exclusive);
+//! - then where the element was in the old tree (`old FILE:LINE:COLUMN`), or `-`;
+//! - then the OpenAPI operation (`GET /pets/{id}`), or `-`;
+//! - last the message, verbatim (a line break in it would be written `\n`).
+//!
+//! For example:
+//!
+//! ```text
+//! openapi/response-property-deprecated-with-sunset | info | new openapi.yaml:19:51-19:55 | old openapi.yaml:19:24 | GET /v1/pets/{id} | the response property 'tag' was deprecated with the sunset date '2031-01-01'
+//! ```
+//!
+//! A fixture that expects no finding holds the one line `no findings`. A comparison that fails
+//! holds `error: ` and the error's text.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use treaty::report::Report;
 use treaty::rules::{self, Kind, Selection};
 use treaty::source::{self, SourceSpec};
+use treaty::Revision;
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -19,7 +48,25 @@ fn snapshot(dir: &Path) -> source::Snapshot {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
+/// The day every fixture is compared on: sunset dates in fixtures lie well before it
+/// (2020-01-31 and earlier) or well after it (2031-01-01 and later), so each fixture's findings
+/// do not depend on the day the tests run.
+const FIXTURE_TODAY: &str = "2026-01-01";
+
+/// Fix the clock (`TREATY_TODAY`, which treaty reads once per process) before any test runs a
+/// comparison: every test gets its options here first.
+fn fixed_clock() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::env::set_var(treaty::date::TODAY_VAR, FIXTURE_TODAY));
+    assert_eq!(
+        treaty::date::today().map(|d| d.to_string()),
+        Ok(FIXTURE_TODAY.to_string()),
+        "the clock was read before the fixtures fixed it"
+    );
+}
+
 fn all_rules() -> treaty::run::Options {
+    fixed_clock();
     treaty::run::Options {
         policy: treaty::run::Policy {
             selection: Selection {
@@ -30,6 +77,38 @@ fn all_rules() -> treaty::run::Options {
         },
         ..treaty::run::Options::default()
     }
+}
+
+/// A report in the format of `expected.txt` (see the top of this file).
+fn render(report: &Report) -> String {
+    if report.findings.is_empty() {
+        return "no findings\n".into();
+    }
+    let mut out = String::new();
+    for f in &report.findings {
+        let l = &f.location;
+        let revision = match f.revision {
+            Revision::New => "new",
+            Revision::Old => "old",
+        };
+        let related = f.related.as_ref().map_or("-".into(), |r| {
+            format!("old {}:{}:{}", r.file, r.line, r.column)
+        });
+        let _ = writeln!(
+            out,
+            "{} | {} | {revision} {}:{}:{}-{}:{} | {related} | {} | {}",
+            f.rule,
+            f.severity.as_str(),
+            l.file,
+            l.line,
+            l.column,
+            l.end_line,
+            l.end_column,
+            f.operation.as_deref().unwrap_or("-"),
+            f.message.replace('\n', "\\n"),
+        );
+    }
+    out
 }
 
 /// Fixture directories: those holding `old/` and `new/`.
@@ -109,7 +188,7 @@ fn every_fixture_matches_its_expected_output() {
         let old = snapshot(&dir.join("old"));
         let new = snapshot(&dir.join("new"));
         let actual = match treaty::run::breaking(&old, &new, &all_rules()) {
-            Ok(report) => treaty::report::concise(&report),
+            Ok(report) => render(&report),
             Err(e) => format!("error: {e}\n"),
         };
         // The CLI's path reads only changed files when few changed: it must agree.
@@ -119,7 +198,7 @@ fn every_fixture_matches_its_expected_output() {
             &all_rules(),
         );
         let listed = match listed {
-            Ok(report) => treaty::report::concise(&report),
+            Ok(report) => render(&report),
             Err(e) => format!("error: {e}\n"),
         };
         if listed != actual {
@@ -155,7 +234,7 @@ fn every_fixture_compared_with_itself_finds_nothing() {
                 report.findings.is_empty(),
                 "{}/{side} against itself:\n{}",
                 dir.display(),
-                treaty::report::concise(&report)
+                render(&report)
             );
         }
     }

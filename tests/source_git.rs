@@ -375,7 +375,7 @@ fn worktree_root_from_subdirectory() {
 }
 
 #[test]
-fn large_blob_is_refused() {
+fn large_blob_is_handed_on_unread() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
@@ -384,26 +384,25 @@ fn large_blob_is_refused() {
     std::fs::write(d.join("big.proto"), &big).unwrap();
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "big"]);
-    let err = load(&rev("HEAD", None), d, &all).err().unwrap();
+    // Listed, not read: whether it matters is the loaders' call.
+    let snap = load(&rev("HEAD", None), d, &all).unwrap();
+    assert!(snap.files.is_empty());
     assert_eq!(
-        err.to_string(),
+        snap.oversized["big.proto"].to_string(),
         format!(
             "'HEAD:big.proto' is {} bytes, larger than the 64 MiB limit for a contract file",
             source::MAX_FILE_BYTES + 1
         )
     );
-    // Filtered out: never read, no error.
+    // Filtered out: never read, not listed.
     let yaml_only = |p: &str| p.ends_with(".yaml");
-    assert!(load(&rev("HEAD", None), d, &yaml_only)
-        .unwrap()
-        .files
-        .is_empty());
-    // A data file that big is skipped: YAML/JSON is only read to look for OpenAPI specs.
-    std::fs::remove_file(d.join("big.proto")).unwrap();
-    std::fs::write(d.join("big.json"), &big).unwrap();
-    git(d, &["add", "-A"]);
-    git(d, &["commit", "-qm", "data"]);
-    assert!(load(&rev("HEAD", None), d, &all).unwrap().files.is_empty());
+    let snap = load(&rev("HEAD", None), d, &yaml_only).unwrap();
+    assert!(snap.files.is_empty() && snap.oversized.is_empty());
+    // Named on its own, it is all there is to compare: an error.
+    let err = load(&rev("HEAD", Some("big.proto")), d, &all)
+        .err()
+        .unwrap();
+    assert!(err.to_string().starts_with("'HEAD:big.proto' is "), "{err}");
 }
 
 #[test]

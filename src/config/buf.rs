@@ -7,10 +7,11 @@
 //! what buf would check.
 
 use super::{
-    contains_path, join_path, normalize_path, BreakingConfig, Config, ConfigError, ConfigSource,
+    contains_path, error_at, join_path, normalize_path, BreakingConfig, Config, ConfigSource,
     LintConfig, ProtoRoot,
 };
-use crate::openapi::node::{self, Node, Value};
+use crate::diag::InputError;
+use crate::tree::{self, Node, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Version {
@@ -40,8 +41,8 @@ const LINT_COMMON_KEYS: &[&str] = &[
     "disable_builtin",
 ];
 
-pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
-    let root = node::parse(path, text)?;
+pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
+    let root = tree::parse(path, text)?;
     let mut reader = Reader {
         path,
         text,
@@ -117,7 +118,7 @@ impl Check<'_> {
 }
 
 /// Maps one normalised ignore path (and its node, for errors) to config-relative paths.
-type PathMap<'a> = dyn Fn(&str, &Node) -> Result<Vec<String>, ConfigError> + 'a;
+type PathMap<'a> = dyn Fn(&str, &Node) -> Result<Vec<String>, InputError> + 'a;
 
 struct Reader<'a> {
     path: &'a str,
@@ -126,8 +127,8 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn err(&self, node: &Node, message: impl Into<String>) -> ConfigError {
-        ConfigError::new(self.path, node.line, node.col, message)
+    fn err(&self, node: &Node, message: impl Into<String>) -> InputError {
+        error_at(self.path, node.line, node.col, message)
     }
 
     fn warn(&mut self, node: &Node, message: impl AsRef<str>) {
@@ -136,7 +137,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Entries of a mapping; `null` is empty.
-    fn mapping<'n>(&self, node: &'n Node, what: &str) -> Result<&'n [(Node, Node)], ConfigError> {
+    fn mapping<'n>(&self, node: &'n Node, what: &str) -> Result<&'n [(Node, Node)], InputError> {
         match &node.value {
             Value::Null => Ok(&[]),
             Value::Map(entries) => Ok(entries),
@@ -153,7 +154,7 @@ impl<'a> Reader<'a> {
         node: &'n Node,
         what: &str,
         known: &[&str],
-    ) -> Result<&'n [(Node, Node)], ConfigError> {
+    ) -> Result<&'n [(Node, Node)], InputError> {
         let entries = self.mapping(node, what)?;
         for (k, _) in entries {
             let key = k.as_str().unwrap_or("");
@@ -169,7 +170,7 @@ impl<'a> Reader<'a> {
         Ok(entries)
     }
 
-    fn string(&self, node: &Node, what: &str) -> Result<String, ConfigError> {
+    fn string(&self, node: &Node, what: &str) -> Result<String, InputError> {
         match &node.value {
             Value::Null => Ok(String::new()),
             Value::Seq(_) | Value::Map(_) => Err(self.err(
@@ -188,7 +189,7 @@ impl<'a> Reader<'a> {
         &self,
         node: &'n Node,
         what: &str,
-    ) -> Result<Vec<(String, &'n Node)>, ConfigError> {
+    ) -> Result<Vec<(String, &'n Node)>, InputError> {
         match &node.value {
             Value::Null => Ok(Vec::new()),
             Value::Seq(items) => items
@@ -205,7 +206,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn ids(&self, node: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
+    fn ids(&self, node: &Node, what: &str) -> Result<Vec<String>, InputError> {
         Ok(self
             .strings(node, what)?
             .into_iter()
@@ -213,7 +214,7 @@ impl<'a> Reader<'a> {
             .collect())
     }
 
-    fn boolean(&self, node: &Node, what: &str) -> Result<bool, ConfigError> {
+    fn boolean(&self, node: &Node, what: &str) -> Result<bool, InputError> {
         match &node.value {
             Value::Null => Ok(false),
             Value::Bool(b) => Ok(*b),
@@ -228,15 +229,15 @@ impl<'a> Reader<'a> {
     }
 
     /// Normalised path of a string node.
-    fn path_of(&self, raw: &str, node: &Node) -> Result<String, ConfigError> {
-        normalize_path(raw).map_err(|m| self.err(node, m))
+    fn path_of(&self, raw: &str, node: &Node) -> Result<String, InputError> {
+        normalize_path(raw).map_err(|e| self.err(node, e.to_string()))
     }
 
     fn paths<'n>(
         &self,
         node: Option<&'n Node>,
         what: &str,
-    ) -> Result<Vec<(String, &'n Node)>, ConfigError> {
+    ) -> Result<Vec<(String, &'n Node)>, InputError> {
         let Some(node) = node else {
             return Ok(Vec::new());
         };
@@ -252,7 +253,7 @@ impl<'a> Reader<'a> {
         what: &str,
         lint: bool,
         version: Version,
-    ) -> Result<Check<'n>, ConfigError> {
+    ) -> Result<Check<'n>, InputError> {
         let mut check = Check::default();
         let Some(node) = node else {
             return Ok(check);
@@ -313,7 +314,7 @@ impl<'a> Reader<'a> {
         &self,
         paths: &[(String, &Node)],
         map: &PathMap<'_>,
-    ) -> Result<Vec<String>, ConfigError> {
+    ) -> Result<Vec<String>, InputError> {
         let mut out = Vec::with_capacity(paths.len());
         for (p, n) in paths {
             out.extend(map(p, n)?);
@@ -325,7 +326,7 @@ impl<'a> Reader<'a> {
         &self,
         check: &Check<'_>,
         map: &PathMap<'_>,
-    ) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+    ) -> Result<Vec<(String, Vec<String>)>, InputError> {
         check
             .ignore_only
             .iter()
@@ -333,11 +334,7 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    fn breaking(
-        &self,
-        check: &Check<'_>,
-        map: &PathMap<'_>,
-    ) -> Result<BreakingConfig, ConfigError> {
+    fn breaking(&self, check: &Check<'_>, map: &PathMap<'_>) -> Result<BreakingConfig, InputError> {
         let default = BreakingConfig::default();
         Ok(BreakingConfig {
             // `disable_builtin` turns buf's own rules off (for plugin-only setups): nothing to run.
@@ -360,7 +357,7 @@ impl<'a> Reader<'a> {
         check: &Check<'_>,
         map: &PathMap<'_>,
         version: Version,
-    ) -> Result<LintConfig, ConfigError> {
+    ) -> Result<LintConfig, InputError> {
         let default = LintConfig::default();
         Ok(LintConfig {
             use_ids: if check.disable_builtin {
@@ -406,7 +403,7 @@ impl<'a> Reader<'a> {
     }
 
     /// v1 and v1beta1: one module at the buf.yaml directory; v1beta1 may list build roots.
-    fn v1(&mut self, root: &Node, version: Version) -> Result<Config, ConfigError> {
+    fn v1(&mut self, root: &Node, version: Version) -> Result<Config, InputError> {
         self.entries(
             root,
             "",
@@ -463,7 +460,7 @@ impl<'a> Reader<'a> {
 
         // Ignore paths are relative to the root(s): v1 has only ".", v1beta1 paths are import
         // paths and could be under any root, so they apply under each.
-        let map = |p: &str, _: &Node| -> Result<Vec<String>, ConfigError> {
+        let map = |p: &str, _: &Node| -> Result<Vec<String>, InputError> {
             Ok(root_paths.iter().map(|r| join_path(r, p)).collect())
         };
         let breaking = self.check(root.get("breaking"), "breaking", false, version)?;
@@ -479,7 +476,7 @@ impl<'a> Reader<'a> {
     }
 
     /// v2: a workspace of modules; paths are relative to the buf.yaml directory already.
-    fn v2(&mut self, root: &Node) -> Result<Config, ConfigError> {
+    fn v2(&mut self, root: &Node) -> Result<Config, InputError> {
         self.entries(
             root,
             "",
@@ -500,7 +497,7 @@ impl<'a> Reader<'a> {
         self.warn_unused(root, "policies", "buf policies are not applied by treaty");
 
         let as_is =
-            |p: &str, _: &Node| -> Result<Vec<String>, ConfigError> { Ok(vec![p.to_string()]) };
+            |p: &str, _: &Node| -> Result<Vec<String>, InputError> { Ok(vec![p.to_string()]) };
         let top_breaking = self.check(root.get("breaking"), "breaking", false, Version::V2)?;
         let top_lint = self.check(root.get("lint"), "lint", true, Version::V2)?;
         let breaking = self.breaking(&top_breaking, &as_is)?;
@@ -565,11 +562,11 @@ impl<'a> Reader<'a> {
                 Version::V2,
             )?;
             let file = self.path;
-            let inside = |p: &str, node: &Node| -> Result<Vec<String>, ConfigError> {
+            let inside = |p: &str, node: &Node| -> Result<Vec<String>, InputError> {
                 if contains_path(&dir, p) {
                     Ok(vec![p.to_string()])
                 } else {
-                    Err(ConfigError::new(
+                    Err(error_at(
                         file,
                         node.line,
                         node.col,
@@ -608,8 +605,8 @@ pub(super) fn parse_work(
     path: &str,
     text: &str,
     read: &dyn Fn(&str) -> Option<Vec<u8>>,
-) -> Result<Config, ConfigError> {
-    let root = node::parse(path, text)?;
+) -> Result<Config, InputError> {
+    let root = tree::parse(path, text)?;
     let mut reader = Reader {
         path,
         text,

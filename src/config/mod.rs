@@ -12,10 +12,11 @@
 mod buf;
 mod treaty;
 
-use std::fmt;
 use std::path::Path;
 
-use crate::openapi::node::{line_col_at, LoadError};
+use crate::diag::InputError;
+use crate::finding::Location;
+use crate::span::line_col_at;
 
 /// Name of treaty's own config file, looked up first.
 pub const TREATY_TOML: &str = "treaty.toml";
@@ -187,65 +188,27 @@ impl Config {
     }
 }
 
-/// A config file that could not be used. Displays as `path:line:col: message`, or
-/// `path: message` when there is no position (line 0).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub path: String,
-    pub line: u32,
-    pub col: u32,
-    pub message: String,
+/// An error at `line`:`col` of the config file `path`.
+pub(crate) fn error_at(path: &str, line: u32, col: u32, message: impl Into<String>) -> InputError {
+    InputError::at(message, Location::point(path, line, col), None)
 }
 
-impl ConfigError {
-    pub fn new(path: &str, line: u32, col: u32, message: impl Into<String>) -> ConfigError {
-        ConfigError {
-            path: path.to_string(),
-            line,
-            col,
-            message: message.into(),
-        }
-    }
-
-    /// An error at a byte offset of `text`.
-    pub(crate) fn at_offset(
-        path: &str,
-        text: &str,
-        offset: usize,
-        message: impl Into<String>,
-    ) -> ConfigError {
-        let (line, col) = line_col_at(text, offset);
-        ConfigError::new(path, line, col, message)
-    }
+/// An error at a byte offset of `text`, the text of the config file `path`.
+pub(crate) fn error_at_offset(
+    path: &str,
+    text: &str,
+    offset: usize,
+    message: impl Into<String>,
+) -> InputError {
+    let (line, col) = line_col_at(text, offset);
+    error_at(path, line, col, message)
 }
-
-impl From<LoadError> for ConfigError {
-    fn from(e: LoadError) -> ConfigError {
-        ConfigError::new(&e.path, e.line, e.col, e.message)
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.path, self.message)
-        } else {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.path, self.line, self.col, self.message
-            )
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Finds the config of one directory through `dir_files` (relative path -> contents, `None` when
 /// absent), so it works on a work tree and on a git snapshot alike: `treaty.toml` first, then
 /// `buf.yaml`, then `buf.work.yaml` (whose modules' `DIR/buf.yaml` are read through the same
 /// callback), else the defaults.
-pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config, ConfigError> {
+pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config, InputError> {
     if let Some(bytes) = dir_files(TREATY_TOML) {
         return parse_config(TREATY_TOML, &bytes);
     }
@@ -253,7 +216,7 @@ pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config
         return parse_config(BUF_YAML, &bytes);
     }
     if let Some(bytes) = dir_files(BUF_WORK_YAML) {
-        let text = crate::openapi::node::utf8(BUF_WORK_YAML, &bytes)?;
+        let text = crate::tree::utf8(BUF_WORK_YAML, &bytes)?;
         return buf::parse_work(BUF_WORK_YAML, text, dir_files);
     }
     Ok(Config::default())
@@ -261,13 +224,13 @@ pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config
 
 /// `--config FILE`: a `.toml` file is a treaty.toml, a `buf.work.yaml` a buf workspace, anything
 /// else a buf.yaml (YAML or JSON). Paths inside are relative to the file's directory.
-pub fn load_config_file(path: &Path) -> Result<Config, ConfigError> {
+pub fn load_config_file(path: &Path) -> Result<Config, InputError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path)
-        .map_err(|e| ConfigError::new(&name, 0, 0, format!("cannot read config file: {e}")))?;
+        .map_err(|e| InputError::in_file(&name, format!("cannot read config file: {e}")))?;
     if path.file_name().is_some_and(|n| n == BUF_WORK_YAML) {
         let dir = path.parent().unwrap_or(Path::new("."));
-        let text = crate::openapi::node::utf8(&name, &bytes)?;
+        let text = crate::tree::utf8(&name, &bytes)?;
         return buf::parse_work(&name, text, &|rel: &str| std::fs::read(dir.join(rel)).ok());
     }
     parse_config(&name, &bytes)
@@ -275,8 +238,8 @@ pub fn load_config_file(path: &Path) -> Result<Config, ConfigError> {
 
 /// Parses config bytes; `name` decides the format (`*.toml` is treaty's) and names the file in
 /// errors.
-pub fn parse_config(name: &str, bytes: &[u8]) -> Result<Config, ConfigError> {
-    let text = crate::openapi::node::utf8(name, bytes)?;
+pub fn parse_config(name: &str, bytes: &[u8]) -> Result<Config, InputError> {
+    let text = crate::tree::utf8(name, bytes)?;
     if name.to_ascii_lowercase().ends_with(".toml") {
         treaty::parse(name, text)
     } else {
@@ -284,17 +247,37 @@ pub fn parse_config(name: &str, bytes: &[u8]) -> Result<Config, ConfigError> {
     }
 }
 
+/// A path in a config file that cannot be one: the caller knows where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BadPath {
+    Absolute(String),
+    /// It climbs out of the config file's directory with `..`.
+    Outside(String),
+}
+
+impl std::fmt::Display for BadPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadPath::Absolute(raw) => write!(
+                f,
+                "path {raw:?} must be relative to the config file's directory"
+            ),
+            BadPath::Outside(raw) => {
+                write!(f, "path {raw:?} points outside the config file's directory")
+            }
+        }
+    }
+}
+
 /// Normalises a config path to `/`-separated, relative, without `.` segments; `"."` for the
 /// directory itself. Absolute paths and paths that climb out with `..` are errors.
-pub(crate) fn normalize_path(raw: &str) -> Result<String, String> {
+pub(crate) fn normalize_path(raw: &str) -> Result<String, BadPath> {
     let unified = raw.replace('\\', "/");
     let drive = unified.len() >= 2
         && unified.as_bytes()[1] == b':'
         && unified.as_bytes()[0].is_ascii_alphabetic();
     if unified.starts_with('/') || drive {
-        return Err(format!(
-            "path {raw:?} must be relative to the config file's directory"
-        ));
+        return Err(BadPath::Absolute(raw.to_string()));
     }
     let mut parts: Vec<&str> = Vec::new();
     for part in unified.split('/') {
@@ -302,9 +285,7 @@ pub(crate) fn normalize_path(raw: &str) -> Result<String, String> {
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err(format!(
-                        "path {raw:?} points outside the config file's directory"
-                    ));
+                    return Err(BadPath::Outside(raw.to_string()));
                 }
             }
             p => parts.push(p),
@@ -344,9 +325,18 @@ mod tests {
         assert_eq!(normalize_path(".").unwrap(), ".");
         assert_eq!(normalize_path("").unwrap(), ".");
         assert_eq!(normalize_path("a\\b").unwrap(), "a/b");
-        assert!(normalize_path("/etc").is_err());
-        assert!(normalize_path("C:/x").is_err());
-        assert!(normalize_path("a/../..").is_err());
+        assert_eq!(
+            normalize_path("/etc"),
+            Err(BadPath::Absolute("/etc".into()))
+        );
+        assert_eq!(
+            normalize_path("C:/x"),
+            Err(BadPath::Absolute("C:/x".into()))
+        );
+        assert_eq!(
+            normalize_path("a/../..").unwrap_err().to_string(),
+            "path \"a/../..\" points outside the config file's directory"
+        );
         assert!(contains_path("proto", "proto/a.proto"));
         assert!(contains_path("proto", "proto"));
         assert!(!contains_path("proto", "protos/a.proto"));
@@ -354,5 +344,34 @@ mod tests {
         assert_eq!(join_path(".", "a"), "a");
         assert_eq!(join_path("a", "."), "a");
         assert_eq!(join_path("a", "b"), "a/b");
+    }
+
+    #[test]
+    fn config_errors_keep_file_line_and_column() {
+        let e = parse_config("buf.yaml", b"version: v1\nlint: [x]\n").unwrap_err();
+        let at = e.location().expect("a position");
+        assert_eq!((at.file.as_str(), at.line, at.column), ("buf.yaml", 2, 7));
+        assert_eq!(
+            e.to_string(),
+            "buf.yaml:2:7: `lint` must be a mapping, found a sequence"
+        );
+
+        let e = parse_config("treaty.toml", b"[breaking]\nignore = [\"/abs\"]\n").unwrap_err();
+        let at = e.location().expect("a position");
+        assert_eq!(
+            (at.file.as_str(), at.line, at.column),
+            ("treaty.toml", 2, 11)
+        );
+
+        // A file that cannot be read has no position: the file alone.
+        let missing = Path::new("no/such/treaty.toml");
+        let e = load_config_file(missing).unwrap_err();
+        assert_eq!(e.file(), Some("no/such/treaty.toml"));
+        assert_eq!(e.location(), None);
+        assert!(
+            e.to_string()
+                .starts_with("no/such/treaty.toml: cannot read config file: "),
+            "{e}"
+        );
     }
 }

@@ -35,9 +35,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    contains_path, normalize_path, BreakingConfig, Config, ConfigError, ConfigSource, LintConfig,
-    ProtoRoot,
+    contains_path, error_at_offset, normalize_path, BreakingConfig, Config, ConfigSource,
+    LintConfig, ProtoRoot,
 };
+use crate::diag::InputError;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -88,20 +89,20 @@ struct OpenApiSection {
     paths: Vec<Spanned<String>>,
 }
 
-pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
+pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
     let file: File = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        ConfigError::at_offset(path, text, offset, e.message().trim_end())
+        error_at_offset(path, text, offset, e.message().trim_end())
     })?;
     let norm = |p: &Spanned<String>| {
         normalize_path(p.get_ref())
-            .map_err(|m| ConfigError::at_offset(path, text, p.span().start, m))
+            .map_err(|e| error_at_offset(path, text, p.span().start, e.to_string()))
     };
     let norm_all = |list: &[Spanned<String>]| list.iter().map(norm).collect::<Result<Vec<_>, _>>();
     let norm_map = |map: &BTreeMap<String, Vec<Spanned<String>>>| {
         map.iter()
             .map(|(id, paths)| Ok((id.clone(), norm_all(paths)?)))
-            .collect::<Result<Vec<_>, ConfigError>>()
+            .collect::<Result<Vec<_>, InputError>>()
     };
 
     let mut roots: Vec<ProtoRoot> = match &file.proto.roots {
@@ -110,7 +111,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
     };
     if roots.is_empty() {
         let offset = text.find("roots").unwrap_or(0);
-        return Err(ConfigError::at_offset(
+        return Err(error_at_offset(
             path,
             text,
             offset,
@@ -126,7 +127,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
         match owner {
             Some(root) => root.excludes.push(exclude),
             None => {
-                return Err(ConfigError::at_offset(
+                return Err(error_at_offset(
                     path,
                     text,
                     raw.span().start,
@@ -168,7 +169,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
     for raw in &file.openapi.paths {
         let glob = norm(raw)?;
         globset::Glob::new(&glob).map_err(|e| {
-            ConfigError::at_offset(
+            error_at_offset(
                 path,
                 text,
                 raw.span().start,

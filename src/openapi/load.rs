@@ -6,18 +6,22 @@
 //! error naming the file. Other files are only read when a spec references them. A file that does
 //! not parse is an error only when it looks like a spec or is referenced: repositories are full of
 //! YAML that is none of treaty's business.
+//!
+//! For the same reason a YAML/JSON file too large to read (`Snapshot::oversized`) is skipped, not
+//! an error: repositories keep large data files in those formats. (A file named on its own is
+//! refused before it gets here.)
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use super::node::{self, Node};
 use super::refs;
 use crate::diag::{InputError, InputErrors};
 use crate::finding::Location;
 use crate::source::{BlobId, Snapshot};
 use crate::span::LineIndex;
+use crate::tree::{self, Node};
 
 /// A referenced file not in the snapshot, read on demand: `(path, bytes, blob)`.
 pub type Fetched = (String, Arc<[u8]>, Option<BlobId>);
@@ -198,21 +202,6 @@ fn looks_like_spec(text: &str) -> bool {
     })
 }
 
-fn utf8_text(path: &str, bytes: &Arc<[u8]>) -> Result<Arc<str>, InputError> {
-    crate::proto::load::decode_utf8(path, bytes)
-}
-
-fn load_error(e: node::LoadError, text: Option<Arc<str>>) -> InputError {
-    let location = Location {
-        file: e.path.clone(),
-        line: e.line.max(1),
-        column: e.col.max(1),
-        end_line: e.line.max(1),
-        end_column: e.col.max(1) + 1,
-    };
-    InputError::at(e.message, location, text)
-}
-
 /// What examining one file found.
 enum Examined {
     Spec(Doc, Version),
@@ -237,7 +226,7 @@ fn examine(
     if !may_be_spec || !has_marker(bytes) {
         return Ok(Examined::Skipped);
     }
-    let text = match utf8_text(path, bytes) {
+    let text = match crate::text::decode(path, bytes) {
         Ok(text) => text,
         Err(e) => {
             let spec_like = looks_like_spec(&String::from_utf8_lossy(bytes));
@@ -248,9 +237,9 @@ fn examine(
             };
         }
     };
-    let root = match node::parse(path, &text) {
+    let root = match tree::parse(path, &text) {
         Ok(root) => root,
-        Err(e) if looks_like_spec(&text) => return Err(load_error(e, Some(text))),
+        Err(e) if looks_like_spec(&text) => return Err(e.with_text(text)),
         Err(_) => return Ok(Examined::Skipped),
     };
     let doc = Doc::new(path, text, root, blob);
@@ -356,8 +345,8 @@ pub fn load(
                 None => return Ok(None),
             },
         };
-        let text = utf8_text(path, &bytes)?;
-        let root = node::parse(path, &text).map_err(|e| load_error(e, Some(text.clone())))?;
+        let text = crate::text::decode(path, &bytes)?;
+        let root = tree::parse(path, &text).map_err(|e| e.with_text(text.clone()))?;
         Ok(Some(Doc::new(path, text, root, blob)))
     };
     let before = errors.len();
@@ -379,11 +368,7 @@ pub fn load(
         Ok(set)
     } else {
         errors.sort_by(|a, b| {
-            let key = |e: &InputError| {
-                e.location
-                    .as_ref()
-                    .map(|l| (l.file.clone(), l.line, l.column))
-            };
+            let key = |e: &InputError| e.location().map(|l| (l.file.clone(), l.line, l.column));
             key(a).cmp(&key(b))
         });
         // A broken spec that another spec references fails twice, the same way.
@@ -400,25 +385,9 @@ pub fn no_fetch(_: &str) -> Option<Fetched> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
     pub(crate) fn snapshot(files: &[(&str, &str)]) -> Snapshot {
-        Snapshot {
-            label: "test".into(),
-            files: files
-                .iter()
-                .map(|(p, t)| {
-                    (
-                        p.to_string(),
-                        SourceFile {
-                            path: p.to_string(),
-                            blob: BlobId::of_bytes(t.as_bytes()),
-                            bytes: Arc::from(t.as_bytes()),
-                        },
-                    )
-                })
-                .collect(),
-        }
+        Snapshot::of_texts("test", files.iter().copied())
     }
 
     fn load_files(files: &[(&str, &str)]) -> Result<SpecSet, InputErrors> {

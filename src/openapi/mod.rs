@@ -1,9 +1,6 @@
 //! OpenAPI 3.0 / 3.1: YAML or JSON -> spanned nodes -> model, and the checks over it.
 
 pub mod breaking;
-pub mod json;
 pub mod load;
 pub mod model;
-pub mod node;
 pub mod refs;
-pub mod yaml;

@@ -9,8 +9,8 @@
 use std::sync::OnceLock;
 
 use super::load::{Doc, SpecSet, Version};
-use super::node::Node;
 use super::refs::{NodeRef, Obj};
+use crate::tree::Node;
 
 /// HTTP methods an OpenAPI path item may hold, in the spec's order.
 pub const METHODS: [&str; 8] = [
@@ -342,7 +342,7 @@ pub fn content<'a>(set: &'a SpecSet, holder: &Obj<'a>) -> Vec<Media<'a>> {
 /// Structural equality of two values, ignoring positions and key order (for `enum`, `default`,
 /// `const` and other data). Iterative, so deep values cannot overflow the stack.
 pub fn same_value(a: &Node, b: &Node) -> bool {
-    use super::node::Value;
+    use crate::tree::Value;
     // Scalars (almost every enum value) need no stack: schema comparison calls this once per
     // pair of enum values, millions of times on large specs.
     match (&a.value, &b.value) {
@@ -391,22 +391,10 @@ pub fn same_value(a: &Node, b: &Node) -> bool {
 mod tests {
     use super::*;
     use crate::openapi::load::{load, no_fetch, SpecFilter};
-    use crate::source::{BlobId, Snapshot, SourceFile};
-    use std::sync::Arc;
+    use crate::source::Snapshot;
 
     fn set_of(text: &str) -> SpecSet {
-        let snapshot = Snapshot {
-            label: "t".into(),
-            files: [(
-                "a.yaml".to_string(),
-                SourceFile {
-                    path: "a.yaml".into(),
-                    blob: BlobId::of_bytes(text.as_bytes()),
-                    bytes: Arc::from(text.as_bytes()),
-                },
-            )]
-            .into(),
-        };
+        let snapshot = Snapshot::of_texts("t", [("a.yaml", text)]);
         load(&snapshot, &SpecFilter::default(), &no_fetch).unwrap_or_else(|e| panic!("{e}"))
     }
 
@@ -498,11 +486,10 @@ components:
 
     #[test]
     fn same_value_ignores_key_order_and_number_form() {
-        let a = crate::openapi::node::parse("a.yaml", "{x: 1, y: [a, {z: 2.0}]}").unwrap();
-        let b =
-            crate::openapi::node::parse("b.json", r#"{"y": ["a", {"z": 2}], "x": 1.0}"#).unwrap();
+        let a = crate::tree::parse("a.yaml", "{x: 1, y: [a, {z: 2.0}]}").unwrap();
+        let b = crate::tree::parse("b.json", r#"{"y": ["a", {"z": 2}], "x": 1.0}"#).unwrap();
         assert!(same_value(&a, &b));
-        let c = crate::openapi::node::parse("c.yaml", "{x: 1, y: [a]}").unwrap();
+        let c = crate::tree::parse("c.yaml", "{x: 1, y: [a]}").unwrap();
         assert!(!same_value(&a, &c));
     }
 }

@@ -4,21 +4,9 @@
 //! 1-based lines and columns. Every element a rule can report on keeps the span of its name
 //! (what a diagnostic underlines) and of its whole declaration.
 
-/// Byte range `[start, end)` in the file's text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Span {
-    pub start: u32,
-    pub end: u32,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: start as u32,
-            end: end as u32,
-        }
-    }
-}
+/// Spans are the crate's one position type; `ast::Span` stays a name for it, so one import
+/// brings a rule what it needs from the tree.
+pub use crate::span::Span;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Syntax {
@@ -391,6 +379,9 @@ pub struct Extend {
 }
 
 /// A syntax error with the span it points at.
+///
+/// Parser-internal, never shown as is: a byte span is not yet a line and column, so
+/// `load::parse_one` turns it into the `InputError` at its file's position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     pub message: String,

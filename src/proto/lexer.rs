@@ -254,6 +254,9 @@ pub fn is_decimal(text: &str) -> bool {
 }
 
 /// An error inside a string literal: message and byte range relative to the token start.
+///
+/// Lexer-internal, never shown as is: the parser knows where the token starts and turns it
+/// into a `ParseError` over the bad escape.
 pub struct EscapeError {
     pub message: String,
     pub start: usize,

@@ -11,7 +11,6 @@ use super::link;
 use super::model::{ProtoSet, SourceProto};
 use super::parser;
 use crate::diag::{InputError, InputErrors};
-use crate::finding::Location;
 use crate::source::Snapshot;
 use crate::span::LineIndex;
 
@@ -46,6 +45,13 @@ fn under(path: &str, dir: &str) -> bool {
 }
 
 impl Layout {
+    /// The import path of a `.proto` this layout compares, `None` for any other file.
+    fn proto_import_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        path.ends_with(".proto")
+            .then(|| self.import_path(path))
+            .flatten()
+    }
+
     /// The import path of a snapshot path, or `None` when it is outside every root or excluded.
     pub fn import_path<'p>(&self, path: &'p str) -> Option<&'p str> {
         if self.excludes.iter().any(|e| under(path, &normalize_dir(e))) {
@@ -72,41 +78,6 @@ fn bundled(import_path: &str) -> Option<&'static str> {
         .iter()
         .find(|(path, _)| *path == import_path)
         .map(|(_, text)| *text)
-}
-
-/// Decode a file as UTF-8, or say where it is not. The text shares the bytes' allocation
-/// (a tree's worth of text is the largest thing treaty holds).
-pub fn decode_utf8(display: &str, shared: &Arc<[u8]>) -> Result<Arc<str>, InputError> {
-    let bytes: &[u8] = shared;
-    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
-    let bytes = without_bom.unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) if without_bom.is_some() => Ok(Arc::from(text)),
-        Ok(_) => {
-            let raw = Arc::into_raw(shared.clone()) as *const str;
-            // SAFETY: the bytes were just validated as UTF-8, and `str` has the layout of
-            // `[u8]`, so the allocation is a valid `Arc<str>`.
-            Ok(unsafe { Arc::from_raw(raw) })
-        }
-        Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let column =
-                (valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)) as u32
-                    + 1;
-            Err(InputError::at(
-                "file is not valid UTF-8",
-                Location {
-                    file: display.to_string(),
-                    line,
-                    column,
-                    end_line: line,
-                    end_column: column + 1,
-                },
-                None,
-            ))
-        }
-    }
 }
 
 fn parse_one(
@@ -173,19 +144,25 @@ pub fn load_with(
     let selected: Vec<(&str, &crate::source::SourceFile)> = snapshot
         .files
         .values()
-        .filter(|f| f.path.ends_with(".proto"))
-        .filter_map(|f| layout.import_path(&f.path).map(|ip| (ip, f)))
+        .filter_map(|f| layout.proto_import_path(&f.path).map(|ip| (ip, f)))
         .collect();
 
     let parsed: Vec<Result<SourceProto, InputError>> = selected
         .par_iter()
         .map(|(import_path, file)| {
-            let text = decode_utf8(&file.path, &file.bytes)?;
+            let text = crate::text::decode(&file.path, &file.bytes)?;
             parse_one(import_path, file.path.clone(), text, Some(file.blob), false)
         })
         .collect();
 
-    let mut errors = Vec::new();
+    // A `.proto` too large to read is one this load would compare: leaving it out could hide
+    // a breaking change, so it is an error. (Oversized files of other kinds are not ours.)
+    let mut errors: Vec<InputError> = snapshot
+        .oversized
+        .values()
+        .filter(|o| layout.proto_import_path(&o.path).is_some())
+        .map(|o| InputError::new(o.to_string()))
+        .collect();
     let mut files = Vec::with_capacity(parsed.len());
     let mut by_path: HashMap<String, usize> = HashMap::new();
     for result in parsed {
@@ -220,7 +197,7 @@ pub fn load_with(
                 continue;
             }
             if let Some((display, bytes, blob)) = fetch(&path) {
-                match decode_utf8(&display, &bytes)
+                match crate::text::decode(&display, &bytes)
                     .and_then(|text| parse_one(&path, display, text, blob, true))
                 {
                     Ok(file) => {
@@ -257,7 +234,7 @@ pub fn load_with(
     if errors.is_empty() {
         Ok(set)
     } else {
-        errors.sort_by(|a, b| a.location.cmp(&b.location));
+        errors.sort_by(|a, b| a.location().cmp(&b.location()));
         Err(InputErrors(errors))
     }
 }
@@ -276,23 +253,5 @@ mod tests {
         assert_eq!(layout.import_path("other/c.proto"), Some("other/c.proto"));
         assert_eq!(layout.import_path("proto/google/protobuf/any.proto"), None);
         assert_eq!(layout.import_path("protox/d.proto"), Some("protox/d.proto"));
-    }
-
-    #[test]
-    fn utf8_text_shares_the_bytes_and_drops_a_bom() {
-        let bytes: Arc<[u8]> = Arc::from(&b"syntax = \"proto3\";"[..]);
-        let text = decode_utf8("a.proto", &bytes).unwrap();
-        assert_eq!(&*text, "syntax = \"proto3\";");
-        assert_eq!(text.as_ptr(), bytes.as_ptr());
-        let bom: Arc<[u8]> = Arc::from(&b"\xEF\xBB\xBFsyntax"[..]);
-        assert_eq!(&*decode_utf8("b.proto", &bom).unwrap(), "syntax");
-    }
-
-    #[test]
-    fn non_utf8_names_line_and_column() {
-        let bytes: Arc<[u8]> = Arc::from(&b"syntax = \"proto3\";\nmessage \xff {}"[..]);
-        let err = decode_utf8("a.proto", &bytes).unwrap_err();
-        let loc = err.location.unwrap();
-        assert_eq!((loc.file.as_str(), loc.line, loc.column), ("a.proto", 2, 9));
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use super::Report;
-use crate::diag::InputError;
+use crate::diag::{InputError, Place};
 use crate::finding::{Location, Revision, Severity};
 
 /// Byte offset and length of a location in `text` (columns count characters).
@@ -211,16 +211,19 @@ pub fn render_errors(errors: &[InputError], color: bool) -> String {
     let handler = handler(color);
     let mut out = String::new();
     for e in errors {
-        let mut diag = match &e.location {
-            Some(loc) => located(
+        let mut diag = match &e.place {
+            Some(Place::At(loc)) => located(
                 e.message.clone(),
                 "here",
                 loc,
                 e.text.as_ref(),
                 miette::Severity::Error,
             ),
-            None => Diag {
-                message: e.message.clone(),
+            place => Diag {
+                message: match place {
+                    Some(Place::File(file)) => format!("{file}: {}", e.message),
+                    _ => e.message.clone(),
+                },
                 code: None,
                 severity: miette::Severity::Error,
                 help: None,
@@ -251,5 +254,22 @@ mod tests {
         };
         let (start, len) = byte_span(text, &loc);
         assert_eq!(&text[start..start + len], "é ");
+    }
+
+    #[test]
+    fn errors_show_their_place_like_their_display() {
+        let errors = [
+            InputError::at("bad", Location::point("a.proto", 2, 3), None),
+            InputError::in_file("buf.yaml", "cannot read config file: gone"),
+            InputError::new("no revision").with_hint("give one"),
+        ];
+        let text = render_errors(&errors, false);
+        assert!(text.contains("a.proto:2:3: bad"), "{text}");
+        assert!(
+            text.contains("buf.yaml: cannot read config file: gone"),
+            "{text}"
+        );
+        assert!(text.contains("no revision"), "{text}");
+        assert!(text.contains("help: give one"), "{text}");
     }
 }

@@ -1,5 +1,5 @@
 //! Rendering findings: human (miette), json (the documented contract), concise (one line
-//! each, used by the fixtures), github (workflow commands), sarif, junit, markdown.
+//! each), github (workflow commands), sarif, junit, markdown.
 
 pub mod human;
 pub mod json;

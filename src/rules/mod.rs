@@ -18,7 +18,9 @@ pub enum Protocol {
     Openapi,
 }
 
-pub mod front_matter;
+#[cfg(test)]
+#[path = "../../build/front_matter.rs"]
+mod front_matter;
 
 /// How much a finding of a rule matters; `--fail-on` compares against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 pub use policy::{is_unstable_package, Options, Policy};
 
+use crate::date::Date;
 use crate::diag::InputErrors;
 use crate::finding::{Finding, Revision, Sink};
 use crate::openapi;
@@ -28,6 +29,7 @@ use policy::Policies;
 
 /// Compare two snapshots.
 pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
+    let today = today()?;
     let policies = Policies::new(options, Kind::Breaking);
     let filter = options.spec_filter();
     let load_side = |s: &Snapshot| {
@@ -47,7 +49,7 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
     };
     let skip = plan::unchanged_specs(&new_specs, |p| old.files.get(p).map(|f| f.blob));
     compare_proto(&mut report, &old_set, &new_set, &policies);
-    compare_openapi(&mut report, &old_specs, &new_specs, &skip, &policies);
+    compare_openapi(&mut report, &old_specs, &new_specs, &skip, &policies, today);
     Ok(report)
 }
 
@@ -57,6 +59,7 @@ pub fn breaking_listings(
     new: &Listing,
     options: &Options,
 ) -> Result<Report, InputErrors> {
+    let today = today()?;
     let policies = Policies::new(options, Kind::Breaking);
     let (protos, specs) = rayon::join(
         || -> Result<Report, InputErrors> {
@@ -71,7 +74,7 @@ pub fn breaking_listings(
         || plan::openapi_listings(old, new, options),
     );
     let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
-    compare_openapi(&mut report, &old_specs, &new_specs, &skip, &policies);
+    compare_openapi(&mut report, &old_specs, &new_specs, &skip, &policies, today);
     Ok(report)
 }
 
@@ -120,12 +123,13 @@ fn compare_openapi(
     new: &openapi::load::SpecSet,
     skip: &[String],
     policies: &Policies,
+    today: Date,
 ) {
     report.files_checked += new.file_count();
     if old.specs.is_empty() && new.specs.is_empty() {
         return;
     }
-    let ctx = openapi::breaking::Ctx::new(old, new, skip);
+    let ctx = openapi::breaking::Ctx::new(old, new, skip, today);
     check_protocol(
         report,
         policies,
@@ -209,6 +213,12 @@ fn both<A, B>(
     }
 }
 
+/// The day sunset dates are compared with; a `TREATY_TODAY` that is not a date is an input
+/// error (exit 2), whether or not the comparison has sunset dates to read.
+fn today() -> Result<Date, InputErrors> {
+    crate::date::today().map_err(|e| crate::diag::InputError::new(e).into())
+}
+
 fn source_error(e: crate::source::SourceError) -> InputErrors {
     crate::diag::InputError::new(e.to_string()).into()
 }
@@ -217,25 +227,6 @@ fn source_error(e: crate::source::SourceError) -> InputErrors {
 mod tests {
     use super::*;
     use crate::rules::Selection;
-    use crate::source::{BlobId, SourceFile};
-
-    fn snapshot(files: &[(&str, &str)]) -> Snapshot {
-        let files = files
-            .iter()
-            .map(|(path, text)| {
-                let file = SourceFile {
-                    path: path.to_string(),
-                    blob: BlobId::of_bytes(text.as_bytes()),
-                    bytes: Arc::from(text.as_bytes()),
-                };
-                (path.to_string(), file)
-            })
-            .collect();
-        Snapshot {
-            label: "test".into(),
-            files,
-        }
-    }
 
     fn uses(tokens: &[&str]) -> Policy {
         Policy {
@@ -261,15 +252,17 @@ mod tests {
             })
         };
         let (old, new) = (side("email"), side("mail"));
-        let refs = |files: &[(String, String); 2]| {
-            snapshot(&files.each_ref().map(|(p, t)| (p.as_str(), t.as_str())))
-        };
         let options = Options {
             policy: uses(&["WIRE"]),
             module_policies: vec![("proto/a".into(), uses(&["FILE"]))],
             ..Options::default()
         };
-        let report = breaking(&refs(&old), &refs(&new), &options).unwrap();
+        let report = breaking(
+            &Snapshot::of_texts("old", old),
+            &Snapshot::of_texts("new", new),
+            &options,
+        )
+        .unwrap();
         let found: Vec<String> = report
             .findings
             .iter()

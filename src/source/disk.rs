@@ -1,13 +1,13 @@
 //! Snapshots of a directory or a single file on disk.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{BlobId, Filter, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
+use super::{BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
 
 /// Directories that never hold contract sources but can be huge (VCS data, build output,
 /// vendored JS); hidden directories are skipped as well.
@@ -16,16 +16,14 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError> {
     let label = path.display().to_string();
     let meta = fs::metadata(path).map_err(|e| io_or_missing(path, e))?;
-    let mut files = BTreeMap::new();
     if meta.is_file() {
         // An explicitly named file is kept whatever the filter says (see `Filter`).
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| label.clone());
-        let file = read_file(name, path)?;
-        files.insert(file.path.clone(), file);
-        return Ok(Snapshot { label, files });
+        let file = read_file(name, path)?.named()?;
+        return Ok(Snapshot::from_reads(label, [Entry::File(file)]));
     }
 
     let root = fs::canonicalize(path).map_err(|e| io_or_missing(path, e))?;
@@ -34,12 +32,11 @@ pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError>
     visited.insert(root.clone());
     walk(path, &root, "", &root, &mut visited, filter, &mut found)?;
 
-    let read: Vec<SourceFile> = found
+    let read: Vec<Entry> = found
         .into_par_iter()
-        .filter_map(|(rel, abs)| super::skip_large_data(read_file(rel.clone(), &abs), &rel))
+        .map(|(rel, abs)| read_file(rel, &abs))
         .collect::<Result<_, _>>()?;
-    files.extend(read.into_iter().map(|f| (f.path.clone(), f)));
-    Ok(Snapshot { label, files })
+    Ok(Snapshot::from_reads(label, read))
 }
 
 /// Collects `(relative path, path to read)` for files under `dir`.
@@ -117,14 +114,18 @@ fn walk(
     Ok(())
 }
 
-fn read_file(rel: String, path: &Path) -> Result<SourceFile, SourceError> {
+fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> {
     let file = fs::File::open(path).map_err(|e| io_err(path, e))?;
     let size = file.metadata().map_err(|e| io_err(path, e))?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(SourceError::TooLarge {
-            path: path.display().to_string(),
+    let oversized = |size| {
+        Entry::Oversized(Oversized {
+            path: rel.clone(),
+            shown: path.display().to_string(),
             size,
-        });
+        })
+    };
+    if size > MAX_FILE_BYTES {
+        return Ok(oversized(size));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Bounded read: the file may grow between the size check and the read.
@@ -132,16 +133,13 @@ fn read_file(rel: String, path: &Path) -> Result<SourceFile, SourceError> {
         .read_to_end(&mut bytes)
         .map_err(|e| io_err(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(SourceError::TooLarge {
-            path: path.display().to_string(),
-            size: bytes.len() as u64,
-        });
+        return Ok(oversized(bytes.len() as u64));
     }
-    Ok(SourceFile {
+    Ok(Entry::File(SourceFile {
         path: rel,
         blob: BlobId::of_bytes(&bytes),
         bytes: bytes.into(),
-    })
+    }))
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> SourceError {
@@ -217,29 +215,25 @@ mod tests {
     }
 
     #[test]
-    fn too_large_file_names_file_and_limit() {
+    fn too_large_files_are_handed_on_unread_unless_named() {
         let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("big.proto");
-        let file = fs::File::create(&f).unwrap();
-        // Sparse file: no 64 MiB actually written.
-        file.set_len(MAX_FILE_BYTES + 1).unwrap();
-        let err = load(dir.path(), &all).err().unwrap();
-        let msg = err.to_string();
-        assert!(msg.contains("big.proto") && msg.contains("64 MiB"), "{msg}");
-    }
-
-    #[test]
-    fn too_large_data_files_are_skipped_unless_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("dump.json");
-        fs::File::create(&f)
-            .unwrap()
-            .set_len(MAX_FILE_BYTES + 1)
-            .unwrap();
         write(&dir.path().join("a.proto"), "a");
+        for name in ["big.proto", "dump.json"] {
+            // Sparse file: no 64 MiB actually written.
+            fs::File::create(dir.path().join(name))
+                .unwrap()
+                .set_len(MAX_FILE_BYTES + 1)
+                .unwrap();
+        }
         let snapshot = load(dir.path(), &all).unwrap();
         assert_eq!(snapshot.files.keys().collect::<Vec<_>>(), ["a.proto"]);
-        let err = load(&f, &all).err().unwrap();
+        let big = &snapshot.oversized["big.proto"];
+        assert_eq!(big.size, MAX_FILE_BYTES + 1);
+        let msg = big.to_string();
+        assert!(msg.contains("big.proto") && msg.contains("64 MiB"), "{msg}");
+        assert!(snapshot.oversized.contains_key("dump.json"));
+        // Named on its own, it is all there is to compare: an error.
+        let err = load(&dir.path().join("dump.json"), &all).err().unwrap();
         assert!(err.to_string().contains("dump.json"), "{err}");
     }
 

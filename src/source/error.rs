@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::MAX_FILE_BYTES;
+use crate::diag::InputError;
 
 /// The hint printed whenever a revision is missing from a shallow clone; CI checkouts are the
 /// usual culprit, so the fix is spelled out for them.
@@ -37,7 +38,7 @@ pub enum SourceError {
     Conflicted { path: String },
     /// A path on disk does not exist.
     PathNotFound { path: PathBuf },
-    /// A file is larger than [`MAX_FILE_BYTES`].
+    /// A file named on its own is larger than [`MAX_FILE_BYTES`].
     TooLarge { path: String, size: u64 },
     /// Reading a file or directory on disk failed.
     Io {
@@ -70,10 +71,9 @@ impl fmt::Display for SourceError {
                 }
                 Ok(())
             }
-            SourceError::NotInShallowClone { rev } => write!(
-                f,
-                "revision '{rev}' is not in this shallow clone; {SHALLOW_HINT}"
-            ),
+            SourceError::NotInShallowClone { rev } => {
+                write!(f, "{}; {SHALLOW_HINT}", not_in_shallow_clone(rev))
+            }
             SourceError::NotATree { rev, kind } => write!(
                 f,
                 "revision '{rev}' names a {kind}, not a commit or a directory"
@@ -97,17 +97,41 @@ impl fmt::Display for SourceError {
             SourceError::PathNotFound { path } => {
                 write!(f, "'{}' does not exist", path.display())
             }
-            SourceError::TooLarge { path, size } => write!(
-                f,
-                "'{path}' is {size} bytes, larger than the {} MiB limit for a contract file",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
+            SourceError::TooLarge { path, size } => too_large(f, path, *size),
             SourceError::Io { path, source } => {
                 write!(f, "cannot read '{}': {source}", path.display())
             }
             SourceError::Git { context, detail } => write!(f, "{context}: {detail}"),
         }
     }
+}
+
+fn not_in_shallow_clone(rev: &str) -> String {
+    format!("revision '{rev}' is not in this shallow clone")
+}
+
+/// The error the CLI reports (exit 2): the message as displayed, with the shallow-clone fix as
+/// the hint. No variant gets a place: each message already names its path as its subject
+/// (`'a.proto' does not exist in revision 'main'`), which `file: ` in front would repeat, and
+/// most of those paths name nothing that exists to point at.
+impl From<SourceError> for InputError {
+    fn from(e: SourceError) -> InputError {
+        match e {
+            SourceError::NotInShallowClone { rev } => {
+                InputError::new(not_in_shallow_clone(&rev)).with_hint(SHALLOW_HINT)
+            }
+            e => InputError::new(e.to_string()),
+        }
+    }
+}
+
+/// The one wording for a file over [`MAX_FILE_BYTES`], refused or handed on.
+pub(super) fn too_large(f: &mut fmt::Formatter<'_>, shown: &str, size: u64) -> fmt::Result {
+    write!(
+        f,
+        "'{shown}' is {size} bytes, larger than the {} MiB limit for a contract file",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
 
 impl std::error::Error for SourceError {
@@ -134,4 +158,38 @@ pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
         cur = e.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shallow_clone_fix_is_the_hint() {
+        let e = SourceError::NotInShallowClone { rev: "v1".into() };
+        assert_eq!(
+            e.to_string(),
+            format!("revision 'v1' is not in this shallow clone; {SHALLOW_HINT}")
+        );
+        let error = InputError::from(e);
+        assert_eq!(error.message, "revision 'v1' is not in this shallow clone");
+        assert_eq!(error.hint.as_deref(), Some(SHALLOW_HINT));
+        assert_eq!(error.place, None);
+    }
+
+    #[test]
+    fn the_path_stays_in_the_message() {
+        let e = SourceError::PathNotInRevision {
+            path: "proto/a.proto".into(),
+            rev: "main".into(),
+        };
+        let shown = e.to_string();
+        let error = InputError::from(e);
+        assert_eq!(error.to_string(), shown);
+        assert_eq!(
+            error.message,
+            "'proto/a.proto' does not exist in revision 'main'"
+        );
+        assert_eq!((error.place, error.hint), (None, None));
+    }
 }

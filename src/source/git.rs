@@ -8,7 +8,9 @@ use gix::ObjectId;
 use rayon::prelude::*;
 
 use super::error::chain;
-use super::{BlobId, Filter, Listing, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
+use super::{
+    BlobId, Entry, Filter, Listing, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
+};
 
 /// Tag chains longer than this are corrupt (or hostile); git itself never builds them.
 const MAX_PEEL: usize = 64;
@@ -142,10 +144,12 @@ pub(super) fn list_revision(
             } else if mode.is_blob() {
                 // A file: a one-file snapshot named by its file name, kept whatever the filter.
                 let name = components.last().cloned().unwrap_or_default();
-                let file = read_blob(&repo, name, &repo_path, entry.object_id(), &place)?;
-                let mut files = BTreeMap::new();
-                files.insert(file.path.clone(), file);
-                return Ok(Listing::loaded(Snapshot { label, files }));
+                let file =
+                    read_blob(&repo, name, &repo_path, entry.object_id(), &place)?.named()?;
+                return Ok(Listing::loaded(Snapshot::from_reads(
+                    label,
+                    [Entry::File(file)],
+                )));
             } else {
                 return Err(SourceError::NotAFile {
                     path: path.to_string(),
@@ -307,18 +311,15 @@ fn read_blobs(
     wanted: Vec<(String, ObjectId)>,
     repo_prefix: &str,
     place: &Place,
-) -> Result<BTreeMap<String, SourceFile>, SourceError> {
+) -> Result<Vec<Entry>, SourceError> {
     let read_chunk = |repo: &gix::Repository, chunk: &[(String, ObjectId)]| {
         chunk
             .iter()
-            .filter_map(|(rel, id)| {
-                let read = read_blob(repo, rel.clone(), &join(repo_prefix, rel), *id, place);
-                super::skip_large_data(read, rel)
-            })
+            .map(|(rel, id)| read_blob(repo, rel.clone(), &join(repo_prefix, rel), *id, place))
             .collect::<Result<Vec<_>, _>>()
     };
     // Small snapshots are not worth the thread hand-off.
-    let files: Vec<SourceFile> = if wanted.len() < 64 {
+    let files: Vec<Entry> = if wanted.len() < 64 {
         read_chunk(repo, &wanted)?
     } else {
         let chunk = wanted
@@ -333,7 +334,7 @@ fn read_blobs(
             .flatten()
             .collect()
     };
-    Ok(files.into_iter().map(|f| (f.path.clone(), f)).collect())
+    Ok(files)
 }
 
 fn read_blob(
@@ -342,25 +343,26 @@ fn read_blob(
     repo_path: &str,
     id: ObjectId,
     place: &Place,
-) -> Result<SourceFile, SourceError> {
-    // The header gives the size without inflating, so a huge blob is refused before it is read.
+) -> Result<Entry, SourceError> {
+    // The header gives the size without inflating, so a huge blob is never read.
     let header = repo
         .find_header(id)
         .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
     if header.size() > MAX_FILE_BYTES {
-        return Err(SourceError::TooLarge {
-            path: place.file(repo_path),
+        return Ok(Entry::Oversized(Oversized {
+            path: rel,
+            shown: place.file(repo_path),
             size: header.size(),
-        });
+        }));
     }
     let object = repo
         .find_object(id)
         .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
-    Ok(SourceFile {
+    Ok(Entry::File(SourceFile {
         path: rel,
         blob: BlobId::from_oid(&id).unwrap_or(BlobId([0; 20])),
         bytes: object.data.as_slice().into(),
-    })
+    }))
 }
 
 /// The innermost reason for a failed rev-parse (e.g. "Commit 2cbf7d4 has 0 parents...", an
@@ -468,10 +470,11 @@ pub(super) fn list_staged(
         }
         // A single file named explicitly: kept whatever the filter says.
         let name = want.rsplit('/').next().unwrap_or(&want).to_string();
-        let file = read_blob(&repo, name, &want, id, &place)?;
-        let mut files = BTreeMap::new();
-        files.insert(file.path.clone(), file);
-        return Ok(Listing::loaded(Snapshot { label, files }));
+        let file = read_blob(&repo, name, &want, id, &place)?.named()?;
+        return Ok(Listing::loaded(Snapshot::from_reads(
+            label,
+            [Entry::File(file)],
+        )));
     }
 
     let strip = if want.is_empty() { 0 } else { want.len() + 1 };
@@ -518,11 +521,8 @@ impl GitFiles {
             .iter()
             .filter_map(|p| self.entries.get(*p).map(|id| (p.to_string(), *id)))
             .collect();
-        let files = read_blobs(&self.sync, &repo, wanted, &self.repo_prefix, &place)?;
-        Ok(Snapshot {
-            label: self.label.clone(),
-            files,
-        })
+        let read = read_blobs(&self.sync, &repo, wanted, &self.repo_prefix, &place)?;
+        Ok(Snapshot::from_reads(self.label.clone(), read))
     }
 }
 

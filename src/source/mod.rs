@@ -3,6 +3,9 @@
 //! Every side of a comparison becomes a [`Snapshot`]: root-relative paths mapped to bytes and
 //! their git blob id, so that files unchanged between two snapshots can be skipped cheaply.
 //! Git data is read through gix (no `git` subprocess, no checkout).
+//!
+//! Which files are contracts is none of this module's business: it yields paths, bytes and blob
+//! ids, and hands files too large to read on as [`Oversized`] for the loaders to judge.
 
 mod disk;
 mod error;
@@ -15,19 +18,46 @@ use std::sync::Arc;
 pub use error::{SourceError, SHALLOW_HINT};
 
 /// Contract files are text; anything bigger than this is a mistake (a vendored binary, a dump)
-/// that would only waste memory, so it is refused with an error naming the file.
+/// that would only waste memory, so it is never read. A file named on its own that big is an
+/// error ([`SourceError::TooLarge`]); one found in a directory or tree is handed on as
+/// [`Oversized`].
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// YAML and JSON files are read to find OpenAPI specs among them; repositories also keep large
-/// data files in those formats. One over the size limit is skipped, not an error, unless it was
-/// named explicitly.
-pub(crate) fn skip_large_data(
-    result: Result<SourceFile, SourceError>,
-    rel: &str,
-) -> Option<Result<SourceFile, SourceError>> {
-    match result {
-        Err(SourceError::TooLarge { .. }) if crate::openapi::load::is_yaml_or_json(rel) => None,
-        other => Some(other),
+/// A file over [`MAX_FILE_BYTES`] found in a directory or tree: listed, not read. Whether that
+/// matters is the loaders' call: a contract too large to read is an error, while repositories
+/// also keep large data files that are nobody's contract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Oversized {
+    /// Relative to the snapshot root, like [`SourceFile::path`].
+    pub path: String,
+    /// Where the file is, as messages name it: `main:api/big.proto`, `api/big.proto`.
+    pub shown: String,
+    pub size: u64,
+}
+
+/// `'main:big.proto' is 70000000 bytes, larger than the 64 MiB limit for a contract file`.
+impl std::fmt::Display for Oversized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        error::too_large(f, &self.shown, self.size)
+    }
+}
+
+/// What reading one listed file gave.
+pub(crate) enum Entry {
+    File(SourceFile),
+    Oversized(Oversized),
+}
+
+impl Entry {
+    /// For a file named on its own: there is nothing else to compare, so too large is an error.
+    pub(crate) fn named(self) -> Result<SourceFile, SourceError> {
+        match self {
+            Entry::File(file) => Ok(file),
+            Entry::Oversized(o) => Err(SourceError::TooLarge {
+                path: o.shown,
+                size: o.size,
+            }),
+        }
     }
 }
 
@@ -74,6 +104,52 @@ pub struct Snapshot {
     /// For messages: "main:proto", "the work tree", "the staged index", "old/".
     pub label: String,
     pub files: BTreeMap<String, SourceFile>,
+    /// Files too large to read, by path (not in `files`).
+    pub oversized: BTreeMap<String, Oversized>,
+}
+
+impl Snapshot {
+    /// A snapshot of files held in memory (path, contents), for tests and library callers
+    /// that have no directory or repository to read.
+    pub fn of_texts<P: Into<String>, T: AsRef<[u8]>>(
+        label: &str,
+        files: impl IntoIterator<Item = (P, T)>,
+    ) -> Snapshot {
+        let files = files.into_iter().map(|(path, text)| {
+            let (path, bytes) = (path.into(), text.as_ref());
+            let file = SourceFile {
+                path: path.clone(),
+                blob: BlobId::of_bytes(bytes),
+                bytes: Arc::from(bytes),
+            };
+            (path, file)
+        });
+        Snapshot {
+            label: label.to_string(),
+            files: files.collect(),
+            oversized: BTreeMap::new(),
+        }
+    }
+
+    /// A snapshot of files read (or found too large) in any order.
+    pub(crate) fn from_reads(label: String, reads: impl IntoIterator<Item = Entry>) -> Snapshot {
+        let mut snapshot = Snapshot {
+            label,
+            files: BTreeMap::new(),
+            oversized: BTreeMap::new(),
+        };
+        for read in reads {
+            match read {
+                Entry::File(f) => {
+                    snapshot.files.insert(f.path.clone(), f);
+                }
+                Entry::Oversized(o) => {
+                    snapshot.oversized.insert(o.path.clone(), o);
+                }
+            }
+        }
+        snapshot
+    }
 }
 
 /// Where a side of a comparison comes from. [`parse_spec`] turns a CLI argument into one.
@@ -182,7 +258,8 @@ impl Listing {
         }
     }
 
-    /// Every path with its blob id, in path order.
+    /// Every path with its blob id, in path order. A directory's files too large to read have
+    /// no blob id: they are not listed here but come with every [`Listing::read`].
     pub fn entries(&self) -> BTreeMap<&str, BlobId> {
         match &self.0 {
             ListingInner::Loaded(s) => s.files.iter().map(|(p, f)| (p.as_str(), f.blob)).collect(),
@@ -194,7 +271,9 @@ impl Listing {
         }
     }
 
-    /// A snapshot of `paths` only (paths not listed are left out).
+    /// A snapshot of `paths` only (paths not listed are left out); a file too large to read is
+    /// in its `oversized`. A directory was read when it was listed, so every snapshot of it
+    /// carries all its oversized files: that is how a loader learns of one it would have read.
     pub fn read(&self, paths: &[&str]) -> Result<Snapshot, SourceError> {
         match &self.0 {
             ListingInner::Loaded(s) => Ok(Snapshot {
@@ -213,6 +292,7 @@ impl Listing {
                         )
                     })
                     .collect(),
+                oversized: s.oversized.clone(),
             }),
             ListingInner::Git(g) => g.read(paths),
         }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::date::Date;
 use crate::finding::Location;
 pub use crate::finding::Sink;
 use crate::openapi::load::SpecSet;
@@ -14,81 +15,33 @@ use crate::openapi::refs::NodeRef;
 
 use super::schema::{self, SchemaChange};
 
-/// A calendar date, for sunset dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
+/// A sunset value that is there but is not a date; it displays as the finding's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableSunset {
+    /// The value as written.
+    pub text: String,
+    /// Read from a `Sunset` response header, where an HTTP date is accepted too.
+    pub header: bool,
 }
 
-impl Date {
-    /// Today in UTC.
-    pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days((secs / 86_400) as i64)
-    }
-
-    /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
-    pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-
-    /// `2025-12-31`, or the date of an RFC 3339 timestamp (`2025-12-31T00:00:00Z`), as oasdiff
-    /// accepts.
-    pub fn parse(text: &str) -> Option<Date> {
-        let text = text.trim();
-        let date = match text.len() {
-            10 => text,
-            n if n > 10 && matches!(text.as_bytes()[10], b'T' | b't') => &text[..10],
-            _ => return None,
-        };
-        let b = date.as_bytes();
-        if b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let num = |s: &str| -> Option<u32> {
-            s.bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| s.parse().ok())?
-        };
-        let (year, month, day) = (num(&date[..4])?, num(&date[5..7])?, num(&date[8..])?);
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days_in_month).contains(&day).then_some(Date {
-            year: year as i32,
-            month,
-            day,
-        })
-    }
-}
-
-impl std::fmt::Display for Date {
+impl std::fmt::Display for UnreadableSunset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let text = &self.text;
+        if self.header {
+            write!(f, "sunset date is neither an HTTP date nor RFC3339: {text}")
+        } else {
+            write!(f, "sunset date doesn't conform with RFC3339: {text}")
+        }
     }
 }
 
-/// A sunset value (`x-sunset`) read as a date; `Err` when it is there but not a date.
-pub fn sunset_date(node: NodeRef) -> Result<Date, String> {
+/// A sunset value (`x-sunset`) read as a date.
+pub fn sunset_date(node: NodeRef) -> Result<Date, UnreadableSunset> {
     let text = node.node.scalar_text(&node.doc.text).unwrap_or_default();
-    Date::parse(&text).ok_or_else(|| format!("sunset date doesn't conform with RFC3339: {text}"))
+    Date::parse(&text).ok_or_else(|| UnreadableSunset {
+        text: text.into_owned(),
+        header: false,
+    })
 }
 
 /// oasdiff leaves `draft` and `alpha` endpoints (and unreadable levels) out of every check by
@@ -398,7 +351,7 @@ pub struct Ctx<'a> {
     pub old: &'a SpecSet,
     pub new: &'a SpecSet,
     pub specs: Vec<SpecPair<'a>>,
-    /// For sunset dates.
+    /// The day sunset dates are compared with ([`crate::date::today`] in a run).
     pub today: Date,
     changes: OnceLock<Vec<SchemaChange<'a>>>,
 }
@@ -406,8 +359,9 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// Pair the specs of two revisions: by path, and a lone unpaired spec on each side with
     /// each other (a renamed file, or `treaty diff old.yaml new.yaml`). `skip` lists spec paths
-    /// known unchanged (same blobs, same referenced files): they cannot differ.
-    pub fn new(old: &'a SpecSet, new: &'a SpecSet, skip: &[String]) -> Ctx<'a> {
+    /// known unchanged (same blobs, same referenced files): they cannot differ. `today` is the
+    /// day sunset dates are compared with.
+    pub fn new(old: &'a SpecSet, new: &'a SpecSet, skip: &[String], today: Date) -> Ctx<'a> {
         let path = |set: &SpecSet, i: usize| set.docs[set.specs[i].doc].path.clone();
         let wanted = |set: &SpecSet, i: usize| !skip.contains(&path(set, i));
         let old_ids: Vec<usize> = (0..old.specs.len()).filter(|&i| wanted(old, i)).collect();
@@ -439,7 +393,7 @@ impl<'a> Ctx<'a> {
             old,
             new,
             specs,
-            today: Date::today(),
+            today,
             changes: OnceLock::new(),
         }
     }
@@ -471,37 +425,4 @@ impl<'a> Ctx<'a> {
 /// old element as related.
 pub fn gone(at: NodeRef, old: NodeRef) -> (Location, Option<Location>) {
     (at.line_location(), Some(old.line_location()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_parse_like_oasdiff() {
-        assert_eq!(
-            Date::parse("2025-02-28"),
-            Some(Date {
-                year: 2025,
-                month: 2,
-                day: 28
-            })
-        );
-        assert!(Date::parse("2024-02-29").is_some());
-        assert!(Date::parse("2025-02-29").is_none());
-        assert_eq!(
-            Date::parse("2025-12-31T23:00:00Z").map(|d| d.to_string()),
-            Some("2025-12-31".into())
-        );
-        for bad in ["2025-1-01", "tomorrow", "2025-13-01", "", "20250101"] {
-            assert!(Date::parse(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn days_to_civil() {
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(19_723).to_string(), "2024-01-01");
-        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
-    }
 }

@@ -12,8 +12,10 @@
 //! - A sunset that stops parsing when it is changed is reported as `api-deprecated-sunset-parse`
 //!   (oasdiff files it under `api-path-sunset-parse`, which treaty keeps for removed operations).
 
-use super::index::{in_scope, sunset_date, Date, OperationPair, SpecPair};
+use super::index::{in_scope, sunset_date, OperationPair, SpecPair, UnreadableSunset};
+use super::operations::for_each_pair;
 use super::{Check, Ctx, Sink};
+use crate::date::Date;
 use crate::finding::Location;
 use crate::openapi::model::{content, same_value, Operation};
 use crate::openapi::refs::{NodeRef, Obj};
@@ -61,9 +63,22 @@ pub const RULES: &[Rule<Check>] = &[
 /// The levels of `x-stability-level`, least stable first.
 const LEVELS: [&str; 4] = ["draft", "alpha", "beta", "stable"];
 
-/// An operation's stability as a rank in [`LEVELS`]: no `x-stability-level` means stable; `Err`
-/// holds the unreadable value.
-fn stability_rank(op: &Operation) -> Result<usize, String> {
+/// An `x-stability-level` that is none of [`LEVELS`], as written; it displays as the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UnknownLevel(String);
+
+impl std::fmt::Display for UnknownLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (bad, levels) = (&self.0, LEVELS.join(", "));
+        write!(
+            f,
+            "failed to parse stability level: '{bad}' is not one of {levels}"
+        )
+    }
+}
+
+/// An operation's stability as a rank in [`LEVELS`]: no `x-stability-level` means stable.
+fn stability_rank(op: &Operation) -> Result<usize, UnknownLevel> {
     let Some(node) = op.obj.get("x-stability-level") else {
         return Ok(LEVELS.len() - 1);
     };
@@ -71,7 +86,7 @@ fn stability_rank(op: &Operation) -> Result<usize, String> {
     node.node
         .as_str()
         .and_then(|s| LEVELS.iter().position(|l| *l == s))
-        .ok_or_else(|| text.into_owned())
+        .ok_or_else(|| UnknownLevel(text.into_owned()))
 }
 
 /// Where a finding about an operation's stability points: the level, else the operation.
@@ -93,15 +108,6 @@ fn every_pair<'s, 'a>(
             sides.map(|(old, new)| (&old.operations[p.old], &new.operations[p.new]))
         })
     })
-}
-
-/// Operations in both revisions whose new version is in scope (not draft or alpha).
-fn scoped_pairs(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
-    for spec in &ctx.specs {
-        for pair in spec.operation_pairs() {
-            f(&pair);
-        }
-    }
 }
 
 /// oasdiff judges a stability change only for operations that were in scope (beta or stable):
@@ -141,12 +147,6 @@ fn api_stability_increased(ctx: &Ctx, sink: &mut Sink) {
 /// not be judged). An untouched operation with an old bad value is left alone: comparing a spec
 /// with itself finds nothing.
 fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
-    let message = |bad: &str| {
-        format!(
-            "failed to parse stability level: '{bad}' is not one of {}",
-            LEVELS.join(", ")
-        )
-    };
     for spec in &ctx.specs {
         if let Some(new) = &spec.new {
             for (i, op) in new.operations.iter().enumerate() {
@@ -159,13 +159,13 @@ fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
                     .find(|p| p.new == i)
                     .and_then(|p| spec.old.as_ref().map(|old| &old.operations[p.old]));
                 if let Some(old) = partner {
-                    let same_level = stability_rank(old).err().as_deref() == Some(&bad);
+                    let same_level = stability_rank(old).err().as_ref() == Some(&bad);
                     if same_level && same_value(old.obj.target.node, op.obj.target.node) {
                         continue;
                     }
                 }
                 let related = partner.map(stability_at);
-                sink.report_operation(&op.id, stability_at(op), related, message(&bad));
+                sink.report_operation(&op.id, stability_at(op), related, bad.to_string());
             }
         }
         let Some(old) = &spec.old else { continue };
@@ -184,9 +184,9 @@ fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
                         .iter()
                         .find(|p| p.old == op.path_index)
                         .map_or(new.paths_key(), |p| new.paths[p.new].key);
-                    sink.report_operation(&op.id, at.line_location(), Some(was), message(&bad));
+                    sink.report_operation(&op.id, at.line_location(), Some(was), bad.to_string());
                 }
-                None => sink.report_operation_old(&op.id, was, message(&bad)),
+                None => sink.report_operation_old(&op.id, was, bad.to_string()),
             }
         }
     }
@@ -203,7 +203,7 @@ pub struct Sunset<'a> {
     pub header: bool,
     /// The value as written.
     pub text: String,
-    pub date: Result<Date, String>,
+    pub date: Result<Date, UnreadableSunset>,
 }
 
 impl Sunset<'_> {
@@ -244,8 +244,11 @@ pub fn operation_sunset<'a>(op: &Operation<'a>) -> Option<Sunset<'a>> {
             .unwrap_or_default()
             .into_owned();
         let date = Date::parse(&text)
-            .or_else(|| http_date(&text))
-            .ok_or_else(|| format!("sunset date is neither an HTTP date nor RFC3339: {text}"));
+            .or_else(|| Date::http(&text))
+            .ok_or_else(|| UnreadableSunset {
+                text: text.clone(),
+                header: true,
+            });
         Some(Sunset {
             at: node,
             header: true,
@@ -285,26 +288,6 @@ fn documented_value<'a>(header: &Obj<'a>) -> Option<NodeRef<'a>> {
         })
 }
 
-/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form HTTP dates take (RFC 9110), as
-/// a calendar date.
-fn http_date(text: &str) -> Option<Date> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [weekday, day, month, year, time, zone] = parts.as_slice() else {
-        return None;
-    };
-    if !weekday.ends_with(',') || *zone != "GMT" || time.len() != 8 {
-        return None;
-    }
-    let month = MONTHS.iter().position(|m| m == month)? + 1;
-    if day.len() != 2 || year.len() != 4 {
-        return None;
-    }
-    Date::parse(&format!("{year}-{month:02}-{day}"))
-}
-
 fn deprecated_at(op: &Operation) -> Location {
     op.obj.at("deprecated").unwrap_or(op.key).line_location()
 }
@@ -317,7 +300,7 @@ fn requires_sunset(op: &Operation) -> bool {
 
 /// Operations deprecated by this revision, with their sunset.
 fn newly_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, Option<Sunset>)) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if !pair.old.deprecated() && pair.new.deprecated() {
             f(pair, operation_sunset(pair.new));
         }
@@ -394,7 +377,7 @@ fn api_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
 /// An unreadable sunset on a deprecated operation, when this revision wrote it (newly
 /// deprecated, or the value changed).
 fn api_deprecated_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if !pair.new.deprecated() {
             return;
         }
@@ -429,7 +412,7 @@ fn api_deprecated_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn endpoint_reactivated(ctx: &Ctx, sink: &mut Sink) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if pair.old.deprecated() && !pair.new.deprecated() {
             sink.report_operation(
                 pair.id(),
@@ -443,7 +426,7 @@ fn endpoint_reactivated(ctx: &Ctx, sink: &mut Sink) {
 
 /// Sunsets of an operation deprecated in both revisions.
 fn still_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, Option<Sunset>, Option<Sunset>)) {
-    scoped_pairs(ctx, |pair| {
+    for_each_pair(ctx, |pair| {
         if pair.old.deprecated() && pair.new.deprecated() {
             f(pair, operation_sunset(pair.old), operation_sunset(pair.new));
         }
@@ -656,21 +639,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn http_dates() {
-        let d = http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(d.to_string(), "1994-11-06");
-        for bad in [
-            "Sunday, 06-Nov-94 08:49:37 GMT",
-            "Sun Nov  6 08:49:37 1994",
-            "Sun, 31 Feb 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 08:49:37 UTC",
-            "",
-        ] {
-            assert!(http_date(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
     fn versions_in_paths() {
         assert_eq!(version_segments("/api/v1/pets/{id}"), [(2, 1)]);
         assert!(version_segments("/v1beta/pets").is_empty());
@@ -683,19 +651,7 @@ mod tests {
     }
 
     fn snapshot(text: &str) -> crate::source::Snapshot {
-        use crate::source::{BlobId, Snapshot, SourceFile};
-        Snapshot {
-            label: "t".into(),
-            files: [(
-                "openapi.yaml".to_string(),
-                SourceFile {
-                    path: "openapi.yaml".into(),
-                    blob: BlobId::of_bytes(text.as_bytes()),
-                    bytes: std::sync::Arc::from(text.as_bytes()),
-                },
-            )]
-            .into(),
-        }
+        crate::source::Snapshot::of_texts("t", [("openapi.yaml", text)])
     }
 
     fn rules_found(old: &str, new: &str, options: &crate::run::Options) -> Vec<&'static str> {
@@ -802,7 +758,7 @@ paths:
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let spec = crate::openapi::model::Spec::new(&set, 0);
-        let sunsets: Vec<(bool, String, Result<String, String>)> = spec
+        let sunsets: Vec<(bool, String, Result<String, UnreadableSunset>)> = spec
             .operations
             .iter()
             .map(|op| {

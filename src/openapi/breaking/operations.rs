@@ -1,16 +1,21 @@
-//! Operations and what a call needs: removed operations and paths, removed success statuses,
-//! removed and new required parameters, request bodies that became required, appeared or went.
+//! Operations and what the API offers: removed operations and paths (judged by their
+//! deprecation and sunset), operation ids and tags added or removed, and component schemas
+//! removed. Parameters added or removed are [`super::parameters::declaration`]'s, request bodies
+//! [`super::request_body::media`]'s, statuses [`super::responses`]'.
 //!
 //! Semantics, ids, levels and wording follow oasdiff's checks (`check_api_removed.go`,
-//! `check_request_parameter_removed.go`, `check_new_request_non_path_parameter.go`, ...), with
-//! one difference by design: parameters are compared after merging path-level and
-//! operation-level ones, so moving a parameter between the two levels is not a change.
+//! `check_api_operation_id_updated.go`, `check_api_tag_updated.go`, ...). The operation-pair
+//! helpers here ([`for_each_pair`], [`within`], [`departure`]) are shared by the families that
+//! judge what is inside an operation.
 
-use super::index::{gone, sunset_date, Date, OperationPair, Removed};
+use super::index::{gone, OperationPair, Removed, UnreadableSunset};
 use super::lifecycle::operation_sunset;
+use super::schema::Differ;
 use super::{Check, Ctx, Sink};
+use crate::date::Date;
 use crate::finding::Location;
-use crate::openapi::model::{Operation, Param};
+use crate::openapi::model::{Operation, Spec};
+use crate::openapi::refs::NodeRef;
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[
@@ -39,63 +44,31 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/api-removed-without-deprecation",
         api_removed_without_deprecation,
     ),
-    Rule::new(
-        "openapi/new-request-path-parameter",
-        new_request_path_parameter,
-    ),
-    Rule::new(
-        "openapi/new-required-request-default-parameter-to-existing-path",
-        new_required_request_default_parameter,
-    ),
-    Rule::new(
-        "openapi/new-required-request-parameter",
-        new_required_request_parameter,
-    ),
-    Rule::new(
-        "openapi/request-body-added-required",
-        request_body_added_required,
-    ),
-    Rule::new(
-        "openapi/request-body-became-required",
-        request_body_became_required,
-    ),
-    Rule::new("openapi/request-body-removed", request_body_removed),
-    Rule::new(
-        "openapi/request-parameter-removed",
-        request_parameter_removed,
-    ),
-    Rule::new(
-        "openapi/request-parameter-removed-before-sunset",
-        request_parameter_removed_before_sunset,
-    ),
-    Rule::new(
-        "openapi/request-parameter-removed-with-deprecation",
-        request_parameter_removed_with_deprecation,
-    ),
-    Rule::new(
-        "openapi/request-parameter-sunset-parse",
-        request_parameter_sunset_parse,
-    ),
-    Rule::new(
-        "openapi/response-success-status-removed",
-        response_success_status_removed,
-    ),
+    Rule::new("openapi/api-operation-id-added", api_operation_id_added),
+    Rule::new("openapi/api-operation-id-removed", api_operation_id_removed),
+    Rule::new("openapi/api-tag-added", api_tag_added),
+    Rule::new("openapi/api-tag-removed", api_tag_removed),
+    Rule::new("openapi/api-schema-removed", api_schema_removed),
 ];
 
 /// How an element left, judged by its deprecation and sunset (oasdiff's order: not
 /// deprecated, deprecated without sunset, unreadable sunset, sunset still ahead).
 #[derive(Debug, PartialEq, Eq)]
-enum Departure {
+pub(super) enum Departure {
     WithoutDeprecation,
     WithDeprecation,
-    SunsetParse(String),
+    SunsetParse(UnreadableSunset),
     BeforeSunset(String),
     /// Deprecated and past its sunset: fine.
     AfterSunset,
 }
 
 /// `sunset`: the element's sunset date, read (or not) from wherever it is documented.
-fn departure(ctx: &Ctx, deprecated: bool, sunset: Option<Result<Date, String>>) -> Departure {
+pub(super) fn departure(
+    ctx: &Ctx,
+    deprecated: bool,
+    sunset: Option<Result<Date, UnreadableSunset>>,
+) -> Departure {
     if !deprecated {
         return Departure::WithoutDeprecation;
     }
@@ -201,8 +174,8 @@ fn api_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-/// Every operation present in both revisions.
-fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
+/// Every operation present in both revisions whose new version is in scope (not draft or alpha).
+pub(super) fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
     for spec in &ctx.specs {
         for pair in spec.operation_pairs() {
             f(&pair);
@@ -212,190 +185,144 @@ fn for_each_pair(ctx: &Ctx, mut f: impl FnMut(&OperationPair)) {
 
 /// Where a finding about something inside an operation's `key` (`parameters`, `responses`,
 /// `requestBody`) points: that key, else the operation.
-fn within(op: &Operation, key: &str) -> Location {
+pub(super) fn within(op: &Operation, key: &str) -> Location {
     op.obj
         .get_entry(key)
         .map_or(op.key, |(k, _)| k)
         .line_location()
 }
 
-/// Removed parameters whose departure `pick` turns into a message.
-fn removed_parameters(
-    ctx: &Ctx,
-    sink: &mut Sink,
-    pick: impl Fn(&Param, &Departure) -> Option<String>,
-) {
-    for_each_pair(ctx, |pair| {
-        for (old, new) in pair.params() {
-            let (Some(old), None) = (old, new) else {
-                continue;
+// ---------------------------------------------------------------------------------------------
+// Operation ids, tags, component schemas (changelog entries)
+
+fn operation_id(ctx: &Ctx, sink: &mut Sink, added: bool) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            let (was, now) = (
+                pair.old.obj.str("operationId"),
+                pair.new.obj.str("operationId"),
+            );
+            let message = match (was, now, added) {
+                (None, Some(id), true) => format!("added the operation id '{id}'"),
+                (Some(id), None, false) => format!("removed the operation id '{id}'"),
+                _ => continue,
             };
-            let sunset = old.obj.get("x-sunset").map(sunset_date);
-            let d = departure(ctx, old.deprecated(), sunset);
-            if let Some(message) = pick(old, &d) {
-                let at = within(pair.new, "parameters");
-                sink.report_operation(pair.id(), at, Some(old.at().line_location()), message);
+            let at = |op: &Operation| op.obj.at("operationId").unwrap_or(op.key).line_location();
+            sink.report_operation(pair.id(), at(pair.new), Some(at(pair.old)), message);
+        }
+    }
+}
+
+fn api_operation_id_added(ctx: &Ctx, sink: &mut Sink) {
+    operation_id(ctx, sink, true);
+}
+
+fn api_operation_id_removed(ctx: &Ctx, sink: &mut Sink) {
+    operation_id(ctx, sink, false);
+}
+
+/// An operation's tags with their nodes.
+fn tags<'a>(op: &Operation<'a>) -> Vec<(&'a str, NodeRef<'a>)> {
+    op.obj
+        .get("tags")
+        .map(|t| {
+            t.node
+                .items()
+                .filter_map(|n| Some((n.as_str()?, NodeRef::new(t.doc, n))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn tag_rule(ctx: &Ctx, sink: &mut Sink, added: bool) {
+    for spec in &ctx.specs {
+        for pair in spec.operation_pairs() {
+            let (was, now) = (tags(pair.old), tags(pair.new));
+            let tags_at = |op: &Operation| op.obj.at("tags").unwrap_or(op.key).line_location();
+            if added {
+                for (name, at) in now.iter().filter(|(n, _)| !was.iter().any(|(w, _)| w == n)) {
+                    sink.report_operation(
+                        pair.id(),
+                        at.line_location(),
+                        Some(tags_at(pair.old)),
+                        format!("added the tag '{name}'"),
+                    );
+                }
+            } else {
+                for (name, at) in was.iter().filter(|(n, _)| !now.iter().any(|(w, _)| w == n)) {
+                    sink.report_operation(
+                        pair.id(),
+                        tags_at(pair.new),
+                        Some(at.line_location()),
+                        format!("removed the tag '{name}'"),
+                    );
+                }
             }
         }
-    });
+    }
 }
 
-fn request_parameter_removed(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| {
-        (*d == Departure::WithoutDeprecation).then(|| {
-            format!(
-                "deleted the '{}' request parameter '{}'",
-                p.location, p.name
-            )
-        })
-    });
+fn api_tag_added(ctx: &Ctx, sink: &mut Sink) {
+    tag_rule(ctx, sink, true);
 }
 
-fn request_parameter_removed_with_deprecation(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| {
-        (*d == Departure::WithDeprecation).then(|| {
-            format!(
-                "deleted the '{}' request parameter '{}' with deprecation",
-                p.location, p.name
-            )
-        })
-    });
+fn api_tag_removed(ctx: &Ctx, sink: &mut Sink) {
+    tag_rule(ctx, sink, false);
 }
 
-fn request_parameter_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| match d {
-        Departure::BeforeSunset(date) => Some(format!(
-            "deleted the '{}' request parameter '{}' before the sunset date '{date}'",
-            p.location, p.name
-        )),
-        _ => None,
-    });
-}
-
-fn request_parameter_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
-    removed_parameters(ctx, sink, |p, d| match d {
-        Departure::SunsetParse(e) => Some(format!(
-            "failed to parse sunset date for the '{}' request parameter '{}': '{e}'",
-            p.location, p.name
-        )),
-        _ => None,
-    });
-}
-
-/// Parameters only the new operation has, that `keep` selects.
-fn added_parameters(ctx: &Ctx, sink: &mut Sink, keep: impl Fn(&Param) -> Option<String>) {
-    for_each_pair(ctx, |pair| {
-        for (old, new) in pair.params() {
-            let (None, Some(new)) = (old, new) else {
+/// A schema gone from `components.schemas`. Operations that used it are compared on their
+/// own; this lists the component for changelogs (and generated-code users, whose type goes).
+fn api_schema_removed(ctx: &Ctx, sink: &mut Sink) {
+    for spec in &ctx.specs {
+        let (Some(old), Some(new)) = (&spec.old, &spec.new) else {
+            continue;
+        };
+        fn schemas<'a>(s: &Spec<'a>) -> Option<NodeRef<'a>> {
+            s.root.get("components").and_then(|c| c.get("schemas"))
+        }
+        let Some(was) = schemas(old) else { continue };
+        let now = schemas(new);
+        let at = now
+            .map(|n| {
+                new.root
+                    .get("components")
+                    .and_then(|c| c.node.get_entry("schemas"))
+                    .map_or(n, |(k, _)| NodeRef::new(n.doc, k))
+            })
+            .or_else(|| {
+                new.root
+                    .node
+                    .get_entry("components")
+                    .map(|(k, _)| NodeRef::new(new.doc, k))
+            })
+            .unwrap_or(new.root);
+        let added: Vec<NodeRef> = now
+            .map(|n| {
+                n.node
+                    .entries()
+                    .filter(|(k, _)| was.node.get(k).is_none())
+                    .map(|(_, v)| NodeRef::new(n.doc, v))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut differ = Differ::new();
+        for (key, value) in was.node.as_map().unwrap_or(&[]) {
+            let Some(name) = key.as_str() else { continue };
+            // A component renamed with its shape unchanged is not gone: `$ref`s are followed,
+            // as everywhere in treaty (oasdiff reports it removed).
+            let old_schema = ctx.old.view(NodeRef::new(was.doc, value));
+            if now.is_some_and(|n| n.node.get(name).is_some())
+                || added
+                    .iter()
+                    .any(|a| differ.diff(old_schema, ctx.new.view(*a)).is_none())
+            {
                 continue;
-            };
-            if let Some(message) = keep(new) {
-                sink.report_operation(
-                    pair.id(),
-                    new.at().line_location(),
-                    Some(pair.old.key.line_location()),
-                    message,
-                );
             }
-        }
-    });
-}
-
-/// A new required query, header or cookie parameter declared on the operation: existing
-/// clients do not send it. (Path-level ones are the next rule; path parameters the one after.)
-fn new_required_request_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (p.location != "path" && !p.path_level && p.required()).then(|| {
-            format!(
-                "added the new required '{}' request parameter '{}'",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-fn new_required_request_default_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (p.location != "path" && p.path_level && p.required()).then(|| {
-            format!(
-                "added the new required '{}' request parameter '{}' to all path's operations",
-                p.location, p.name
-            )
-        })
-    });
-}
-
-fn new_request_path_parameter(ctx: &Ctx, sink: &mut Sink) {
-    added_parameters(ctx, sink, |p| {
-        (p.location == "path").then(|| format!("added the new path request parameter '{}'", p.name))
-    });
-}
-
-fn request_body_became_required(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        let (Some(old), Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
-            return;
-        };
-        if !old.flag("required") && new.flag("required") {
-            let at = new.at("required").unwrap_or(new.origin).line_location();
-            let was = old.at("required").unwrap_or(old.origin).line_location();
-            sink.report_operation(pair.id(), at, Some(was), "request body became required");
-        }
-    });
-}
-
-fn request_body_added_required(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        let (None, Some(new)) = (pair.old.request_body(), pair.new.request_body()) else {
-            return;
-        };
-        if new.flag("required") {
-            sink.report_operation(
-                pair.id(),
-                within(pair.new, "requestBody"),
-                Some(pair.old.key.line_location()),
-                "added required request body",
+            sink.report(
+                at.line_location(),
+                Some(NodeRef::new(was.doc, key).line_location()),
+                format!("removed the component schema '{name}'"),
             );
         }
-    });
-}
-
-fn request_body_removed(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        if pair.old.request_body().is_some() && pair.new.request_body().is_none() {
-            sink.report_operation(
-                pair.id(),
-                pair.new.key.line_location(),
-                Some(within(pair.old, "requestBody")),
-                "removed the request body",
-            );
-        }
-    });
-}
-
-/// A 2xx status written as a number (ranges like `2XX` and `default` are not statuses, as
-/// in oasdiff).
-fn is_success(status: &str) -> bool {
-    status
-        .parse::<u16>()
-        .is_ok_and(|s| (200..=299).contains(&s))
-}
-
-fn response_success_status_removed(ctx: &Ctx, sink: &mut Sink) {
-    for_each_pair(ctx, |pair| {
-        let new = pair.new.responses();
-        for old in pair.old.responses() {
-            if is_success(old.status) && !new.iter().any(|r| r.status == old.status) {
-                sink.report_operation(
-                    pair.id(),
-                    within(pair.new, "responses"),
-                    Some(old.key.line_location()),
-                    format!(
-                        "removed the success response with the status '{}'",
-                        old.status
-                    ),
-                );
-            }
-        }
-    });
+    }
 }

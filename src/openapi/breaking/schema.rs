@@ -1522,7 +1522,7 @@ fn branch_label(o: &Obj, index: usize) -> String {
 fn bound(o: &Obj, inclusive: &str, exclusive: &str) -> Option<Limit> {
     let value = o.get(inclusive).and_then(|n| n.node.as_f64());
     match o.get(exclusive).map(|n| &n.node.value) {
-        Some(crate::openapi::node::Value::Bool(true)) => value.map(|value| Limit {
+        Some(crate::tree::Value::Bool(true)) => value.map(|value| Limit {
             value,
             exclusive: true,
         }),
@@ -1927,7 +1927,7 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
 mod tests {
     use super::*;
     use crate::openapi::load::{load, no_fetch, SpecFilter, SpecSet};
-    use crate::source::{BlobId, Snapshot, SourceFile};
+    use crate::source::Snapshot;
 
     fn set_of(version: &str, schemas: &str) -> SpecSet {
         let text = format!(
@@ -1937,18 +1937,7 @@ mod tests {
                 .map(|l| format!("    {l}\n"))
                 .collect::<String>()
         );
-        let snapshot = Snapshot {
-            label: "t".into(),
-            files: [(
-                "a.yaml".to_string(),
-                SourceFile {
-                    path: "a.yaml".into(),
-                    blob: BlobId::of_bytes(text.as_bytes()),
-                    bytes: std::sync::Arc::from(text.as_bytes()),
-                },
-            )]
-            .into(),
-        };
+        let snapshot = Snapshot::of_texts("t", [("a.yaml", &text)]);
         load(&snapshot, &SpecFilter::default(), &no_fetch).unwrap_or_else(|e| panic!("{e}\n{text}"))
     }
 

@@ -668,7 +668,7 @@ fn api_security_component_oauth_scope_changed(ctx: &Ctx, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::openapi::node::parse;
+    use crate::tree::parse;
 
     fn reqs(doc: &crate::openapi::load::Doc) -> Vec<Requirement<'_>> {
         requirements(Some(NodeRef::new(doc, &doc.root)))

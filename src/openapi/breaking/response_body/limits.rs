@@ -8,26 +8,35 @@
 //! changelogs and `--fail-on info`).
 //!
 //! The rules are one table: each row names its level (body or property) and kind, and
-//! [`classify`] maps a schema change to its kind. `body` rules see the response schema itself, `property`
-//! rules every schema under it (properties, `items`, composition branches), as oasdiff does.
+//! [`classify`] maps a schema change to its kind. `body` rules see the response schema itself,
+//! `property` rules every schema under it (properties, `items`, composition branches), as
+//! oasdiff does. Bounds and counts are compared as the request side compares them
+//! ([`Bound::moved`], [`count_absent`]), with the other direction breaking.
 //!
 //! Left out, so as not to report side effects: changes under a `writeOnly` schema (never in a
 //! response), and changes to a keyword that does not apply to the schema's type on either side
 //! (a `maximum` dropped along with `type: integer` is the type change's story, not a bound's).
 
-use super::response_shape::Level;
-use super::schema::{Change, Limit, SchemaChange, Site, TypeSet};
-use super::{Check, Ctx, Sink};
+use super::super::body::{count_absent, count_applies, Admits, Bound, Level};
+use super::super::schema::{Change, Limit, SchemaChange, Site, TypeSet};
+use super::super::{Check, Ctx, Sink};
+use super::{changes, subject};
 use crate::openapi::refs::Obj;
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[
-    // Loosened: a client relying on the old limit breaks.
+    // Numeric bounds: loosened is an error (clients relying on the old limit break), tightened info.
     Rule::new("openapi/response-body-max-increased", |ctx, sink| {
         check(ctx, sink, Level::Body, "max-increased")
     }),
     Rule::new("openapi/response-property-max-increased", |ctx, sink| {
         check(ctx, sink, Level::Property, "max-increased")
+    }),
+    Rule::new("openapi/response-body-max-decreased", |ctx, sink| {
+        check(ctx, sink, Level::Body, "max-decreased")
+    }),
+    Rule::new("openapi/response-property-max-decreased", |ctx, sink| {
+        check(ctx, sink, Level::Property, "max-decreased")
     }),
     Rule::new(
         "openapi/response-body-exclusive-max-increased",
@@ -37,6 +46,27 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/response-property-exclusive-max-increased",
         |ctx, sink| check(ctx, sink, Level::Property, "exclusive-max-increased"),
     ),
+    Rule::new("openapi/response-body-min-decreased", |ctx, sink| {
+        check(ctx, sink, Level::Body, "min-decreased")
+    }),
+    Rule::new("openapi/response-property-min-decreased", |ctx, sink| {
+        check(ctx, sink, Level::Property, "min-decreased")
+    }),
+    Rule::new("openapi/response-body-min-increased", |ctx, sink| {
+        check(ctx, sink, Level::Body, "min-increased")
+    }),
+    Rule::new("openapi/response-property-min-increased", |ctx, sink| {
+        check(ctx, sink, Level::Property, "min-increased")
+    }),
+    Rule::new(
+        "openapi/response-body-exclusive-min-decreased",
+        |ctx, sink| check(ctx, sink, Level::Body, "exclusive-min-decreased"),
+    ),
+    Rule::new(
+        "openapi/response-property-exclusive-min-decreased",
+        |ctx, sink| check(ctx, sink, Level::Property, "exclusive-min-decreased"),
+    ),
+    // Lengths, item counts and `contains`.
     Rule::new("openapi/response-body-max-length-increased", |ctx, sink| {
         check(ctx, sink, Level::Body, "max-length-increased")
     }),
@@ -50,19 +80,26 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/response-property-max-length-unset", |ctx, sink| {
         check(ctx, sink, Level::Property, "max-length-unset")
     }),
-    Rule::new("openapi/response-body-min-decreased", |ctx, sink| {
-        check(ctx, sink, Level::Body, "min-decreased")
-    }),
-    Rule::new("openapi/response-property-min-decreased", |ctx, sink| {
-        check(ctx, sink, Level::Property, "min-decreased")
+    Rule::new("openapi/response-body-max-length-decreased", |ctx, sink| {
+        check(ctx, sink, Level::Body, "max-length-decreased")
     }),
     Rule::new(
-        "openapi/response-body-exclusive-min-decreased",
-        |ctx, sink| check(ctx, sink, Level::Body, "exclusive-min-decreased"),
+        "openapi/response-property-max-length-decreased",
+        |ctx, sink| check(ctx, sink, Level::Property, "max-length-decreased"),
     ),
+    Rule::new("openapi/response-body-min-length-decreased", |ctx, sink| {
+        check(ctx, sink, Level::Body, "min-length-decreased")
+    }),
     Rule::new(
-        "openapi/response-property-exclusive-min-decreased",
-        |ctx, sink| check(ctx, sink, Level::Property, "exclusive-min-decreased"),
+        "openapi/response-property-min-length-decreased",
+        |ctx, sink| check(ctx, sink, Level::Property, "min-length-decreased"),
+    ),
+    Rule::new("openapi/response-body-min-length-increased", |ctx, sink| {
+        check(ctx, sink, Level::Body, "min-length-increased")
+    }),
+    Rule::new(
+        "openapi/response-property-min-length-increased",
+        |ctx, sink| check(ctx, sink, Level::Property, "min-length-increased"),
     ),
     Rule::new("openapi/response-body-min-items-decreased", |ctx, sink| {
         check(ctx, sink, Level::Body, "min-items-decreased")
@@ -77,18 +114,24 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/response-property-min-items-unset", |ctx, sink| {
         check(ctx, sink, Level::Property, "min-items-unset")
     }),
-    Rule::new("openapi/response-body-min-length-decreased", |ctx, sink| {
-        check(ctx, sink, Level::Body, "min-length-decreased")
+    Rule::new("openapi/response-body-min-items-increased", |ctx, sink| {
+        check(ctx, sink, Level::Body, "min-items-increased")
     }),
     Rule::new(
-        "openapi/response-property-min-length-decreased",
-        |ctx, sink| check(ctx, sink, Level::Property, "min-length-decreased"),
+        "openapi/response-property-min-items-increased",
+        |ctx, sink| check(ctx, sink, Level::Property, "min-items-increased"),
     ),
     Rule::new("openapi/response-body-contains-removed", |ctx, sink| {
         check(ctx, sink, Level::Body, "contains-removed")
     }),
     Rule::new("openapi/response-property-contains-removed", |ctx, sink| {
         check(ctx, sink, Level::Property, "contains-removed")
+    }),
+    Rule::new("openapi/response-body-contains-added", |ctx, sink| {
+        check(ctx, sink, Level::Body, "contains-added")
+    }),
+    Rule::new("openapi/response-property-contains-added", |ctx, sink| {
+        check(ctx, sink, Level::Property, "contains-added")
     }),
     Rule::new(
         "openapi/response-body-min-contains-decreased",
@@ -99,60 +142,20 @@ pub const RULES: &[Rule<Check>] = &[
         |ctx, sink| check(ctx, sink, Level::Property, "min-contains-decreased"),
     ),
     Rule::new(
-        "openapi/response-body-max-contains-increased",
-        |ctx, sink| check(ctx, sink, Level::Body, "max-contains-increased"),
-    ),
-    Rule::new(
-        "openapi/response-property-max-contains-increased",
-        |ctx, sink| check(ctx, sink, Level::Property, "max-contains-increased"),
-    ),
-    // Tightened or changed: listed, not breaking.
-    Rule::new("openapi/response-body-max-decreased", |ctx, sink| {
-        check(ctx, sink, Level::Body, "max-decreased")
-    }),
-    Rule::new("openapi/response-property-max-decreased", |ctx, sink| {
-        check(ctx, sink, Level::Property, "max-decreased")
-    }),
-    Rule::new("openapi/response-body-min-increased", |ctx, sink| {
-        check(ctx, sink, Level::Body, "min-increased")
-    }),
-    Rule::new("openapi/response-property-min-increased", |ctx, sink| {
-        check(ctx, sink, Level::Property, "min-increased")
-    }),
-    Rule::new("openapi/response-body-max-length-decreased", |ctx, sink| {
-        check(ctx, sink, Level::Body, "max-length-decreased")
-    }),
-    Rule::new(
-        "openapi/response-property-max-length-decreased",
-        |ctx, sink| check(ctx, sink, Level::Property, "max-length-decreased"),
-    ),
-    Rule::new("openapi/response-body-min-length-increased", |ctx, sink| {
-        check(ctx, sink, Level::Body, "min-length-increased")
-    }),
-    Rule::new(
-        "openapi/response-property-min-length-increased",
-        |ctx, sink| check(ctx, sink, Level::Property, "min-length-increased"),
-    ),
-    Rule::new("openapi/response-body-min-items-increased", |ctx, sink| {
-        check(ctx, sink, Level::Body, "min-items-increased")
-    }),
-    Rule::new(
-        "openapi/response-property-min-items-increased",
-        |ctx, sink| check(ctx, sink, Level::Property, "min-items-increased"),
-    ),
-    Rule::new("openapi/response-body-contains-added", |ctx, sink| {
-        check(ctx, sink, Level::Body, "contains-added")
-    }),
-    Rule::new("openapi/response-property-contains-added", |ctx, sink| {
-        check(ctx, sink, Level::Property, "contains-added")
-    }),
-    Rule::new(
         "openapi/response-body-min-contains-increased",
         |ctx, sink| check(ctx, sink, Level::Body, "min-contains-increased"),
     ),
     Rule::new(
         "openapi/response-property-min-contains-increased",
         |ctx, sink| check(ctx, sink, Level::Property, "min-contains-increased"),
+    ),
+    Rule::new(
+        "openapi/response-body-max-contains-increased",
+        |ctx, sink| check(ctx, sink, Level::Body, "max-contains-increased"),
+    ),
+    Rule::new(
+        "openapi/response-property-max-contains-increased",
+        |ctx, sink| check(ctx, sink, Level::Property, "max-contains-increased"),
     ),
     Rule::new(
         "openapi/response-body-max-contains-decreased",
@@ -162,6 +165,7 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/response-property-max-contains-decreased",
         |ctx, sink| check(ctx, sink, Level::Property, "max-contains-decreased"),
     ),
+    // Patterns: oasdiff reads them on properties only.
     Rule::new("openapi/response-property-pattern-added", |ctx, sink| {
         check(ctx, sink, Level::Property, "pattern-added")
     }),
@@ -175,10 +179,7 @@ pub const RULES: &[Rule<Check>] = &[
 
 /// Response changes at `level` that [`classify`] gives `kind`.
 fn check(ctx: &Ctx, sink: &mut Sink, level: Level, kind: &str) {
-    for c in ctx.schema_changes() {
-        if c.path.is_empty() != (level == Level::Body) {
-            continue;
-        }
+    for c in changes(ctx, level) {
         if let Some(found) = classify(c) {
             if found.kind == kind {
                 c.report(sink, found.message);
@@ -199,8 +200,6 @@ struct CountLimit {
     keyword: &'static str,
     /// A maximum (loosening raises it) rather than a minimum.
     upper: bool,
-    /// What an absent keyword means; `None`: unbounded.
-    absent: Option<u64>,
     /// The type the keyword constrains.
     applies_to: &'static str,
     looser: &'static str,
@@ -213,7 +212,6 @@ const COUNTS: [CountLimit; 5] = [
     CountLimit {
         keyword: "maxLength",
         upper: true,
-        absent: None,
         applies_to: "string",
         looser: "max-length-increased",
         unset: "max-length-unset",
@@ -222,7 +220,6 @@ const COUNTS: [CountLimit; 5] = [
     CountLimit {
         keyword: "minLength",
         upper: false,
-        absent: Some(0),
         applies_to: "string",
         looser: "min-length-decreased",
         unset: "min-length-decreased",
@@ -231,18 +228,15 @@ const COUNTS: [CountLimit; 5] = [
     CountLimit {
         keyword: "minItems",
         upper: false,
-        absent: Some(0),
         applies_to: "array",
         looser: "min-items-decreased",
         unset: "min-items-unset",
         tighter: "min-items-increased",
     },
-    // Without `contains` these two mean nothing; [`classify`] wants it on both sides. An
-    // absent `minContains` is 1.
+    // Without `contains` these two mean nothing; [`classify`] wants it on both sides.
     CountLimit {
         keyword: "minContains",
         upper: false,
-        absent: Some(1),
         applies_to: "array",
         looser: "min-contains-decreased",
         unset: "min-contains-decreased",
@@ -251,7 +245,6 @@ const COUNTS: [CountLimit; 5] = [
     CountLimit {
         keyword: "maxContains",
         upper: true,
-        absent: None,
         applies_to: "array",
         looser: "max-contains-increased",
         unset: "max-contains-increased",
@@ -274,11 +267,7 @@ fn classify(c: &SchemaChange) -> Option<Found> {
     if c.old.flag("writeOnly") || c.new.flag("writeOnly") {
         return None;
     }
-    let subject = if c.path.is_empty() {
-        "the response body".to_string()
-    } else {
-        format!("the response property '{}'", c.path)
-    };
+    let subject = subject(c);
     let both = |types: &[&str]| applies(&c.old, types) && applies(&c.new, types);
     let (kind, text) = match &c.change {
         Change::Maximum { from, to } if both(&["number", "integer"]) => {
@@ -289,8 +278,7 @@ fn classify(c: &SchemaChange) -> Option<Found> {
         }
         Change::Count { keyword, from, to } => {
             let limit = COUNTS.iter().find(|l| l.keyword == *keyword)?;
-            let contains = c.old.get("contains").is_some() && c.new.get("contains").is_some();
-            if !both(&[limit.applies_to]) || (keyword.contains("Contains") && !contains) {
+            if !both(&[limit.applies_to]) || !count_applies(c, keyword) {
                 return None;
             }
             count(limit, *from, *to, &subject)?
@@ -394,18 +382,11 @@ fn bound(
         )),
         (Some(a), Some(b)) => {
             // Which admits more values: a higher maximum, or the same one made inclusive.
-            let wider = |x: Limit, y: Limit| {
-                let further = if upper {
-                    y.value > x.value
-                } else {
-                    y.value < x.value
-                };
-                further || (y.value == x.value && x.exclusive && !y.exclusive)
+            let bound = if upper { Bound::Max } else { Bound::Min };
+            let loosened = match bound.moved(a, b) {
+                Some(admits) => admits == Admits::More,
+                None => return None,
             };
-            let loosened = wider(a, b);
-            if !loosened && !wider(b, a) {
-                return None;
-            }
             let kind = if loosened {
                 loosened_kind(&c.new, b)
             } else {
@@ -435,7 +416,8 @@ fn bound(
     }
 }
 
-/// A change to one of [`COUNTS`], compared by what it means (an absent `minLength` is 0).
+/// A change to one of [`COUNTS`], compared by what it means ([`count_absent`]: an absent
+/// `minLength` is 0).
 fn count(
     limit: &CountLimit,
     from: Option<u64>,
@@ -443,7 +425,10 @@ fn count(
     subject: &str,
 ) -> Option<(&'static str, String)> {
     // Unbounded is above every number.
-    let value = |v: Option<u64>| v.or(limit.absent).map_or(u128::MAX, u128::from);
+    let value = |v: Option<u64>| {
+        v.or(count_absent(limit.keyword))
+            .map_or(u128::MAX, u128::from)
+    };
     let (a, b) = (value(from), value(to));
     if a == b {
         return None;

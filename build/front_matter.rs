@@ -1,6 +1,6 @@
-//! The `---` front matter of a `rules/` entry, read as plain strings. `build.rs` includes this
-//! file too (`#[path]`), so the catalog is checked and compiled in at build time: a malformed
-//! entry fails the build.
+//! The `---` front matter of a `rules/` entry, read as plain strings by `build.rs`, which
+//! compiles the catalog in: a malformed entry fails the build. Not part of the library; its
+//! unit tests run from `src/rules/mod.rs`.
 
 /// One entry's fields as written; `build.rs` turns them into a `RuleDoc`.
 #[derive(Debug, Default)]

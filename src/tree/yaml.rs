@@ -20,12 +20,14 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
-use super::node::{Limits, LoadError, Node, Span, Strings, TreeBuilder, Value};
+use super::{error, Limits, Node, Strings, TreeBuilder, Value};
+use crate::diag::InputError;
+use crate::span::Span;
 
 /// Parse `text` as a single YAML document. An empty stream is `Value::Null`.
-pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError> {
+pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, InputError> {
     if text.len() > limits.max_bytes {
-        return Err(LoadError::new(
+        return Err(error(
             path,
             format!(
                 "file is larger than the {} MiB limit",
@@ -83,7 +85,7 @@ struct Loader<'t> {
 }
 
 impl<'t> Loader<'t> {
-    fn run(mut self) -> Result<Node, LoadError> {
+    fn run(mut self) -> Result<Node, InputError> {
         let mut parser = Parser::new_from_str(self.text);
         let mut documents = 0;
         let mut second_start: Option<Pos> = None;
@@ -98,7 +100,7 @@ impl<'t> Loader<'t> {
                     Event::Scalar(ref v, ScalarStyle::Plain, 0, None) if v.is_empty() => {}
                     _ => {
                         let p = second_start.unwrap_or_else(|| self.pos(&span.start));
-                        return Err(LoadError::new(
+                        return Err(error(
                             self.path,
                             "a second YAML document starts here; treaty reads one document per file",
                             p.line,
@@ -122,7 +124,7 @@ impl<'t> Loader<'t> {
                         start
                     };
                     let value = resolve(v, style, tag.as_deref(), &mut self.tree.strings)
-                        .map_err(|m| LoadError::new(self.path, m, p.line, p.col))?;
+                        .map_err(|e| error(self.path, e.to_string(), p.line, p.col))?;
                     let node = Node::new(value, Span::new(p.off, end), p.line, p.col);
                     self.seen += 1;
                     if anchor != 0 {
@@ -164,7 +166,7 @@ impl<'t> Loader<'t> {
                         // large content would copy it once per level: allow about one copy
                         // of the document plus the alias budget.
                         if self.copied + nodes > self.seen + self.budget {
-                            return Err(LoadError::new(
+                            return Err(error(
                                 self.path,
                                 format!(
                                     "anchored collections nested around {nodes} nodes would copy more than the document holds (YAML anchor bomb?)"
@@ -198,7 +200,7 @@ impl<'t> Loader<'t> {
         }
     }
 
-    fn alias(&mut self, id: usize, start: &Marker, end: &Marker) -> Result<(), LoadError> {
+    fn alias(&mut self, id: usize, start: &Marker, end: &Marker) -> Result<(), InputError> {
         let p = self.pos(start);
         let end = self.offsets.byte(end.index());
         let name = self
@@ -209,7 +211,7 @@ impl<'t> Loader<'t> {
         let Some(Some(anchored)) = self.anchors.get(id) else {
             // saphyr reports unknown anchors itself; an id without a node is an alias inside
             // the collection it names.
-            return Err(LoadError::new(
+            return Err(error(
                 self.path,
                 format!("alias *{name} refers to a collection that contains it"),
                 p.line,
@@ -217,7 +219,7 @@ impl<'t> Loader<'t> {
             ));
         };
         if self.expanded + anchored.nodes > self.budget {
-            return Err(LoadError::new(
+            return Err(error(
                 self.path,
                 format!(
                     "alias expansion exceeds {} nodes (YAML alias bomb?)",
@@ -240,7 +242,7 @@ impl<'t> Loader<'t> {
         Ok(())
     }
 
-    fn scan_error(&mut self, e: &ScanError) -> LoadError {
+    fn scan_error(&mut self, e: &ScanError) -> InputError {
         let m = e.marker();
         let p = self.pos(m);
         let message = match e.info() {
@@ -258,7 +260,7 @@ impl<'t> Loader<'t> {
             }
             info => info.to_string(),
         };
-        LoadError::new(self.path, message, p.line, p.col)
+        error(self.path, message, p.line, p.col)
     }
 }
 
@@ -324,16 +326,32 @@ fn skip_properties(text: &str, start: Pos, limit: usize) -> Pos {
     p
 }
 
+/// A scalar whose core-schema tag its text does not fit: `!!int x`. The caller knows where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BadTagged {
+    tag: &'static str,
+    value: String,
+}
+
+impl std::fmt::Display for BadTagged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid !!{} value {:?}", self.tag, self.value)
+    }
+}
+
 /// Value of a scalar event: tag first, then style, then the core schema for plain scalars.
 fn resolve(
     v: Cow<'_, str>,
     style: ScalarStyle,
     tag: Option<&Tag>,
     strings: &mut Strings,
-) -> Result<Value, String> {
+) -> Result<Value, BadTagged> {
     if let Some(tag) = tag {
         if tag.is_yaml_core_schema() {
-            let bad = |what: &str| format!("invalid !!{what} value {:?}", &*v);
+            let bad = |tag: &'static str| BadTagged {
+                tag,
+                value: v.to_string(),
+            };
             match tag.suffix.as_str() {
                 "str" => return Ok(Value::Str(strings.intern(&v))),
                 "null" => return Ok(Value::Null),

@@ -7,12 +7,14 @@
 
 use std::borrow::Cow;
 
-use super::node::{line_col_at, Limits, LoadError, Node, Span, TreeBuilder, Value};
+use super::{error, Limits, Node, TreeBuilder, Value};
+use crate::diag::InputError;
+use crate::span::{line_col_at, Span};
 
 /// Parse `text` as one JSON document (a leading UTF-8 BOM is skipped).
-pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError> {
+pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, InputError> {
     if text.len() > limits.max_bytes {
-        return Err(LoadError::new(
+        return Err(error(
             path,
             format!(
                 "file is larger than the {} MiB limit",
@@ -38,7 +40,7 @@ pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError>
     parser
         .tree
         .finish()
-        .ok_or_else(|| LoadError::new(path, "internal error: unfinished document", 1, 1))
+        .ok_or_else(|| error(path, "internal error: unfinished document", 1, 1))
 }
 
 struct Parser<'t> {
@@ -60,7 +62,7 @@ enum Next {
 }
 
 impl<'t> Parser<'t> {
-    fn run(&mut self) -> Result<(), LoadError> {
+    fn run(&mut self) -> Result<(), InputError> {
         let mut next = Next::Value;
         loop {
             self.skip_ws();
@@ -103,7 +105,7 @@ impl<'t> Parser<'t> {
     }
 
     /// Parses one value, or opens a container and its first key.
-    fn value(&mut self) -> Result<Next, LoadError> {
+    fn value(&mut self) -> Result<Next, InputError> {
         let start = self.pos;
         let Some(b) = self.peek() else {
             return Err(self.unexpected("expected a value"));
@@ -145,7 +147,7 @@ impl<'t> Parser<'t> {
     }
 
     /// An object key and the `:` after it.
-    fn key(&mut self) -> Result<(), LoadError> {
+    fn key(&mut self) -> Result<(), InputError> {
         if self.peek() != Some(b'"') {
             let msg = if self.peek() == Some(b'}') {
                 "expected a string key (trailing comma?)"
@@ -173,7 +175,7 @@ impl<'t> Parser<'t> {
     }
 
     /// The string at `self.pos`, borrowed from the text unless it has escapes.
-    fn string(&mut self) -> Result<Cow<'t, str>, LoadError> {
+    fn string(&mut self) -> Result<Cow<'t, str>, InputError> {
         let (bytes, text) = (self.bytes, self.text);
         let quote = self.pos;
         self.pos += 1;
@@ -216,7 +218,7 @@ impl<'t> Parser<'t> {
     }
 
     /// The character of the escape after a backslash.
-    fn escape(&mut self) -> Result<char, LoadError> {
+    fn escape(&mut self) -> Result<char, InputError> {
         let Some(b) = self.peek() else {
             return Err(self.unexpected("unterminated string"));
         };
@@ -261,7 +263,7 @@ impl<'t> Parser<'t> {
         })
     }
 
-    fn hex4(&mut self) -> Result<u32, LoadError> {
+    fn hex4(&mut self) -> Result<u32, InputError> {
         let mut v = 0u32;
         for _ in 0..4 {
             let d = match self.peek() {
@@ -276,7 +278,7 @@ impl<'t> Parser<'t> {
         Ok(v)
     }
 
-    fn number(&mut self) -> Result<Value, LoadError> {
+    fn number(&mut self) -> Result<Value, InputError> {
         let start = self.pos;
         let bytes = self.bytes;
         if self.peek() == Some(b'-') {
@@ -331,7 +333,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, LoadError> {
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, InputError> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -373,17 +375,17 @@ impl<'t> Parser<'t> {
         (self.line, self.col_chars + 1)
     }
 
-    fn error_at(&self, offset: usize, message: impl Into<String>) -> LoadError {
+    fn error_at(&self, offset: usize, message: impl Into<String>) -> InputError {
         let (line, col) = line_col_at(self.text, offset);
-        LoadError::new(self.path, message, line, col)
+        error(self.path, message, line, col)
     }
 
-    fn error_here(&self, message: impl Into<String>) -> LoadError {
+    fn error_here(&self, message: impl Into<String>) -> InputError {
         self.error_at(self.pos, message)
     }
 
     /// "`expected`, found X" at the current position.
-    fn unexpected(&self, expected: &str) -> LoadError {
+    fn unexpected(&self, expected: &str) -> InputError {
         let found = match self.text.get(self.pos..).and_then(|s| s.chars().next()) {
             None => match self.tree.open_position() {
                 Some((line, col)) => {

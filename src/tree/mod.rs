@@ -1,4 +1,5 @@
-//! Spanned YAML/JSON node tree shared by OpenAPI and config loading.
+//! Spanned YAML/JSON node tree, knowing nothing of what the file means: OpenAPI specs and
+//! buf.yaml configs are both read into it.
 //!
 //! Both front ends build the same [`Node`] type: `yaml.rs` from saphyr-parser events and
 //! `json.rs` with a small hand-written parser (faster than `serde_json::Value` and it keeps byte
@@ -13,10 +14,14 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::sync::Arc;
 
-pub use crate::proto::ast::Span;
+use crate::diag::InputError;
+use crate::finding::Location;
+use crate::span::Span;
+
+pub mod json;
+pub mod yaml;
 
 /// Deepest container nesting accepted (YAML block or flow, JSON).
 pub const DEFAULT_MAX_DEPTH: usize = 256;
@@ -269,52 +274,24 @@ impl Node {
     }
 }
 
-/// A file that could not be loaded. Displays as `path:line:col: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub path: String,
-    pub message: String,
-    /// 1-based.
-    pub line: u32,
-    /// 1-based, in characters.
-    pub col: u32,
+/// The error for a file that could not be loaded: `path:line:col: message` (1-based line,
+/// column in characters).
+pub(crate) fn error(path: &str, message: impl Into<String>, line: u32, col: u32) -> InputError {
+    InputError::at(message, Location::point(path, line, col), None)
 }
-
-impl LoadError {
-    pub fn new(path: &str, message: impl Into<String>, line: u32, col: u32) -> LoadError {
-        LoadError {
-            path: path.to_string(),
-            message: message.into(),
-            line,
-            col,
-        }
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.col, self.message
-        )
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 /// Parse a YAML or JSON file with the default [`Limits`].
 ///
 /// JSON when the first non-blank character is `{` or `[`; if that fails and `path` does not end
 /// in `.json`, the text is tried as YAML (flow YAML like `{a: 1}` starts the same way).
 /// Everything else is YAML.
-pub fn parse(path: &str, text: &str) -> Result<Node, LoadError> {
+pub fn parse(path: &str, text: &str) -> Result<Node, InputError> {
     parse_with(path, text, &Limits::default())
 }
 
-pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadError> {
+pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, InputError> {
     if text.len() > limits.max_bytes {
-        return Err(LoadError::new(
+        return Err(error(
             path,
             format!(
                 "file is {} bytes, larger than the {} MiB limit",
@@ -330,9 +307,9 @@ pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadE
         .bytes()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
     if !matches!(first, Some(b'{' | b'[')) {
-        return super::yaml::parse(path, text, limits);
+        return yaml::parse(path, text, limits);
     }
-    let json_err = match super::json::parse(path, text, limits) {
+    let json_err = match json::parse(path, text, limits) {
         Ok(node) => return Ok(node),
         Err(e) => e,
     };
@@ -340,7 +317,7 @@ pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadE
     if lower.ends_with(".json") {
         return Err(json_err);
     }
-    match super::yaml::parse(path, text, limits) {
+    match yaml::parse(path, text, limits) {
         Ok(node) => Ok(node),
         // Both failed: the file name says which error the author will understand.
         Err(yaml_err) if lower.ends_with(".yaml") || lower.ends_with(".yml") => Err(yaml_err),
@@ -349,46 +326,20 @@ pub fn parse_with(path: &str, text: &str, limits: &Limits) -> Result<Node, LoadE
 }
 
 /// [`parse`] for raw bytes: rejects non-UTF-8 input with the line of the first bad byte.
-pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Node, LoadError> {
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Node, InputError> {
     parse(path, utf8(path, bytes)?)
 }
 
 /// Checks UTF-8, reporting the first bad byte as `not valid UTF-8 at line L`.
-pub fn utf8<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, LoadError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let good = &bytes[..e.valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        // The prefix is valid UTF-8, so counting non-continuation bytes counts characters.
-        let col = good[line_start..]
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count()
-            + 1;
-        LoadError::new(
+pub fn utf8<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, InputError> {
+    crate::text::utf8(bytes).map_err(|bad| {
+        error(
             path,
-            format!("not valid UTF-8 at line {line}"),
-            line as u32,
-            col as u32,
+            format!("not valid UTF-8 at line {}", bad.line),
+            bad.line,
+            bad.column,
         )
     })
-}
-
-/// Line and character column (both 1-based) of a byte offset, by scanning. For error paths
-/// only; the parsers track positions incrementally.
-pub(crate) fn line_col_at(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text.as_bytes()[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let col = text[start..offset].chars().count() + 1;
-    (line as u32, col as u32)
 }
 
 /// The strings of one parse, each stored once.
@@ -452,8 +403,8 @@ impl<'t> TreeBuilder<'t> {
         }
     }
 
-    pub(crate) fn error(&self, message: impl Into<String>, line: u32, col: u32) -> LoadError {
-        LoadError::new(self.path, message, line, col)
+    pub(crate) fn error(&self, message: impl Into<String>, line: u32, col: u32) -> InputError {
+        error(self.path, message, line, col)
     }
 
     /// Open containers.
@@ -475,7 +426,7 @@ impl<'t> TreeBuilder<'t> {
         self.frames.last().map(|f| (f.line, f.col))
     }
 
-    pub(crate) fn depth_error(&self, line: u32, col: u32) -> LoadError {
+    pub(crate) fn depth_error(&self, line: u32, col: u32) -> InputError {
         self.error(
             format!("nesting deeper than {} levels", self.max_depth),
             line,
@@ -490,7 +441,7 @@ impl<'t> TreeBuilder<'t> {
         line: u32,
         col: u32,
         tag: usize,
-    ) -> Result<(), LoadError> {
+    ) -> Result<(), InputError> {
         if self.frames.len() >= self.max_depth {
             return Err(self.depth_error(line, col));
         }
@@ -520,7 +471,7 @@ impl<'t> TreeBuilder<'t> {
     /// Closes the innermost container. `end` is the byte after its closing bracket, `None` for
     /// block collections (then the span ends with the last child). Returns the finished node
     /// and the tag given to `open`.
-    pub(crate) fn close(&mut self, end: Option<u32>) -> Result<(&Node, usize), LoadError> {
+    pub(crate) fn close(&mut self, end: Option<u32>) -> Result<(&Node, usize), InputError> {
         let Some(frame) = self.frames.pop() else {
             return Err(self.error("internal error: unbalanced collection end", 1, 1));
         };
@@ -637,13 +588,5 @@ mod tests {
     fn node_is_lean() {
         assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(std::mem::size_of::<Node>(), 40);
-    }
-
-    #[test]
-    fn line_col_counts_characters() {
-        let text = "a\nçb";
-        assert_eq!(line_col_at(text, 0), (1, 1));
-        assert_eq!(line_col_at(text, 4), (2, 2));
-        assert_eq!(line_col_at(text, 99), (2, 3));
     }
 }
