@@ -138,14 +138,6 @@ impl From<BadToday> for InputError {
     }
 }
 
-/// The message alone, for `run.rs`, which builds its error with `InputError::new(message)`
-/// until it converts with the `From` impl above; remove this then.
-impl From<BadToday> for String {
-    fn from(e: BadToday) -> String {
-        e.to_string()
-    }
-}
-
 /// Today: `TREATY_TODAY` when it is set (and not empty), else the system clock's date in UTC.
 /// Read once per process, so every rule of every comparison sees the same day.
 pub fn today() -> Result<Date, BadToday> {

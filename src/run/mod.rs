@@ -216,11 +216,11 @@ fn both<A, B>(
 /// The day sunset dates are compared with; a `TREATY_TODAY` that is not a date is an input
 /// error (exit 2), whether or not the comparison has sunset dates to read.
 fn today() -> Result<Date, InputErrors> {
-    crate::date::today().map_err(|e| crate::diag::InputError::new(e).into())
+    crate::date::today().map_err(|e| crate::diag::InputError::from(e).into())
 }
 
 fn source_error(e: crate::source::SourceError) -> InputErrors {
-    crate::diag::InputError::new(e.to_string()).into()
+    crate::diag::InputError::from(e).into()
 }
 
 #[cfg(test)]
