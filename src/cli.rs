@@ -16,7 +16,7 @@ use crate::source::{self, Listing, SourceSpec};
 #[command(
     name = "treaty",
     version,
-    about = "Guards API contracts: finds breaking changes in protobuf and OpenAPI contracts between git revisions",
+    about = "Guards API contracts: lints protobuf and OpenAPI contracts and finds breaking changes between git revisions",
     propagate_version = true
 )]
 pub struct Cli {
@@ -58,6 +58,21 @@ pub enum Command {
         staged: bool,
         /// Limit the comparison to these paths (directories or files, relative to the repository root).
         paths: Vec<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Lint the contracts of one revision: the work tree (default), a directory or file,
+    /// `REV:PATH`, a revision (--rev) or the staged index (--staged).
+    Lint {
+        /// A directory, a file or REV:PATH (default: the current directory); with --rev or
+        /// --staged, a path inside the repository.
+        path: Option<String>,
+        /// Lint this revision (no checkout needed).
+        #[arg(long, conflicts_with = "staged")]
+        rev: Option<String>,
+        /// Lint the staged index (the pre-commit case).
+        #[arg(long)]
+        staged: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -281,6 +296,35 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             };
             let new = list(&new_spec, &root)?;
             compare(&old, &new, common, paths, color)
+        }
+        Command::Lint {
+            path,
+            rev,
+            staged,
+            common,
+        } => {
+            let (spec, dir) = match (rev, staged) {
+                (None, false) => {
+                    let spec = source::parse_spec(path.as_deref().unwrap_or("."));
+                    (spec, cwd)
+                }
+                (rev, _) => {
+                    let root = source::worktree_root(&cwd).map_err(InputError::from)?;
+                    let path = path.clone();
+                    let spec = match rev {
+                        Some(rev) => SourceSpec::Revision {
+                            rev: rev.clone(),
+                            path,
+                        },
+                        None => SourceSpec::Staged { path },
+                    };
+                    (spec, root)
+                }
+            };
+            let listing = list(&spec, &dir)?;
+            let options = options(common, &listing, &listing)?;
+            let report = run::lint_listing(&listing, &options)?;
+            Ok(finish(&report, common, color))
         }
         Command::Rules { format } => {
             let catalog = crate::rules::catalog();

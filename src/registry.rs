@@ -9,5 +9,7 @@ use crate::rules::RuleId;
 pub fn implemented() -> impl Iterator<Item = RuleId> {
     let proto = proto::breaking::rules().map(|r| r.id);
     let openapi = openapi::breaking::rules().map(|r| r.id);
-    proto.chain(openapi)
+    let proto_lint = proto::lint::rules().map(|r| r.id);
+    let openapi_lint = openapi::lint::rules().map(|r| r.id);
+    proto.chain(openapi).chain(proto_lint).chain(openapi_lint)
 }

@@ -1,5 +1,6 @@
-//! Every rule has code, a `rules/` entry and a fixture; every fixture's findings (from all
-//! rules at once) match its `expected.txt`; every fixture compared with itself is clean.
+//! Every rule has code, a `rules/` entry and a fixture (`old/` and `new/` for a breaking rule,
+//! one `tree/` for a lint rule); every fixture's findings (from all rules of its kind at once)
+//! match its `expected.txt`; every breaking fixture compared with itself is clean.
 //!
 //! `UPDATE_EXPECT=1 cargo test --test rules_fixtures` rewrites the expected files: review
 //! the diff before committing it.
@@ -111,25 +112,33 @@ fn render(report: &Report) -> String {
     out
 }
 
-/// Fixture directories: those holding `old/` and `new/`.
-fn fixture_dirs() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        if dir.join("old").is_dir() && dir.join("new").is_dir() {
-            out.push(dir.to_path_buf());
+/// Breaking-change fixture directories (holding `old/` and `new/`) and lint fixture
+/// directories (holding one `tree/`).
+fn fixture_dirs_of(lint: bool) -> Vec<PathBuf> {
+    fn walk(dir: &Path, lint: bool, out: &mut Vec<PathBuf>) {
+        let breaking = dir.join("old").is_dir() && dir.join("new").is_dir();
+        if breaking || dir.join("tree").is_dir() {
+            if breaking != lint {
+                out.push(dir.to_path_buf());
+            }
             return;
         }
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {
                 if e.path().is_dir() {
-                    walk(&e.path(), out);
+                    walk(&e.path(), lint, out);
                 }
             }
         }
     }
     let mut out = Vec::new();
-    walk(&fixtures_root(), &mut out);
+    walk(&fixtures_root(), lint, &mut out);
     out.sort();
     out
+}
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    fixture_dirs_of(false)
 }
 
 #[test]
@@ -155,18 +164,20 @@ fn every_rule_has_code_doc_and_fixture() {
         "rules/ entries without code: {unimplemented:?}"
     );
     let mut missing = Vec::new();
-    for id in &documented {
-        let dir = fixtures_root().join(id);
-        let complete = dir.join("old").is_dir()
-            && dir.join("new").is_dir()
-            && dir.join("expected.txt").is_file();
-        if !complete {
-            missing.push(*id);
+    for doc in rules::catalog() {
+        let dir = fixtures_root().join(doc.id);
+        let trees = match doc.kind {
+            Kind::Breaking => dir.join("old").is_dir() && dir.join("new").is_dir(),
+            Kind::Lint => dir.join("tree").is_dir(),
+        };
+        if !trees || !dir.join("expected.txt").is_file() {
+            missing.push(doc.id);
         }
     }
     assert!(
         missing.is_empty(),
-        "rules without fixtures/<id>/{{old,new,expected.txt}}: {missing:?}"
+        "rules without fixtures/<id>/{{old,new,expected.txt}} (lint: {{tree,expected.txt}}): \
+         {missing:?}"
     );
     for doc in rules::catalog() {
         assert!(!doc.summary.is_empty(), "{}: empty summary", doc.id);
@@ -207,6 +218,32 @@ fn every_fixture_matches_its_expected_output() {
                 dir.display()
             ));
         }
+        let expected_path = dir.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{}:\n--- expected\n{expected}--- actual\n{actual}",
+                dir.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A lint fixture's `tree/`, linted with every lint rule at once, gives its `expected.txt`.
+#[test]
+fn every_lint_fixture_matches_its_expected_output() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for dir in fixture_dirs_of(true) {
+        let actual = match treaty::run::lint(&snapshot(&dir.join("tree")), &all_rules()) {
+            Ok(report) => render(&report),
+            Err(e) => format!("error: {e}\n"),
+        };
         let expected_path = dir.join("expected.txt");
         if update {
             std::fs::write(&expected_path, &actual).unwrap();

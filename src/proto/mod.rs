@@ -4,6 +4,7 @@ pub mod ast;
 pub mod breaking;
 pub mod lexer;
 pub mod link;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod parser;

@@ -1,5 +1,5 @@
 //! One comparison from two revisions to a `Report`: load both (in parallel), run the selected
-//! rules, keep what the configuration does not ignore.
+//! rules, keep what the configuration does not ignore. Lint is the same with one revision.
 //!
 //! - `policy`: which rules apply where — `Options`, `Policy`, resolved once per run.
 //! - `plan`: which files of two listings to read (the incremental heuristics).
@@ -76,6 +76,53 @@ pub fn breaking_listings(
     let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
     compare_openapi(&mut report, &old_specs, &new_specs, &skip, &policies, today);
     Ok(report)
+}
+
+/// Lint one snapshot: every contract in it, with the selected lint rules.
+pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
+    let policies = Policies::new(options, Kind::Lint);
+    let filter = options.spec_filter();
+    let (protos, specs) = rayon::join(
+        || proto::load::load(snapshot, &options.layout),
+        || openapi::load::load(snapshot, &filter, &openapi::load::no_fetch),
+    );
+    let (protos, specs) = both(protos, specs)?;
+    let mut report = Report {
+        files_checked: protos.tree_files().count() + specs.file_count(),
+        ..Report::default()
+    };
+    let files = files_by_display(&protos);
+    let ctx = proto::lint::Ctx::new(&protos);
+    check_protocol(
+        &mut report,
+        &policies,
+        proto::lint::rules(),
+        |check, sink| check(&ctx, sink),
+        |_, path| {
+            let file = files.get(path).filter(|f| !f.context)?;
+            Some(file.package())
+        },
+        |_, path| files.get(path).map(|f| &f.text),
+    );
+    if !specs.specs.is_empty() {
+        let ctx = openapi::lint::Ctx::new(&specs);
+        check_protocol(
+            &mut report,
+            &policies,
+            openapi::lint::rules(),
+            |check, sink| check(&ctx, sink),
+            |_, _| None,
+            |_, path| specs.doc(path).map(|doc| &doc.text),
+        );
+    }
+    Ok(report)
+}
+
+/// Lint every contract of a listing (all of them are read).
+pub fn lint_listing(listing: &Listing, options: &Options) -> Result<Report, InputErrors> {
+    let paths: Vec<&str> = listing.entries().into_keys().collect();
+    let snapshot = listing.read(&paths).map_err(source_error)?;
+    lint(&snapshot, options)
 }
 
 /// Run the selected protobuf rules over two sets and add their findings to `report`.

@@ -1,0 +1,34 @@
+//! Lint checks of one revision of OpenAPI specs: the API guide's conventions. A rule reads the
+//! specs of one revision and reports what breaks a convention, at the offending key, in the
+//! same `Rule` shape and through the same `Sink` as the breaking rules.
+//!
+//! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
+
+pub mod urls;
+
+use crate::openapi::load::SpecSet;
+use crate::openapi::model::Spec;
+use crate::rules::Rule;
+
+pub use crate::finding::Sink;
+
+/// The specs of one revision, read once for every rule.
+pub struct Ctx<'a> {
+    pub specs: Vec<Spec<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(set: &'a SpecSet) -> Ctx<'a> {
+        let specs = (0..set.specs.len()).map(|i| Spec::new(set, i)).collect();
+        Ctx { specs }
+    }
+}
+
+/// The check of a lint rule: it reads one revision in `Ctx`.
+pub type Check = fn(&Ctx, &mut Sink);
+
+/// Every OpenAPI lint rule implemented in code, by family.
+pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
+    let families: &[&'static [Rule<Check>]] = &[urls::RULES];
+    families.iter().copied().flatten()
+}

@@ -1,0 +1,37 @@
+//! Lint checks of one revision of protobuf files: buf lint's rules and the API guide's
+//! conventions, in the same `Rule` shape and through the same `Sink` as the breaking rules.
+//! Only the files of the tree are linted, not the imports they bring in from elsewhere.
+//!
+//! - [`packages`]: package names (versioned packages).
+
+pub mod packages;
+
+use crate::proto::model::{ProtoSet, SourceProto};
+use crate::rules::Rule;
+
+pub use crate::finding::Sink;
+
+/// The files of one revision.
+pub struct Ctx<'a> {
+    pub set: &'a ProtoSet,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(set: &'a ProtoSet) -> Ctx<'a> {
+        Ctx { set }
+    }
+
+    /// The files the lint is about: the tree's own, not bundled or context imports.
+    pub fn files(&self) -> impl Iterator<Item = &'a SourceProto> {
+        self.set.tree_files()
+    }
+}
+
+/// The check of a lint rule: it reads one revision in `Ctx`.
+pub type Check = fn(&Ctx, &mut Sink);
+
+/// Every protobuf lint rule implemented in code, by family.
+pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
+    let families: &[&'static [Rule<Check>]] = &[packages::RULES];
+    families.iter().copied().flatten()
+}
