@@ -18,6 +18,7 @@ pub mod source;
 pub mod span;
 pub mod text;
 pub mod tree;
+pub mod url_path;
 
 pub use finding::{Finding, Location, Revision, Severity};
 

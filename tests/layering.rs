@@ -39,6 +39,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("finding", LEAF_MUST_NOT_SEE),
     ("text", LEAF_MUST_NOT_SEE),
     ("date", LEAF_MUST_NOT_SEE),
+    ("url_path", LEAF_MUST_NOT_SEE),
     // The catalog and the rule shape name no protocol: `registry` assembles their rules.
     ("rules", LEAF_MUST_NOT_SEE),
 ];

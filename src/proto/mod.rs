@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod breaking;
+pub mod http;
 pub mod lexer;
 pub mod link;
 pub mod lint;

@@ -3,7 +3,9 @@
 //! Only the files of the tree are linted, not the imports they bring in from elsewhere.
 //!
 //! - [`packages`]: package names (versioned packages).
+//! - [`http`]: the API guide's URL conventions on `google.api.http` bindings.
 
+pub mod http;
 pub mod packages;
 
 use crate::proto::model::{ProtoSet, SourceProto};
@@ -32,6 +34,6 @@ pub type Check = fn(&Ctx, &mut Sink);
 
 /// Every protobuf lint rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
-    let families: &[&'static [Rule<Check>]] = &[packages::RULES];
+    let families: &[&'static [Rule<Check>]] = &[packages::RULES, http::RULES];
     families.iter().copied().flatten()
 }

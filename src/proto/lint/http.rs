@@ -1,0 +1,92 @@
+//! The API guide's URL conventions on `google.api.http` bindings, the REST routes a gRPC
+//! service also serves: resource nouns, not verbs (a custom method `:cancel` is the accepted
+//! form of an action), a `/v{N}/` version, and the same version as the package.
+
+use super::packages::is_package_version;
+use super::{Check, Ctx, Sink};
+use crate::proto::ast::Method;
+use crate::proto::http::{http_option, Binding};
+use crate::proto::model::SourceProto;
+use crate::rules::Rule;
+use crate::url_path::{major, verb_segment, version_of};
+
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/http-path-has-verb", http_path_has_verb),
+    Rule::new("proto/http-path-missing-version", http_path_missing_version),
+    Rule::new("proto/http-version-mismatch", http_version_mismatch),
+];
+
+/// Every binding of every method of the tree's files, with its file and method.
+fn for_each_binding(ctx: &Ctx, mut f: impl FnMut(&SourceProto, &Method, &Binding)) {
+    for file in ctx.files() {
+        for service in &file.ast.services {
+            for method in &service.methods {
+                let Some(option) = http_option(method) else {
+                    continue;
+                };
+                for binding in option.bindings() {
+                    f(file, method, binding);
+                }
+            }
+        }
+    }
+}
+
+fn http_path_has_verb(ctx: &Ctx, sink: &mut Sink) {
+    for_each_binding(ctx, |file, method, binding| {
+        let Some((segment, verb)) = verb_segment(&binding.path) else {
+            return;
+        };
+        sink.lint(
+            file.location(binding.pattern_span),
+            format!(
+                "the HTTP route {} of {} names an action: its segment '{segment}' starts with \
+                 the verb '{verb}'; name the resource, and use the HTTP method or a custom method \
+                 (':{verb}') for the action",
+                binding.shown(),
+                method.name
+            ),
+        );
+    });
+}
+
+fn http_path_missing_version(ctx: &Ctx, sink: &mut Sink) {
+    for_each_binding(ctx, |file, method, binding| {
+        if version_of(&binding.path).is_some() {
+            return;
+        }
+        sink.lint(
+            file.location(binding.pattern_span),
+            format!(
+                "the HTTP route {} of {} has no version segment such as /v1/",
+                binding.shown(),
+                method.name
+            ),
+        );
+    });
+}
+
+fn http_version_mismatch(ctx: &Ctx, sink: &mut Sink) {
+    for_each_binding(ctx, |file, method, binding| {
+        let package = file.package();
+        let package_version = package.rsplit('.').next().unwrap_or("");
+        if !is_package_version(package_version) {
+            return;
+        }
+        let Some(path_version) = version_of(&binding.path) else {
+            return;
+        };
+        if major(&path_version) == major(package_version) {
+            return;
+        }
+        sink.lint(
+            file.location(binding.pattern_span),
+            format!(
+                "the HTTP route {} of {} is under /{path_version}/ while its package '{package}' \
+                 is version {package_version}",
+                binding.shown(),
+                method.name
+            ),
+        );
+    });
+}
