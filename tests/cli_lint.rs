@@ -141,3 +141,45 @@ fn lint_reads_a_revision_and_the_index_without_a_checkout() {
     assert_eq!(count(&["lint", "--staged"]), 0);
     assert_eq!(count(&["lint"]), 0);
 }
+
+#[test]
+fn a_buf_yaml_lint_section_selects_and_ignores_like_buf() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "proto/user.proto", PROTO);
+    write(
+        dir.path(),
+        "legacy/old.proto",
+        &PROTO.replace("acme.user", "acme.old"),
+    );
+    write(dir.path(), "openapi.yaml", SPEC);
+    let rules = |buf_yaml: &str| -> Vec<(String, String)> {
+        write(dir.path(), "buf.yaml", buf_yaml);
+        let out = treaty(dir.path(), &["lint", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let mut found: Vec<(String, String)> = json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let rule = f["rule"].as_str().unwrap().to_string();
+                (rule, f["file"].as_str().unwrap().to_string())
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let pair = |rule: &str, file: &str| (rule.to_string(), file.to_string());
+    // buf's default lint selection (STANDARD) runs, with `ignore`; OpenAPI keeps its defaults,
+    // which a buf.yaml says nothing about.
+    assert_eq!(
+        rules("version: v2\nlint:\n  ignore: [legacy]\n"),
+        [
+            pair("openapi/path-has-verb", "openapi.yaml"),
+            pair("proto/package-version-suffix", "proto/user.proto"),
+        ]
+    );
+    assert_eq!(
+        rules("version: v2\nlint:\n  except: [PACKAGE_VERSION_SUFFIX]\n"),
+        [pair("openapi/path-has-verb", "openapi.yaml")]
+    );
+}

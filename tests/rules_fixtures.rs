@@ -68,14 +68,16 @@ fn fixed_clock() {
 
 fn all_rules() -> treaty::run::Options {
     fixed_clock();
-    treaty::run::Options {
-        policy: treaty::run::Policy {
-            selection: Selection {
-                only: vec!["all".into()],
-                ..Selection::default()
-            },
-            ..treaty::run::Policy::default()
+    let all = treaty::run::Policy {
+        selection: Selection {
+            only: vec!["all".into()],
+            ..Selection::default()
         },
+        ..treaty::run::Policy::default()
+    };
+    treaty::run::Options {
+        policy: all.clone(),
+        lint_policy: all,
         ..treaty::run::Options::default()
     }
 }

@@ -149,7 +149,9 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
     let lint_default = LintConfig::default();
     let l = file.lint;
     let lint = LintConfig {
-        use_ids: l.use_ids.unwrap_or(lint_default.use_ids),
+        // As for breaking: no `use` means treaty's own default (buf's STANDARD plus the guide's
+        // rules), which an empty list stands for.
+        use_ids: l.use_ids.unwrap_or_default(),
         except: l.except,
         ignore: norm_all(&l.ignore)?,
         ignore_only: norm_map(&l.ignore_only)?,

@@ -1,7 +1,7 @@
 //! Which rules apply where: the configured `Options` and `Policy`s, and `Policies`, their rule
 //! tokens resolved to rule sets once per run so that judging a finding is index lookups.
 
-use crate::config::{BreakingConfig, Config, ConfigSource};
+use crate::config::{BreakingConfig, Config, ConfigSource, LintConfig};
 use crate::finding::Finding;
 use crate::openapi;
 use crate::proto;
@@ -33,6 +33,32 @@ impl Policy {
             ignore_unstable_packages: breaking.ignore_unstable_packages,
         }
     }
+
+    /// A config's `lint` section, with the command line's `--only`/`--skip` on top.
+    pub fn from_lint(lint: &LintConfig, only: &[String], skip: &[String]) -> Policy {
+        Policy {
+            selection: Selection {
+                only: only.to_vec(),
+                skip: lint.except.iter().chain(skip).cloned().collect(),
+                uses: lint.use_ids.clone(),
+            },
+            ignore: lint.ignore.clone(),
+            ignore_only: lint.ignore_only.clone(),
+            ignore_unstable_packages: false,
+        }
+    }
+
+    /// Treaty's default selection (no config file), with `--only`/`--skip`.
+    fn command_line(only: &[String], skip: &[String]) -> Policy {
+        Policy {
+            selection: Selection {
+                only: only.to_vec(),
+                skip: skip.to_vec(),
+                uses: Vec::new(),
+            },
+            ..Policy::default()
+        }
+    }
 }
 
 /// What to compare and how.
@@ -43,6 +69,9 @@ pub struct Options {
     pub policy: Policy,
     /// buf v2 modules with their own `breaking` section: (module directory, policy).
     pub module_policies: Vec<(String, Policy)>,
+    /// The same two for lint rules, from the `lint` sections.
+    pub lint_policy: Policy,
+    pub lint_module_policies: Vec<(String, Policy)>,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
@@ -53,18 +82,16 @@ pub struct Options {
 impl Options {
     /// Options from a configuration, with the command line's `--only`/`--skip`.
     pub fn from_config(config: &Config, only: &[String], skip: &[String]) -> Options {
-        let default_policy = if config.source == ConfigSource::Default {
-            // No config file: treaty's default selection (buf's FILE plus GUIDE and HTTP).
-            Policy {
-                selection: Selection {
-                    only: only.to_vec(),
-                    skip: skip.to_vec(),
-                    uses: Vec::new(),
-                },
-                ..Policy::default()
-            }
+        // No config file: treaty's default selections (breaking: buf's FILE plus GUIDE and
+        // HTTP; lint: buf's STANDARD plus the guide's rules).
+        let (default_policy, lint_policy) = if config.source == ConfigSource::Default {
+            let policy = Policy::command_line(only, skip);
+            (policy.clone(), policy)
         } else {
-            Policy::from_breaking(&config.breaking, only, skip)
+            (
+                Policy::from_breaking(&config.breaking, only, skip),
+                Policy::from_lint(&config.lint, only, skip),
+            )
         };
         Options {
             layout: proto::load::Layout {
@@ -85,6 +112,15 @@ impl Options {
                         .map(|b| (r.path.clone(), Policy::from_breaking(b, only, skip)))
                 })
                 .collect(),
+            lint_policy,
+            lint_module_policies: config
+                .roots
+                .iter()
+                .filter_map(|r| {
+                    let lint = r.lint.as_ref()?;
+                    Some((r.path.clone(), Policy::from_lint(lint, only, skip)))
+                })
+                .collect(),
             paths: Vec::new(),
             openapi_paths: config.openapi_paths.clone(),
         }
@@ -100,7 +136,12 @@ impl Options {
     /// Tokens in any selection that name no rule, alias or category.
     pub fn unknown_tokens(&self) -> Vec<String> {
         let mut unknown = self.policy.selection.unknown_tokens();
-        for (_, p) in &self.module_policies {
+        unknown.extend(self.lint_policy.selection.unknown_tokens());
+        for (_, p) in self
+            .module_policies
+            .iter()
+            .chain(&self.lint_module_policies)
+        {
             unknown.extend(p.selection.unknown_tokens());
         }
         unknown.sort();
@@ -160,9 +201,12 @@ impl<'o> Resolved<'o> {
 
 impl<'o> Policies<'o> {
     pub(super) fn new(options: &'o Options, kind: Kind) -> Policies<'o> {
-        let default = Resolved::new(&options.policy, kind);
-        let modules: Vec<(&str, Resolved)> = options
-            .module_policies
+        let (policy, module_policies) = match kind {
+            Kind::Breaking => (&options.policy, &options.module_policies),
+            Kind::Lint => (&options.lint_policy, &options.lint_module_policies),
+        };
+        let default = Resolved::new(policy, kind);
+        let modules: Vec<(&str, Resolved)> = module_policies
             .iter()
             .map(|(dir, p)| (dir.as_str(), Resolved::new(p, kind)))
             .collect();
@@ -170,7 +214,7 @@ impl<'o> Policies<'o> {
             .iter()
             .fold(default.selected, |all, (_, p)| all.union(p.selected));
         Policies {
-            supersede: options.policy.selection.is_default() && modules.is_empty(),
+            supersede: policy.selection.is_default() && modules.is_empty(),
             default,
             modules,
             selected,
