@@ -87,7 +87,14 @@ fn empty_file_is_defaults() {
             ..BreakingConfig::default()
         }
     );
-    assert_eq!(c.lint, LintConfig::default());
+    // The same for lint: treaty's default (buf's STANDARD plus the guide's rules).
+    assert_eq!(
+        c.lint,
+        LintConfig {
+            use_ids: vec![],
+            ..LintConfig::default()
+        }
+    );
     assert!(c.openapi_paths.is_empty());
 }
 
