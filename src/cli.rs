@@ -61,6 +61,24 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// CI on a pull request: breaking changes since a revision and the lint findings the
+    /// change brought, in one report (`--all` for every lint finding).
+    Check {
+        /// The base revision (branch, tag, commit). Defaults to HEAD with --staged.
+        #[arg(long)]
+        against: Option<String>,
+        /// Check this revision instead of the work tree (no checkout needed).
+        #[arg(long, conflicts_with = "staged")]
+        head: Option<String>,
+        /// Check the staged index against HEAD (the pre-commit case).
+        #[arg(long)]
+        staged: bool,
+        /// Report every lint finding, not only those on what the change added or edited.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Lint the contracts of one revision: the work tree (default), a directory or file,
     /// `REV:PATH`, a revision (--rev) or the staged index (--staged).
     Lint {
@@ -253,6 +271,43 @@ fn compare(
     Ok(finish(&report, common, color))
 }
 
+/// The two sides of `breaking` and `check`: the base revision, and the work tree, another
+/// revision or the index.
+fn revisions(
+    command: &str,
+    against: &Option<String>,
+    head: &Option<String>,
+    staged: bool,
+    cwd: &std::path::Path,
+) -> Result<(Listing, Listing), InputErrors> {
+    let against = match (against, staged) {
+        (Some(rev), _) => rev.clone(),
+        (None, true) => "HEAD".to_string(),
+        (None, false) => return Err(InputError::new(format!(
+            "`treaty {command}` needs --against REV (or --staged to compare the index with HEAD)"
+        ))
+        .into()),
+    };
+    let root = source::worktree_root(cwd).map_err(InputError::from)?;
+    let old = list(
+        &SourceSpec::Revision {
+            rev: against,
+            path: None,
+        },
+        &root,
+    )?;
+    let new_spec = match (head, staged) {
+        (Some(rev), _) => SourceSpec::Revision {
+            rev: rev.clone(),
+            path: None,
+        },
+        (None, true) => SourceSpec::Staged { path: None },
+        (None, false) => SourceSpec::Path(root.clone()),
+    };
+    let new = list(&new_spec, &root)?;
+    Ok((old, new))
+}
+
 fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
     let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
     match &cli.command {
@@ -268,34 +323,20 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             paths,
             common,
         } => {
-            let against = match (against, staged) {
-                (Some(rev), _) => rev.clone(),
-                (None, true) => "HEAD".to_string(),
-                (None, false) => {
-                    return Err(InputError::new(
-                        "`treaty breaking` needs --against REV (or --staged to compare the index with HEAD)",
-                    )
-                    .into())
-                }
-            };
-            let root = source::worktree_root(&cwd).map_err(InputError::from)?;
-            let old = list(
-                &SourceSpec::Revision {
-                    rev: against,
-                    path: None,
-                },
-                &root,
-            )?;
-            let new_spec = match (head, staged) {
-                (Some(rev), _) => SourceSpec::Revision {
-                    rev: rev.clone(),
-                    path: None,
-                },
-                (None, true) => SourceSpec::Staged { path: None },
-                (None, false) => SourceSpec::Path(root.clone()),
-            };
-            let new = list(&new_spec, &root)?;
+            let (old, new) = revisions("breaking", against, head, *staged, &cwd)?;
             compare(&old, &new, common, paths, color)
+        }
+        Command::Check {
+            against,
+            head,
+            staged,
+            all,
+            common,
+        } => {
+            let (old, new) = revisions("check", against, head, *staged, &cwd)?;
+            let options = options(common, &old, &new)?;
+            let report = run::check(&old, &new, &options, *all)?;
+            Ok(finish(&report, common, color))
         }
         Command::Lint {
             path,

@@ -183,3 +183,65 @@ fn a_buf_yaml_lint_section_selects_and_ignores_like_buf() {
         [pair("openapi/path-has-verb", "openapi.yaml")]
     );
 }
+
+#[test]
+fn check_reports_breaking_changes_and_only_the_lint_findings_the_change_brought() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    // A legacy spec with an old verb path, and an unversioned legacy package.
+    let legacy = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v1/getUsers:
+    get:
+      responses:
+        '200': {description: ok}
+  /v1/orders:
+    get:
+      responses:
+        '200': {description: ok}
+";
+    write(dir.path(), "openapi.yaml", legacy);
+    write(dir.path(), "proto/user.proto", PROTO);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "legacy"]);
+    // The change adds a verb path and removes an operation; the old findings stay as they were.
+    let changed = legacy.replace(
+        "  /v1/orders:\n    get:\n      responses:\n        '200': {description: ok}\n",
+        "  /v1/createOrder:\n    post:\n      responses:\n        '200': {description: ok}\n",
+    );
+    write(dir.path(), "openapi.yaml", &changed);
+    let findings = |args: &[&str]| -> Vec<(String, String)> {
+        let mut args = args.to_vec();
+        args.extend(["--format", "json", "--fail-on", "never"]);
+        let out = treaty(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let kind = f["kind"].as_str().unwrap().to_string();
+                (kind, f["rule"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let pair = |kind: &str, rule: &str| (kind.to_string(), rule.to_string());
+    let new_only = findings(&["check", "--against", "HEAD"]);
+    assert!(new_only.contains(&pair("lint", "openapi/path-has-verb")));
+    assert_eq!(
+        new_only.iter().filter(|(kind, _)| kind == "lint").count(),
+        1,
+        "only the new path's finding: {new_only:?}"
+    );
+    assert!(
+        new_only.iter().any(|(kind, _)| kind == "breaking"),
+        "the removed operation: {new_only:?}"
+    );
+    let all = findings(&["check", "--against", "HEAD", "--all"]);
+    assert_eq!(
+        all.iter().filter(|(kind, _)| kind == "lint").count(),
+        3,
+        "both verb paths and the unversioned package: {all:?}"
+    );
+}

@@ -23,6 +23,37 @@ pub struct Report {
     pub files_checked: usize,
 }
 
+/// See [`Report::identity`].
+pub type FindingIdentity<'r> = (crate::rules::RuleId, &'r str, &'r str, Option<&'r str>);
+
+impl Report {
+    /// The text of line `line` (1-based) of `file` in `revision`, when the report holds it.
+    fn line_text(&self, revision: Revision, file: &str, line: u32) -> Option<&str> {
+        let text = self.sources.get(&(revision, file.to_string()))?;
+        text.lines().nth(line.checked_sub(1)? as usize)
+    }
+
+    /// What identifies finding `f` of this report across revisions: its rule, file and
+    /// message, and the text of its line (so an edited declaration is a different finding).
+    pub fn identity<'r>(&'r self, f: &'r Finding) -> FindingIdentity<'r> {
+        let line = self.line_text(f.revision, &f.location.file, f.location.line);
+        (f.rule, &f.location.file, &f.message, line)
+    }
+
+    /// Add another report's findings and texts (both of the same revisions), keeping the
+    /// findings sorted.
+    pub fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.dedup();
+        for (key, text) in other.sources {
+            self.sources.entry(key).or_insert(text);
+        }
+        self.files_checked = self.files_checked.max(other.files_checked);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,

@@ -125,6 +125,41 @@ pub fn lint_listing(listing: &Listing, options: &Options) -> Result<Report, Inpu
     lint(&snapshot, options)
 }
 
+/// A pull request's check: the breaking changes from `old` to `new` and the lint findings of
+/// `new`, in one report. Unless `all_lint`, only lint findings the change brought are kept: a
+/// finding is old when the old revision has the same rule's finding with the same message in
+/// the same file on a line that reads the same (the element and its declaration unchanged),
+/// so a team adopts treaty on a legacy tree without a wall of old warnings.
+pub fn check(
+    old: &Listing,
+    new: &Listing,
+    options: &Options,
+    all_lint: bool,
+) -> Result<Report, InputErrors> {
+    let (breaking, lint_new) = rayon::join(
+        || breaking_listings(old, new, options),
+        || lint_listing(new, options),
+    );
+    let (mut report, mut lint_new) = both(breaking, lint_new)?;
+    if !all_lint {
+        let lint_old = lint_listing(old, options)?;
+        let known: std::collections::HashSet<_> = lint_old
+            .findings
+            .iter()
+            .map(|f| lint_old.identity(f))
+            .collect();
+        let brought: Vec<bool> = lint_new
+            .findings
+            .iter()
+            .map(|f| !known.contains(&lint_new.identity(f)))
+            .collect();
+        let mut brought = brought.into_iter();
+        lint_new.findings.retain(|_| brought.next().unwrap_or(true));
+    }
+    report.merge(lint_new);
+    Ok(report)
+}
+
 /// Run the selected protobuf rules over two sets and add their findings to `report`.
 fn compare_proto(
     report: &mut Report,
