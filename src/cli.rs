@@ -283,10 +283,12 @@ fn revisions(
     let against = match (against, staged) {
         (Some(rev), _) => rev.clone(),
         (None, true) => "HEAD".to_string(),
-        (None, false) => return Err(InputError::new(format!(
+        (None, false) => {
+            return Err(InputError::new(format!(
             "`treaty {command}` needs --against REV (or --staged to compare the index with HEAD)"
         ))
-        .into()),
+            .into())
+        }
     };
     let root = source::worktree_root(cwd).map_err(InputError::from)?;
     let old = list(

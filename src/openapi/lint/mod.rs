@@ -3,7 +3,13 @@
 //! same `Rule` shape and through the same `Sink` as the breaking rules.
 //!
 //! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
+//! - [`status`]: status codes (201 + Location on create, no body on 204, Retry-After).
+//! - [`paging`]: page sizes are capped.
+//! - [`deprecation`]: deprecated operations say so in Deprecation and Sunset headers.
 
+pub mod deprecation;
+pub mod paging;
+pub mod status;
 pub mod urls;
 
 use crate::openapi::load::SpecSet;
@@ -29,6 +35,11 @@ pub type Check = fn(&Ctx, &mut Sink);
 
 /// Every OpenAPI lint rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
-    let families: &[&'static [Rule<Check>]] = &[urls::RULES];
+    let families: &[&'static [Rule<Check>]] = &[
+        urls::RULES,
+        status::RULES,
+        paging::RULES,
+        deprecation::RULES,
+    ];
     families.iter().copied().flatten()
 }

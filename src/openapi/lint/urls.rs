@@ -1,6 +1,7 @@
 //! URLs name resources and carry their version (the API guide: "Stick to resource nouns and let
-//! HTTP verbs carry intent", "Add /v1/ to every URL on the first day"). Findings point at the
-//! path's key under `paths`.
+//! HTTP verbs carry intent", "Add /v1/ to every URL on the first day"; query parameter
+//! versioning "is generally considered an anti-pattern"). Findings point at the path's key under
+//! `paths`, or at the parameter.
 
 use super::{Check, Ctx, Sink};
 use crate::openapi::model::Spec;
@@ -10,7 +11,36 @@ use crate::url_path::{has_version, verb_segment};
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/path-has-verb", path_has_verb),
     Rule::new("openapi/path-missing-version", path_missing_version),
+    Rule::new("openapi/version-in-query", version_in_query),
 ];
+
+/// Query parameters that carry an API version, compared without case, `-` or `_`.
+const VERSION_PARAMS: &[&str] = &["version", "apiversion", "v"];
+
+fn version_in_query(ctx: &Ctx, sink: &mut Sink) {
+    for op in ctx.specs.iter().flat_map(|spec| &spec.operations) {
+        for param in op.params.iter().filter(|p| p.location == "query") {
+            let plain: String = param
+                .name
+                .chars()
+                .filter(|c| !matches!(c, '-' | '_'))
+                .flat_map(char::to_lowercase)
+                .collect();
+            if VERSION_PARAMS.contains(&plain.as_str()) {
+                sink.report_operation(
+                    &op.id,
+                    param.at().location(),
+                    None,
+                    format!(
+                        "{} is versioned by the query parameter '{}': clients that forget it \
+                         silently get the default version; put the version in the path (/v1/)",
+                        op.id, param.name
+                    ),
+                );
+            }
+        }
+    }
+}
 
 fn path_has_verb(ctx: &Ctx, sink: &mut Sink) {
     for spec in &ctx.specs {
