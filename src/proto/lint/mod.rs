@@ -2,8 +2,10 @@
 //! conventions, in the same `Rule` shape and through the same `Sink` as the breaking rules.
 //! Only the files of the tree are linted, not the imports they bring in from elsewhere.
 //!
+//! - [`naming`]: the case of names, enum value prefixes and suffixes.
 //! - [`packages`]: package names (versioned packages).
 
+pub mod naming;
 pub mod packages;
 
 use crate::proto::model::{ProtoSet, SourceProto};
@@ -32,6 +34,6 @@ pub type Check = fn(&Ctx, &mut Sink);
 
 /// Every protobuf lint rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
-    let families: &[&'static [Rule<Check>]] = &[packages::RULES];
+    let families: &[&'static [Rule<Check>]] = &[naming::RULES, packages::RULES];
     families.iter().copied().flatten()
 }
