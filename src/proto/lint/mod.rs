@@ -2,10 +2,12 @@
 //! conventions, in the same `Rule` shape and through the same `Sink` as the breaking rules.
 //! Only the files of the tree are linted, not the imports they bring in from elsewhere.
 //!
+//! - [`naming`]: the case of names, enum value prefixes and suffixes.
 //! - [`packages`]: package names (versioned packages).
 //! - [`http`]: the API guide's URL conventions on `google.api.http` bindings.
 
 pub mod http;
+pub mod naming;
 pub mod packages;
 
 use crate::proto::model::{ProtoSet, SourceProto};
@@ -34,6 +36,6 @@ pub type Check = fn(&Ctx, &mut Sink);
 
 /// Every protobuf lint rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
-    let families: &[&'static [Rule<Check>]] = &[packages::RULES, http::RULES];
+    let families: &[&'static [Rule<Check>]] = &[naming::RULES, packages::RULES, http::RULES];
     families.iter().copied().flatten()
 }
