@@ -2,9 +2,15 @@
 //! conventions, in the same `Rule` shape and through the same `Sink` as the breaking rules.
 //! Only the files of the tree are linted, not the imports they bring in from elsewhere.
 //!
-//! - [`packages`]: package names (versioned packages).
+//! - [`packages`]: package names (versioned packages), and packages against directories.
+//! - [`enums`]: enum zero values and aliases.
+//! - [`imports`]: public and unused imports.
+//! - [`rpcs`]: request and response messages, streaming.
 
+pub mod enums;
+pub mod imports;
 pub mod packages;
+pub mod rpcs;
 
 use crate::proto::model::{ProtoSet, SourceProto};
 use crate::rules::Rule;
@@ -32,6 +38,7 @@ pub type Check = fn(&Ctx, &mut Sink);
 
 /// Every protobuf lint rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
-    let families: &[&'static [Rule<Check>]] = &[packages::RULES];
+    let families: &[&'static [Rule<Check>]] =
+        &[packages::RULES, enums::RULES, imports::RULES, rpcs::RULES];
     families.iter().copied().flatten()
 }

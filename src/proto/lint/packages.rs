@@ -2,13 +2,127 @@
 //! breaking change is unavoidable, and run both package versions side by side during
 //! migration" — which needs a version in the package from the first day.
 
+use std::collections::BTreeMap;
+
 use super::{Check, Ctx, Sink};
+use crate::proto::model::SourceProto;
 use crate::rules::Rule;
 
-pub const RULES: &[Rule<Check>] = &[Rule::new(
-    "proto/package-version-suffix",
-    package_version_suffix,
-)];
+pub const RULES: &[Rule<Check>] = &[
+    Rule::new("proto/package-version-suffix", package_version_suffix),
+    Rule::new("proto/package-defined", package_defined),
+    Rule::new("proto/package-directory-match", package_directory_match),
+    Rule::new("proto/package-same-directory", package_same_directory),
+    Rule::new("proto/directory-same-package", directory_same_package),
+];
+
+/// The directory of a file relative to the module root (its import path), `.` at the root.
+fn directory(file: &SourceProto) -> &str {
+    file.ast
+        .path
+        .rfind('/')
+        .map_or(".", |i| &file.ast.path[..i])
+}
+
+/// Where a package finding goes: the `package` statement, or the start of a file without one.
+fn package_location(file: &SourceProto) -> crate::finding::Location {
+    match &file.ast.package {
+        Some(package) => file.location(package.span),
+        None => file.file_location(),
+    }
+}
+
+fn package_defined(ctx: &Ctx, sink: &mut Sink) {
+    for file in ctx.files().filter(|f| f.ast.package.is_none()) {
+        sink.lint(
+            file.file_location(),
+            "the file declares no package: its names all land in the global namespace",
+        );
+    }
+}
+
+fn package_directory_match(ctx: &Ctx, sink: &mut Sink) {
+    for file in ctx.files() {
+        let Some(package) = &file.ast.package else {
+            continue;
+        };
+        let expected = package.name.replace('.', "/");
+        let actual = directory(file);
+        if expected != actual {
+            sink.lint(
+                file.location(package.span),
+                format!(
+                    "the package '{}' belongs in the directory '{expected}', but the file is in \
+                     '{actual}'",
+                    package.name
+                ),
+            );
+        }
+    }
+}
+
+fn shown(package: &str) -> String {
+    if package.is_empty() {
+        "no package".to_string()
+    } else {
+        format!("'{package}'")
+    }
+}
+
+fn package_same_directory(ctx: &Ctx, sink: &mut Sink) {
+    let mut dirs: BTreeMap<&str, BTreeMap<&str, Vec<&SourceProto>>> = BTreeMap::new();
+    for file in ctx.files() {
+        dirs.entry(file.package())
+            .or_default()
+            .entry(directory(file))
+            .or_default()
+            .push(file);
+    }
+    for (package, by_dir) in dirs {
+        if by_dir.len() < 2 {
+            continue;
+        }
+        let list = by_dir.keys().map(|d| format!("'{d}'")).collect::<Vec<_>>();
+        for file in by_dir.values().flatten() {
+            sink.lint(
+                package_location(file),
+                format!(
+                    "the files with {} are spread over the directories {}: one package, one \
+                     directory",
+                    shown(package),
+                    list.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn directory_same_package(ctx: &Ctx, sink: &mut Sink) {
+    let mut packages: BTreeMap<&str, BTreeMap<&str, Vec<&SourceProto>>> = BTreeMap::new();
+    for file in ctx.files() {
+        packages
+            .entry(directory(file))
+            .or_default()
+            .entry(file.package())
+            .or_default()
+            .push(file);
+    }
+    for (dir, by_package) in packages {
+        if by_package.len() < 2 {
+            continue;
+        }
+        let list = by_package.keys().map(|p| shown(p)).collect::<Vec<_>>();
+        for file in by_package.values().flatten() {
+            sink.lint(
+                package_location(file),
+                format!(
+                    "the directory '{dir}' mixes files of {}: one directory, one package",
+                    list.join(", ")
+                ),
+            );
+        }
+    }
+}
 
 /// buf's notion of a package version: `v1`, `v1test`, `v1testfoo`, `v1beta`, `v1beta2`,
 /// `v1p1alpha1`; every number in it is at least 1 (`v01` is 1, `v0` and `v1beta0` are not).
