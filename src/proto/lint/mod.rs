@@ -2,7 +2,8 @@
 //! conventions, in the same `Rule` shape and through the same `Sink` as the breaking rules.
 //! Only the files of the tree are linted, not the imports they bring in from elsewhere.
 //!
-//! - [`packages`]: package names (versioned packages), and packages against directories.
+//! - [`packages`]: package names (versioned packages), packages against directories, and the
+//!   file options every file of a package must agree on.
 //! - [`enums`]: enum zero values and aliases.
 //! - [`imports`]: public and unused imports.
 //! - [`rpcs`]: request and response messages, streaming.

@@ -2,9 +2,10 @@
 //! breaking change is unavoidable, and run both package versions side by side during
 //! migration" — which needs a version in the package from the first day.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Check, Ctx, Sink};
+use crate::proto::ast::{OptionDecl, OptionValue};
 use crate::proto::model::SourceProto;
 use crate::rules::Rule;
 
@@ -14,6 +15,27 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/package-directory-match", package_directory_match),
     Rule::new("proto/package-same-directory", package_same_directory),
     Rule::new("proto/directory-same-package", directory_same_package),
+    Rule::new("proto/package-same-csharp-namespace", |ctx, sink| {
+        package_same_option(ctx, sink, "csharp_namespace")
+    }),
+    Rule::new("proto/package-same-go-package", |ctx, sink| {
+        package_same_option(ctx, sink, "go_package")
+    }),
+    Rule::new("proto/package-same-java-multiple-files", |ctx, sink| {
+        package_same_option(ctx, sink, "java_multiple_files")
+    }),
+    Rule::new("proto/package-same-java-package", |ctx, sink| {
+        package_same_option(ctx, sink, "java_package")
+    }),
+    Rule::new("proto/package-same-php-namespace", |ctx, sink| {
+        package_same_option(ctx, sink, "php_namespace")
+    }),
+    Rule::new("proto/package-same-ruby-package", |ctx, sink| {
+        package_same_option(ctx, sink, "ruby_package")
+    }),
+    Rule::new("proto/package-same-swift-prefix", |ctx, sink| {
+        package_same_option(ctx, sink, "swift_prefix")
+    }),
 ];
 
 /// The directory of a file relative to the module root (its import path), `.` at the root.
@@ -91,6 +113,62 @@ fn package_same_directory(ctx: &Ctx, sink: &mut Sink) {
                      directory",
                     shown(package),
                     list.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// The files of one package (files without a package count as one) all set the file option
+/// `name` to one value, or all leave it unset: unset is a value of its own, and an explicit
+/// `false` differs from no value.
+fn package_same_option(ctx: &Ctx, sink: &mut Sink, name: &str) {
+    type Value<'a> = Option<(String, &'a OptionDecl)>;
+    let mut packages: BTreeMap<&str, Vec<(&SourceProto, Value)>> = BTreeMap::new();
+    for file in ctx.files() {
+        let value = file
+            .ast
+            .options
+            .iter()
+            .find(|o| o.name.len() == 1 && !o.name[0].is_extension && o.name[0].name == name)
+            .map(|o| {
+                let shown = match &o.value {
+                    OptionValue::Str(_) => o.value.as_str().unwrap_or_default().to_string(),
+                    OptionValue::Bool(b) => b.to_string(),
+                    OptionValue::Ident(i) => i.clone(),
+                    other => format!("{other:?}"),
+                };
+                (shown, o)
+            });
+        packages
+            .entry(file.package())
+            .or_default()
+            .push((file, value));
+    }
+    for (package, files) in packages {
+        let values: BTreeSet<Option<&str>> = files
+            .iter()
+            .map(|(_, v)| v.as_ref().map(|(s, _)| s.as_str()))
+            .collect();
+        if values.len() < 2 {
+            continue;
+        }
+        let list = values
+            .iter()
+            .map(|v| v.map_or("unset".to_string(), |v| format!("'{v}'")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (file, value) in &files {
+            let at = match value {
+                Some((_, option)) => file.location(option.span),
+                None => file.file_location(),
+            };
+            sink.lint(
+                at,
+                format!(
+                    "the files with {} disagree on the option '{name}' ({list}): one package \
+                     should generate into one place",
+                    shown(package)
                 ),
             );
         }
