@@ -3,7 +3,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Check, Ctx, Sink};
-use crate::proto::ast::{Extend, Field, FieldType, ImportKind, Message, OptionDecl, ProtoFile};
+use crate::proto::ast::{
+    Extend, Field, FieldType, ImportKind, Message, OptionDecl, OptionValue, ProtoFile,
+};
 use crate::proto::model::ProtoSet;
 use crate::rules::Rule;
 
@@ -115,6 +117,40 @@ impl<'a> Uses<'_, 'a> {
                     self.files.insert(path);
                 }
             }
+            self.value(scope, &option.value);
+        }
+    }
+
+    /// Extensions (`[acme.v1.extra]: 3`) and `Any` types (`[type.googleapis.com/acme.v1.X]`)
+    /// named inside a message literal.
+    fn value(&mut self, scope: &str, value: &OptionValue) {
+        match value {
+            OptionValue::Aggregate(fields) => {
+                for field in fields {
+                    if let Some(name) = field
+                        .name
+                        .strip_prefix('[')
+                        .and_then(|n| n.strip_suffix(']'))
+                    {
+                        let name = name.trim();
+                        match name.rsplit_once('/') {
+                            Some((_, type_name)) => self.type_name(type_name.trim()),
+                            None => {
+                                if let Some(path) = self.declared.extension(scope, name) {
+                                    self.files.insert(path);
+                                }
+                            }
+                        }
+                    }
+                    self.value(scope, &field.value);
+                }
+            }
+            OptionValue::List(values) => {
+                for v in values {
+                    self.value(scope, v);
+                }
+            }
+            _ => {}
         }
     }
 
