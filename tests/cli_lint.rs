@@ -143,3 +143,34 @@ fn lint_reads_a_revision_and_the_index_without_a_checkout() {
     assert_eq!(count(&["lint", "--staged"]), 0);
     assert_eq!(count(&["lint"]), 0);
 }
+
+#[test]
+fn lint_compares_files_within_one_buf_module_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = "syntax = \"proto3\";\npackage acme.v1;\noption go_package = \"a\";\nmessage X {}\n";
+    let z = "syntax = \"proto3\";\npackage acme.v1;\noption go_package = \"b\";\nmessage Z {}\n";
+    write(dir.path(), "m1/acme/v1/x.proto", x);
+    write(dir.path(), "m2/acme/x/z.proto", z);
+    let count = || {
+        let out = treaty(
+            dir.path(),
+            &[
+                "lint",
+                "--only",
+                "buf:PACKAGE_SAME_DIRECTORY,buf:PACKAGE_SAME_GO_PACKAGE",
+                "--format",
+                "json",
+            ],
+        );
+        json(&out)["findings"].as_array().unwrap().len()
+    };
+    // One tree: one package in two directories, with two go_package values.
+    assert_eq!(count(), 4);
+    // Two modules, linted each on its own as buf does: nothing to compare.
+    write(
+        dir.path(),
+        "buf.yaml",
+        "version: v2\nmodules:\n  - path: m1\n  - path: m2\n",
+    );
+    assert_eq!(count(), 0);
+}

@@ -38,6 +38,15 @@ pub const RULES: &[Rule<Check>] = &[
     }),
 ];
 
+/// The module a file belongs to, as the directory of its import root relative to the linted
+/// tree (`` for the tree itself): buf lints each module of a workspace on its own, so rules
+/// that compare files with each other compare those of one module.
+pub fn module_of(file: &SourceProto) -> &str {
+    file.display
+        .strip_suffix(file.ast.path.as_str())
+        .unwrap_or("")
+}
+
 /// The directory of a file relative to the module root (its import path), `.` at the root.
 fn directory(file: &SourceProto) -> &str {
     file.ast
@@ -92,15 +101,15 @@ fn shown(package: &str) -> String {
 }
 
 fn package_same_directory(ctx: &Ctx, sink: &mut Sink) {
-    let mut dirs: BTreeMap<&str, BTreeMap<&str, Vec<&SourceProto>>> = BTreeMap::new();
+    let mut dirs: BTreeMap<(&str, &str), BTreeMap<&str, Vec<&SourceProto>>> = BTreeMap::new();
     for file in ctx.files() {
-        dirs.entry(file.package())
+        dirs.entry((module_of(file), file.package()))
             .or_default()
             .entry(directory(file))
             .or_default()
             .push(file);
     }
-    for (package, by_dir) in dirs {
+    for ((_, package), by_dir) in dirs {
         if by_dir.len() < 2 {
             continue;
         }
@@ -124,7 +133,7 @@ fn package_same_directory(ctx: &Ctx, sink: &mut Sink) {
 /// `false` differs from no value.
 fn package_same_option(ctx: &Ctx, sink: &mut Sink, name: &str) {
     type Value<'a> = Option<(String, &'a OptionDecl)>;
-    let mut packages: BTreeMap<&str, Vec<(&SourceProto, Value)>> = BTreeMap::new();
+    let mut packages: BTreeMap<(&str, &str), Vec<(&SourceProto, Value)>> = BTreeMap::new();
     for file in ctx.files() {
         let value = file
             .ast
@@ -141,11 +150,11 @@ fn package_same_option(ctx: &Ctx, sink: &mut Sink, name: &str) {
                 (shown, o)
             });
         packages
-            .entry(file.package())
+            .entry((module_of(file), file.package()))
             .or_default()
             .push((file, value));
     }
-    for (package, files) in packages {
+    for ((_, package), files) in packages {
         let values: BTreeSet<Option<&str>> = files
             .iter()
             .map(|(_, v)| v.as_ref().map(|(s, _)| s.as_str()))
@@ -176,16 +185,16 @@ fn package_same_option(ctx: &Ctx, sink: &mut Sink, name: &str) {
 }
 
 fn directory_same_package(ctx: &Ctx, sink: &mut Sink) {
-    let mut packages: BTreeMap<&str, BTreeMap<&str, Vec<&SourceProto>>> = BTreeMap::new();
+    let mut packages: BTreeMap<(&str, &str), BTreeMap<&str, Vec<&SourceProto>>> = BTreeMap::new();
     for file in ctx.files() {
         packages
-            .entry(directory(file))
+            .entry((module_of(file), directory(file)))
             .or_default()
             .entry(file.package())
             .or_default()
             .push(file);
     }
-    for (dir, by_package) in packages {
+    for ((_, dir), by_package) in packages {
         if by_package.len() < 2 {
             continue;
         }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::packages::module_of;
 use super::{Check, Ctx, Sink};
 use crate::proto::ast::{Method, Service};
 use crate::proto::model::SourceProto;
@@ -66,14 +67,15 @@ fn standard_name(ctx: &Ctx, sink: &mut Sink, side: Side) {
 }
 
 fn rpc_request_response_unique(ctx: &Ctx, sink: &mut Sink) {
-    let mut uses: HashMap<&str, usize> = HashMap::new();
-    each_method(ctx, |_, _, method| {
+    // Counted per module, as buf lints each module of a workspace on its own.
+    let mut uses: HashMap<(&str, &str), usize> = HashMap::new();
+    each_method(ctx, |file, _, method| {
         let types: BTreeSet<&str> = [&method.input, &method.output]
             .into_iter()
             .map(|r| r.resolved.as_str())
             .collect();
         for t in types {
-            *uses.entry(t).or_default() += 1;
+            *uses.entry((module_of(file), t)).or_default() += 1;
         }
     });
     each_method(ctx, |file, service, method| {
@@ -83,7 +85,7 @@ fn rpc_request_response_unique(ctx: &Ctx, sink: &mut Sink) {
             .map(|r| r.resolved.as_str())
             .collect();
         for t in &types {
-            if uses.get(t).is_some_and(|&n| n > 1) {
+            if uses.get(&(module_of(file), *t)).is_some_and(|&n| n > 1) {
                 sink.lint(
                     at.clone(),
                     format!(
