@@ -48,7 +48,8 @@ fn json(out: &Output) -> serde_json::Value {
 fn lint_reports_both_protocols_as_lint_findings_in_the_new_revision() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "api/openapi.yaml", SPEC);
-    write(dir.path(), "proto/user.proto", PROTO);
+    // In the directory of its package, so that only the version suffix is missing.
+    write(dir.path(), "acme/user/user.proto", PROTO);
     let out = treaty(dir.path(), &["lint", "--format", "json"]);
     // Warnings do not fail the default `--fail-on error`.
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -60,18 +61,18 @@ fn lint_reports_both_protocols_as_lint_findings_in_the_new_revision() {
         .collect();
     assert_eq!(
         rules,
-        ["openapi/path-has-verb", "proto/package-version-suffix"]
+        ["proto/package-version-suffix", "openapi/path-has-verb"]
     );
     for f in findings {
         assert_eq!(f["kind"], "lint");
         assert_eq!(f["revision"], "new");
         assert_eq!(f["severity"], "warning");
     }
-    assert_eq!(findings[0]["file"], "api/openapi.yaml");
-    assert_eq!(findings[0]["line"], 4);
-    assert_eq!(findings[1]["file"], "proto/user.proto");
-    assert_eq!(findings[1]["line"], 2);
-    assert_eq!(findings[1]["aliases"][0], "buf:PACKAGE_VERSION_SUFFIX");
+    assert_eq!(findings[1]["file"], "api/openapi.yaml");
+    assert_eq!(findings[1]["line"], 4);
+    assert_eq!(findings[0]["file"], "acme/user/user.proto");
+    assert_eq!(findings[0]["line"], 2);
+    assert_eq!(findings[0]["aliases"][0], "buf:PACKAGE_VERSION_SUFFIX");
 
     let strict = treaty(dir.path(), &["lint", "--fail-on", "warning"]);
     assert_eq!(strict.status.code(), Some(1));
@@ -130,7 +131,8 @@ fn lint_reads_a_revision_and_the_index_without_a_checkout() {
     git(dir.path(), &["add", "."]);
     let count = |args: &[&str]| {
         let mut args = args.to_vec();
-        args.extend(["--format", "json"]);
+        // One rule, so that the count is about the revision read, not the rule set.
+        args.extend(["--only", "buf:PACKAGE_VERSION_SUFFIX", "--format", "json"]);
         json(&treaty(dir.path(), &args))["findings"]
             .as_array()
             .unwrap()
@@ -145,7 +147,7 @@ fn lint_reads_a_revision_and_the_index_without_a_checkout() {
 #[test]
 fn a_buf_yaml_lint_section_selects_and_ignores_like_buf() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "proto/user.proto", PROTO);
+    write(dir.path(), "acme/user/user.proto", PROTO);
     write(
         dir.path(),
         "legacy/old.proto",
@@ -175,11 +177,11 @@ fn a_buf_yaml_lint_section_selects_and_ignores_like_buf() {
         rules("version: v2\nlint:\n  ignore: [legacy]\n"),
         [
             pair("openapi/path-has-verb", "openapi.yaml"),
-            pair("proto/package-version-suffix", "proto/user.proto"),
+            pair("proto/package-version-suffix", "acme/user/user.proto"),
         ]
     );
     assert_eq!(
-        rules("version: v2\nlint:\n  except: [PACKAGE_VERSION_SUFFIX]\n"),
+        rules("version: v2\nlint:\n  except: [PACKAGE_VERSION_SUFFIX]\n  ignore: [legacy]\n"),
         [pair("openapi/path-has-verb", "openapi.yaml")]
     );
 }
@@ -202,7 +204,7 @@ paths:
         '200': {description: ok}
 ";
     write(dir.path(), "openapi.yaml", legacy);
-    write(dir.path(), "proto/user.proto", PROTO);
+    write(dir.path(), "acme/user/user.proto", PROTO);
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-qm", "legacy"]);
     // The change adds a verb path and removes an operation; the old findings stay as they were.
@@ -244,4 +246,35 @@ paths:
         3,
         "both verb paths and the unversioned package: {all:?}"
     );
+}
+
+#[test]
+fn lint_compares_files_within_one_buf_module_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = "syntax = \"proto3\";\npackage acme.v1;\noption go_package = \"a\";\nmessage X {}\n";
+    let z = "syntax = \"proto3\";\npackage acme.v1;\noption go_package = \"b\";\nmessage Z {}\n";
+    write(dir.path(), "m1/acme/v1/x.proto", x);
+    write(dir.path(), "m2/acme/x/z.proto", z);
+    let count = || {
+        let out = treaty(
+            dir.path(),
+            &[
+                "lint",
+                "--only",
+                "buf:PACKAGE_SAME_DIRECTORY,buf:PACKAGE_SAME_GO_PACKAGE",
+                "--format",
+                "json",
+            ],
+        );
+        json(&out)["findings"].as_array().unwrap().len()
+    };
+    // One tree: one package in two directories, with two go_package values.
+    assert_eq!(count(), 4);
+    // Two modules, linted each on its own as buf does: nothing to compare.
+    write(
+        dir.path(),
+        "buf.yaml",
+        "version: v2\nmodules:\n  - path: m1\n  - path: m2\n",
+    );
+    assert_eq!(count(), 0);
 }

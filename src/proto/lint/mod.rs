@@ -3,12 +3,19 @@
 //! Only the files of the tree are linted, not the imports they bring in from elsewhere.
 //!
 //! - [`naming`]: the case of names, enum value prefixes and suffixes.
-//! - [`packages`]: package names (versioned packages).
+//! - [`packages`]: package names (versioned packages), packages against directories, and the
+//!   file options every file of a package must agree on.
+//! - [`enums`]: enum zero values and aliases.
+//! - [`imports`]: public and unused imports.
+//! - [`rpcs`]: request and response messages, streaming.
 //! - [`http`]: the API guide's URL conventions on `google.api.http` bindings.
 
+pub mod enums;
 pub mod http;
+pub mod imports;
 pub mod naming;
 pub mod packages;
+pub mod rpcs;
 
 use crate::proto::model::{ProtoSet, SourceProto};
 use crate::rules::Rule;
@@ -36,6 +43,13 @@ pub type Check = fn(&Ctx, &mut Sink);
 
 /// Every protobuf lint rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
-    let families: &[&'static [Rule<Check>]] = &[naming::RULES, packages::RULES, http::RULES];
+    let families: &[&'static [Rule<Check>]] = &[
+        naming::RULES,
+        packages::RULES,
+        enums::RULES,
+        imports::RULES,
+        rpcs::RULES,
+        http::RULES,
+    ];
     families.iter().copied().flatten()
 }
