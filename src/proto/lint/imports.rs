@@ -1,4 +1,4 @@
-//! Imports: no public imports, no unused imports.
+//! Imports: no public imports, no unused imports, no import cycle between packages.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,7 +12,87 @@ use crate::rules::Rule;
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/import-no-public", import_no_public),
     Rule::new("proto/import-used", import_used),
+    Rule::new("proto/package-no-import-cycle", package_no_import_cycle),
 ];
+
+/// The packages each package's files import (other packages only), over every file of the
+/// revision: a cycle can pass through files outside the linted tree.
+fn package_imports(set: &ProtoSet) -> HashMap<&str, HashSet<&str>> {
+    let mut graph: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for file in &set.files {
+        for import in &file.ast.imports {
+            let Some(&i) = set.by_path.get(&import.path) else {
+                continue;
+            };
+            let imported = set.files[i].package();
+            if imported != file.package() {
+                graph.entry(file.package()).or_default().insert(imported);
+            }
+        }
+    }
+    graph
+}
+
+/// The shortest chain of package imports from `from` to `to`, both included.
+fn import_chain<'a>(
+    graph: &HashMap<&'a str, HashSet<&'a str>>,
+    from: &'a str,
+    to: &str,
+) -> Option<Vec<&'a str>> {
+    let mut previous: HashMap<&str, &str> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut seen: HashSet<&str> = HashSet::from([from]);
+    while let Some(package) = queue.pop_front() {
+        if package == to {
+            let mut chain = vec![package];
+            while let Some(&p) = previous.get(chain.last().unwrap()) {
+                chain.push(p);
+            }
+            chain.reverse();
+            return Some(chain);
+        }
+        let mut next: Vec<&str> = graph.get(package).into_iter().flatten().copied().collect();
+        next.sort_unstable();
+        for n in next {
+            if seen.insert(n) {
+                previous.insert(n, package);
+                queue.push_back(n);
+            }
+        }
+    }
+    None
+}
+
+/// An import of another package that imports this one back, directly or through others: the
+/// packages cannot be built, versioned or moved apart. Reported at each import statement that
+/// closes a cycle, as buf does.
+fn package_no_import_cycle(ctx: &Ctx, sink: &mut Sink) {
+    let graph = package_imports(ctx.set);
+    for file in ctx.files() {
+        let package = file.package();
+        for import in &file.ast.imports {
+            let Some(&i) = ctx.set.by_path.get(&import.path) else {
+                continue;
+            };
+            let imported = ctx.set.files[i].package();
+            if imported == package {
+                continue;
+            }
+            let Some(back) = import_chain(&graph, imported, package) else {
+                continue;
+            };
+            let cycle: Vec<&str> = std::iter::once(package).chain(back).collect();
+            sink.lint(
+                file.location(import.span),
+                format!(
+                    "importing '{}' closes an import cycle between packages: {}",
+                    import.path,
+                    cycle.join(" -> ")
+                ),
+            );
+        }
+    }
+}
 
 fn import_no_public(ctx: &Ctx, sink: &mut Sink) {
     for file in ctx.files() {
