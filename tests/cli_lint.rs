@@ -278,3 +278,52 @@ fn lint_compares_files_within_one_buf_module_only() {
     );
     assert_eq!(count(), 0);
 }
+
+#[test]
+fn comments_silence_lint_findings_as_buf_and_treaty_define() {
+    let dir = tempfile::tempdir().unwrap();
+    let ignored = "syntax = \"proto3\";\n// buf:lint:ignore PACKAGE_VERSION_SUFFIX\npackage acme;\nmessage User { string id = 1; }\n";
+    write(dir.path(), "acme/user.proto", ignored);
+    let count = |buf_yaml: Option<&str>| {
+        match buf_yaml {
+            Some(text) => write(dir.path(), "buf.yaml", text),
+            None => {
+                let _ = std::fs::remove_file(dir.path().join("buf.yaml"));
+            }
+        }
+        let out = treaty(
+            dir.path(),
+            &[
+                "lint",
+                "--only",
+                "buf:PACKAGE_VERSION_SUFFIX",
+                "--format",
+                "json",
+            ],
+        );
+        json(&out)["findings"].as_array().unwrap().len()
+    };
+    assert_eq!(count(None), 0, "buf v2's default: comment ignores count");
+    assert_eq!(count(Some("version: v2\n")), 0);
+    assert_eq!(
+        count(Some(
+            "version: v2\nlint:\n  disallow_comment_ignores: true\n"
+        )),
+        1
+    );
+    assert_eq!(
+        count(Some("version: v1\n")),
+        1,
+        "v1 needs allow_comment_ignores"
+    );
+    let own = ignored.replace(
+        "// buf:lint:ignore PACKAGE_VERSION_SUFFIX",
+        "// treaty:ignore proto/package-version-suffix one package, never versioned",
+    );
+    write(dir.path(), "acme/user.proto", &own);
+    assert_eq!(
+        count(Some("version: v1\n")),
+        0,
+        "treaty's own syntax, with a reason"
+    );
+}

@@ -104,6 +104,12 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
         },
         |_, path| files.get(path).map(|f| &f.text),
     );
+    report.findings.retain(|f| {
+        let Some(file) = files.get(f.location.file.as_str()) else {
+            return true;
+        };
+        !proto::lint::ignore::ignored_by_comment(f, &file.text, options.buf_comment_ignores)
+    });
     if !specs.specs.is_empty() {
         let ctx = openapi::lint::Ctx::new(&specs);
         check_protocol(

@@ -72,6 +72,9 @@ pub struct Options {
     /// The same two for lint rules, from the `lint` sections.
     pub lint_policy: Policy,
     pub lint_module_policies: Vec<(String, Policy)>,
+    /// `// buf:lint:ignore` comments silence protobuf lint findings (buf v2's default; buf v1
+    /// only with `allow_comment_ignores`).
+    pub buf_comment_ignores: bool,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
@@ -113,6 +116,7 @@ impl Options {
                 })
                 .collect(),
             lint_policy,
+            buf_comment_ignores: config.lint.allow_comment_ignores,
             lint_module_policies: config
                 .roots
                 .iter()

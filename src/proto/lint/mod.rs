@@ -12,6 +12,7 @@
 
 pub mod enums;
 pub mod http;
+pub mod ignore;
 pub mod imports;
 pub mod naming;
 pub mod packages;
