@@ -92,7 +92,7 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
         ..Report::default()
     };
     let files = files_by_display(&protos);
-    let ctx = proto::lint::Ctx::new(&protos);
+    let ctx = proto::lint::Ctx::new(&protos, &options.proto_lint);
     check_protocol(
         &mut report,
         &policies,

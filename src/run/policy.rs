@@ -75,6 +75,8 @@ pub struct Options {
     /// `// buf:lint:ignore` comments silence protobuf lint findings (buf v2's default; buf v1
     /// only with `allow_comment_ignores`).
     pub buf_comment_ignores: bool,
+    /// The options of the protobuf lint rules.
+    pub proto_lint: proto::lint::Settings,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
@@ -117,6 +119,10 @@ impl Options {
                 .collect(),
             lint_policy,
             buf_comment_ignores: config.lint.allow_comment_ignores,
+            proto_lint: proto::lint::Settings {
+                enum_zero_value_suffix: config.lint.enum_zero_value_suffix.clone(),
+                service_suffix: config.lint.service_suffix.clone(),
+            },
             lint_module_policies: config
                 .roots
                 .iter()

@@ -23,14 +23,33 @@ use crate::rules::Rule;
 
 pub use crate::finding::Sink;
 
-/// The files of one revision.
+/// The options some rules read (buf.yaml's `lint:` options of the same names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `proto/enum-zero-value-suffix`.
+    pub enum_zero_value_suffix: String,
+    /// `proto/service-suffix`.
+    pub service_suffix: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            enum_zero_value_suffix: "_UNSPECIFIED".to_string(),
+            service_suffix: "Service".to_string(),
+        }
+    }
+}
+
+/// The files of one revision, and the rules' settings.
 pub struct Ctx<'a> {
     pub set: &'a ProtoSet,
+    pub settings: &'a Settings,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(set: &'a ProtoSet) -> Ctx<'a> {
-        Ctx { set }
+    pub fn new(set: &'a ProtoSet, settings: &'a Settings) -> Ctx<'a> {
+        Ctx { set, settings }
     }
 
     /// The files the lint is about: the tree's own, not bundled or context imports.

@@ -29,10 +29,10 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/file-lower-snake-case", file_lower_snake_case),
     Rule::new("proto/enum-value-prefix", enum_value_prefix),
     Rule::new("proto/enum-zero-value-suffix", |ctx, sink| {
-        enum_zero_value_suffix(ctx, sink, "_UNSPECIFIED")
+        enum_zero_value_suffix(ctx, sink, &ctx.settings.enum_zero_value_suffix)
     }),
     Rule::new("proto/service-suffix", |ctx, sink| {
-        service_suffix(ctx, sink, "Service")
+        service_suffix(ctx, sink, &ctx.settings.service_suffix)
     }),
 ];
 
