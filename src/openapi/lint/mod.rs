@@ -3,7 +3,12 @@
 //! same `Rule` shape and through the same `Sink` as the breaking rules.
 //!
 //! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
+//! - [`operations`], [`paths`], [`info`], [`servers`]: Spectral's `spectral:oas` rules.
 
+pub mod info;
+pub mod operations;
+pub mod paths;
+pub mod servers;
 pub mod urls;
 
 use crate::openapi::load::SpecSet;
@@ -29,6 +34,12 @@ pub type Check = fn(&Ctx, &mut Sink);
 
 /// Every OpenAPI lint rule implemented in code, by family.
 pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
-    let families: &[&'static [Rule<Check>]] = &[urls::RULES];
+    let families: &[&'static [Rule<Check>]] = &[
+        urls::RULES,
+        operations::RULES,
+        paths::RULES,
+        info::RULES,
+        servers::RULES,
+    ];
     families.iter().copied().flatten()
 }
