@@ -3,11 +3,14 @@
 //! same `Rule` shape and through the same `Sink` as the breaking rules.
 //!
 //! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
-//! - [`operations`], [`paths`], [`info`], [`servers`]: Spectral's `spectral:oas` rules.
+//! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`]: Spectral's
+//!   `spectral:oas` rules.
 
 pub mod info;
+pub mod markdown;
 pub mod operations;
 pub mod paths;
+pub mod schemas;
 pub mod servers;
 pub mod urls;
 
@@ -40,6 +43,8 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         paths::RULES,
         info::RULES,
         servers::RULES,
+        schemas::RULES,
+        markdown::RULES,
     ];
     families.iter().copied().flatten()
 }
