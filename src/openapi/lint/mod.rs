@@ -3,15 +3,17 @@
 //! same `Rule` shape and through the same `Sink` as the breaking rules.
 //!
 //! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
-//! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`]: Spectral's
-//!   `spectral:oas` rules.
+//! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
+//!   [`components`]: Spectral's `spectral:oas` rules.
 
+pub mod components;
 pub mod info;
 pub mod markdown;
 pub mod operations;
 pub mod paths;
 pub mod schemas;
 pub mod servers;
+pub mod tags;
 pub mod urls;
 
 use crate::openapi::load::SpecSet;
@@ -45,6 +47,8 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         servers::RULES,
         schemas::RULES,
         markdown::RULES,
+        tags::RULES,
+        components::RULES,
     ];
     families.iter().copied().flatten()
 }
