@@ -4,7 +4,7 @@
 //!
 //! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
 //! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
-//!   [`components`]: Spectral's `spectral:oas` rules.
+//!   [`components`], [`security`]: Spectral's `spectral:oas` rules.
 
 pub mod components;
 pub mod info;
@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod operations;
 pub mod paths;
 pub mod schemas;
+pub mod security;
 pub mod servers;
 pub mod tags;
 pub mod urls;
@@ -49,6 +50,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         markdown::RULES,
         tags::RULES,
         components::RULES,
+        security::RULES,
     ];
     families.iter().copied().flatten()
 }

@@ -12,18 +12,19 @@ use crate::tree::{Node, Value};
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/enum-value-type-mismatch", enum_value_type_mismatch),
     Rule::new("openapi/enum-value-duplicate", enum_value_duplicate),
+    Rule::new("openapi/array-items-missing", array_items_missing),
 ];
 
-/// Every mapping under `node` (itself included) with the key it is under (`None` at the root
-/// and for sequence items), depth first in file order.
-pub(super) fn each_map<'n>(node: &'n Node, f: &mut dyn FnMut(&'n Node, Option<&'n str>)) {
-    let mut stack: Vec<(&Node, Option<&str>)> = vec![(node, None)];
+/// Every mapping under `node` (itself included) with the key node it is under (`None` at the
+/// root and for sequence items), depth first in file order.
+pub(super) fn each_map<'n>(node: &'n Node, f: &mut dyn FnMut(&'n Node, Option<&'n Node>)) {
+    let mut stack: Vec<(&Node, Option<&Node>)> = vec![(node, None)];
     while let Some((node, key)) = stack.pop() {
         match &node.value {
             Value::Map(entries) => {
                 f(node, key);
                 for (k, v) in entries.iter().rev() {
-                    stack.push((v, k.as_str()));
+                    stack.push((v, Some(k)));
                 }
             }
             Value::Seq(items) => stack.extend(items.iter().rev().map(|i| (i, None))),
@@ -105,7 +106,7 @@ fn enum_value_duplicate(ctx: &Ctx, sink: &mut Sink) {
     for (doc, _) in spec_docs(ctx) {
         each_map(&doc.root, &mut |schema, key| {
             // A `properties` map holds property names: one named `enum` is not an enum.
-            if key == Some("properties") {
+            if key.and_then(Node::as_str) == Some("properties") {
                 return;
             }
             let Some((enum_key, list)) = schema.get_entry("enum") else {
@@ -128,6 +129,38 @@ fn enum_value_duplicate(ctx: &Ctx, sink: &mut Sink) {
                      what was meant",
                     repeated.join(", ")
                 ),
+            );
+        });
+    }
+}
+
+/// `type: array`, or (3.1) a type list that holds `array`.
+fn is_array_schema(schema: &Node, version: Version) -> bool {
+    match schema.get("type").map(|t| &t.value) {
+        Some(Value::Str(s)) => &**s == "array",
+        Some(Value::Seq(items)) => {
+            version != Version::V30 && items.iter().any(|i| i.as_str() == Some("array"))
+        }
+        _ => false,
+    }
+}
+
+fn array_items_missing(ctx: &Ctx, sink: &mut Sink) {
+    for (doc, version) in spec_docs(ctx) {
+        each_map(&doc.root, &mut |schema, key| {
+            if !is_array_schema(schema, version) {
+                return;
+            }
+            let at = match schema.get("items") {
+                Some(items) if super::operations::truthy(items) => return,
+                Some(items) => items,
+                // The schema's key when it has one (a block mapping starts on the next line).
+                None => key.unwrap_or(schema),
+            };
+            sink.lint(
+                NodeRef::new(doc, at).location(),
+                "this array schema has no items: what its elements are is unknown, and OpenAPI \
+                 requires items with type array",
             );
         });
     }
