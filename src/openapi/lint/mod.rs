@@ -4,9 +4,10 @@
 //!
 //! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
 //! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
-//!   [`components`], [`security`]: Spectral's `spectral:oas` rules.
+//!   [`components`], [`security`], [`examples`]: Spectral's `spectral:oas` rules.
 
 pub mod components;
+pub mod examples;
 pub mod info;
 pub mod markdown;
 pub mod operations;
@@ -51,6 +52,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         tags::RULES,
         components::RULES,
         security::RULES,
+        examples::RULES,
     ];
     families.iter().copied().flatten()
 }
