@@ -4,8 +4,10 @@
 //!
 //! - [`urls`]: path segments are nouns, and every path is under a `/v{N}` version.
 //! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
-//!   [`components`], [`security`], [`examples`]: Spectral's `spectral:oas` rules.
+//!   [`components`], [`security`], [`examples`],
+//!   [`callbacks`]: Spectral's `spectral:oas` rules.
 
+pub mod callbacks;
 pub mod components;
 pub mod examples;
 pub mod info;
@@ -53,6 +55,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         components::RULES,
         security::RULES,
         examples::RULES,
+        callbacks::RULES,
     ];
     families.iter().copied().flatten()
 }
