@@ -30,12 +30,17 @@ fn write(dir: &Path, rel: &str, text: &str) {
 }
 
 const SPEC: &str = "openapi: 3.0.3
-info: {title: t, version: '1'}
+info: {title: t, version: '1', description: d, contact: {name: n}}
 paths:
   /v1/getUsers:
     get:
+      operationId: getUsers
+      description: d
+      tags: [users]
       responses:
         '200': {description: ok}
+servers: [{url: 'https://api.example.org'}]
+tags: [{name: users}]
 ";
 
 const PROTO: &str = "syntax = \"proto3\";\npackage acme.user;\nmessage User { string id = 1; }\n";

@@ -243,9 +243,13 @@ pub fn find(name: &str) -> Option<&'static RuleDoc> {
 
 /// Does `token` name `doc`? A token is an id, an alias with or without its peer prefix
 /// (`buf:FIELD_SAME_TYPE`, or `FIELD_SAME_TYPE` as buf.yaml writes it), `buf:CATEGORY` or a bare
-/// category, `proto`/`openapi`, `breaking`/`lint`, or `all`.
+/// category (`spectral:oas` names the category `oas` the same way), `proto`/`openapi`,
+/// `breaking`/`lint`, or `all`.
 pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
-    let category = token.strip_prefix("buf:").unwrap_or(token);
+    let category = token
+        .strip_prefix("buf:")
+        .or_else(|| token.strip_prefix("spectral:"))
+        .unwrap_or(token);
     let alias_matches = |alias: &str| {
         alias.eq_ignore_ascii_case(token)
             || alias
@@ -352,6 +356,22 @@ mod tests {
         );
         assert!(!token_matches("buf:WIRE", doc));
         assert!(!token_matches("openapi", doc));
+    }
+
+    #[test]
+    fn spectral_ruleset_names_its_category() {
+        let doc = RuleId::of("openapi/operation-id-missing").doc();
+        assert!(doc.categories.contains(&"oas"));
+        assert!(token_matches("spectral:oas", doc));
+        assert!(token_matches("spectral:operation-operationId", doc));
+        assert!(!token_matches(
+            "spectral:oas",
+            RuleId::of("openapi/path-has-verb").doc()
+        ));
+        assert!(!token_matches(
+            "buf:oas",
+            RuleId::of("proto/field-same-type").doc()
+        ));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Lint checks of one revision of OpenAPI specs: the API guide's conventions. A rule reads the
+//! Lint checks of one revision of OpenAPI specs: the API guide's conventions and Spectral's
+//! recommended rules. A rule reads the
 //! specs of one revision and reports what breaks a convention, at the offending key, in the
 //! same `Rule` shape and through the same `Sink` as the breaking rules.
 //!
@@ -6,10 +7,24 @@
 //! - [`status`]: status codes (201 + Location on create, no body on 204, Retry-After).
 //! - [`paging`]: page sizes are capped.
 //! - [`deprecation`]: deprecated operations say so in Deprecation and Sunset headers.
+//! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
+//!   [`components`], [`security`], [`examples`],
+//!   [`callbacks`]: Spectral's `spectral:oas` rules.
 
+pub mod callbacks;
+pub mod components;
 pub mod deprecation;
+pub mod examples;
+pub mod info;
+pub mod markdown;
+pub mod operations;
 pub mod paging;
+pub mod paths;
+pub mod schemas;
+pub mod security;
+pub mod servers;
 pub mod status;
+pub mod tags;
 pub mod urls;
 
 use crate::openapi::load::SpecSet;
@@ -40,6 +55,17 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         status::RULES,
         paging::RULES,
         deprecation::RULES,
+        operations::RULES,
+        paths::RULES,
+        info::RULES,
+        servers::RULES,
+        schemas::RULES,
+        markdown::RULES,
+        tags::RULES,
+        components::RULES,
+        security::RULES,
+        examples::RULES,
+        callbacks::RULES,
     ];
     families.iter().copied().flatten()
 }
