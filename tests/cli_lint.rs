@@ -234,23 +234,23 @@ paths:
             .collect()
     };
     let pair = |kind: &str, rule: &str| (kind.to_string(), rule.to_string());
+    let times = |found: &[(String, String)], rule: &str| {
+        found.iter().filter(|f| **f == pair("lint", rule)).count()
+    };
+    // The new operation's findings only: its verb path and its missing operationId, not the
+    // legacy operation's, nor the unversioned package nobody touched.
     let new_only = findings(&["check", "--against", "HEAD"]);
-    assert!(new_only.contains(&pair("lint", "openapi/path-has-verb")));
-    assert_eq!(
-        new_only.iter().filter(|(kind, _)| kind == "lint").count(),
-        1,
-        "only the new path's finding: {new_only:?}"
-    );
+    assert_eq!(times(&new_only, "openapi/path-has-verb"), 1, "{new_only:?}");
+    assert_eq!(times(&new_only, "openapi/operation-id-missing"), 1);
+    assert_eq!(times(&new_only, "proto/package-version-suffix"), 0);
     assert!(
         new_only.iter().any(|(kind, _)| kind == "breaking"),
         "the removed operation: {new_only:?}"
     );
     let all = findings(&["check", "--against", "HEAD", "--all"]);
-    assert_eq!(
-        all.iter().filter(|(kind, _)| kind == "lint").count(),
-        3,
-        "both verb paths and the unversioned package: {all:?}"
-    );
+    assert_eq!(times(&all, "openapi/path-has-verb"), 2, "{all:?}");
+    assert_eq!(times(&all, "openapi/operation-id-missing"), 2);
+    assert_eq!(times(&all, "proto/package-version-suffix"), 1);
 }
 
 #[test]
