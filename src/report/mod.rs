@@ -27,17 +27,26 @@ pub struct Report {
 pub type FindingIdentity<'r> = (crate::rules::RuleId, &'r str, &'r str, Option<&'r str>);
 
 impl Report {
-    /// The text of line `line` (1-based) of `file` in `revision`, when the report holds it.
-    fn line_text(&self, revision: Revision, file: &str, line: u32) -> Option<&str> {
-        let text = self.sources.get(&(revision, file.to_string()))?;
-        text.lines().nth(line.checked_sub(1)? as usize)
-    }
-
-    /// What identifies finding `f` of this report across revisions: its rule, file and
-    /// message, and the text of its line (so an edited declaration is a different finding).
-    pub fn identity<'r>(&'r self, f: &'r Finding) -> FindingIdentity<'r> {
-        let line = self.line_text(f.revision, &f.location.file, f.location.line);
-        (f.rule, &f.location.file, &f.message, line)
+    /// What identifies each finding across revisions, in order: its rule, file and message,
+    /// and the text of its line (so an edited declaration is a different finding). Each source
+    /// text is split into lines once.
+    pub fn identities(&self) -> Vec<FindingIdentity<'_>> {
+        let mut lines: HashMap<(Revision, &str), Vec<&str>> = HashMap::new();
+        self.findings
+            .iter()
+            .map(|f| {
+                let key = (f.revision, f.location.file.as_str());
+                let file_lines = lines.entry(key).or_insert_with(|| {
+                    self.sources
+                        .get(&(f.revision, f.location.file.clone()))
+                        .map(|text| text.lines().collect())
+                        .unwrap_or_default()
+                });
+                let index = (f.location.line as usize).checked_sub(1);
+                let line = index.and_then(|i| file_lines.get(i).copied());
+                (f.rule, f.location.file.as_str(), f.message.as_str(), line)
+            })
+            .collect()
     }
 
     /// Add another report's findings and texts (both of the same revisions), keeping the

@@ -104,11 +104,18 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
         },
         |_, path| files.get(path).map(|f| &f.text),
     );
+    // Comment suppressions, read only in the files that have any, each split into lines once.
+    let mut lines: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (path, file) in &files {
+        if proto::lint::ignore::has_ignores(&file.text) {
+            lines.insert(path, file.text.lines().collect());
+        }
+    }
     report.findings.retain(|f| {
-        let Some(file) = files.get(f.location.file.as_str()) else {
+        let Some(lines) = lines.get(f.location.file.as_str()) else {
             return true;
         };
-        !proto::lint::ignore::ignored_by_comment(f, &file.text, options.buf_comment_ignores)
+        !proto::lint::ignore::ignored_by_comment(f, lines, options.buf_comment_ignores)
     });
     if !specs.specs.is_empty() {
         let ctx = openapi::lint::Ctx::new(&specs);
@@ -149,15 +156,11 @@ pub fn check(
     let (mut report, mut lint_new) = both(breaking, lint_new)?;
     if !all_lint {
         let lint_old = lint_listing(old, options)?;
-        let known: std::collections::HashSet<_> = lint_old
-            .findings
-            .iter()
-            .map(|f| lint_old.identity(f))
-            .collect();
+        let known: std::collections::HashSet<_> = lint_old.identities().into_iter().collect();
         let brought: Vec<bool> = lint_new
-            .findings
+            .identities()
             .iter()
-            .map(|f| !known.contains(&lint_new.identity(f)))
+            .map(|identity| !known.contains(identity))
             .collect();
         let mut brought = brought.into_iter();
         lint_new.findings.retain(|_| brought.next().unwrap_or(true));
