@@ -19,20 +19,7 @@ TREATY=$ROOT/target/release/treaty
 # buf's default lint selection, the vendored well-known types left out.
 printf 'version: v2\nmodules:\n  - path: .\n    excludes: [google/protobuf]\nlint:\n  use: [STANDARD]\n' > "$OUT/buf.yaml"
 
-median_of() {
-  local walls=() rsss=()
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$OUT/time.txt" "$@" >/dev/null 2>&1 || true
-    read -r wall rss < <(tail -n 1 "$OUT/time.txt")
-    walls+=("$wall"); rsss+=("$rss")
-  done
-  python3 - "${walls[@]}" -- "${rsss[@]}" <<'PY'
-import statistics, sys
-a = sys.argv[1:]; i = a.index("--")
-w = [float(x) for x in a[:i]]; r = [int(x) for x in a[i + 1:]]
-print(f"{statistics.median(w):.2f} {statistics.median(r) / 1024:.0f}")
-PY
-}
+source "$HERE/median.sh"
 
 (cd "$TREE" && buf lint --config "$OUT/buf.yaml" --error-format json > "$OUT/buf.json" || true)
 "$TREATY" lint "$TREE" --config "$OUT/buf.yaml" --format json > "$OUT/treaty.json" || true

@@ -220,20 +220,26 @@ fn every_fixture_matches_its_expected_output() {
                 dir.display()
             ));
         }
-        let expected_path = dir.join("expected.txt");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "{}:\n--- expected\n{expected}--- actual\n{actual}",
-                dir.display()
-            ));
-        }
+        failures.extend(compare_expected(&dir, &actual, update));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `actual` against the fixture's `expected.txt` (or written to it with `UPDATE_EXPECT`): the
+/// failure to report, if any.
+fn compare_expected(dir: &Path, actual: &str, update: bool) -> Option<String> {
+    let expected_path = dir.join("expected.txt");
+    if update {
+        std::fs::write(&expected_path, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    (expected != actual).then(|| {
+        format!(
+            "{}:\n--- expected\n{expected}--- actual\n{actual}",
+            dir.display()
+        )
+    })
 }
 
 /// A lint fixture's `tree/`, linted with every lint rule at once, gives its `expected.txt`.
@@ -246,18 +252,7 @@ fn every_lint_fixture_matches_its_expected_output() {
             Ok(report) => render(&report),
             Err(e) => format!("error: {e}\n"),
         };
-        let expected_path = dir.join("expected.txt");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "{}:\n--- expected\n{expected}--- actual\n{actual}",
-                dir.display()
-            ));
-        }
+        failures.extend(compare_expected(&dir, &actual, update));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
