@@ -26,6 +26,11 @@ const KINDS: &[&str] = &[
     "callbacks",
 ];
 
+/// A document's identity for the length of the run.
+fn doc_address(doc: &crate::openapi::load::Doc) -> usize {
+    doc as *const _ as usize
+}
+
 fn component_unused(ctx: &Ctx, sink: &mut Sink) {
     let Some(set) = ctx.specs.first().map(|s| s.set) else {
         return;
@@ -33,12 +38,23 @@ fn component_unused(ctx: &Ctx, sink: &mut Sink) {
     // Every node some `$ref` of any loaded document points at (one hop: a component reached
     // only through another component's `$ref` is used by that one).
     let mut targets: HashSet<usize> = HashSet::new();
+    // `$ref`s that treaty reads as data (under `x-` extensions, examples) are not resolved, but
+    // Spectral, like a reader, counts them as uses: (document, kind, name) of local ones.
+    let mut named: HashSet<(usize, String, String)> = HashSet::new();
     for doc in &set.docs {
         each_map(&doc.root, &mut |map, _| {
-            if map.get("$ref").is_some() {
-                if let Some(target) = set.ref_target(map) {
-                    targets.insert(target.addr());
-                }
+            let Some(reference) = map.get("$ref") else {
+                return;
+            };
+            if let Some(target) = set.ref_target(map) {
+                targets.insert(target.addr());
+            } else if let Some((kind, name)) = reference
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/"))
+                .and_then(|r| r.split_once('/'))
+            {
+                let name = name.replace("~1", "/").replace("~0", "~");
+                named.insert((doc_address(doc), kind.to_string(), name));
             }
         });
     }
@@ -51,10 +67,13 @@ fn component_unused(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             };
             for (key, value) in entries {
-                if targets.contains(&NodeRef::new(spec.doc, value).addr()) {
+                let name = key.as_str().unwrap_or_default();
+                let doc = doc_address(spec.doc);
+                if targets.contains(&NodeRef::new(spec.doc, value).addr())
+                    || named.contains(&(doc, kind.to_string(), name.to_string()))
+                {
                     continue;
                 }
-                let name = key.as_str().unwrap_or_default();
                 sink.lint(
                     NodeRef::new(spec.doc, key).location(),
                     format!(
