@@ -9,6 +9,7 @@
 //! - [`imports`]: public and unused imports.
 //! - [`rpcs`]: request and response messages, streaming.
 //! - [`http`]: the API guide's URL conventions on `google.api.http` bindings.
+//! - [`paging`]: List RPCs page.
 
 pub mod enums;
 pub mod http;
@@ -16,6 +17,7 @@ pub mod ignore;
 pub mod imports;
 pub mod naming;
 pub mod packages;
+pub mod paging;
 pub mod rpcs;
 
 use crate::proto::model::{ProtoSet, SourceProto};
@@ -70,6 +72,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         imports::RULES,
         rpcs::RULES,
         http::RULES,
+        paging::RULES,
     ];
     families.iter().copied().flatten()
 }
