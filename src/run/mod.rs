@@ -149,13 +149,18 @@ pub fn check(
     options: &Options,
     all_lint: bool,
 ) -> Result<Report, InputErrors> {
-    let (breaking, lint_new) = rayon::join(
-        || breaking_listings(old, new, options),
-        || lint_listing(new, options),
+    let ((breaking, lint_new), lint_old) = rayon::join(
+        || {
+            rayon::join(
+                || breaking_listings(old, new, options),
+                || lint_listing(new, options),
+            )
+        },
+        || (!all_lint).then(|| lint_listing(old, options)),
     );
     let (mut report, mut lint_new) = both(breaking, lint_new)?;
-    if !all_lint {
-        let lint_old = lint_listing(old, options)?;
+    if let Some(lint_old) = lint_old {
+        let lint_old = lint_old?;
         let known: std::collections::HashSet<_> = lint_old.identities().into_iter().collect();
         let brought: Vec<bool> = lint_new
             .identities()
