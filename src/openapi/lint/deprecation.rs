@@ -2,7 +2,7 @@
 //! responses from day one ... Pair it with a sunset date in the Sunset header" (RFC 9745,
 //! RFC 8594). A deprecated operation documents both on its success responses.
 
-use super::{Check, Ctx, Sink};
+use super::{has_header, Check, Ctx, Sink};
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[Rule::new(
@@ -11,7 +11,7 @@ pub const RULES: &[Rule<Check>] = &[Rule::new(
 )];
 
 fn deprecated_without_headers(ctx: &Ctx, sink: &mut Sink) {
-    for op in ctx.specs.iter().flat_map(|spec| &spec.operations) {
+    for op in ctx.operations() {
         if !op.deprecated() {
             continue;
         }
@@ -20,14 +20,8 @@ fn deprecated_without_headers(ctx: &Ctx, sink: &mut Sink) {
             .into_iter()
             .filter(|r| r.status.starts_with('2'))
             .collect();
-        let documents = |name: &str| {
-            !successes.is_empty()
-                && successes.iter().all(|r| {
-                    op.set.child(&r.obj, "headers").is_some_and(|headers| {
-                        headers.entries().any(|(h, _)| h.eq_ignore_ascii_case(name))
-                    })
-                })
-        };
+        let documents =
+            |name: &str| !successes.is_empty() && successes.iter().all(|r| has_header(op, r, name));
         let missing: Vec<&str> = ["Deprecation", "Sunset"]
             .into_iter()
             .filter(|h| !documents(h))

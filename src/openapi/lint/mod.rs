@@ -28,7 +28,7 @@ pub mod tags;
 pub mod urls;
 
 use crate::openapi::load::SpecSet;
-use crate::openapi::model::Spec;
+use crate::openapi::model::{Operation, Response, Spec};
 use crate::rules::Rule;
 
 pub use crate::finding::Sink;
@@ -43,6 +43,29 @@ impl<'a> Ctx<'a> {
         let specs = (0..set.specs.len()).map(|i| Spec::new(set, i)).collect();
         Ctx { specs }
     }
+}
+
+impl<'a> Ctx<'a> {
+    /// Every operation of every spec.
+    pub fn operations<'c>(&'c self) -> impl Iterator<Item = &'c Operation<'a>> {
+        self.specs.iter().flat_map(|spec| &spec.operations)
+    }
+}
+
+/// Does response `r` of `op` document the header `name` (header names are case-insensitive)?
+pub fn has_header(op: &Operation, r: &Response, name: &str) -> bool {
+    op.set
+        .child(&r.obj, "headers")
+        .is_some_and(|headers| headers.entries().any(|(h, _)| h.eq_ignore_ascii_case(name)))
+}
+
+/// A parameter name as conventions compare it: lower case, without `-` and `_`
+/// (`api-version`, `api_version` and `apiVersion` are one name).
+pub fn plain_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The check of a lint rule: it reads one revision in `Ctx`.

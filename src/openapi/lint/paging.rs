@@ -1,7 +1,7 @@
 //! Paging: "Always cap the limit parameter. Without this, a caller can request limit=1000000
 //! and OOM your service or timeout your database." (the API guide).
 
-use super::{Check, Ctx, Sink};
+use super::{plain_name, Check, Ctx, Sink};
 use crate::rules::Rule;
 
 pub const RULES: &[Rule<Check>] = &[Rule::new(
@@ -13,16 +13,11 @@ pub const RULES: &[Rule<Check>] = &[Rule::new(
 const PAGE_SIZES: &[&str] = &["limit", "pagesize", "perpage", "maxresults", "top", "count"];
 
 fn is_page_size(name: &str) -> bool {
-    let plain: String = name
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    PAGE_SIZES.contains(&plain.as_str())
+    PAGE_SIZES.contains(&plain_name(name).as_str())
 }
 
 fn paging_limit_unbounded(ctx: &Ctx, sink: &mut Sink) {
-    for op in ctx.specs.iter().flat_map(|spec| &spec.operations) {
+    for op in ctx.operations() {
         for param in op.params.iter().filter(|p| p.location == "query") {
             if !is_page_size(param.name) {
                 continue;

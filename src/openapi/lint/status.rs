@@ -3,7 +3,7 @@
 //! every alerting rule." A create answers 201 with a `Location`, a 204 has no body, and a 429 or
 //! 503 says when to come back (`Retry-After`).
 
-use super::{Check, Ctx, Sink};
+use super::{has_header, Check, Ctx, Sink};
 use crate::openapi::model::{content, Operation, Response, Spec};
 use crate::rules::Rule;
 use crate::url_path::verb_segment;
@@ -13,18 +13,6 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/no-content-with-body", no_content_with_body),
     Rule::new("openapi/retry-after-missing", retry_after_missing),
 ];
-
-/// Every operation of every spec.
-fn operations<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = &'c Operation<'a>> {
-    ctx.specs.iter().flat_map(|spec| &spec.operations)
-}
-
-/// Does response `r` document the header `name` (header names are case-insensitive)?
-fn has_header(op: &Operation, r: &Response, name: &str) -> bool {
-    op.set
-        .child(&r.obj, "headers")
-        .is_some_and(|headers| headers.entries().any(|(h, _)| h.eq_ignore_ascii_case(name)))
-}
 
 /// A POST to a collection: its path ends in a named segment, not a template variable, a custom
 /// method (`/v1/orders/{id}:cancel`) or a verb (`path-has-verb`'s business), and the segment
@@ -86,7 +74,7 @@ fn create_without_201(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn no_content_with_body(ctx: &Ctx, sink: &mut Sink) {
-    for op in operations(ctx) {
+    for op in ctx.operations() {
         let Some(r) = op.response("204") else {
             continue;
         };
@@ -105,7 +93,7 @@ fn no_content_with_body(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn retry_after_missing(ctx: &Ctx, sink: &mut Sink) {
-    for op in operations(ctx) {
+    for op in ctx.operations() {
         for r in op.responses() {
             if matches!(r.status, "429" | "503") && !has_header(op, &r, "Retry-After") {
                 sink.report_operation(

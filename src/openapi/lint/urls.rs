@@ -3,7 +3,7 @@
 //! versioning "is generally considered an anti-pattern"). Findings point at the path's key under
 //! `paths`, or at the parameter.
 
-use super::{Check, Ctx, Sink};
+use super::{plain_name, Check, Ctx, Sink};
 use crate::openapi::model::Spec;
 use crate::rules::Rule;
 use crate::url_path::{has_version, verb_segment};
@@ -20,15 +20,9 @@ pub const RULES: &[Rule<Check>] = &[
 const VERSION_PARAMS: &[&str] = &["apiversion"];
 
 fn version_in_query(ctx: &Ctx, sink: &mut Sink) {
-    for op in ctx.specs.iter().flat_map(|spec| &spec.operations) {
+    for op in ctx.operations() {
         for param in op.params.iter().filter(|p| p.location == "query") {
-            let plain: String = param
-                .name
-                .chars()
-                .filter(|c| !matches!(c, '-' | '_'))
-                .flat_map(char::to_lowercase)
-                .collect();
-            if VERSION_PARAMS.contains(&plain.as_str()) {
+            if VERSION_PARAMS.contains(&plain_name(param.name).as_str()) {
                 sink.report_operation(
                     &op.id,
                     param.at().location(),
