@@ -332,3 +332,91 @@ fn comments_silence_lint_findings_as_buf_and_treaty_define() {
         "treaty's own syntax, with a reason"
     );
 }
+
+#[test]
+fn check_lints_the_changed_protos_with_their_directory_and_imports_as_context() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let file = |package: &str, body: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage {package};\noption go_package = \"example.com/{package}\";\n{body}"
+        )
+    };
+    // Enough packages that the change is a small part of the tree.
+    for name in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"] {
+        let body = format!(
+            "message {}Thing {{ string id = 1; }}\n",
+            name.to_uppercase()
+        );
+        write(
+            dir.path(),
+            &format!("{name}/v1/{name}.proto"),
+            &file(&format!("{name}.v1"), &body),
+        );
+    }
+    // A legacy finding in a file the change does not touch.
+    write(
+        dir.path(),
+        "b/v1/legacy.proto",
+        &file("b.v1", "message legacy_thing { string id = 1; }\n"),
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    // One file gains a badly named field and an import it uses; a new file of package d.v1
+    // disagrees with its unchanged neighbour on go_package.
+    write(
+        dir.path(),
+        "a/v1/a.proto",
+        &file(
+            "a.v1",
+            "import \"c/v1/c.proto\";\nmessage AThing { string id = 1; c.v1.CThing BadField = 2; }\n",
+        ),
+    );
+    write(
+        dir.path(),
+        "d/v1/extra.proto",
+        "syntax = \"proto3\";\npackage d.v1;\noption go_package = \"example.com/other\";\nmessage DExtra { string id = 1; }\n",
+    );
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut args = args.to_vec();
+        args.extend(["--format", "json", "--fail-on", "never"]);
+        let out = treaty(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["file"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let new_only = rules(&["check", "--against", "HEAD"]);
+    assert!(
+        new_only.contains(&"proto/field-lower-snake-case a/v1/a.proto".to_string()),
+        "{new_only:?}"
+    );
+    assert!(
+        new_only
+            .iter()
+            .any(|f| f.starts_with("proto/package-same-go-package d/v1/")),
+        "{new_only:?}"
+    );
+    assert!(
+        !new_only.iter().any(|f| f.contains("import-used")),
+        "{new_only:?}"
+    );
+    assert!(
+        !new_only.iter().any(|f| f.contains("legacy.proto")),
+        "{new_only:?}"
+    );
+    let all = rules(&["check", "--against", "HEAD", "--all"]);
+    assert!(
+        all.contains(&"proto/message-pascal-case b/v1/legacy.proto".to_string()),
+        "{all:?}"
+    );
+}

@@ -12,7 +12,7 @@ mod plan;
 mod policy;
 mod supersede;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub use policy::{is_unstable_package, Options, Policy};
@@ -80,22 +80,37 @@ pub fn breaking_listings(
 
 /// Lint one snapshot: every contract in it, with the selected lint rules.
 pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
+    lint_with(snapshot, options, &|_: &str| None)
+}
+
+/// Lint the contracts of `snapshot`; the protobuf imports it lacks come from `import` and are
+/// read as context, not linted.
+fn lint_with(
+    snapshot: &Snapshot,
+    options: &Options,
+    import: &(dyn Fn(&str) -> Option<proto::load::Fetched> + Sync),
+) -> Result<Report, InputErrors> {
     let policies = Policies::new(options, Kind::Lint);
     let filter = options.spec_filter();
     let (protos, specs) = rayon::join(
-        || proto::load::load(snapshot, &options.layout),
+        || proto::load::load_with(snapshot, &options.layout, import),
         || openapi::load::load(snapshot, &filter, &openapi::load::no_fetch),
     );
     let (protos, specs) = both(protos, specs)?;
-    let mut report = Report {
-        files_checked: protos.tree_files().count() + specs.file_count(),
-        ..Report::default()
-    };
-    let files = files_by_display(&protos);
-    let ctx = proto::lint::Ctx::new(&protos, &options.proto_lint);
+    let mut report = lint_protos(&protos, options, &policies);
+    report.merge(lint_specs(&specs, None, &policies));
+    report.files_checked = protos.tree_files().count() + specs.file_count();
+    Ok(report)
+}
+
+/// The lint findings of a protobuf set's own files (not its context imports).
+fn lint_protos(protos: &proto::model::ProtoSet, options: &Options, policies: &Policies) -> Report {
+    let mut report = Report::default();
+    let files = files_by_display(protos);
+    let ctx = proto::lint::Ctx::new(protos, &options.proto_lint);
     check_protocol(
         &mut report,
-        &policies,
+        policies,
         proto::lint::rules(),
         |check, sink| check(&ctx, sink),
         |_, path| {
@@ -117,18 +132,33 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
         };
         !proto::lint::ignore::ignored_by_comment(f, lines, options.buf_comment_ignores)
     });
-    if !specs.specs.is_empty() {
-        let ctx = openapi::lint::Ctx::new(&specs);
-        check_protocol(
-            &mut report,
-            &policies,
-            openapi::lint::rules(),
-            |check, sink| check(&ctx, sink),
-            |_, _| None,
-            |_, path| specs.doc(path).map(|doc| &doc.text),
-        );
+    report
+}
+
+/// The lint findings of the specs of `specs` (of those at the indices `only`, when given).
+fn lint_specs(
+    specs: &openapi::load::SpecSet,
+    only: Option<&[usize]>,
+    policies: &Policies,
+) -> Report {
+    let mut report = Report::default();
+    let indices: Vec<usize> = match only {
+        Some(only) => only.to_vec(),
+        None => (0..specs.specs.len()).collect(),
+    };
+    if indices.is_empty() {
+        return report;
     }
-    Ok(report)
+    let ctx = openapi::lint::Ctx::of_specs(specs, indices);
+    check_protocol(
+        &mut report,
+        policies,
+        openapi::lint::rules(),
+        |check, sink| check(&ctx, sink),
+        |_, _| None,
+        |_, path| specs.doc(path).map(|doc| &doc.text),
+    );
+    report
 }
 
 /// Lint every contract of a listing (all of them are read).
@@ -149,29 +179,129 @@ pub fn check(
     options: &Options,
     all_lint: bool,
 ) -> Result<Report, InputErrors> {
-    let ((breaking, lint_new), lint_old) = rayon::join(
-        || {
-            rayon::join(
-                || breaking_listings(old, new, options),
-                || lint_listing(new, options),
-            )
+    let today = today()?;
+    let breaking = Policies::new(options, Kind::Breaking);
+    let lint = Policies::new(options, Kind::Lint);
+    let (protos, specs) = rayon::join(
+        || -> Result<Report, InputErrors> {
+            let (compared, lints) = rayon::join(
+                || plan::proto_listings(old, new, options),
+                || -> Result<(Option<Report>, Report), InputErrors> {
+                    if all_lint {
+                        return Ok((
+                            None,
+                            lint_protos(&load_protos(new, None, options)?, options, &lint),
+                        ));
+                    }
+                    let dirs = changed_proto_dirs(old, new);
+                    let side = |listing| -> Result<Report, InputErrors> {
+                        let set = load_protos(listing, dirs.as_ref(), options)?;
+                        Ok(lint_protos(&set, options, &lint))
+                    };
+                    let (old_lint, new_lint) = rayon::join(|| side(old), || side(new));
+                    let (old_lint, new_lint) = both(old_lint, new_lint)?;
+                    Ok((Some(old_lint), new_lint))
+                },
+            );
+            let ((old_set, new_set, files_checked), (old_lint, new_lint)) = both(compared, lints)?;
+            let mut report = Report {
+                files_checked,
+                ..Report::default()
+            };
+            compare_proto(&mut report, &old_set, &new_set, &breaking);
+            report.merge(brought(old_lint, new_lint));
+            Ok(report)
         },
-        || (!all_lint).then(|| lint_listing(old, options)),
+        || -> Result<Report, InputErrors> {
+            // The sets the breaking comparison reads serve the lint too: the old side holds
+            // every spec that changed, the new side every spec.
+            let (old_specs, new_specs, unchanged) = plan::openapi_listings(old, new, options)?;
+            let mut report = Report::default();
+            compare_openapi(
+                &mut report,
+                &old_specs,
+                &new_specs,
+                &unchanged,
+                &breaking,
+                today,
+            );
+            let changed = |set: &openapi::load::SpecSet| -> Vec<usize> {
+                (0..set.specs.len())
+                    .filter(|&i| !unchanged.contains(&set.docs[set.specs[i].doc].path))
+                    .collect()
+            };
+            let (old_lint, new_lint) = if all_lint {
+                (None, lint_specs(&new_specs, None, &lint))
+            } else {
+                let (old_lint, new_lint) = rayon::join(
+                    || lint_specs(&old_specs, Some(&changed(&old_specs)), &lint),
+                    || lint_specs(&new_specs, Some(&changed(&new_specs)), &lint),
+                );
+                (Some(old_lint), new_lint)
+            };
+            report.merge(brought(old_lint, new_lint));
+            Ok(report)
+        },
     );
-    let (mut report, mut lint_new) = both(breaking, lint_new)?;
-    if let Some(lint_old) = lint_old {
-        let lint_old = lint_old?;
-        let known: std::collections::HashSet<_> = lint_old.identities().into_iter().collect();
-        let brought: Vec<bool> = lint_new
-            .identities()
-            .iter()
-            .map(|identity| !known.contains(identity))
-            .collect();
-        let mut brought = brought.into_iter();
-        lint_new.findings.retain(|_| brought.next().unwrap_or(true));
-    }
-    report.merge(lint_new);
+    let (mut report, specs) = both(protos, specs)?;
+    report.merge(specs);
     Ok(report)
+}
+
+/// The findings of `new` that `old` (when given) does not have: same rule, message and file,
+/// on a line that reads the same.
+fn brought(old: Option<Report>, mut new: Report) -> Report {
+    let Some(old) = old else {
+        return new;
+    };
+    let known: HashSet<_> = old.identities().into_iter().collect();
+    let brought: Vec<bool> = new
+        .identities()
+        .iter()
+        .map(|identity| !known.contains(identity))
+        .collect();
+    let mut brought = brought.into_iter();
+    new.findings.retain(|_| brought.next().unwrap_or(true));
+    new
+}
+
+/// The directories holding a `.proto` file that differs between the two listings: `check`
+/// lints the protobuf files of these directories (the rules that compare the files of a
+/// package see them all), a finding elsewhere reading the same on both sides. `None` when
+/// they hold more than a quarter of the tree: one parallel sweep of everything is cheaper.
+fn changed_proto_dirs<'a>(old: &'a Listing, new: &'a Listing) -> Option<HashSet<String>> {
+    let (old_entries, new_entries) = (old.entries(), new.entries());
+    let dirs: HashSet<String> = old_entries
+        .keys()
+        .chain(new_entries.keys())
+        .filter(|p| p.ends_with(".proto") && old_entries.get(*p) != new_entries.get(*p))
+        .map(|p| parent_dir(p).to_string())
+        .collect();
+    let protos = || new_entries.keys().filter(|p| p.ends_with(".proto"));
+    let in_dirs = protos().filter(|p| dirs.contains(parent_dir(p))).count();
+    (in_dirs * 4 <= protos().count()).then_some(dirs)
+}
+
+/// The protobuf files of `listing` (those in `dirs`, when given), linked against their
+/// imports read from the same listing as context.
+fn load_protos(
+    listing: &Listing,
+    dirs: Option<&HashSet<String>>,
+    options: &Options,
+) -> Result<proto::model::ProtoSet, InputErrors> {
+    let entries = listing.entries();
+    let paths: Vec<&str> = entries
+        .keys()
+        .copied()
+        .filter(|p| p.ends_with(".proto") && dirs.is_none_or(|d| d.contains(parent_dir(p))))
+        .collect();
+    let snapshot = listing.read(&paths).map_err(source_error)?;
+    let import = |ip: &str| plan::fetch_import(listing, &options.layout, ip);
+    proto::load::load_with(&snapshot, &options.layout, &import)
+}
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Run the selected protobuf rules over two sets and add their findings to `report`.

@@ -45,13 +45,9 @@ pub(super) fn openapi_listings(
 ) -> Result<(openapi::load::SpecSet, openapi::load::SpecSet, Vec<String>), InputErrors> {
     let filter = options.spec_filter();
     let (old_entries, new_entries) = (old.entries(), new.entries());
-    let fetch_from = |listing: &Listing, path: &str| -> Option<openapi::load::Fetched> {
-        let file = listing.read(&[path]).ok()?.files.into_values().next()?;
-        Some((file.path, file.bytes, Some(file.blob)))
-    };
     let load_old = |paths: &[&str]| -> Result<openapi::load::SpecSet, InputErrors> {
         let snapshot = old.read(paths).map_err(source_error)?;
-        openapi::load::load(&snapshot, &filter, &|p: &str| fetch_from(old, p))
+        openapi::load::load(&snapshot, &filter, &|p: &str| fetch_file(old, p))
     };
     let differing: Vec<&str> = old_entries
         .iter()
@@ -66,7 +62,7 @@ pub(super) fn openapi_listings(
                 .filter(|p| openapi::load::is_yaml_or_json(p))
                 .collect();
             let new_snapshot = new.read(&new_paths).map_err(source_error)?;
-            openapi::load::load(&new_snapshot, &filter, &|p: &str| fetch_from(new, p))
+            openapi::load::load(&new_snapshot, &filter, &|p: &str| fetch_file(new, p))
         },
         || load_old(&differing),
     );
@@ -198,8 +194,14 @@ fn load_pair(
     both(old_set, new_set)
 }
 
+/// A file a spec references, read from the listing.
+pub(super) fn fetch_file(listing: &Listing, path: &str) -> Option<openapi::load::Fetched> {
+    let file = listing.read(&[path]).ok()?.files.into_values().next()?;
+    Some((file.path, file.bytes, Some(file.blob)))
+}
+
 /// An import of a changed file, read from the listing under the first root that has it.
-fn fetch_import(
+pub(super) fn fetch_import(
     listing: &Listing,
     layout: &proto::load::Layout,
     import_path: &str,

@@ -40,7 +40,12 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(set: &'a SpecSet) -> Ctx<'a> {
-        let specs = (0..set.specs.len()).map(|i| Spec::new(set, i)).collect();
+        Ctx::of_specs(set, 0..set.specs.len())
+    }
+
+    /// The specs of `set` at `indices` only.
+    pub fn of_specs(set: &'a SpecSet, indices: impl IntoIterator<Item = usize>) -> Ctx<'a> {
+        let specs = indices.into_iter().map(|i| Spec::new(set, i)).collect();
         Ctx { specs }
     }
 }
