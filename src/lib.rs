@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod consistency;
 pub mod date;
 pub mod diag;
 pub mod finding;

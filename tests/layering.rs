@@ -23,9 +23,9 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     // report renders findings.
     ("report", &["source", "proto", "openapi", "tree", "config"]),
-    ("proto", &["openapi"]),
-    ("openapi", &["proto"]),
-    ("config", &["proto", "openapi"]),
+    ("proto", &["openapi", "consistency"]),
+    ("openapi", &["proto", "consistency"]),
+    ("config", &["proto", "openapi", "consistency"]),
     // The spanned YAML/JSON tree knows nothing of what a file means.
     (
         "tree",
@@ -45,7 +45,14 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
 ];
 
 const LEAF_MUST_NOT_SEE: &[&str] = &[
-    "proto", "openapi", "source", "config", "report", "run", "tree",
+    "proto",
+    "openapi",
+    "consistency",
+    "source",
+    "config",
+    "report",
+    "run",
+    "tree",
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;

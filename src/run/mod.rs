@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 pub use policy::{is_unstable_package, Options, Policy};
 
+use crate::consistency;
 use crate::date::Date;
 use crate::diag::InputErrors;
 use crate::finding::{Finding, Revision, Sink};
@@ -99,6 +100,9 @@ fn lint_with(
     let (protos, specs) = both(protos, specs)?;
     let mut report = lint_protos(&protos, options, &policies);
     report.merge(lint_specs(&specs, None, &policies));
+    if !specs.specs.is_empty() && protos.tree_files().next().is_some() {
+        report.merge(lint_consistency(&protos, &specs, &policies));
+    }
     report.files_checked = protos.tree_files().count() + specs.file_count();
     Ok(report)
 }
@@ -132,6 +136,29 @@ fn lint_protos(protos: &proto::model::ProtoSet, options: &Options, policies: &Po
         };
         !proto::lint::ignore::ignored_by_comment(f, lines, options.buf_comment_ignores)
     });
+    report
+}
+
+/// The findings of the rules that hold a revision's protobuf bindings and specs together.
+fn lint_consistency(
+    protos: &proto::model::ProtoSet,
+    specs: &openapi::load::SpecSet,
+    policies: &Policies,
+) -> Report {
+    let mut report = Report::default();
+    let files = files_by_display(protos);
+    let ctx = consistency::Ctx::new(protos, specs);
+    check_protocol(
+        &mut report,
+        policies,
+        consistency::RULES.iter(),
+        |check, sink| check(&ctx, sink),
+        |_, path| Some(files.get(path).filter(|f| !f.context)?.package()),
+        |_, path| match files.get(path) {
+            Some(file) => Some(&file.text),
+            None => specs.doc(path).map(|doc| &doc.text),
+        },
+    );
     report
 }
 

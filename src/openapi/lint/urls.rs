@@ -57,7 +57,7 @@ fn path_has_verb(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// The path part of each server URL, with server variables replaced by their defaults.
-fn server_paths(spec: &Spec) -> Vec<String> {
+pub fn server_paths(spec: &Spec) -> Vec<String> {
     let Some(servers) = spec.root.get("servers") else {
         return Vec::new();
     };
