@@ -1,6 +1,8 @@
 //! Every rule has code, a `rules/` entry and a fixture (`old/` and `new/` for a breaking rule,
-//! one `tree/` for a lint rule); every fixture's findings (from all rules of its kind at once)
-//! match its `expected.txt`; every breaking fixture compared with itself is clean.
+//! one `tree/` for a lint rule) whose `expected.txt` holds a finding of that rule; every
+//! fixture's findings match its `expected.txt` (a breaking fixture's from all breaking rules at
+//! once, a lint fixture's from the default lint rules plus its own); every breaking fixture
+//! compared with itself is clean.
 //!
 //! `UPDATE_EXPECT=1 cargo test --test rules_fixtures` rewrites the expected files: review
 //! the diff before committing it.
@@ -78,6 +80,33 @@ fn all_rules() -> treaty::run::Options {
     treaty::run::Options {
         policy: all.clone(),
         lint_policy: all,
+        ..treaty::run::Options::default()
+    }
+}
+
+/// A lint fixture is linted as a user would see it, with treaty's default lint selection, plus
+/// its own rule (which may be off by default): an opt-in rule's findings stay in its fixture.
+fn default_lint_and(dir: &Path) -> treaty::run::Options {
+    fixed_clock();
+    let own = dir
+        .strip_prefix(fixtures_root())
+        .expect("a fixture directory")
+        .to_string_lossy()
+        .replace('\\', "/");
+    let selected: Vec<String> = rules::catalog()
+        .iter()
+        .filter(|d| d.kind == Kind::Lint && (d.default || d.id == own))
+        .map(|d| d.id.to_string())
+        .collect();
+    let policy = treaty::run::Policy {
+        selection: Selection {
+            only: selected,
+            ..Selection::default()
+        },
+        ..treaty::run::Policy::default()
+    };
+    treaty::run::Options {
+        lint_policy: policy,
         ..treaty::run::Options::default()
     }
 }
@@ -176,6 +205,19 @@ fn every_rule_has_code_doc_and_fixture() {
             missing.push(doc.id);
         }
     }
+    let own_finding = |id: &str| {
+        let expected = std::fs::read_to_string(fixtures_root().join(id).join("expected.txt"));
+        expected.is_ok_and(|text| text.lines().any(|l| l.starts_with(&format!("{id} | "))))
+    };
+    let silent: Vec<&str> = rules::catalog()
+        .iter()
+        .map(|d| d.id)
+        .filter(|id| !missing.contains(id) && !own_finding(id))
+        .collect();
+    assert!(
+        silent.is_empty(),
+        "fixtures whose expected.txt holds no finding of their own rule: {silent:?}"
+    );
     assert!(
         missing.is_empty(),
         "rules without fixtures/<id>/{{old,new,expected.txt}} (lint: {{tree,expected.txt}}): \
@@ -248,7 +290,8 @@ fn every_lint_fixture_matches_its_expected_output() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
     for dir in fixture_dirs_of(true) {
-        let actual = match treaty::run::lint(&snapshot(&dir.join("tree")), &all_rules()) {
+        let options = default_lint_and(&dir);
+        let actual = match treaty::run::lint(&snapshot(&dir.join("tree")), &options) {
             Ok(report) => render(&report),
             Err(e) => format!("error: {e}\n"),
         };
