@@ -10,6 +10,7 @@
 //! - [`rpcs`]: request and response messages, streaming.
 //! - [`http`]: the API guide's URL conventions on `google.api.http` bindings.
 //! - [`paging`]: List RPCs page.
+//! - [`presence`]: scalar fields with presence (opt-in).
 
 pub mod enums;
 pub mod http;
@@ -18,6 +19,7 @@ pub mod imports;
 pub mod naming;
 pub mod packages;
 pub mod paging;
+pub mod presence;
 pub mod rpcs;
 
 use crate::proto::model::{ProtoSet, SourceProto};
@@ -73,6 +75,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         rpcs::RULES,
         http::RULES,
         paging::RULES,
+        presence::RULES,
     ];
     families.iter().copied().flatten()
 }
