@@ -225,6 +225,19 @@ fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputE
 }
 
 fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options, InputErrors> {
+    // Flags have no line to point at; the nearest name still helps.
+    let flags = [("--only", &common.only), ("--skip", &common.skip)];
+    let unknown: Vec<InputError> = flags
+        .iter()
+        .flat_map(|(flag, tokens)| tokens.iter().map(move |t| (flag, t)))
+        .filter_map(|(flag, token)| {
+            let message = crate::rules::unknown_token_message(token)?;
+            Some(InputError::new(format!("{flag}: {message}")))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(InputErrors(unknown));
+    }
     let config = find_config(common, old, new)?;
     for warning in &config.warnings {
         eprintln!("treaty: warning: {warning}");
