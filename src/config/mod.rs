@@ -10,6 +10,7 @@
 //! rule registry resolves them.
 
 mod buf;
+pub mod init;
 mod treaty;
 
 use std::path::Path;
