@@ -1,4 +1,6 @@
-//! `treaty.toml`: the same settings as buf.yaml in a small TOML file of treaty's own.
+//! `treaty.toml`: the same settings as buf.yaml in a small TOML file of treaty's own, plus
+//! per-rule severity, per-directory overrides, the deprecation policy and treaty's suppressions.
+//! Every key is optional; `treaty init` writes a commented starter.
 //!
 //! ```toml
 //! [proto]
@@ -6,28 +8,66 @@
 //! exclude = ["proto/google/protobuf"]  # directories left out, relative to this file
 //!
 //! [breaking]
-//! use = ["FILE"]
-//! except = []
-//! ignore = ["proto/legacy"]
-//! ignore_unstable_packages = false
+//! use = ["FILE"]                       # rule tokens; omitted: treaty's default (FILE, GUIDE, HTTP)
+//! except = []                          # rule tokens never run
+//! ignore = ["proto/legacy", "api/**/draft-*.yaml"]  # paths or globs whose findings are dropped
+//! ignore_unstable_packages = false     # drop findings in foo.v1alpha1, foo.v2beta, foo.v1test
+//! deprecation_days_stable = 0          # days of notice before a sunset, stable operations
+//! deprecation_days_beta = 0            # the same for `x-stability-level: beta` operations
+//! disallow_ignores = false             # true: treaty:ignore / x-treaty-ignore stop working
 //!
-//! [breaking.ignore_only]
-//! "buf:FIELD_SAME_TYPE" = ["proto/legacy"]
+//! [breaking.ignore_only]               # rule token -> paths or globs where it is dropped
+//! "buf:FIELD_SAME_TYPE" = ["proto/legacy/**"]
 //!
-//! [lint]                               # same keys as [breaking] except ignore_unstable_packages,
-//! use = ["STANDARD"]                   # plus buf's lint options:
+//! [lint]                               # use, except, ignore, ignore_only, disallow_ignores as
+//! use = ["STANDARD"]                   # in [breaking], plus buf's lint options:
 //! enum_zero_value_suffix = "_UNSPECIFIED"
 //! service_suffix = "Service"
 //! rpc_allow_same_request_response = false
 //! rpc_allow_google_protobuf_empty_requests = false
 //! rpc_allow_google_protobuf_empty_responses = false
-//! allow_comment_ignores = true
+//! allow_comment_ignores = true         # `// buf:lint:ignore ID` comments count
 //!
 //! [openapi]
 //! paths = ["api/**/*.yaml"]            # optional globs; default: find specs by content
+//!
+//! [severity]                           # rule token -> error | warning | info | off
+//! "openapi/path-has-verb" = "error"
+//! GUIDE = "warning"
+//!
+//! [[overrides]]                        # settings for the files some globs match
+//! paths = ["legacy/**"]                # required
+//! use = ["FILE"]                       # replaces the selection of the protocols it names
+//! except = ["GUIDE"]                   # unselects
+//! severity = { "proto/field-no-delete" = "warning" }
 //! ```
 //!
-//! Unknown keys are errors that name the key: a typo must not silently turn a check off.
+//! - A rule token is a rule id (`proto/field-same-type`), a peer alias (`buf:FIELD_SAME_TYPE`,
+//!   also bare `FIELD_SAME_TYPE`, `spectral:operation-tags`, `oasdiff:...`), a category (`FILE`,
+//!   `buf:WIRE_JSON`, `GUIDE`, `spectral:oas`), `proto`, `openapi`, `breaking`, `lint` or `all`.
+//! - Paths are relative to this file's directory. A path without `*?[{` is a directory or file
+//!   (it and everything under it); one with them is a glob (`*` stays within one directory,
+//!   `**` crosses them) that matches a file or any of its directories.
+//! - `[severity]`: when several entries name a rule, the one naming the fewest rules wins (an id
+//!   over its category, a category over `all`), the later one on a tie. `off` drops the rule's
+//!   findings; a severity does not select a rule that is not selected.
+//! - `[[overrides]]`: every entry whose `paths` match a finding's file applies on top of the
+//!   `[breaking]`/`[lint]` policy, from the least specific to the most specific (the most
+//!   leading literal directories, `legacy/v1/**` over `legacy/**`; the later entry on a tie),
+//!   so the most specific has the last word on a rule's selection and severity. `use` governs
+//!   only the protocols and kinds its tokens name rules of; `--only` on the command line
+//!   outranks it, and `--skip` cannot be undone by it.
+//! - Deprecation policy (oasdiff's `--deprecation-days-beta`/`-stable`): a deprecation, or a
+//!   sunset moved earlier, must leave at least that many days between today and the sunset
+//!   date (`api-sunset-date-too-small`, `api-sunset-date-changed-too-small` and their parameter
+//!   and property twins); with more than 0 days for beta, a deprecated beta operation needs a
+//!   sunset date too (`api-deprecated-sunset-missing`). `draft` and `alpha` need no notice.
+//! - Suppressions in the contracts (`// treaty:ignore RULE reason` above a protobuf element,
+//!   `x-treaty-ignore: {RULE: reason}` on an OpenAPI object) work unless `disallow_ignores`;
+//!   `[lint]`'s governs lint findings, `[breaking]`'s breaking ones.
+//!
+//! An unknown key, rule token or severity is an error at its line with the nearest valid name:
+//! a typo must not silently turn a check off.
 
 use std::collections::BTreeMap;
 
