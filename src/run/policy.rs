@@ -372,6 +372,9 @@ impl<'o> Policies<'o> {
         }
         let mut selected = policy.selected.contains(f.rule);
         let mut level = self.severity.of(f.rule);
+        if self.overrides.is_empty() && level.is_none() {
+            return selected && !self.skip.contains(f.rule);
+        }
         let mut layers: Vec<(usize, usize, &ResolvedOverride)> = self
             .overrides
             .iter()
