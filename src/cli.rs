@@ -94,6 +94,13 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write a commented starter treaty.toml in the current directory, carrying over what a
+    /// buf.yaml and a .spectral.yaml there say.
+    Init {
+        /// Replace an existing treaty.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
@@ -225,6 +232,19 @@ fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputE
 }
 
 fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options, InputErrors> {
+    // Flags have no line to point at; the nearest name still helps.
+    let flags = [("--only", &common.only), ("--skip", &common.skip)];
+    let unknown: Vec<InputError> = flags
+        .iter()
+        .flat_map(|(flag, tokens)| tokens.iter().map(move |t| (flag, t)))
+        .filter_map(|(flag, token)| {
+            let message = crate::rules::unknown_token_message(token)?;
+            Some(InputError::new(format!("{flag}: {message}")))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(InputErrors(unknown));
+    }
     let config = find_config(common, old, new)?;
     for warning in &config.warnings {
         eprintln!("treaty: warning: {warning}");
@@ -369,6 +389,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let report = run::lint_listing(&listing, &options)?;
             Ok(finish(&report, common, color))
         }
+        Command::Init { force } => init(&cwd, *force),
         Command::Rules { format } => {
             let catalog = crate::rules::catalog();
             let text = match format {
@@ -415,6 +436,40 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             Ok(0)
         }
     }
+}
+
+/// `treaty init`: the starter config, written unless one exists (`--force` replaces it), and
+/// what was carried over, on stdout.
+fn init(dir: &std::path::Path, force: bool) -> Result<i32, InputErrors> {
+    let target = dir.join(config::TREATY_TOML);
+    if target.exists() && !force {
+        return Err(InputError::in_file(
+            config::TREATY_TOML,
+            "already exists; `treaty init --force` replaces it",
+        )
+        .into());
+    }
+    let read = |name: &str| std::fs::read(dir.join(name)).ok();
+    let starter = config::init::starter(&read)?;
+    std::fs::write(&target, &starter.text)
+        .map_err(|e| InputError::in_file(config::TREATY_TOML, format!("cannot write: {e}")))?;
+    let mut text = format!(
+        "wrote {}
+",
+        config::TREATY_TOML
+    );
+    for note in &starter.notes {
+        text.push_str(&format!(
+            "  {note}
+"
+        ));
+    }
+    text.push_str(
+        "next: `treaty lint`, and `treaty breaking --against main`
+",
+    );
+    emit(&text);
+    Ok(0)
 }
 
 /// Run the command line; returns the process exit code.

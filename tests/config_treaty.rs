@@ -147,3 +147,28 @@ fn garbage_never_panics() {
         }
     }
 }
+
+/// The configuration examples users copy from (the README, the module doc of
+/// `src/config/treaty.rs`) load as written.
+#[test]
+fn documented_examples_load() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let section = &readme[readme.find("## Configuration").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let c = toml(example);
+    assert_eq!(c.deprecation.stable_days, 180);
+    assert_eq!(c.overrides[0].paths, strings(&["legacy/**"]));
+
+    let module = std::fs::read_to_string(format!("{root}/src/config/treaty.rs")).unwrap();
+    let doc: String = module
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect();
+    let start = doc.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let c = toml(example);
+    assert_eq!(c.severity.len(), 2);
+}

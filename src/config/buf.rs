@@ -80,6 +80,29 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
     Ok(config)
 }
 
+/// buf rules and categories treaty does not implement (yet): a buf.yaml naming them is read
+/// with a warning, not refused. A name here that treaty comes to implement is simply known.
+const BUF_NOT_IMPLEMENTED: &[&str] = &[
+    "COMMENTS",
+    "COMMENT_ENUM",
+    "COMMENT_ENUM_VALUE",
+    "COMMENT_FIELD",
+    "COMMENT_MESSAGE",
+    "COMMENT_ONEOF",
+    "COMMENT_RPC",
+    "COMMENT_SERVICE",
+    "FIELD_NOT_REQUIRED",
+    "PROTOVALIDATE",
+    "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",
+    "SYNTAX_SPECIFIED",
+    "FILE_LAYOUT",
+    "PACKAGE_AFFINITY",
+    "SENSIBLE",
+    "STYLE_BASIC",
+    "STYLE_DEFAULT",
+    "OTHER",
+];
+
 /// A `lint` or `breaking` section as written, before paths are mapped.
 #[derive(Default)]
 struct Check<'n> {
@@ -206,12 +229,33 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn ids(&self, node: &Node, what: &str) -> Result<Vec<String>, InputError> {
-        Ok(self
-            .strings(node, what)?
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect())
+    /// Rule tokens; one that names no rule is an error at its line, with the nearest name,
+    /// unless buf knows it and treaty does not implement it (a warning; it is left out).
+    fn ids(&mut self, node: &Node, what: &str) -> Result<Vec<String>, InputError> {
+        let mut ids = Vec::new();
+        for (token, n) in self.strings(node, what)? {
+            if self.known_token(&token, n)? {
+                ids.push(token);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Whether `token` names treaty rules; `Ok(false)` (with a warning) for one of buf's that
+    /// treaty lacks, an error for a name nobody knows.
+    fn known_token(&mut self, token: &str, node: &Node) -> Result<bool, InputError> {
+        // buf v1 calls its lint default `DEFAULT`; treaty knows it as v2's `STANDARD`.
+        if token == "DEFAULT" || crate::rules::is_known_token(token) {
+            return Ok(true);
+        }
+        if BUF_NOT_IMPLEMENTED.contains(&token.strip_prefix("buf:").unwrap_or(token)) {
+            self.warn(
+                node,
+                format!("`{token}` is a buf rule or category treaty does not implement: left out"),
+            );
+            return Ok(false);
+        }
+        super::check_token(self.path, node.line, node.col, token).map(|()| true)
     }
 
     fn boolean(&self, node: &Node, what: &str) -> Result<bool, InputError> {
@@ -279,10 +323,12 @@ impl<'a> Reader<'a> {
                 "ignore" => check.ignore = self.paths(Some(v), &name)?,
                 "ignore_only" => {
                     // Keys are rule IDs or categories, so any key is fine.
-                    for (id, paths) in self.mapping(v, &name)? {
-                        let id = id.as_str().unwrap_or("").to_string();
+                    for (key, paths) in self.mapping(v, &name)? {
+                        let id = key.as_str().unwrap_or("").to_string();
                         let list = self.paths(Some(paths), &format!("{name}.{id}"))?;
-                        check.ignore_only.push((id, list));
+                        if self.known_token(&id, key)? {
+                            check.ignore_only.push((id, list));
+                        }
                     }
                 }
                 "ignore_unstable_packages" => {
@@ -366,9 +412,9 @@ impl<'a> Reader<'a> {
                 // buf v1's DEFAULT category is v2's STANDARD; one name for the registry.
                 default.use_ids
             } else {
-                check.use_ids.clone()
+                check.use_ids.iter().map(|t| v1_default(t)).collect()
             },
-            except: check.except.clone(),
+            except: check.except.iter().map(|t| v1_default(t)).collect(),
             ignore: self.map_paths(&check.ignore, map)?,
             ignore_only: self.map_ignore_only(check, map)?,
             enum_zero_value_suffix: non_empty_or(
@@ -469,9 +515,8 @@ impl<'a> Reader<'a> {
             roots: proto_roots,
             breaking: self.breaking(&breaking, &map)?,
             lint: self.lint(&lint, &map, version)?,
-            openapi_paths: Vec::new(),
             source: ConfigSource::BufV1(self.path.to_string()),
-            warnings: Vec::new(),
+            ..Config::default()
         })
     }
 
@@ -591,9 +636,8 @@ impl<'a> Reader<'a> {
             roots,
             breaking,
             lint,
-            openapi_paths: Vec::new(),
             source: ConfigSource::BufV2(self.path.to_string()),
-            warnings: Vec::new(),
+            ..Config::default()
         })
     }
 }
@@ -684,4 +728,14 @@ fn non_empty_or(value: &str, default: String) -> String {
     } else {
         value.to_string()
     }
+}
+
+/// buf v1's lint category `DEFAULT` is v2's `STANDARD`, the name treaty's catalog uses.
+fn v1_default(token: &str) -> String {
+    if token == "DEFAULT" {
+        "STANDARD"
+    } else {
+        token
+    }
+    .to_string()
 }

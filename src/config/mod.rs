@@ -10,12 +10,13 @@
 //! rule registry resolves them.
 
 mod buf;
+pub mod init;
 mod treaty;
 
 use std::path::Path;
 
 use crate::diag::InputError;
-use crate::finding::Location;
+use crate::finding::{Location, Severity};
 use crate::span::line_col_at;
 
 /// Name of treaty's own config file, looked up first.
@@ -136,6 +137,63 @@ pub enum ConfigSource {
     BufV2(String),
 }
 
+/// How much a rule's findings weigh, as a config sets it: a severity, or `off` (dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    /// `error`, `warning` (or `warn`), `info`, `off`.
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "off" => Some(Level::Off),
+            _ => Severity::parse(text).map(Level::On),
+        }
+    }
+}
+
+/// Rule token (id, alias or category) -> level, in file order.
+pub type SeverityMap = Vec<(String, Level)>;
+
+/// `[[overrides]]`: settings for the files some globs match, on top of the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Override {
+    /// Globs or directories, relative to the config directory.
+    pub paths: Vec<String>,
+    /// Replaces the selection of the protocols (and kinds) its tokens name; `None` keeps it.
+    pub use_ids: Option<Vec<String>>,
+    pub except: Vec<String>,
+    pub severity: SeverityMap,
+}
+
+/// The notice a deprecation must give: the fewest days between today and the sunset date of an
+/// element deprecated (or whose sunset moved earlier), by stability level (oasdiff's
+/// `--deprecation-days-beta` and `--deprecation-days-stable`; draft and alpha need none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Deprecation {
+    pub beta_days: u32,
+    pub stable_days: u32,
+}
+
+/// Whether treaty's own suppressions (`// treaty:ignore`, `x-treaty-ignore`) are honoured, per
+/// kind of finding (`disallow_ignores` in `[lint]` and `[breaking]` turns them off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreatyIgnores {
+    pub lint: bool,
+    pub breaking: bool,
+}
+
+impl Default for TreatyIgnores {
+    fn default() -> TreatyIgnores {
+        TreatyIgnores {
+            lint: true,
+            breaking: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub roots: Vec<ProtoRoot>,
@@ -149,6 +207,13 @@ pub struct Config {
     /// Things that were read but have no effect in treaty (buf `deps`, `plugins`, keys unknown to
     /// this version), as `file:line: message`, for the CLI to show.
     pub warnings: Vec<String>,
+    /// `[severity]`: levels by rule token, for every file.
+    pub severity: SeverityMap,
+    /// `[[overrides]]`, in file order.
+    pub overrides: Vec<Override>,
+    /// `[breaking] deprecation_days_beta` / `deprecation_days_stable`.
+    pub deprecation: Deprecation,
+    pub treaty_ignores: TreatyIgnores,
 }
 
 impl Default for Config {
@@ -160,6 +225,10 @@ impl Default for Config {
             openapi_paths: Vec::new(),
             source: ConfigSource::Default,
             warnings: Vec::new(),
+            severity: Vec::new(),
+            overrides: Vec::new(),
+            deprecation: Deprecation::default(),
+            treaty_ignores: TreatyIgnores::default(),
         }
     }
 }
@@ -202,6 +271,14 @@ pub(crate) fn error_at_offset(
 ) -> InputError {
     let (line, col) = line_col_at(text, offset);
     error_at(path, line, col, message)
+}
+
+/// `Err` with the hint for a rule token (id, alias, category) that names no rule, at `line`:`col`.
+pub(crate) fn check_token(path: &str, line: u32, col: u32, token: &str) -> Result<(), InputError> {
+    match crate::rules::unknown_token_message(token) {
+        None => Ok(()),
+        Some(message) => Err(error_at(path, line, col, message)),
+    }
 }
 
 /// Finds the config of one directory through `dir_files` (relative path -> contents, `None` when

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+pub mod spelling;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -205,6 +207,23 @@ impl RuleSet {
         out
     }
 
+    pub fn intersect(self, other: RuleSet) -> RuleSet {
+        let mut out = self;
+        for (word, o) in out.0.iter_mut().zip(other.0) {
+            *word &= o;
+        }
+        out
+    }
+
+    /// The rules of `self` that are not in `other`.
+    pub fn minus(self, other: RuleSet) -> RuleSet {
+        let mut out = self;
+        for (word, o) in out.0.iter_mut().zip(other.0) {
+            *word &= !o;
+        }
+        out
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|w| *w == 0)
     }
@@ -264,6 +283,64 @@ pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
         || (token == "openapi" && doc.protocol == Protocol::Openapi)
         || (token == "breaking" && doc.kind == Kind::Breaking)
         || (token == "lint" && doc.kind == Kind::Lint)
+}
+
+/// Whether `token` names at least one rule (see [`token_matches`]).
+pub fn is_known_token(token: &str) -> bool {
+    catalog().iter().any(|d| token_matches(token, d))
+}
+
+/// What to tell a user who wrote `token`, when it names no rule: that it is unknown, and the
+/// nearest name a token can take (an id, an alias with or without its prefix, a category, or
+/// `proto`, `openapi`, `breaking`, `lint`, `all`) when one is close. `None` when it is known.
+pub fn unknown_token_message(token: &str) -> Option<String> {
+    if is_known_token(token) {
+        return None;
+    }
+    let mut names: BTreeSet<&str> = ["proto", "openapi", "breaking", "lint", "all"].into();
+    for d in catalog() {
+        names.insert(d.id);
+        names.extend(d.categories.iter().copied());
+        for alias in d.aliases {
+            names.insert(alias);
+            names.extend(alias.split_once(':').map(|(_, bare)| bare));
+        }
+    }
+    let nearest = spelling::nearest(token, names.iter().copied())
+        .map(str::to_string)
+        .or_else(|| {
+            // `buf:WIRE_JSN`: categories are written bare in the catalog.
+            let (prefix, bare) = token.split_once(':')?;
+            let categories = catalog().iter().flat_map(|d| d.categories.iter().copied());
+            spelling::nearest(bare, categories).map(|c| format!("{prefix}:{c}"))
+        });
+    Some(match nearest {
+        Some(name) => format!("unknown rule, alias or category `{token}`; did you mean `{name}`?"),
+        None => format!("unknown rule, alias or category `{token}` (see `treaty rules`)"),
+    })
+}
+
+/// The one rule a suppression names, by id or alias (with or without its peer prefix, any
+/// case). Else what to tell the user: a category names many rules, and an unknown name gets
+/// the nearest one.
+pub fn suppressed_rule(token: &str) -> Result<RuleId, String> {
+    let one = RuleId::all().find(|id| {
+        let d = id.doc();
+        d.id == token
+            || d.aliases.iter().any(|a| {
+                a.eq_ignore_ascii_case(token)
+                    || a.split_once(':')
+                        .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(token))
+            })
+    });
+    match one {
+        Some(id) => Ok(id),
+        None => Err(unknown_token_message(token).unwrap_or_else(|| {
+            format!(
+                "`{token}` names a group of rules; a suppression names one rule, by id or alias"
+            )
+        })),
+    }
 }
 
 /// Which rules run.

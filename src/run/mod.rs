@@ -23,6 +23,7 @@ use crate::diag::InputErrors;
 use crate::finding::{Finding, Revision, Sink};
 use crate::openapi;
 use crate::proto;
+use crate::proto::lint::ignore::{ignored_at, Honoured};
 use crate::report::Report;
 use crate::rules::{self, Kind, RuleSet};
 use crate::source::{Listing, Snapshot};
@@ -49,8 +50,9 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
         ..Report::default()
     };
     let skip = plan::unchanged_specs(&new_specs, |p| old.files.get(p).map(|f| f.blob));
-    compare_proto(&mut report, &old_set, &new_set, &policies);
-    compare_openapi(&mut report, &old_specs, &new_specs, &skip, &policies, today);
+    compare_proto(&mut report, &old_set, &new_set, &policies)?;
+    let sides = (&old_specs, &new_specs);
+    compare_openapi(&mut report, sides, &skip, &policies, today, options)?;
     Ok(report)
 }
 
@@ -69,13 +71,14 @@ pub fn breaking_listings(
                 files_checked,
                 ..Report::default()
             };
-            compare_proto(&mut report, &old_set, &new_set, &policies);
+            compare_proto(&mut report, &old_set, &new_set, &policies)?;
             Ok(report)
         },
         || plan::openapi_listings(old, new, options),
     );
     let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
-    compare_openapi(&mut report, &old_specs, &new_specs, &skip, &policies, today);
+    let sides = (&old_specs, &new_specs);
+    compare_openapi(&mut report, sides, &skip, &policies, today, options)?;
     Ok(report)
 }
 
@@ -98,19 +101,46 @@ fn lint_with(
         || openapi::load::load(snapshot, &filter, &openapi::load::no_fetch),
     );
     let (protos, specs) = both(protos, specs)?;
-    let mut report = lint_protos(&protos, options, &policies);
-    report.merge(lint_specs(&specs, None, &policies));
+    let mut report = lint_protos(&protos, options, &policies)?;
+    report.merge(lint_specs(&specs, None, &policies)?);
     if !specs.specs.is_empty() && protos.tree_files().next().is_some() {
-        report.merge(lint_consistency(&protos, &specs, &policies));
+        report.merge(lint_consistency(&protos, &specs, options, &policies));
     }
     report.files_checked = protos.tree_files().count() + specs.file_count();
     Ok(report)
 }
 
+/// The `// buf:lint:ignore` and `// treaty:ignore` comments of one revision's files.
+fn lint_comments<'a>(
+    files: &HashMap<&'a str, &'a proto::model::SourceProto>,
+    options: &Options,
+    policies: &Policies,
+) -> CommentLines<'a> {
+    let honoured = Honoured {
+        buf: options.buf_comment_ignores,
+        treaty: policies.treaty_ignores,
+    };
+    CommentLines::new(
+        files
+            .iter()
+            .map(|(path, f)| (Revision::New, *path, &*f.text)),
+        honoured,
+    )
+}
+
 /// The lint findings of a protobuf set's own files (not its context imports).
-fn lint_protos(protos: &proto::model::ProtoSet, options: &Options, policies: &Policies) -> Report {
+fn lint_protos(
+    protos: &proto::model::ProtoSet,
+    options: &Options,
+    policies: &Policies,
+) -> Result<Report, InputErrors> {
     let mut report = Report::default();
     let files = files_by_display(protos);
+    let comments = lint_comments(&files, options, policies);
+    let errors = comments.errors(files.values().copied());
+    if !errors.is_empty() {
+        return Err(InputErrors(errors));
+    }
     let ctx = proto::lint::Ctx::new(protos, &options.proto_lint);
     check_protocol(
         &mut report,
@@ -122,31 +152,23 @@ fn lint_protos(protos: &proto::model::ProtoSet, options: &Options, policies: &Po
             Some(file.package())
         },
         |_, path| files.get(path).map(|f| &f.text),
+        |f| comments.silence(f),
     );
-    // Comment suppressions, read only in the files that have any, each split into lines once.
-    let mut lines: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (path, file) in &files {
-        if proto::lint::ignore::has_ignores(&file.text) {
-            lines.insert(path, file.text.lines().collect());
-        }
-    }
-    report.findings.retain(|f| {
-        let Some(lines) = lines.get(f.location.file.as_str()) else {
-            return true;
-        };
-        !proto::lint::ignore::ignored_by_comment(f, lines, options.buf_comment_ignores)
-    });
-    report
+    Ok(report)
 }
 
-/// The findings of the rules that hold a revision's protobuf bindings and specs together.
+/// The findings of the rules that hold a revision's protobuf bindings and specs together
+/// (the suppressions' own errors are reported by the protocols' lint).
 fn lint_consistency(
     protos: &proto::model::ProtoSet,
     specs: &openapi::load::SpecSet,
+    options: &Options,
     policies: &Policies,
 ) -> Report {
     let mut report = Report::default();
     let files = files_by_display(protos);
+    let comments = lint_comments(&files, options, policies);
+    let ignores = SpecIgnores::new(specs, specs, policies.treaty_ignores);
     let ctx = consistency::Ctx::new(protos, specs);
     check_protocol(
         &mut report,
@@ -158,6 +180,7 @@ fn lint_consistency(
             Some(file) => Some(&file.text),
             None => specs.doc(path).map(|doc| &doc.text),
         },
+        |f| comments.silence(f) || ignores.silence(f),
     );
     report
 }
@@ -167,14 +190,18 @@ fn lint_specs(
     specs: &openapi::load::SpecSet,
     only: Option<&[usize]>,
     policies: &Policies,
-) -> Report {
+) -> Result<Report, InputErrors> {
     let mut report = Report::default();
     let indices: Vec<usize> = match only {
         Some(only) => only.to_vec(),
         None => (0..specs.specs.len()).collect(),
     };
     if indices.is_empty() {
-        return report;
+        return Ok(report);
+    }
+    let ignores = SpecIgnores::new(specs, specs, policies.treaty_ignores);
+    if !ignores.errors.is_empty() {
+        return Err(InputErrors(ignores.errors));
     }
     let ctx = openapi::lint::Ctx::of_specs(specs, indices);
     check_protocol(
@@ -184,8 +211,9 @@ fn lint_specs(
         |check, sink| check(&ctx, sink),
         |_, _| None,
         |_, path| specs.doc(path).map(|doc| &doc.text),
+        |f| ignores.silence(f),
     );
-    report
+    Ok(report)
 }
 
 /// Lint every contract of a listing (all of them are read).
@@ -215,15 +243,13 @@ pub fn check(
                 || plan::proto_listings(old, new, options),
                 || -> Result<(Option<Report>, Report), InputErrors> {
                     if all_lint {
-                        return Ok((
-                            None,
-                            lint_protos(&load_protos(new, None, options)?, options, &lint),
-                        ));
+                        let set = load_protos(new, None, options)?;
+                        return Ok((None, lint_protos(&set, options, &lint)?));
                     }
                     let dirs = changed_proto_dirs(old, new);
                     let side = |listing| -> Result<Report, InputErrors> {
                         let set = load_protos(listing, dirs.as_ref(), options)?;
-                        Ok(lint_protos(&set, options, &lint))
+                        lint_protos(&set, options, &lint)
                     };
                     let (old_lint, new_lint) = rayon::join(|| side(old), || side(new));
                     let (old_lint, new_lint) = both(old_lint, new_lint)?;
@@ -235,7 +261,7 @@ pub fn check(
                 files_checked,
                 ..Report::default()
             };
-            compare_proto(&mut report, &old_set, &new_set, &breaking);
+            compare_proto(&mut report, &old_set, &new_set, &breaking)?;
             report.merge(brought(old_lint, new_lint));
             Ok(report)
         },
@@ -244,26 +270,21 @@ pub fn check(
             // every spec that changed, the new side every spec.
             let (old_specs, new_specs, unchanged) = plan::openapi_listings(old, new, options)?;
             let mut report = Report::default();
-            compare_openapi(
-                &mut report,
-                &old_specs,
-                &new_specs,
-                &unchanged,
-                &breaking,
-                today,
-            );
+            let sides = (&old_specs, &new_specs);
+            compare_openapi(&mut report, sides, &unchanged, &breaking, today, options)?;
             let changed = |set: &openapi::load::SpecSet| -> Vec<usize> {
                 (0..set.specs.len())
                     .filter(|&i| !unchanged.contains(&set.docs[set.specs[i].doc].path))
                     .collect()
             };
             let (old_lint, new_lint) = if all_lint {
-                (None, lint_specs(&new_specs, None, &lint))
+                (None, lint_specs(&new_specs, None, &lint)?)
             } else {
                 let (old_lint, new_lint) = rayon::join(
                     || lint_specs(&old_specs, Some(&changed(&old_specs)), &lint),
                     || lint_specs(&new_specs, Some(&changed(&new_specs)), &lint),
                 );
+                let (old_lint, new_lint) = both(old_lint, new_lint)?;
                 (Some(old_lint), new_lint)
             };
             report.merge(brought(old_lint, new_lint));
@@ -337,12 +358,30 @@ fn compare_proto(
     old: &proto::model::ProtoSet,
     new: &proto::model::ProtoSet,
     policies: &Policies,
-) {
+) -> Result<(), InputErrors> {
     let (old_files, new_files) = (files_by_display(old), files_by_display(new));
     let file = |revision: Revision, path: &str| match revision {
         Revision::Old => old_files.get(path).copied(),
         Revision::New => new_files.get(path).copied(),
     };
+    // buf has no comment suppression of breaking changes; treaty's own works on both.
+    let honoured = Honoured {
+        buf: false,
+        treaty: policies.treaty_ignores,
+    };
+    let sides = [(Revision::Old, &old_files), (Revision::New, &new_files)];
+    let comments = CommentLines::new(
+        sides.into_iter().flat_map(|(revision, files)| {
+            files
+                .iter()
+                .map(move |(path, f)| (revision, *path, &*f.text))
+        }),
+        honoured,
+    );
+    let errors = comments.errors(new_files.values().copied());
+    if !errors.is_empty() {
+        return Err(InputErrors(errors));
+    }
     let ctx = proto::breaking::Ctx::new(old, new);
     check_protocol(
         report,
@@ -355,7 +394,9 @@ fn compare_proto(
                 .map(|f| f.package())
         },
         |revision, path| file(revision, path).map(|f| &f.text),
+        |f| comments.silence(f),
     );
+    Ok(())
 }
 
 /// A set's files by the path findings name. The first wins, and the compared files come before
@@ -368,21 +409,28 @@ fn files_by_display(set: &proto::model::ProtoSet) -> HashMap<&str, &proto::model
     map
 }
 
-/// Run the selected OpenAPI rules over two spec sets (leaving out the `skip` specs, which
-/// cannot differ) and add their findings to `report`.
+/// Run the selected OpenAPI rules over two spec sets (`(old, new)`, leaving out the `skip`
+/// specs, which cannot differ) and add their findings to `report`.
 fn compare_openapi(
     report: &mut Report,
-    old: &openapi::load::SpecSet,
-    new: &openapi::load::SpecSet,
+    (old, new): (&openapi::load::SpecSet, &openapi::load::SpecSet),
     skip: &[String],
     policies: &Policies,
     today: Date,
-) {
+    options: &Options,
+) -> Result<(), InputErrors> {
     report.files_checked += new.file_count();
     if old.specs.is_empty() && new.specs.is_empty() {
-        return;
+        return Ok(());
     }
-    let ctx = openapi::breaking::Ctx::new(old, new, skip, today);
+    let ignores = SpecIgnores::new(old, new, policies.treaty_ignores);
+    if !ignores.errors.is_empty() {
+        return Err(InputErrors(ignores.errors));
+    }
+    let ctx = openapi::breaking::Ctx::new(old, new, skip, today).with_deprecation(
+        options.deprecation.beta_days,
+        options.deprecation.stable_days,
+    );
     check_protocol(
         report,
         policies,
@@ -393,13 +441,106 @@ fn compare_openapi(
             let set = if revision == Revision::Old { old } else { new };
             set.doc(path).map(|doc| &doc.text)
         },
+        |f| ignores.silence(f),
     );
+    Ok(())
+}
+
+/// Is a finding silenced by a suppression? Where its location is (the element in the new
+/// revision, or in the old one for a deleted file), or where its related location is (the old
+/// revision's element, for one that was deleted or changed). A suppression in the base revision
+/// thus covers the change that removes its element, which is the only place one can be written
+/// for a deletion.
+fn silenced_at(f: &Finding, covers: impl Fn(Revision, &crate::finding::Location) -> bool) -> bool {
+    covers(f.revision, &f.location) || f.related.as_ref().is_some_and(|r| covers(Revision::Old, r))
+}
+
+/// `// buf:lint:ignore` and `// treaty:ignore` comments: the lines of each protobuf file that
+/// has any, by revision and path, each split once.
+struct CommentLines<'a> {
+    lines: HashMap<(Revision, &'a str), Vec<&'a str>>,
+    honoured: Honoured,
+}
+
+impl<'a> CommentLines<'a> {
+    fn new(files: impl Iterator<Item = (Revision, &'a str, &'a str)>, honoured: Honoured) -> Self {
+        let lines = files
+            .filter(|(_, _, text)| {
+                (honoured.buf || honoured.treaty) && proto::lint::ignore::has_ignores(text)
+            })
+            .map(|(revision, path, text)| ((revision, path), text.lines().collect()))
+            .collect();
+        CommentLines { lines, honoured }
+    }
+
+    fn silence(&self, f: &Finding) -> bool {
+        !self.lines.is_empty()
+            && silenced_at(f, |revision, at| {
+                self.lines
+                    .get(&(revision, at.file.as_str()))
+                    .is_some_and(|lines| ignored_at(f.rule, at.line, lines, self.honoured))
+            })
+    }
+
+    /// The `treaty:ignore` comments of `files` (those of the tree, not imports) that cannot
+    /// work, when treaty's own suppressions are honoured.
+    fn errors<'f>(
+        &self,
+        files: impl Iterator<Item = &'f proto::model::SourceProto>,
+    ) -> Vec<crate::diag::InputError> {
+        if !self.honoured.treaty {
+            return Vec::new();
+        }
+        files
+            .filter(|f| !f.context && f.text.contains("treaty:ignore"))
+            .flat_map(|f| {
+                proto::lint::ignore::check_treaty_ignores(&f.display, &f.text)
+                    .into_iter()
+                    .map(|e| e.with_text(f.text.clone()))
+            })
+            .collect()
+    }
+}
+
+/// `x-treaty-ignore` of both revisions' specs (the same set twice for lint), and the new
+/// revision's entries that cannot work.
+struct SpecIgnores {
+    old: openapi::ignore::Ignores,
+    new: openapi::ignore::Ignores,
+    errors: Vec<crate::diag::InputError>,
+}
+
+impl SpecIgnores {
+    fn new(old: &openapi::load::SpecSet, new: &openapi::load::SpecSet, honoured: bool) -> Self {
+        if !honoured {
+            return SpecIgnores {
+                old: Default::default(),
+                new: Default::default(),
+                errors: Vec::new(),
+            };
+        }
+        let (old, _) = openapi::ignore::Ignores::collect(old);
+        let (new, errors) = openapi::ignore::Ignores::collect(new);
+        SpecIgnores { old, new, errors }
+    }
+
+    fn silence(&self, f: &Finding) -> bool {
+        if self.old.is_empty() && self.new.is_empty() {
+            return false;
+        }
+        silenced_at(f, |revision, at| match revision {
+            Revision::Old => self.old.covers(f.rule, at),
+            Revision::New => self.new.covers(f.rule, at),
+        })
+    }
 }
 
 /// One protocol's findings, the same way for every protocol: run its selected rules, keep
 /// what the policy of each finding's file keeps (`package_of` names a file's package), drop
-/// what supersession explains, and add the rest to `report` — sorted, without duplicates —
-/// with the texts they point into (`text_of`).
+/// what supersession explains, then what a suppression in the contract silences (`silenced`;
+/// after supersession, so silencing a finding does not bring back the ones it replaced), and
+/// add the rest to `report` — sorted, without duplicates — with the texts they point into
+/// (`text_of`).
 fn check_protocol<'a, C: Sync + 'static>(
     report: &mut Report,
     policies: &Policies,
@@ -407,12 +548,17 @@ fn check_protocol<'a, C: Sync + 'static>(
     run: impl Fn(&C, &mut Sink) + Sync,
     package_of: impl Fn(Revision, &str) -> Option<&'a str>,
     text_of: impl Fn(Revision, &str) -> Option<&'a Arc<str>>,
+    silenced: impl Fn(&Finding) -> bool,
 ) {
     let mut findings = run_rules(rules, &policies.selected, run);
-    findings.retain(|f| policies.keeps(f, package_of(f.revision, &f.location.file)));
+    findings.retain_mut(|f| {
+        let package = package_of(f.revision, &f.location.file);
+        policies.judge(f, package)
+    });
     if policies.supersede {
         supersede::supersede(&mut findings);
     }
+    findings.retain(|f| !silenced(f));
     for f in &findings {
         let wanted = [(f.revision, &f.location.file)]
             .into_iter()

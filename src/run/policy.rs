@@ -1,11 +1,14 @@
 //! Which rules apply where: the configured `Options` and `Policy`s, and `Policies`, their rule
 //! tokens resolved to rule sets once per run so that judging a finding is index lookups.
 
-use crate::config::{BreakingConfig, Config, ConfigSource, LintConfig};
+use crate::config::{
+    BreakingConfig, Config, ConfigSource, Deprecation, Level, LintConfig, Override, SeverityMap,
+    TreatyIgnores,
+};
 use crate::finding::Finding;
 use crate::openapi;
 use crate::proto;
-use crate::rules::{Kind, RuleSet, Selection};
+use crate::rules::{Kind, Protocol, RuleId, RuleSet, Selection};
 
 /// Which rules apply to a file, and which of their findings are dropped.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +85,17 @@ pub struct Options {
     pub paths: Vec<String>,
     /// `[openapi] paths`: globs naming the OpenAPI specs (empty: found by content).
     pub openapi_paths: Vec<String>,
+    /// `[severity]`: levels by rule token, everywhere.
+    pub severity: SeverityMap,
+    /// `[[overrides]]`: settings for the files their globs match, on top of the policies.
+    pub overrides: Vec<Override>,
+    /// The command line's `--only` and `--skip`, which no override undoes.
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+    /// Days of notice a deprecation must give before its sunset.
+    pub deprecation: Deprecation,
+    /// Whether `// treaty:ignore` and `x-treaty-ignore` are honoured, per kind.
+    pub treaty_ignores: TreatyIgnores,
 }
 
 impl Options {
@@ -133,6 +147,12 @@ impl Options {
                 .collect(),
             paths: Vec::new(),
             openapi_paths: config.openapi_paths.clone(),
+            severity: config.severity.clone(),
+            overrides: config.overrides.clone(),
+            only: only.to_vec(),
+            skip: skip.to_vec(),
+            deprecation: config.deprecation,
+            treaty_ignores: config.treaty_ignores,
         }
     }
 
@@ -160,25 +180,37 @@ impl Options {
     }
 }
 
-/// The options' policies for one kind of rule, resolved: each selection, `ignore_only` token
-/// and the union of what runs is a [`RuleSet`], built once per run.
+/// The options' policies for one kind of rule, resolved: each selection, `ignore_only` token,
+/// override and severity entry is a [`RuleSet`], and the union of what runs too, built once per
+/// run.
 pub(super) struct Policies<'o> {
     default: Resolved<'o>,
     /// (module directory, its policy).
     modules: Vec<(&'o str, Resolved<'o>)>,
+    /// `[[overrides]]`, in file order.
+    overrides: Vec<ResolvedOverride>,
+    /// `[severity]`.
+    severity: Levels,
+    /// `--only` was given: it alone selects, overrides' `use` included.
+    only_given: bool,
+    /// `--skip`: never selected, whatever an override's `use` says.
+    skip: RuleSet,
     /// Rules any policy selects: the ones that run.
     pub(super) selected: RuleSet,
     /// Supersession applies in treaty's default selection only (no `--only`, no `use`, no
     /// module settings): a configured selection gets exactly the findings it names.
     pub(super) supersede: bool,
+    /// `// treaty:ignore` and `x-treaty-ignore` silence this kind's findings.
+    pub(super) treaty_ignores: bool,
 }
 
 /// One policy with its tokens resolved.
 struct Resolved<'o> {
     policy: &'o Policy,
     selected: RuleSet,
+    ignore: Vec<PathPattern>,
     /// `ignore_only`: (the rules a token names, the paths where they are dropped).
-    ignore_only: Vec<(RuleSet, &'o [String])>,
+    ignore_only: Vec<(RuleSet, Vec<PathPattern>)>,
 }
 
 impl<'o> Resolved<'o> {
@@ -186,10 +218,11 @@ impl<'o> Resolved<'o> {
         Resolved {
             policy,
             selected: policy.selection.rule_set(kind),
+            ignore: PathPattern::all(&policy.ignore),
             ignore_only: policy
                 .ignore_only
                 .iter()
-                .map(|(token, paths)| (RuleSet::named_by(&[token]), paths.as_slice()))
+                .map(|(token, paths)| (RuleSet::named_by(&[token]), PathPattern::all(paths)))
                 .collect(),
         }
     }
@@ -197,15 +230,80 @@ impl<'o> Resolved<'o> {
     /// Does this policy keep finding `f` (whose file is in `package`)?
     fn keeps(&self, f: &Finding, package: Option<&str>) -> bool {
         let file = &f.location.file;
-        if self.policy.ignore.iter().any(|p| path_matches(file, p)) {
+        if self.ignore.iter().any(|p| p.matches(file)) {
             return false;
         }
         for (rules, paths) in &self.ignore_only {
-            if rules.contains(f.rule) && paths.iter().any(|p| path_matches(file, p)) {
+            if rules.contains(f.rule) && paths.iter().any(|p| p.matches(file)) {
                 return false;
             }
         }
         !(self.policy.ignore_unstable_packages && package.is_some_and(is_unstable_package))
+    }
+}
+
+/// Severity entries resolved: (the rules a token names, how many, the level), in file order.
+struct Levels(Vec<(RuleSet, usize, Level)>);
+
+impl Levels {
+    fn new(map: &SeverityMap) -> Levels {
+        Levels(
+            map.iter()
+                .map(|(token, level)| {
+                    let rules = RuleSet::named_by(&[token]);
+                    (rules, rules.iter().count(), *level)
+                })
+                .collect(),
+        )
+    }
+
+    /// The level set for `rule`: of the entries that name it, the one that names the fewest
+    /// rules (an id before its category, a category before `all`), the later on a tie.
+    fn of(&self, rule: RuleId) -> Option<Level> {
+        let mut best: Option<(usize, Level)> = None;
+        for (rules, count, level) in &self.0 {
+            if rules.contains(rule) && best.is_none_or(|(c, _)| *count <= c) {
+                best = Some((*count, *level));
+            }
+        }
+        best.map(|(_, level)| level)
+    }
+}
+
+/// One `[[overrides]]` entry, resolved for one kind of rule.
+struct ResolvedOverride {
+    paths: Vec<PathPattern>,
+    /// `use`: the rules of this kind it names, and the protocols it governs (proto, openapi).
+    uses: Option<(RuleSet, [bool; 2])>,
+    except: RuleSet,
+    severity: Levels,
+}
+
+impl ResolvedOverride {
+    fn new(o: &Override, kind: Kind) -> ResolvedOverride {
+        let of_kind = RuleSet::matching(|d| d.kind == kind);
+        let uses = o.use_ids.as_ref().and_then(|tokens| {
+            let set = RuleSet::named_by(tokens).intersect(of_kind);
+            let names = |p: Protocol| set.iter().any(|id| id.doc().protocol == p);
+            // A `use` naming no rule of this kind says nothing about it.
+            (!set.is_empty()).then(|| (set, [names(Protocol::Proto), names(Protocol::Openapi)]))
+        });
+        ResolvedOverride {
+            paths: PathPattern::all(&o.paths),
+            uses,
+            except: RuleSet::named_by(&o.except),
+            severity: Levels::new(&o.severity),
+        }
+    }
+
+    /// How specific the override is for `file`: the most leading literal directories among its
+    /// patterns that match it; `None` when none does.
+    fn specificity(&self, file: &str) -> Option<usize> {
+        self.paths
+            .iter()
+            .filter(|p| p.matches(file))
+            .map(PathPattern::specificity)
+            .max()
     }
 }
 
@@ -220,14 +318,36 @@ impl<'o> Policies<'o> {
             .iter()
             .map(|(dir, p)| (dir.as_str(), Resolved::new(p, kind)))
             .collect();
-        let selected = modules
+        let overrides: Vec<ResolvedOverride> = options
+            .overrides
+            .iter()
+            .map(|o| ResolvedOverride::new(o, kind))
+            .collect();
+        let only_given = !options.only.is_empty();
+        let skip = RuleSet::named_by(&options.skip);
+        let mut selected = modules
             .iter()
             .fold(default.selected, |all, (_, p)| all.union(p.selected));
+        if !only_given {
+            for (uses, _) in overrides.iter().filter_map(|o| o.uses.as_ref()) {
+                selected = selected.union(uses.minus(skip));
+            }
+        }
         Policies {
-            supersede: policy.selection.is_default() && modules.is_empty(),
+            supersede: policy.selection.is_default()
+                && modules.is_empty()
+                && overrides.iter().all(|o| o.uses.is_none()),
             default,
             modules,
+            overrides,
+            severity: Levels::new(&options.severity),
+            only_given,
+            skip,
             selected,
+            treaty_ignores: match kind {
+                Kind::Breaking => options.treaty_ignores.breaking,
+                Kind::Lint => options.treaty_ignores.lint,
+            },
         }
     }
 
@@ -240,12 +360,106 @@ impl<'o> Policies<'o> {
             .map_or(&self.default, |(_, p)| p)
     }
 
-    /// Does finding `f` (whose file is in `package`) stand? It answers to the policy of the
-    /// file it is about (either revision): its rule must be selected there, and not ignored.
-    pub(super) fn keeps(&self, f: &Finding, package: Option<&str>) -> bool {
+    /// Does finding `f` (whose file is in `package`) stand, and how much does it weigh? It
+    /// answers to the policy of the file it is about (either revision): its rule must be
+    /// selected there and not ignored. Then the overrides whose paths match the file apply,
+    /// the least specific first, so the most specific has the last word on selection and
+    /// severity. A severity of `off` drops the finding; another one replaces the rule's.
+    pub(super) fn judge(&self, f: &mut Finding, package: Option<&str>) -> bool {
         let policy = self.policy_for(&f.location.file);
-        let selected = self.modules.is_empty() || policy.selected.contains(f.rule);
-        selected && policy.keeps(f, package)
+        if !policy.keeps(f, package) {
+            return false;
+        }
+        let mut selected = policy.selected.contains(f.rule);
+        let mut level = self.severity.of(f.rule);
+        if self.overrides.is_empty() && level.is_none() {
+            return selected && !self.skip.contains(f.rule);
+        }
+        let mut layers: Vec<(usize, usize, &ResolvedOverride)> = self
+            .overrides
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| Some((o.specificity(&f.location.file)?, i, o)))
+            .collect();
+        layers.sort_by_key(|&(specificity, i, _)| (specificity, i));
+        let protocol = match f.rule.doc().protocol {
+            Protocol::Proto => 0,
+            Protocol::Openapi => 1,
+        };
+        for (_, _, o) in layers {
+            if let Some((uses, governs)) = &o.uses {
+                if governs[protocol] && !self.only_given {
+                    selected = uses.contains(f.rule);
+                }
+            }
+            if o.except.contains(f.rule) {
+                selected = false;
+            }
+            if let Some(l) = o.severity.of(f.rule) {
+                level = Some(l);
+            }
+        }
+        if !selected || self.skip.contains(f.rule) {
+            return false;
+        }
+        match level {
+            Some(Level::Off) => false,
+            Some(Level::On(severity)) => {
+                f.severity = severity;
+                true
+            }
+            None => true,
+        }
+    }
+}
+
+/// A config path: a directory or file (it and everything under it), or a glob (`legacy/**`,
+/// `api/*.yaml`; `*` stays within one directory) that matches a file or one of its directories.
+enum PathPattern {
+    Prefix(String),
+    Glob(String, globset::GlobMatcher),
+}
+
+impl PathPattern {
+    fn new(pattern: &str) -> PathPattern {
+        if pattern.contains(['*', '?', '[', '{']) {
+            let glob = globset::GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build();
+            if let Ok(glob) = glob {
+                return PathPattern::Glob(pattern.to_string(), glob.compile_matcher());
+            }
+        }
+        // A buf.yaml path is never a glob; one that does not compile is taken literally.
+        PathPattern::Prefix(pattern.to_string())
+    }
+
+    fn all(patterns: &[String]) -> Vec<PathPattern> {
+        patterns.iter().map(|p| PathPattern::new(p)).collect()
+    }
+
+    fn matches(&self, file: &str) -> bool {
+        match self {
+            PathPattern::Prefix(prefix) => path_matches(file, prefix),
+            PathPattern::Glob(_, glob) => {
+                glob.is_match(file)
+                    || file
+                        .match_indices('/')
+                        .any(|(i, _)| glob.is_match(&file[..i]))
+            }
+        }
+    }
+
+    /// How many leading directories the pattern names literally: `legacy/v1/**` 2,
+    /// `legacy/*.proto` 1, `**/*.proto` 0.
+    fn specificity(&self) -> usize {
+        let text = match self {
+            PathPattern::Prefix(p) | PathPattern::Glob(p, _) => p,
+        };
+        text.split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .take_while(|s| !s.contains(['*', '?', '[', '{']))
+            .count()
     }
 }
 
@@ -295,5 +509,24 @@ mod tests {
         assert!(path_matches("proto/a/b.proto", "proto/a"));
         assert!(path_matches("proto/a/b.proto", "proto/a/b.proto"));
         assert!(!path_matches("proto/ab/c.proto", "proto/a"));
+    }
+
+    #[test]
+    fn globs_match_files_and_their_directories() {
+        let legacy = PathPattern::new("legacy/**");
+        assert!(legacy.matches("legacy/a/b.proto"));
+        assert!(!legacy.matches("legacyx/a.proto"));
+        let versions = PathPattern::new("api/v*");
+        assert!(versions.matches("api/v1/pets.yaml"), "a matching directory");
+        assert!(!versions.matches("api/x/v1.yaml"));
+        let top = PathPattern::new("*.yaml");
+        assert!(top.matches("openapi.yaml"));
+        assert!(
+            !top.matches("api/openapi.yaml"),
+            "`*` stays in one directory"
+        );
+        assert_eq!(PathPattern::new("legacy/v1/**").specificity(), 2);
+        assert_eq!(PathPattern::new("legacy").specificity(), 1);
+        assert_eq!(PathPattern::new("**/*.proto").specificity(), 0);
     }
 }

@@ -353,6 +353,9 @@ pub struct Ctx<'a> {
     pub specs: Vec<SpecPair<'a>>,
     /// The day sunset dates are compared with ([`crate::date::today`] in a run).
     pub today: Date,
+    /// Days of notice a deprecation must give, for `beta` and for `stable` (or unlabelled)
+    /// operations: oasdiff's `--deprecation-days-beta` / `--deprecation-days-stable`.
+    notice_days: (u32, u32),
     changes: OnceLock<Vec<SchemaChange<'a>>>,
 }
 
@@ -394,7 +397,51 @@ impl<'a> Ctx<'a> {
             new,
             specs,
             today,
+            notice_days: (0, 0),
             changes: OnceLock::new(),
+        }
+    }
+
+    /// The deprecation policy: the fewest days between today and the sunset date of something
+    /// deprecated in a `beta` and in a `stable` operation (both 0 unless configured).
+    pub fn with_deprecation(mut self, beta_days: u32, stable_days: u32) -> Ctx<'a> {
+        self.notice_days = (beta_days, stable_days);
+        self
+    }
+
+    /// Is a sunset on `date` too soon for a deprecation in an operation of this stability:
+    /// fewer days from today than the policy's notice (with none configured: already past)?
+    pub fn sunset_too_soon(&self, date: Date, stability: Option<&str>) -> bool {
+        self.today.days_until(date) < self.notice_days(stability)
+    }
+
+    /// Why a sunset is too soon, for messages: `past` (how the rule says "already past") with
+    /// no notice configured, else the notice it falls short of.
+    pub fn too_soon_because(&self, stability: Option<&str>, past: &str) -> String {
+        match self.notice_days(stability) {
+            0 => past.to_string(),
+            days => {
+                format!("which is less than the {days} days of notice the deprecation policy asks")
+            }
+        }
+    }
+
+    /// The stability level of the new operation of a schema change (spec and operation-pair
+    /// indices), for the deprecation policy.
+    pub fn stability_of(&self, spec: usize, op: usize) -> Option<&'a str> {
+        let spec = self.specs.get(spec)?;
+        let pair = spec.ops.get(op)?;
+        spec.new.as_ref()?.operations.get(pair.new)?.stability()
+    }
+
+    /// The notice (in days) a deprecation in an operation of this `x-stability-level` must give
+    /// before its sunset, as oasdiff: none for `draft` and `alpha`, the beta policy for `beta`,
+    /// the stable one for `stable`, no level, or one it cannot read.
+    pub fn notice_days(&self, stability: Option<&str>) -> i64 {
+        match stability {
+            Some("draft") | Some("alpha") => 0,
+            Some("beta") => self.notice_days.0.into(),
+            _ => self.notice_days.1.into(),
         }
     }
 

@@ -6,8 +6,9 @@
 //! `check_webhook_updated.go`, with these differences by design:
 //! - The sunset date is `x-sunset`, else the documented value (example or default) of a
 //!   `Sunset` response header (RFC 8594), which is where our API guide puts it.
-//! - treaty has no deprecation-days setting; its policy is oasdiff's with zero days of notice,
-//!   except that deprecating a stable operation (one without `x-stability-level`, or `stable`)
+//! - The deprecation policy is oasdiff's (`[breaking] deprecation_days_beta` and
+//!   `deprecation_days_stable`, 0 by default: a sunset must not be past), except that
+//!   deprecating a stable operation (one without `x-stability-level`, or `stable`) always
 //!   requires a sunset date, as the guide asks ("pair it with a sunset date").
 //! - A sunset that stops parsing when it is changed is reported as `api-deprecated-sunset-parse`
 //!   (oasdiff files it under `api-path-sunset-parse`, which treaty keeps for removed operations).
@@ -293,9 +294,9 @@ fn deprecated_at(op: &Operation) -> Location {
 }
 
 /// Deprecating a stable operation requires a sunset date (see the module notes); beta ones may
-/// go without, as in oasdiff's default policy.
-fn requires_sunset(op: &Operation) -> bool {
-    stability_rank(op) == Ok(LEVELS.len() - 1)
+/// go without, as in oasdiff's default policy, unless the policy asks beta ones for notice.
+fn requires_sunset(ctx: &Ctx, op: &Operation) -> bool {
+    stability_rank(op) == Ok(LEVELS.len() - 1) || ctx.notice_days(op.stability()) > 0
 }
 
 /// Operations deprecated by this revision, with their sunset.
@@ -309,7 +310,7 @@ fn newly_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, Option<Sunset>)
 
 fn api_deprecated_sunset_missing(ctx: &Ctx, sink: &mut Sink) {
     newly_deprecated(ctx, |pair, sunset| {
-        if sunset.is_none() && requires_sunset(pair.new) {
+        if sunset.is_none() && requires_sunset(ctx, pair.new) {
             sink.report_operation(
                 pair.id(),
                 deprecated_at(pair.new),
@@ -322,7 +323,7 @@ fn api_deprecated_sunset_missing(ctx: &Ctx, sink: &mut Sink) {
 
 fn endpoint_deprecated(ctx: &Ctx, sink: &mut Sink) {
     newly_deprecated(ctx, |pair, sunset| {
-        if sunset.is_none() && !requires_sunset(pair.new) {
+        if sunset.is_none() && !requires_sunset(ctx, pair.new) {
             let level = stability_rank(pair.new).map_or("", |r| LEVELS[r]);
             sink.report_operation(
                 pair.id(),
@@ -338,7 +339,7 @@ fn endpoint_deprecated_with_sunset(ctx: &Ctx, sink: &mut Sink) {
     newly_deprecated(ctx, |pair, sunset| {
         let Some(s) = sunset else { return };
         if let Ok(date) = s.date {
-            if date >= ctx.today {
+            if !ctx.sunset_too_soon(date, pair.new.stability()) {
                 sink.report_operation(
                     pair.id(),
                     deprecated_at(pair.new),
@@ -353,19 +354,22 @@ fn endpoint_deprecated_with_sunset(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-/// With no notice period configured, a sunset is too early when it has already passed.
+/// A sunset sooner than the policy's notice for the operation's stability; with no notice
+/// configured, one that has already passed.
 fn api_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
     newly_deprecated(ctx, |pair, sunset| {
         let Some(s) = sunset else { return };
+        let stability = pair.new.stability();
         if let Ok(date) = s.date {
-            if date < ctx.today {
+            if ctx.sunset_too_soon(date, stability) {
+                let why = ctx
+                    .too_soon_because(stability, "which has already passed: clients get no notice");
                 sink.report_operation(
                     pair.id(),
                     s.at.line_location(),
                     Some(deprecated_at(pair.old)),
                     format!(
-                        "endpoint deprecated with the sunset date '{date}'{}, which has already \
-                         passed: clients get no notice",
+                        "endpoint deprecated with the sunset date '{date}'{}, {why}",
                         s.source()
                     ),
                 );
@@ -451,8 +455,8 @@ fn sunset_deleted(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-/// A sunset moved earlier, to a date that is already past (oasdiff's test with zero days of
-/// notice: earlier than announced and sooner than the notice period).
+/// A sunset moved earlier, to a date sooner than the policy's notice (oasdiff's test: earlier
+/// than announced and sooner than the notice period; with no notice, already past).
 fn api_sunset_date_changed_too_small(ctx: &Ctx, sink: &mut Sink) {
     still_deprecated(ctx, |pair, old, new| {
         let (Some(old), Some(new)) = (old, new) else {
@@ -461,14 +465,16 @@ fn api_sunset_date_changed_too_small(ctx: &Ctx, sink: &mut Sink) {
         let (Ok(was), Ok(now)) = (&old.date, &new.date) else {
             return;
         };
-        if now < was && *now < ctx.today {
+        let stability = pair.new.stability();
+        if now < was && ctx.sunset_too_soon(*now, stability) {
+            let why = ctx.too_soon_because(stability, "which has already passed");
             sink.report_operation(
                 pair.id(),
                 new.at.line_location(),
                 Some(old.at.line_location()),
                 format!(
                     "api sunset date changed to an earlier date, from '{was}' to '{now}'{}, \
-                     which has already passed: keep '{was}' or a later date",
+                     {why}: keep '{was}' or a later date",
                     new.source()
                 ),
             );

@@ -298,7 +298,9 @@ fn request_parameter_deprecated(ctx: &Ctx, sink: &mut Sink) {
             // An unreadable or past sunset is reported by the sunset rules instead.
             let sunset = match new.obj.get("x-sunset").map(sunset_date) {
                 None => String::new(),
-                Some(Ok(date)) if date >= ctx.today => format!(" with the sunset date '{date}'"),
+                Some(Ok(date)) if !ctx.sunset_too_soon(date, pair.new.stability()) => {
+                    format!(" with the sunset date '{date}'")
+                }
                 Some(_) => return,
             };
             sink.report_operation(
@@ -339,10 +341,6 @@ fn newly_deprecated(ctx: &Ctx, mut f: impl FnMut(&OperationPair, &Param, &Param,
     });
 }
 
-/// The minimum number of days between a deprecation and its sunset. oasdiff's default policy
-/// is 0 for beta and stable alike; treaty has no setting for it yet.
-const MIN_SUNSET_DAYS: i64 = 0;
-
 /// oasdiff raises this only under a deprecation policy (a minimum number of days before
 /// sunset); by default it reports the deprecation as information. In treaty the rule is off by
 /// default and turning it on is the policy: every deprecation must name its sunset.
@@ -364,13 +362,15 @@ fn request_parameter_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
         let Some(Ok(date)) = sunset.map(sunset_date) else {
             return;
         };
-        if ctx.today.days_until(date) < MIN_SUNSET_DAYS {
+        let stability = pair.new.stability();
+        if ctx.sunset_too_soon(date, stability) {
+            let why = ctx.too_soon_because(stability, "which is already past");
             sink.report_operation(
                 pair.id(),
                 param_at(new, "x-sunset"),
                 Some(old.at().line_location()),
                 format!(
-                    "{} was deprecated with the sunset date '{date}', which is already past",
+                    "{} was deprecated with the sunset date '{date}', {why}",
                     named(new)
                 ),
             );
@@ -413,13 +413,15 @@ fn request_parameter_sunset_date_changed_too_small(ctx: &Ctx, sink: &mut Sink) {
         let (Ok(was), Ok(now)) = (sunset_date(was), sunset_date(now)) else {
             return;
         };
-        if now < was && ctx.today.days_until(now) < MIN_SUNSET_DAYS {
+        let stability = pair.new.stability();
+        if now < was && ctx.sunset_too_soon(now, stability) {
+            let why = ctx.too_soon_because(stability, "which is already past");
             sink.report_operation(
                 pair.id(),
                 param_at(new, "x-sunset"),
                 Some(param_at(old, "x-sunset")),
                 format!(
-                    "the sunset date of {} was moved earlier, from '{was}' to '{now}', which is already past",
+                    "the sunset date of {} was moved earlier, from '{was}' to '{now}', {why}",
                     named(new)
                 ),
             );

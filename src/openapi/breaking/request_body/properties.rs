@@ -290,7 +290,7 @@ fn deprecated(ctx: &Ctx, c: &SchemaChange, sunset: bool) -> Option<String> {
     let s = subject(c);
     match (sunset, date) {
         (false, None) => Some(format!("{s} was deprecated")),
-        (true, Some(Ok(date))) if date >= ctx.today => {
+        (true, Some(Ok(date))) if !ctx.sunset_too_soon(date, ctx.stability_of(c.spec, c.op)) => {
             Some(format!("{s} was deprecated with the sunset date '{date}'"))
         }
         _ => None,
@@ -321,16 +321,17 @@ fn request_property_deprecated_sunset_invalid(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-/// oasdiff's default minimum deprecation period is 0 days: a sunset date already past is too
-/// early (clients had no time at all).
+/// A sunset sooner than the deprecation policy's notice; with oasdiff's default of 0 days, a
+/// date already past (clients had no time at all).
 fn request_property_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
     run(ctx, sink, Property, |c| {
         let date = sunset_date(newly_deprecated(c)??).ok()?;
-        (date < ctx.today).then(|| {
+        let stability = ctx.stability_of(c.spec, c.op);
+        ctx.sunset_too_soon(date, stability).then(|| {
             format!(
-                "the request property '{}' was deprecated with the sunset date '{date}', \
-                 which is already past",
-                c.path
+                "the request property '{}' was deprecated with the sunset date '{date}', {}",
+                c.path,
+                ctx.too_soon_because(stability, "which is already past")
             )
         })
     });

@@ -8,7 +8,7 @@
 
 use super::super::body::{stability_change, Level, BETA};
 use super::super::index::sunset_date;
-use super::super::schema::{merged_property, Change, SchemaChange, Segment};
+use super::super::schema::{merged_property, Change, Segment};
 use super::super::{Check, Ctx, Sink};
 use super::compositions::{in_one_of_stand_in, moved_into_one_of};
 use super::{changes, status, BOTH};
@@ -390,23 +390,6 @@ enum Want {
     SunsetTooSmall,
 }
 
-/// Minimum days between deprecating a response property and its sunset, by the operation's
-/// stability. oasdiff's defaults: no minimum, so a sunset date is never required; a date in
-/// the past is still too small.
-fn min_sunset_days(_stability: Option<&str>) -> i64 {
-    0
-}
-
-/// The new operation a change is in.
-fn operation_of<'s, 'a>(
-    ctx: &'s Ctx<'a>,
-    c: &SchemaChange,
-) -> Option<&'s crate::openapi::model::Operation<'a>> {
-    let spec = ctx.specs.get(c.spec)?;
-    let pair = spec.ops.get(c.op)?;
-    spec.new.as_ref()?.operations.get(pair.new)
-}
-
 /// A property's `deprecated` flag that changed, read with its `x-sunset`: a date already past is
 /// `sunset-date-too-small`'s, an unreadable one `deprecated-sunset-invalid`'s, and neither is
 /// listed as a deprecation.
@@ -435,14 +418,19 @@ fn deprecation(ctx: &Ctx, sink: &mut Sink, want: Want) {
             (Want::SunsetInvalid, true, Some(Err(e))) => format!(
                 "the response property '{path}' was deprecated with an invalid sunset date: {e}"
             ),
-            (Want::WithSunset, true, Some(Ok(date))) if date >= ctx.today => format!(
-                "the response property '{path}' was deprecated with the sunset date '{date}'"
-            ),
+            (Want::WithSunset, true, Some(Ok(date)))
+                if !ctx.sunset_too_soon(date, ctx.stability_of(c.spec, c.op)) =>
+            {
+                format!(
+                    "the response property '{path}' was deprecated with the sunset date '{date}'"
+                )
+            }
             (Want::SunsetTooSmall, true, Some(Ok(date))) => {
-                let days = min_sunset_days(operation_of(ctx, c).and_then(|op| op.stability()));
-                if ctx.today.days_until(date) >= days {
+                let stability = ctx.stability_of(c.spec, c.op);
+                if !ctx.sunset_too_soon(date, stability) {
                     continue;
                 }
+                let days = ctx.notice_days(stability);
                 format!(
                     "the response property '{path}' was deprecated with the sunset date '{date}', which must be at least {days} days from now"
                 )
