@@ -470,6 +470,7 @@ impl<'a> Reader<'a> {
             breaking: self.breaking(&breaking, &map)?,
             lint: self.lint(&lint, &map, version)?,
             openapi_paths: Vec::new(),
+            guide: Default::default(),
             source: ConfigSource::BufV1(self.path.to_string()),
             warnings: Vec::new(),
         })
@@ -592,6 +593,7 @@ impl<'a> Reader<'a> {
             breaking,
             lint,
             openapi_paths: Vec::new(),
+            guide: Default::default(),
             source: ConfigSource::BufV2(self.path.to_string()),
             warnings: Vec::new(),
         })

@@ -118,7 +118,7 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
         !proto::lint::ignore::ignored_by_comment(f, lines, options.buf_comment_ignores)
     });
     if !specs.specs.is_empty() {
-        let ctx = openapi::lint::Ctx::new(&specs);
+        let ctx = openapi::lint::Ctx::with_settings(&specs, options.openapi_lint.clone());
         check_protocol(
             &mut report,
             &policies,

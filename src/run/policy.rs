@@ -1,7 +1,7 @@
 //! Which rules apply where: the configured `Options` and `Policy`s, and `Policies`, their rule
 //! tokens resolved to rule sets once per run so that judging a finding is index lookups.
 
-use crate::config::{BreakingConfig, Config, ConfigSource, LintConfig};
+use crate::config::{BreakingConfig, Config, ConfigSource, ErrorVariant, GuideConfig, LintConfig};
 use crate::finding::Finding;
 use crate::openapi;
 use crate::proto;
@@ -77,11 +77,31 @@ pub struct Options {
     pub buf_comment_ignores: bool,
     /// The options of the protobuf lint rules.
     pub proto_lint: proto::lint::Settings,
+    /// The options of the OpenAPI lint rules (the house error shape, path segments).
+    pub openapi_lint: openapi::lint::Settings,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
     /// `[openapi] paths`: globs naming the OpenAPI specs (empty: found by content).
     pub openapi_paths: Vec<String>,
+}
+
+/// The OpenAPI lint rules' settings from the guide's section of the configuration.
+fn openapi_lint_settings(guide: &GuideConfig) -> openapi::lint::Settings {
+    use openapi::lint::errors::{HouseShape, Variant};
+    let errors = &guide.errors;
+    openapi::lint::Settings {
+        errors: HouseShape {
+            variant: match errors.variant {
+                ErrorVariant::Envelope => Variant::Envelope,
+                ErrorVariant::Flat => Variant::Flat,
+                ErrorVariant::Problem => Variant::Problem,
+            },
+            envelope: errors.envelope.clone(),
+            fields: errors.fields.clone(),
+        },
+        segments: guide.urls.clone(),
+    }
 }
 
 impl Options {
@@ -122,7 +142,9 @@ impl Options {
             proto_lint: proto::lint::Settings {
                 enum_zero_value_suffix: config.lint.enum_zero_value_suffix.clone(),
                 service_suffix: config.lint.service_suffix.clone(),
+                segments: config.guide.urls.clone(),
             },
+            openapi_lint: openapi_lint_settings(&config.guide),
             lint_module_policies: config
                 .roots
                 .iter()
