@@ -9,8 +9,6 @@
 //! where the body is defined: the component schema it references (once for every response
 //! using it), else the `schema` key of the response's media type.
 
-use std::collections::HashMap;
-
 use super::{Check, Ctx, Sink};
 use crate::finding::Location;
 use crate::openapi::breaking::response_body::properties::field;
@@ -218,8 +216,10 @@ struct Body<'a> {
     at: Location,
     /// The operation, when the body is written inside it.
     inline_in: Option<std::sync::Arc<str>>,
-    /// `GET /x 404`, for messages.
-    used_by: String,
+    /// What the body is, for messages: `the error schema 'Error'` for a component, else `the
+    /// error body of GET /x 404`. Messages name nothing that another operation's edit could
+    /// change (a count of users, the first one), so `treaty check` tells old findings from new.
+    named: String,
     schema: Obj<'a>,
 }
 
@@ -248,12 +248,21 @@ fn error_bodies<'a>(spec: &Spec<'a>) -> Vec<Body<'a>> {
                 continue;
             }
             for (media, schema) in json_bodies(&r) {
-                let (key, inline) = match component_key(spec, &schema) {
-                    Some(key) => (key, false),
+                let (key, inline, named) = match component_key(spec, &schema) {
+                    Some(key) => (
+                        key,
+                        false,
+                        format!("the error schema '{}'", schema.ref_name().unwrap_or("?")),
+                    ),
                     None => {
                         let key = media.obj.get_entry("schema").map_or(media.key, |(k, _)| k);
                         // Inside the operation unless the response is a shared component.
-                        (key, r.obj.ref_text.is_none())
+                        let inline = r.obj.ref_text.is_none();
+                        let named = match r.obj.ref_name().filter(|_| !inline) {
+                            Some(response) => format!("the error response '{response}'"),
+                            None => format!("the error body of {} {}", op.id, r.status),
+                        };
+                        (key, inline, named)
                     }
                 };
                 let at = key.location();
@@ -265,7 +274,7 @@ fn error_bodies<'a>(spec: &Spec<'a>) -> Vec<Body<'a>> {
                     },
                     at,
                     inline_in: inline.then(|| op.id.clone()),
-                    used_by: format!("{} {}", op.id, r.status),
+                    named,
                     schema,
                 });
             }
@@ -286,10 +295,6 @@ fn error_shape_nonstandard(ctx: &Ctx, sink: &mut Sink) {
     let house = &ctx.settings.errors;
     for spec in &ctx.specs {
         let bodies = error_bodies(spec);
-        let mut uses: HashMap<&Site, usize> = HashMap::new();
-        for b in &bodies {
-            *uses.entry(&b.site).or_default() += 1;
-        }
         let mut seen = std::collections::HashSet::new();
         for b in &bodies {
             if !seen.insert(&b.site) {
@@ -298,21 +303,12 @@ fn error_shape_nonstandard(ctx: &Ctx, sink: &mut Sink) {
             let Some(shortfall) = house.shortfall(&b.schema) else {
                 continue;
             };
-            let others = uses[&b.site] - 1;
-            let used = if others == 0 {
-                format!("the error body of {}", b.used_by)
-            } else {
-                format!(
-                    "the error body of {} (and {others} other error response{})",
-                    b.used_by,
-                    if others == 1 { "" } else { "s" }
-                )
-            };
             report_site(
                 sink,
                 b,
                 format!(
-                    "{used} {shortfall}: the house error shape is {}",
+                    "{} {shortfall}: the house error shape is {}",
+                    b.named,
                     house.shown()
                 ),
             );
@@ -348,7 +344,7 @@ fn error_shape_inconsistent(ctx: &Ctx, sink: &mut Sink) {
             Some(shape) => counts.iter().find(|(s, _)| *s == shape),
             None => counts.iter().rev().max_by_key(|(_, n)| *n),
         };
-        let Some(&(common, common_uses)) = reference else {
+        let Some(&(common, _)) = reference else {
             continue;
         };
         let mut seen = std::collections::HashSet::new();
@@ -360,9 +356,9 @@ fn error_shape_inconsistent(ctx: &Ctx, sink: &mut Sink) {
                 sink,
                 b,
                 format!(
-                    "the error body of {} is shaped {}, unlike the {common_uses} error \
-                     responses of this spec shaped {}: clients need one handler per shape",
-                    b.used_by,
+                    "{} is shaped {}, while this spec's error bodies are shaped {}: \
+                     clients need one handler per shape",
+                    b.named,
                     shape.shown(),
                     common.shown()
                 ),
