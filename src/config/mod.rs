@@ -89,6 +89,61 @@ impl Default for LintConfig {
     }
 }
 
+/// The API guide's house conventions that some lint rules read (`[lint.errors]` and
+/// `[lint.urls]` in treaty.toml; buf.yaml has no say in them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuideConfig {
+    pub errors: ErrorShapeConfig,
+    pub urls: crate::url_path::SegmentStyle,
+}
+
+/// Which error body the house uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ErrorVariant {
+    /// `{"error": {"code", "message", "details"}}`: the guide's.
+    #[default]
+    Envelope,
+    /// `{"code", "message", "details"}` at the top of the body.
+    Flat,
+    /// RFC 9457 problem details: `{"type", "title", "status", "detail"}`.
+    Problem,
+}
+
+impl ErrorVariant {
+    /// The fields a body of this variant declares unless `[lint.errors] fields` says otherwise.
+    pub fn default_fields(self) -> &'static [&'static str] {
+        match self {
+            ErrorVariant::Envelope | ErrorVariant::Flat => &["code", "message", "details"],
+            ErrorVariant::Problem => &["type", "title", "status", "detail"],
+        }
+    }
+}
+
+/// `[lint.errors]`: the house error shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorShapeConfig {
+    pub variant: ErrorVariant,
+    /// The property that wraps the fields in the envelope variant.
+    pub envelope: String,
+    /// The fields every error body declares.
+    pub fields: Vec<String>,
+}
+
+impl Default for ErrorShapeConfig {
+    fn default() -> ErrorShapeConfig {
+        let variant = ErrorVariant::default();
+        ErrorShapeConfig {
+            variant,
+            envelope: "error".to_string(),
+            fields: variant
+                .default_fields()
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+        }
+    }
+}
+
 /// One directory of `.proto` files that is also an import root (a buf v2 module, a v1beta1 build
 /// root, or the buf.yaml directory for v1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +258,8 @@ pub struct Config {
     /// `[openapi] paths`: globs (relative to the config directory) naming the specs; empty means
     /// "find specs by content".
     pub openapi_paths: Vec<String>,
+    /// `[lint.errors]`, `[lint.urls]`: the guide's conventions as this house writes them.
+    pub guide: GuideConfig,
     pub source: ConfigSource,
     /// Things that were read but have no effect in treaty (buf `deps`, `plugins`, keys unknown to
     /// this version), as `file:line: message`, for the CLI to show.
@@ -223,6 +280,7 @@ impl Default for Config {
             breaking: BreakingConfig::default(),
             lint: LintConfig::default(),
             openapi_paths: Vec::new(),
+            guide: GuideConfig::default(),
             source: ConfigSource::Default,
             warnings: Vec::new(),
             severity: Vec::new(),

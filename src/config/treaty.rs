@@ -28,6 +28,15 @@
 //! rpc_allow_google_protobuf_empty_responses = false
 //! allow_comment_ignores = true         # `// buf:lint:ignore ID` comments count
 //!
+//! [lint.errors]                        # the house error body (OpenAPI ERRORS rules)
+//! shape = "envelope"                   # envelope | flat | problem
+//! envelope = "error"                   # the wrapping property of the envelope shape
+//! fields = ["code", "message", "details"]  # default per shape
+//!
+//! [lint.urls]                          # literal path segments (URLS rules)
+//! casing = "kebab-case"                # kebab-case | snake_case | camelCase
+//! exceptions = ["me"]                  # segments never reported
+//!
 //! [openapi]
 //! paths = ["api/**/*.yaml"]            # optional globs; default: find specs by content
 //!
@@ -76,10 +85,12 @@ use toml::Spanned;
 
 use super::{
     contains_path, error_at_offset, normalize_path, BreakingConfig, Config, ConfigSource,
-    Deprecation, Level, LintConfig, Override, ProtoRoot, SeverityMap, TreatyIgnores,
+    Deprecation, ErrorShapeConfig, ErrorVariant, GuideConfig, Level, LintConfig, Override,
+    ProtoRoot, SeverityMap, TreatyIgnores,
 };
 use crate::diag::InputError;
 use crate::rules::spelling::nearest;
+use crate::url_path::{Casing, SegmentStyle};
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -141,6 +152,23 @@ struct LintSection {
     rpc_allow_google_protobuf_empty_responses: bool,
     allow_comment_ignores: Option<bool>,
     disallow_ignores: bool,
+    errors: ErrorsSection,
+    urls: UrlsSection,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct ErrorsSection {
+    shape: Option<Spanned<String>>,
+    envelope: Option<Spanned<String>>,
+    fields: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct UrlsSection {
+    casing: Option<Spanned<String>>,
+    exceptions: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -196,6 +224,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
         ignore_only: r.ignore_only(&b.ignore_only)?,
         ignore_unstable_packages: b.ignore_unstable_packages,
     };
+    let guide = guide_config(path, text, &file.lint.errors, &file.lint.urls)?;
     let lint_default = LintConfig::default();
     let l = file.lint;
     let lint = LintConfig {
@@ -241,6 +270,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
         breaking,
         lint,
         openapi_paths: r.globs(&file.openapi.paths)?,
+        guide,
         source: ConfigSource::Treaty(path.to_string()),
         warnings: Vec::new(),
         severity: r.levels(&file.severity)?,
@@ -358,4 +388,84 @@ impl Reader<'_> {
             })
             .collect()
     }
+}
+
+/// `[lint.errors]` and `[lint.urls]`; a value treaty does not know is an error at its place.
+fn guide_config(
+    path: &str,
+    text: &str,
+    errors: &ErrorsSection,
+    urls: &UrlsSection,
+) -> Result<GuideConfig, InputError> {
+    let variant = match &errors.shape {
+        None => ErrorVariant::default(),
+        Some(shape) => match shape.get_ref().as_str() {
+            "envelope" => ErrorVariant::Envelope,
+            "flat" => ErrorVariant::Flat,
+            "problem" => ErrorVariant::Problem,
+            other => {
+                return Err(error_at_offset(
+                    path,
+                    text,
+                    shape.span().start,
+                    format!(
+                        "`lint.errors.shape` is {other:?}; expected \"envelope\", \"flat\" or \"problem\""
+                    ),
+                ))
+            }
+        },
+    };
+    let fields = match &errors.fields {
+        None => variant
+            .default_fields()
+            .iter()
+            .map(|f| f.to_string())
+            .collect(),
+        Some(list) if list.get_ref().is_empty() || list.get_ref().iter().any(String::is_empty) => {
+            return Err(error_at_offset(
+                path,
+                text,
+                list.span().start,
+                "`lint.errors.fields` needs at least one field name, none empty",
+            ))
+        }
+        Some(list) => list.get_ref().clone(),
+    };
+    let envelope = match &errors.envelope {
+        None => ErrorShapeConfig::default().envelope,
+        Some(name) if name.get_ref().is_empty() => {
+            return Err(error_at_offset(
+                path,
+                text,
+                name.span().start,
+                "`lint.errors.envelope` is empty; leave it out for \"error\"",
+            ))
+        }
+        Some(name) => name.get_ref().clone(),
+    };
+    let casing = match &urls.casing {
+        None => None,
+        Some(casing) => Some(Casing::parse(casing.get_ref()).ok_or_else(|| {
+            error_at_offset(
+                path,
+                text,
+                casing.span().start,
+                format!(
+                    "`lint.urls.casing` is {:?}; expected \"kebab-case\", \"snake_case\" or \"camelCase\"",
+                    casing.get_ref()
+                ),
+            )
+        })?),
+    };
+    Ok(GuideConfig {
+        errors: ErrorShapeConfig {
+            variant,
+            envelope,
+            fields,
+        },
+        urls: SegmentStyle {
+            casing,
+            exceptions: urls.exceptions.clone(),
+        },
+    })
 }

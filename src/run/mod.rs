@@ -102,7 +102,7 @@ fn lint_with(
     );
     let (protos, specs) = both(protos, specs)?;
     let mut report = lint_protos(&protos, options, &policies)?;
-    report.merge(lint_specs(&specs, None, &policies)?);
+    report.merge(lint_specs(&specs, None, options, &policies)?);
     if !specs.specs.is_empty() && protos.tree_files().next().is_some() {
         report.merge(lint_consistency(&protos, &specs, options, &policies));
     }
@@ -189,6 +189,7 @@ fn lint_consistency(
 fn lint_specs(
     specs: &openapi::load::SpecSet,
     only: Option<&[usize]>,
+    options: &Options,
     policies: &Policies,
 ) -> Result<Report, InputErrors> {
     let mut report = Report::default();
@@ -203,7 +204,7 @@ fn lint_specs(
     if !ignores.errors.is_empty() {
         return Err(InputErrors(ignores.errors));
     }
-    let ctx = openapi::lint::Ctx::of_specs(specs, indices);
+    let ctx = openapi::lint::Ctx::of_specs(specs, indices, options.openapi_lint.clone());
     check_protocol(
         &mut report,
         policies,
@@ -278,11 +279,11 @@ pub fn check(
                     .collect()
             };
             let (old_lint, new_lint) = if all_lint {
-                (None, lint_specs(&new_specs, None, &lint)?)
+                (None, lint_specs(&new_specs, None, options, &lint)?)
             } else {
                 let (old_lint, new_lint) = rayon::join(
-                    || lint_specs(&old_specs, Some(&changed(&old_specs)), &lint),
-                    || lint_specs(&new_specs, Some(&changed(&new_specs)), &lint),
+                    || lint_specs(&old_specs, Some(&changed(&old_specs)), options, &lint),
+                    || lint_specs(&new_specs, Some(&changed(&new_specs)), options, &lint),
                 );
                 let (old_lint, new_lint) = both(old_lint, new_lint)?;
                 (Some(old_lint), new_lint)

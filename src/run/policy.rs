@@ -2,8 +2,8 @@
 //! tokens resolved to rule sets once per run so that judging a finding is index lookups.
 
 use crate::config::{
-    BreakingConfig, Config, ConfigSource, Deprecation, Level, LintConfig, Override, SeverityMap,
-    TreatyIgnores,
+    BreakingConfig, Config, ConfigSource, Deprecation, ErrorVariant, GuideConfig, Level,
+    LintConfig, Override, SeverityMap, TreatyIgnores,
 };
 use crate::finding::Finding;
 use crate::openapi;
@@ -80,6 +80,8 @@ pub struct Options {
     pub buf_comment_ignores: bool,
     /// The options of the protobuf lint rules.
     pub proto_lint: proto::lint::Settings,
+    /// The options of the OpenAPI lint rules (the house error shape, path segments).
+    pub openapi_lint: openapi::lint::Settings,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
@@ -96,6 +98,24 @@ pub struct Options {
     pub deprecation: Deprecation,
     /// Whether `// treaty:ignore` and `x-treaty-ignore` are honoured, per kind.
     pub treaty_ignores: TreatyIgnores,
+}
+
+/// The OpenAPI lint rules' settings from the guide's section of the configuration.
+fn openapi_lint_settings(guide: &GuideConfig) -> openapi::lint::Settings {
+    use openapi::lint::errors::{HouseShape, Variant};
+    let errors = &guide.errors;
+    openapi::lint::Settings {
+        errors: HouseShape {
+            variant: match errors.variant {
+                ErrorVariant::Envelope => Variant::Envelope,
+                ErrorVariant::Flat => Variant::Flat,
+                ErrorVariant::Problem => Variant::Problem,
+            },
+            envelope: errors.envelope.clone(),
+            fields: errors.fields.clone(),
+        },
+        segments: guide.urls.clone(),
+    }
 }
 
 impl Options {
@@ -136,7 +156,9 @@ impl Options {
             proto_lint: proto::lint::Settings {
                 enum_zero_value_suffix: config.lint.enum_zero_value_suffix.clone(),
                 service_suffix: config.lint.service_suffix.clone(),
+                segments: config.guide.urls.clone(),
             },
+            openapi_lint: openapi_lint_settings(&config.guide),
             lint_module_policies: config
                 .roots
                 .iter()

@@ -170,7 +170,7 @@ const ERROR_FIELDS: [&str; 3] = ["code", "message", "details"];
 const ERROR_ENVELOPE: &str = "error";
 
 /// A 4xx/5xx status (`404`, `4XX`).
-fn is_error_status(status: &str) -> bool {
+pub(crate) fn is_error_status(status: &str) -> bool {
     let b = status.as_bytes();
     b.len() == 3
         && matches!(b[0], b'4' | b'5')
@@ -179,7 +179,7 @@ fn is_error_status(status: &str) -> bool {
 
 /// Which variant of the error shape a body follows: the object holding `code` and `message`
 /// (the `error` envelope's schema, or the body itself), and whether it is the envelope.
-fn error_holder<'a>(body: &Obj<'a>) -> Option<(Obj<'a>, bool)> {
+pub(crate) fn error_holder<'a>(body: &Obj<'a>) -> Option<(Obj<'a>, bool)> {
     let follows = |o: &Obj<'a>| ERROR_FIELDS[..2].iter().all(|f| field(o, f, 0).is_some());
     if let Some(env) = field(body, ERROR_ENVELOPE, 0) {
         if follows(&env.schema) {
@@ -190,7 +190,7 @@ fn error_holder<'a>(body: &Obj<'a>) -> Option<(Obj<'a>, bool)> {
 }
 
 /// JSON bodies of a response: media type index and schema.
-fn json_bodies<'a>(r: &Response<'a>) -> Vec<(Media<'a>, Obj<'a>)> {
+pub(crate) fn json_bodies<'a>(r: &Response<'a>) -> Vec<(Media<'a>, Obj<'a>)> {
     content(r.obj.set, &r.obj)
         .into_iter()
         .filter(|m| strongly_typed(m.name))

@@ -7,6 +7,9 @@
 //! - [`status`]: status codes (201 + Location on create, no body on 204, Retry-After).
 //! - [`paging`]: page sizes are capped.
 //! - [`deprecation`]: deprecated operations say so in Deprecation and Sunset headers.
+//! - [`errors`]: error bodies follow the house error shape, and one shape per spec.
+//! - [`headers`]: opt-in: `Idempotency-Key` on creates, a request id on responses.
+//! - [`owasp`]: opt-in: OWASP API4 resource limits (arrays, integers).
 //! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
 //!   [`components`], [`security`], [`examples`],
 //!   [`callbacks`]: Spectral's `spectral:oas` rules.
@@ -14,10 +17,13 @@
 pub mod callbacks;
 pub mod components;
 pub mod deprecation;
+pub mod errors;
 pub mod examples;
+pub mod headers;
 pub mod info;
 pub mod markdown;
 pub mod operations;
+pub mod owasp;
 pub mod paging;
 pub mod paths;
 pub mod schemas;
@@ -30,23 +36,40 @@ pub mod urls;
 use crate::openapi::load::SpecSet;
 use crate::openapi::model::{Operation, Response, Spec};
 use crate::rules::Rule;
+use crate::url_path::SegmentStyle;
 
 pub use crate::finding::Sink;
 
-/// The specs of one revision, read once for every rule.
+/// The house conventions some rules read (`[lint.errors]`, `[lint.urls]` in treaty.toml).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub errors: errors::HouseShape,
+    pub segments: SegmentStyle,
+}
+
+/// The specs of one revision, read once for every rule, and the rules' settings.
 pub struct Ctx<'a> {
     pub specs: Vec<Spec<'a>>,
+    pub settings: Settings,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(set: &'a SpecSet) -> Ctx<'a> {
-        Ctx::of_specs(set, 0..set.specs.len())
+        Ctx::with_settings(set, Settings::default())
+    }
+
+    pub fn with_settings(set: &'a SpecSet, settings: Settings) -> Ctx<'a> {
+        Ctx::of_specs(set, 0..set.specs.len(), settings)
     }
 
     /// The specs of `set` at `indices` only.
-    pub fn of_specs(set: &'a SpecSet, indices: impl IntoIterator<Item = usize>) -> Ctx<'a> {
+    pub fn of_specs(
+        set: &'a SpecSet,
+        indices: impl IntoIterator<Item = usize>,
+        settings: Settings,
+    ) -> Ctx<'a> {
         let specs = indices.into_iter().map(|i| Spec::new(set, i)).collect();
-        Ctx { specs }
+        Ctx { specs, settings }
     }
 }
 
@@ -83,6 +106,9 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         status::RULES,
         paging::RULES,
         deprecation::RULES,
+        errors::RULES,
+        headers::RULES,
+        owasp::RULES,
         operations::RULES,
         paths::RULES,
         info::RULES,

@@ -6,13 +6,70 @@
 use super::{plain_name, Check, Ctx, Sink};
 use crate::openapi::model::Spec;
 use crate::rules::Rule;
-use crate::url_path::{has_version, verb_segment};
+use crate::url_path::{has_version, miscased_segments, singular_collections, verb_segment, Casing};
 
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/path-has-verb", path_has_verb),
     Rule::new("openapi/path-missing-version", path_missing_version),
     Rule::new("openapi/version-in-query", version_in_query),
+    Rule::new("openapi/path-segment-not-plural", path_segment_not_plural),
+    Rule::new("openapi/path-segment-case", path_segment_case),
 ];
+
+/// A collection segment whose last word is singular: a path variable follows it
+/// (`/v1/user/{id}`) and the spec lists it too (`/v1/user` is a path), so it is both a list
+/// and the parent of its members. Each segment once per spec, at the first path that has it.
+fn path_segment_not_plural(ctx: &Ctx, sink: &mut Sink) {
+    let style = &ctx.settings.segments;
+    for spec in &ctx.specs {
+        let listed: std::collections::HashSet<&str> = spec
+            .paths
+            .iter()
+            .map(|p| p.template.trim_end_matches('/'))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for item in &spec.paths {
+            for c in singular_collections(item.path, style) {
+                if !listed.contains(c.prefix.as_str()) || !seen.insert(c.segment.clone()) {
+                    continue;
+                }
+                sink.lint(
+                    item.key.location(),
+                    format!(
+                        "the path '{}' names the collection '{}' in the singular ('{}'): \
+                         collections are plural nouns, as in /users/{{id}}",
+                        item.path, c.segment, c.word
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A literal segment not in the configured casing (default kebab-case); each segment once per
+/// spec, at the first path that has it.
+fn path_segment_case(ctx: &Ctx, sink: &mut Sink) {
+    let style = &ctx.settings.segments;
+    let casing = style.casing.unwrap_or(Casing::Kebab);
+    for spec in &ctx.specs {
+        let mut seen = std::collections::HashSet::new();
+        for item in &spec.paths {
+            for segment in miscased_segments(item.path, casing, style) {
+                if !seen.insert(segment.clone()) {
+                    continue;
+                }
+                sink.lint(
+                    item.key.location(),
+                    format!(
+                        "the segment '{segment}' of the path '{}' is not {}",
+                        item.path,
+                        casing.as_str()
+                    ),
+                );
+            }
+        }
+    }
+}
 
 /// Query parameters that carry the API's version, compared without case, `-` or `_`. A bare
 /// `version` is left out: in real specs it is mostly a resource's version (a package, a

@@ -8,13 +8,65 @@ use crate::proto::ast::Method;
 use crate::proto::http::{http_option, Binding};
 use crate::proto::model::SourceProto;
 use crate::rules::Rule;
-use crate::url_path::{major, verb_segment, version_of};
+use crate::url_path::{
+    major, miscased_segments, singular_collections, verb_segment, version_of, Casing,
+};
 
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/http-path-has-verb", http_path_has_verb),
     Rule::new("proto/http-path-missing-version", http_path_missing_version),
     Rule::new("proto/http-version-mismatch", http_version_mismatch),
+    Rule::new("proto/http-segment-not-plural", http_segment_not_plural),
+    Rule::new("proto/http-segment-case", http_segment_case),
 ];
+
+/// A collection segment (one a variable or `*` follows: `shelf/*`) whose last word is
+/// singular; each segment once per file, at the first binding that has it.
+fn http_segment_not_plural(ctx: &Ctx, sink: &mut Sink) {
+    let style = &ctx.settings.segments;
+    let mut seen = std::collections::HashSet::new();
+    for_each_binding(ctx, |file, method, binding| {
+        for c in singular_collections(&binding.path, style) {
+            if !seen.insert((file.display.clone(), c.segment.clone())) {
+                continue;
+            }
+            let (segment, word) = (c.segment, c.word);
+            sink.lint(
+                file.location(binding.pattern_span),
+                format!(
+                    "the HTTP route {} of {} names the collection '{segment}' in the singular \
+                     ('{word}'): collections are plural nouns",
+                    binding.shown(),
+                    method.name
+                ),
+            );
+        }
+    });
+}
+
+/// A literal segment not in the configured casing (default camelCase, as Google's AIP-122
+/// writes collection ids); each segment once per file, at the first binding that has it.
+fn http_segment_case(ctx: &Ctx, sink: &mut Sink) {
+    let style = &ctx.settings.segments;
+    let casing = style.casing.unwrap_or(Casing::Camel);
+    let mut seen = std::collections::HashSet::new();
+    for_each_binding(ctx, |file, method, binding| {
+        for segment in miscased_segments(&binding.path, casing, style) {
+            if !seen.insert((file.display.clone(), segment.clone())) {
+                continue;
+            }
+            sink.lint(
+                file.location(binding.pattern_span),
+                format!(
+                    "the segment '{segment}' of the HTTP route {} of {} is not {}",
+                    binding.shown(),
+                    method.name,
+                    casing.as_str()
+                ),
+            );
+        }
+    });
+}
 
 /// Every binding of every method of the tree's files, with its file and method.
 fn for_each_binding(ctx: &Ctx, mut f: impl FnMut(&SourceProto, &Method, &Binding)) {

@@ -34,6 +34,8 @@ pub struct Settings {
     pub enum_zero_value_suffix: String,
     /// `proto/service-suffix`.
     pub service_suffix: String,
+    /// `proto/http-segment-case`, `proto/http-segment-not-plural` (`[lint.urls]`).
+    pub segments: crate::url_path::SegmentStyle,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
         Settings {
             enum_zero_value_suffix: "_UNSPECIFIED".to_string(),
             service_suffix: "Service".to_string(),
+            segments: Default::default(),
         }
     }
 }
