@@ -113,6 +113,11 @@ impl Sink {
         self.report(at, None, message);
     }
 
+    /// A lint finding about one OpenAPI operation (`GET /pets/{id}`).
+    pub fn lint_operation(&mut self, operation: &str, at: Location, message: impl Into<String>) {
+        self.report_operation(operation, at, None, message);
+    }
+
     /// An OpenAPI finding about one operation with nothing left to point at in the new revision
     /// (its spec file was deleted): located in the old revision.
     pub fn report_operation_old(

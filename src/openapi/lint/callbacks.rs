@@ -35,7 +35,8 @@ fn callback_nested(ctx: &Ctx, sink: &mut Sink) {
                         let Some((key, _)) = entry.get_entry("callbacks") else {
                             continue;
                         };
-                        sink.lint(
+                        sink.lint_operation(
+                            &op.id,
                             key.location(),
                             format!(
                                 "a callback of {} defines callbacks of its own: tools do not \

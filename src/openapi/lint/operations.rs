@@ -63,7 +63,8 @@ fn operation_id_missing(ctx: &Ctx, sink: &mut Sink) {
     for spec in &ctx.specs {
         for op in &spec.operations {
             if let Some(at) = empty_field(op.obj.target, op.key, "operationId") {
-                sink.lint(
+                sink.lint_operation(
+                    &op.id,
                     at.location(),
                     format!(
                         "{} has no operationId: clients, SDKs and documentation links have no \
@@ -95,7 +96,8 @@ fn operation_id_duplicate(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             };
             match seen.iter().find(|(k, _)| *k == key) {
-                Some((_, first)) => sink.lint(
+                Some((_, first)) => sink.lint_operation(
+                    &op.id,
                     at.location(),
                     format!(
                         "{} reuses the operationId '{}' of {first}: generated clients and links \
@@ -125,7 +127,8 @@ fn operation_id_not_url_safe(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             };
             if let Some(bad) = id.chars().find(|c| !url_safe(*c)) {
-                sink.lint(
+                sink.lint_operation(
+                    &op.id,
                     node.location(),
                     format!(
                         "the operationId '{id}' of {} holds '{bad}', which a URL cannot carry \
@@ -163,7 +166,8 @@ fn success_response_missing(ctx: &Ctx, sink: &mut Sink) {
             {
                 continue;
             }
-            sink.lint(
+            sink.lint_operation(
+                &op.id,
                 key.location(),
                 format!(
                     "{} declares no 2xx or 3xx response: clients cannot know what success \
@@ -196,7 +200,8 @@ fn parameter_duplicate(ctx: &Ctx, sink: &mut Sink) {
                 };
                 let fingerprint = (text("in"), text("name"));
                 if seen.contains(&fingerprint) {
-                    sink.lint(
+                    sink.lint_operation(
+                        &op.id,
                         at.location(),
                         format!(
                             "{} declares the {} parameter '{}' twice: which one applies is \
@@ -222,7 +227,8 @@ fn tags_missing(ctx: &Ctx, sink: &mut Sink) {
                     _ => key,
                 },
             };
-            sink.lint(
+            sink.lint_operation(
+                &op.id,
                 at.location(),
                 format!(
                     "{} has no tags: documentation and generated clients group operations by \
@@ -255,7 +261,8 @@ fn tag_undefined(ctx: &Ctx, sink: &mut Sink) {
                     continue;
                 }
                 let name = tag.scalar_text(&tags.doc.text).unwrap_or_default();
-                sink.lint(
+                sink.lint_operation(
+                    &op.id,
                     NodeRef::new(tags.doc, tag).location(),
                     format!(
                         "{} is tagged '{name}', which the top-level tags do not declare",
@@ -271,7 +278,8 @@ fn description_missing(ctx: &Ctx, sink: &mut Sink) {
     for spec in &ctx.specs {
         for op in &spec.operations {
             if let Some(at) = empty_field(op.obj.target, op.key, "description") {
-                sink.lint(
+                sink.lint_operation(
+                    &op.id,
                     at.location(),
                     format!(
                         "{} has no description: readers learn nothing of what it does",

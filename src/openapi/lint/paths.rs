@@ -169,7 +169,8 @@ fn parameter_undeclared(ctx: &Ctx, sink: &mut Sink) {
                     if shared.iter().chain(&own).any(|d| d.name == name) {
                         continue;
                     }
-                    sink.lint(
+                    sink.lint_operation(
+                        &op.id,
                         op.key.location(),
                         format!(
                             "{} does not declare the path parameter '{name}' of its template: \
