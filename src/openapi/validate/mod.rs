@@ -1245,3 +1245,50 @@ mod tests {
         assert_eq!(v30("{items: {type: integer}}", &value), "valid");
     }
 }
+
+#[cfg(test)]
+mod deep_tests {
+    use super::*;
+    use crate::openapi::load::{load, no_fetch, SpecFilter};
+    use crate::source::Snapshot;
+
+    /// A chain of 400 distinct schemas, each a property of the one before, and a value nested
+    /// as deep as YAML allows: the depth limit stops the walk within a rayon worker's stack
+    /// (2 MiB, where lint rules run), unoptimised build included.
+    #[test]
+    fn deep_schemas_and_values_stay_within_a_worker_stack() {
+        let mut text = String::from("openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n");
+        for i in 0..400 {
+            text.push_str(&format!(
+                "    S{i}: {{type: object, properties: {{a: {{$ref: '#/components/schemas/S{}'}}}}}}\n",
+                i + 1
+            ));
+        }
+        text.push_str("    S400: {type: string}\n");
+        let depth = 240;
+        text.push_str(&format!(
+            "x-value: {}1{}\n",
+            "{a: ".repeat(depth),
+            "}".repeat(depth)
+        ));
+        let worker = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let snapshot = Snapshot::of_texts("test", [("a.yaml", text.as_str())]);
+                let set = load(&snapshot, &SpecFilter::default(), &no_fetch)
+                    .map_err(|e| e.to_string())?;
+                let doc = &set.docs[set.specs[0].doc];
+                let schema =
+                    NodeRef::new(doc, doc.root.pointer("/components/schemas/S0").expect("S0"));
+                let value = doc.root.pointer("/x-value").expect("x-value");
+                let verdict =
+                    Validator::new(&set, Version::V30).check(schema, value, Direction::Any);
+                Ok::<bool, String>(matches!(verdict, Verdict::Unjudged))
+            });
+        let unjudged = worker
+            .expect("spawn")
+            .join()
+            .expect("no overflow, no panic");
+        assert_eq!(unjudged, Ok(true));
+    }
+}
