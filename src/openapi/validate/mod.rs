@@ -28,8 +28,12 @@ use crate::openapi::refs::NodeRef;
 use crate::tree::{Node, Value};
 
 /// Schema-and-value visits (and `uniqueItems` comparisons) one value may cost; past it the
-/// value is left unjudged. GitHub's largest examples take a few thousand.
+/// value is left unjudged.
 const STEP_BUDGET: u32 = 200_000;
+/// Steps all the values of one validator may cost together: a spec of many thousands of
+/// examples of a costly schema cannot run for minutes. Past it, values are left unjudged.
+/// GitHub's spec (10,000 examples and defaults) takes about 60,000, its largest example 1,900.
+const TOTAL_STEP_BUDGET: u64 = 50_000_000;
 /// Deepest nesting of schemas followed for one value (each level is a stack frame).
 const MAX_DEPTH: u32 = 200;
 /// Longest `$ref` -> `$ref` chain followed.
@@ -88,6 +92,8 @@ pub struct Validator<'a> {
     /// Schema (by node address) -> whether a `$ref` cycle is reachable from it.
     cyclic: HashMap<usize, bool>,
     steps: u32,
+    /// Steps of the values checked before this one.
+    spent: u64,
     path: Vec<Segment<'a>>,
 }
 
@@ -100,6 +106,7 @@ impl<'a> Validator<'a> {
             patterns: HashMap::new(),
             cyclic: HashMap::new(),
             steps: 0,
+            spent: 0,
             path: Vec::new(),
         }
     }
@@ -111,13 +118,15 @@ impl<'a> Validator<'a> {
         value: &'a Node,
         direction: Direction,
     ) -> Verdict<'a> {
-        if self.reaches_cycle(schema) {
+        if self.spent > TOTAL_STEP_BUDGET || self.reaches_cycle(schema) {
             return Verdict::Unjudged;
         }
         self.direction = direction;
         self.steps = 0;
         self.path.clear();
-        match self.validate(schema, value, 0) {
+        let outcome = self.validate(schema, value, 0);
+        self.spent += u64::from(self.steps);
+        match outcome {
             Ok(()) => Verdict::Valid,
             Err(Stop::Fail(failure)) => Verdict::Invalid(failure),
             Err(Stop::GiveUp) => Verdict::Unjudged,
