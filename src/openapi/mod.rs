@@ -6,3 +6,4 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod refs;
+pub mod validate;

@@ -13,11 +13,13 @@
 //! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
 //!   [`components`], [`security`], [`examples`],
 //!   [`callbacks`]: Spectral's `spectral:oas` rules.
+//! - [`example_values`]: examples validate against their schemas (Spectral's `oas3-valid-*-example`).
 
 pub mod callbacks;
 pub mod components;
 pub mod deprecation;
 pub mod errors;
+pub mod example_values;
 pub mod examples;
 pub mod headers;
 pub mod info;
@@ -120,6 +122,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         security::RULES,
         examples::RULES,
         callbacks::RULES,
+        example_values::RULES,
     ];
     families.iter().copied().flatten()
 }
