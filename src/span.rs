@@ -20,18 +20,42 @@ impl Span {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// Characters before each `BLOCK`-byte boundary: a column on a long line (a spec shipped as
+    /// one line of JSON) is counted from the nearest mark, not from the line's start, so
+    /// thousands of findings on one line stay linear.
+    chars_before_block: Vec<u32>,
+}
+
+const BLOCK: usize = 4096;
+
+/// Characters starting in `bytes`: every byte that does not continue a UTF-8 sequence.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
         let mut starts = vec![0u32];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
-        LineIndex { starts }
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
+        let mut chars_before_block = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut chars = 0;
+        for block in bytes.chunks(BLOCK) {
+            chars_before_block.push(chars as u32);
+            chars += chars_in(block);
+        }
+        chars_before_block.push(chars as u32);
+        LineIndex {
+            starts,
+            chars_before_block,
+        }
+    }
+
+    /// Characters before byte `offset` of `text`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.chars_before_block[block] as usize
+            + chars_in(&text.as_bytes()[block * BLOCK..offset])
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
@@ -40,12 +64,9 @@ impl LineIndex {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.starts[line] as usize;
+        let start = (self.starts[line] as usize).min(text.len());
         let end = (offset as usize).min(text.len());
-        let column = text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end - start);
+        let column = self.chars_before(text, end) - self.chars_before(text, start);
         (line as u32 + 1, column as u32 + 1)
     }
 }
@@ -80,6 +101,20 @@ mod tests {
         // 'ç' is two bytes: the 'd' after it is the second character.
         assert_eq!(index.position(text, 5), (2, 2));
         assert_eq!(index.position(text, 7), (3, 1));
+    }
+
+    #[test]
+    fn columns_on_a_line_longer_than_a_block_count_characters() {
+        // One line of JSON with multi-byte characters on both sides of several block edges.
+        let text = format!("x\n{}", "{\"é\": \"日本\"}, ".repeat(2_000));
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).filter(|&o| text.is_char_boundary(o)).step_by(997) {
+            assert_eq!(
+                index.position(&text, offset as u32),
+                line_col_at(&text, offset),
+                "at byte {offset}"
+            );
+        }
     }
 
     #[test]
