@@ -54,8 +54,7 @@ impl LineIndex {
     /// Characters before byte `offset` of `text`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
         let block = offset / BLOCK;
-        self.chars_before_block[block] as usize
-            + chars_in(&text.as_bytes()[block * BLOCK..offset])
+        self.chars_before_block[block] as usize + chars_in(&text.as_bytes()[block * BLOCK..offset])
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
@@ -108,7 +107,10 @@ mod tests {
         // One line of JSON with multi-byte characters on both sides of several block edges.
         let text = format!("x\n{}", "{\"é\": \"日本\"}, ".repeat(2_000));
         let index = LineIndex::new(&text);
-        for offset in (0..text.len()).filter(|&o| text.is_char_boundary(o)).step_by(997) {
+        for offset in (0..text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .step_by(997)
+        {
             assert_eq!(
                 index.position(&text, offset as u32),
                 line_col_at(&text, offset),

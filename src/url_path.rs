@@ -63,6 +63,36 @@ fn words(segment: &str) -> Vec<String> {
     words
 }
 
+/// The standard method a name starts with (`GetBook`, `listBooks`, `books/delete-one`: the
+/// part after the last `/`) and the HTTP methods that carry it: Get and List read (GET),
+/// Create makes (POST), Update changes (PATCH, PUT), Delete deletes (DELETE).
+pub fn standard_method(name: &str) -> Option<(&'static str, &'static [&'static str])> {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let words = words(last);
+    // `get-or-create` is two methods in one, which no single HTTP method carries.
+    if words.get(1).is_some_and(|w| w == "or") {
+        return None;
+    }
+    // A name that is only the verb (`get`) is as much a standard method as `getBook`.
+    Some(match words.first()?.as_str() {
+        "get" => ("Get", &["GET"]),
+        "list" => ("List", &["GET"]),
+        "create" => ("Create", &["POST"]),
+        "update" => ("Update", &["PATCH", "PUT"]),
+        "delete" => ("Delete", &["DELETE"]),
+        _ => return None,
+    })
+}
+
+/// Does the path end in a custom method (`/v1/{name=books/*}:archive`)? A custom method says
+/// its action itself, with whichever HTTP method fits.
+pub fn has_custom_method(path: &str) -> bool {
+    without_variables(path)
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains(':'))
+}
+
 /// The first segment of `path` that starts with a verb, and the verb.
 pub fn verb_segment(path: &str) -> Option<(String, String)> {
     named_segments(path).into_iter().find_map(|segment| {
@@ -502,6 +532,24 @@ pub fn singular_word(segment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_methods_are_read_from_the_first_word_of_a_name() {
+        assert_eq!(standard_method("GetBook").map(|m| m.0), Some("Get"));
+        assert_eq!(
+            standard_method("issues/list-for-repo").map(|m| m.0),
+            Some("List")
+        );
+        assert_eq!(
+            standard_method("delete_user").map(|m| m.1),
+            Some(&["DELETE"][..])
+        );
+        assert_eq!(standard_method("get-or-create-authorization"), None);
+        assert_eq!(standard_method("Getaway"), None);
+        assert_eq!(standard_method("ArchiveBook"), None);
+        assert!(has_custom_method("/v1/{name=books/*}:archive"));
+        assert!(!has_custom_method("/v1/books/{id}"));
+    }
 
     #[test]
     fn verbs_are_found_in_any_casing() {

@@ -6,7 +6,10 @@
 use super::{plain_name, Check, Ctx, Sink};
 use crate::openapi::model::Spec;
 use crate::rules::Rule;
-use crate::url_path::{has_version, miscased_segments, singular_collections, verb_segment, Casing};
+use crate::url_path::{
+    has_custom_method, has_version, miscased_segments, singular_collections, standard_method,
+    verb_segment, Casing,
+};
 
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/path-has-verb", path_has_verb),
@@ -14,6 +17,10 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/version-in-query", version_in_query),
     Rule::new("openapi/path-segment-not-plural", path_segment_not_plural),
     Rule::new("openapi/path-segment-case", path_segment_case),
+    Rule::new(
+        "openapi/operation-method-mismatch",
+        operation_method_mismatch,
+    ),
 ];
 
 /// A collection segment whose last word is singular: a path variable follows it
@@ -157,5 +164,35 @@ fn path_missing_version(ctx: &Ctx, sink: &mut Sink) {
                 ),
             );
         }
+    }
+}
+
+fn operation_method_mismatch(ctx: &Ctx, sink: &mut Sink) {
+    for op in ctx.operations() {
+        let Some(id) = op
+            .obj
+            .target
+            .get("operationId")
+            .and_then(|id| id.node.as_str())
+        else {
+            continue;
+        };
+        let Some((standard, verbs)) = standard_method(id) else {
+            continue;
+        };
+        if verbs.contains(&op.method) || has_custom_method(op.path) {
+            continue;
+        }
+        sink.lint_operation(
+            &op.id,
+            op.key.location(),
+            format!(
+                "{} is named '{id}', a standard {standard} method, but uses {}: clients and \
+                 caches expect {standard} over {}",
+                op.id,
+                op.method,
+                verbs.join(" or ")
+            ),
+        );
     }
 }

@@ -9,13 +9,15 @@ use crate::proto::http::{http_option, Binding};
 use crate::proto::model::SourceProto;
 use crate::rules::Rule;
 use crate::url_path::{
-    major, miscased_segments, singular_collections, verb_segment, version_of, Casing,
+    has_custom_method, major, miscased_segments, singular_collections, standard_method,
+    verb_segment, version_of, Casing,
 };
 
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/http-path-has-verb", http_path_has_verb),
     Rule::new("proto/http-path-missing-version", http_path_missing_version),
     Rule::new("proto/http-version-mismatch", http_version_mismatch),
+    Rule::new("proto/http-method-mismatch", http_method_mismatch),
     Rule::new("proto/http-segment-not-plural", http_segment_not_plural),
     Rule::new("proto/http-segment-case", http_segment_case),
 ];
@@ -138,6 +140,28 @@ fn http_version_mismatch(ctx: &Ctx, sink: &mut Sink) {
                  is version {package_version}",
                 binding.shown(),
                 method.name
+            ),
+        );
+    });
+}
+
+fn http_method_mismatch(ctx: &Ctx, sink: &mut Sink) {
+    for_each_binding(ctx, |file, method, binding| {
+        let Some((standard, verbs)) = standard_method(&method.name) else {
+            return;
+        };
+        let verb = binding.verb.to_ascii_uppercase();
+        if verbs.contains(&verb.as_str()) || has_custom_method(&binding.path) || verb == "CUSTOM" {
+            return;
+        }
+        sink.lint(
+            file.location(binding.pattern_span),
+            format!(
+                "{} is a standard {standard} method bound to {}: clients and caches expect \
+                 {standard} over {}",
+                method.name,
+                binding.shown(),
+                verbs.join(" or ")
             ),
         );
     });
