@@ -105,17 +105,17 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
         |_, path| files.get(path).map(|f| &f.text),
     );
     // Comment suppressions, read only in the files that have any, each split into lines once.
-    let mut lines: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut lines: HashMap<&str, (&proto::model::SourceProto, Vec<&str>)> = HashMap::new();
     for (path, file) in &files {
         if proto::lint::ignore::has_ignores(&file.text) {
-            lines.insert(path, file.text.lines().collect());
+            lines.insert(path, (file, file.text.lines().collect()));
         }
     }
     report.findings.retain(|f| {
-        let Some(lines) = lines.get(f.location.file.as_str()) else {
+        let Some((file, lines)) = lines.get(f.location.file.as_str()) else {
             return true;
         };
-        !proto::lint::ignore::ignored_by_comment(f, lines, options.buf_comment_ignores)
+        !proto::lint::ignore::ignored_by_comment(f, file, lines, options.buf_comment_ignores)
     });
     if !specs.specs.is_empty() {
         let ctx = openapi::lint::Ctx::new(&specs);

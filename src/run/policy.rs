@@ -122,6 +122,13 @@ impl Options {
             proto_lint: proto::lint::Settings {
                 enum_zero_value_suffix: config.lint.enum_zero_value_suffix.clone(),
                 service_suffix: config.lint.service_suffix.clone(),
+                rpc_allow_same_request_response: config.lint.rpc_allow_same_request_response,
+                rpc_allow_google_protobuf_empty_requests: config
+                    .lint
+                    .rpc_allow_google_protobuf_empty_requests,
+                rpc_allow_google_protobuf_empty_responses: config
+                    .lint
+                    .rpc_allow_google_protobuf_empty_responses,
             },
             lint_module_policies: config
                 .roots

@@ -106,7 +106,7 @@ pub fn to_upper_snake_case(name: &str) -> String {
 // Walking the declarations of a file.
 
 /// Every message of a file, nested ones and those groups declare included, map entries not.
-fn messages(file: &ProtoFile) -> Vec<&Message> {
+pub(super) fn messages(file: &ProtoFile) -> Vec<&Message> {
     fn walk<'a>(message: &'a Message, out: &mut Vec<&'a Message>) {
         if !message.is_map_entry {
             out.push(message);
@@ -133,7 +133,7 @@ fn messages(file: &ProtoFile) -> Vec<&Message> {
 }
 
 /// Every enum of a file, top-level and nested.
-fn enums(file: &ProtoFile) -> Vec<&Enum> {
+pub(super) fn enums(file: &ProtoFile) -> Vec<&Enum> {
     let mut out: Vec<&Enum> = file.enums.iter().collect();
     for message in messages(file) {
         out.extend(&message.enums);
@@ -142,7 +142,7 @@ fn enums(file: &ProtoFile) -> Vec<&Enum> {
 }
 
 /// Every field of a file: extensions and the fields groups declare included.
-fn fields(file: &ProtoFile) -> Vec<&Field> {
+pub(super) fn fields(file: &ProtoFile) -> Vec<&Field> {
     let extends = file
         .extends
         .iter()
@@ -154,7 +154,7 @@ fn fields(file: &ProtoFile) -> Vec<&Field> {
         .collect()
 }
 
-fn oneofs(file: &ProtoFile) -> Vec<&Oneof> {
+pub(super) fn oneofs(file: &ProtoFile) -> Vec<&Oneof> {
     messages(file).into_iter().flat_map(|m| &m.oneofs).collect()
 }
 
