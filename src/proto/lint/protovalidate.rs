@@ -3,10 +3,9 @@
 //! leave one value, flags that contradict each other. A first subset of buf's PROTOVALIDATE
 //! rule: what it does not check yet is listed in its entry (`rules/proto/protovalidate.md`).
 
-use super::naming::fields;
+use super::naming::messages;
 use super::{Check, Ctx, Sink};
 use crate::proto::ast::{Field, FieldType, Label, OptionValue, RefKind};
-use crate::proto::model::SourceProto;
 use crate::rules::Rule;
 use crate::span::Span;
 
@@ -109,20 +108,119 @@ fn as_number(value: &OptionValue) -> Option<f64> {
 
 fn protovalidate(ctx: &Ctx, sink: &mut Sink) {
     for file in ctx.files() {
-        for field in fields(&file.ast) {
-            check_field(sink, file, field);
+        let mut report = |span: Span, message: String| sink.lint(file.location(span), message);
+        for message in messages(&file.ast) {
+            for field in &message.fields {
+                let settings = settings(field);
+                if settings.is_empty() {
+                    continue;
+                }
+                // A map's key and value types are the fields of its entry message.
+                let entry = match &field.ty {
+                    FieldType::Named(r) if field.is_map => message
+                        .messages
+                        .iter()
+                        .find(|m| m.is_map_entry && m.name == r.written),
+                    _ => None,
+                };
+                let (key, value) = match entry {
+                    Some(e) => (e.fields.first(), e.fields.get(1)),
+                    None => (None, None),
+                };
+                let subject = Subject {
+                    name: &field.name,
+                    ty: value_type(field),
+                    repeated: field.label == Some(Label::Repeated) && !field.is_map,
+                    map: field.is_map,
+                    in_oneof: field.oneof.is_some(),
+                };
+                let items = Subject {
+                    repeated: false,
+                    map: false,
+                    ..subject.clone()
+                };
+                check_rules(&mut report, &subject, &settings);
+                for (prefix, element) in [
+                    (["repeated", "items"], subject.repeated.then_some(items)),
+                    (["map", "keys"], key.map(|k| element_of(&field.name, k))),
+                    (["map", "values"], value.map(|v| element_of(&field.name, v))),
+                ] {
+                    let Some(element) = element else { continue };
+                    let nested: Vec<Setting> = settings
+                        .iter()
+                        .filter(|s| s.path.len() > 2 && s.path[..2] == prefix)
+                        .map(|s| Setting {
+                            path: s.path[2..].to_vec(),
+                            value: s.value,
+                            span: s.span,
+                        })
+                        .collect();
+                    check_rules(&mut report, &element, &nested);
+                }
+            }
+        }
+        let extends = file
+            .ast
+            .extends
+            .iter()
+            .chain(messages(&file.ast).into_iter().flat_map(|m| &m.extends));
+        for field in extends.flat_map(|e| &e.fields) {
+            let settings = settings(field);
+            for key in ["required", "ignore"] {
+                let flagged = settings.iter().find(|s| {
+                    s.path == [key]
+                        && matches!(s.value, OptionValue::Bool(true))
+                            | matches!(s.value, OptionValue::Ident(v) if v == "IGNORE_IF_ZERO_VALUE")
+                });
+                if let Some(s) = flagged {
+                    report(
+                        s.span,
+                        format!(
+                            "the extension '{}' has '{key}', which protovalidate does not allow on extensions",
+                            field.name
+                        ),
+                    );
+                }
+            }
         }
     }
 }
 
-fn check_field(sink: &mut Sink, file: &SourceProto, field: &Field) {
-    let settings = settings(field);
+/// What a set of rules applies to: a field, or a repeated field's items, a map's keys or
+/// values.
+#[derive(Clone)]
+struct Subject<'a> {
+    name: &'a str,
+    ty: String,
+    repeated: bool,
+    map: bool,
+    in_oneof: bool,
+}
+
+fn element_of<'a>(map: &'a str, field: &Field) -> Subject<'a> {
+    Subject {
+        name: map,
+        ty: value_type(field),
+        repeated: false,
+        map: false,
+        in_oneof: false,
+    }
+}
+
+fn is_nan(value: &OptionValue) -> bool {
+    match value {
+        OptionValue::Ident(v) => v == "nan" || v == "-nan",
+        OptionValue::Float(f) => f.is_nan(),
+        OptionValue::List(items) => items.iter().any(is_nan),
+        _ => false,
+    }
+}
+
+fn check_rules(report: &mut impl FnMut(Span, String), subject: &Subject, settings: &[Setting]) {
     if settings.is_empty() {
         return;
     }
-    let mut report = |span: Span, message: String| sink.lint(file.location(span), message);
-    let name = &field.name;
-    let repeated = field.label == Some(Label::Repeated) || field.is_map;
+    let name = subject.name;
     fn group_of<'a>(s: &Setting<'a>) -> &'a str {
         s.path.first().copied().unwrap_or("")
     }
@@ -134,15 +232,15 @@ fn check_field(sink: &mut Sink, file: &SourceProto, field: &Field) {
     }) {
         let group = group_of(first);
         let mismatch = match group {
-            "repeated" => (field.label != Some(Label::Repeated) || field.is_map)
+            "repeated" => (!subject.repeated)
                 .then(|| format!("the field '{name}' is not a repeated field but has repeated rules")),
-            "map" => (!field.is_map)
+            "map" => (!subject.map)
                 .then(|| format!("the field '{name}' is not a map but has map rules")),
-            _ if repeated => Some(format!(
+            _ if subject.repeated || subject.map => Some(format!(
                 "the field '{name}' is repeated but has {group} rules (rules for its items go under 'repeated.items' or 'map.keys'/'map.values')"
             )),
             _ => {
-                let ty = value_type(field);
+                let ty = &subject.ty;
                 let allowed = TYPE_GROUPS
                     .iter()
                     .find(|(g, _)| *g == group)
@@ -162,66 +260,109 @@ fn check_field(sink: &mut Sink, file: &SourceProto, field: &Field) {
             .iter()
             .find(|s| s.path.len() == 2 && s.path[0] == group && s.path[1] == key)
     };
-    // Minimum above maximum.
-    for (group, min, max) in [
-        ("string", "min_len", "max_len"),
-        ("string", "min_bytes", "max_bytes"),
-        ("bytes", "min_len", "max_len"),
-        ("repeated", "min_items", "max_items"),
-        ("map", "min_pairs", "max_pairs"),
+    // Length limits: a minimum above its maximum, equal ones, and an exact length next to them.
+    for (group, exact, min, max) in [
+        ("string", "len", "min_len", "max_len"),
+        ("string", "len_bytes", "min_bytes", "max_bytes"),
+        ("bytes", "len", "min_len", "max_len"),
+        ("repeated", "", "min_items", "max_items"),
+        ("map", "", "min_pairs", "max_pairs"),
     ] {
         if let (Some(lo), Some(hi)) = (find(group, min), find(group, max)) {
             if let (Some(l), Some(h)) = (as_number(lo.value), as_number(hi.value)) {
-                if l > h {
-                    report(
-                        lo.span,
-                        format!("the field '{name}' has {group}.{min} ({l}) above {group}.{max} ({h}): no value can pass"),
-                    );
+                let message = if l > h {
+                    Some(format!("the field '{name}' has {group}.{min} ({l}) above {group}.{max} ({h}): no value can pass"))
+                } else if l == h && !exact.is_empty() {
+                    Some(format!("the field '{name}' has equal {group}.{min} and {group}.{max}: use {group}.{exact}"))
+                } else {
+                    None
+                };
+                if let Some(message) = message {
+                    report(lo.span, message.clone());
+                    report(hi.span, message);
                 }
             }
         }
-    }
-    // An exact length makes the minimum and maximum redundant.
-    for group in ["string", "bytes"] {
-        if find(group, "len").is_some() {
-            for key in ["min_len", "max_len"] {
+        if !exact.is_empty() && find(group, exact).is_some() {
+            for key in [min, max] {
                 if let Some(s) = find(group, key) {
                     report(
                         s.span,
                         format!(
-                            "the field '{name}' has {group}.len, so {group}.{key} is redundant"
+                            "the field '{name}' has {group}.{exact}, so {group}.{key} is redundant"
                         ),
                     );
                 }
             }
         }
     }
-    // Number bounds that meet, and a constant next to other rules.
-    for group in NUMBER_GROUPS {
-        let in_group: Vec<&Setting> = settings.iter().filter(|s| group_of(s) == *group).collect();
+    // A constant next to other rules of its group (examples are no rules).
+    for (group, _) in TYPE_GROUPS {
         if let Some(constant) = find(group, "const") {
-            if in_group.len() > 1 {
+            let other = |s: &&Setting| {
+                group_of(s) == *group && !matches!(s.path.get(1), Some(&"const" | &"example"))
+            };
+            if settings.iter().any(|s| other(&s)) {
                 report(
                     constant.span,
                     format!("the field '{name}' has {group}.const, so its other {group} rules are redundant"),
                 );
             }
         }
+    }
+    // NaN in number rules.
+    for s in settings {
+        if NUMBER_GROUPS.contains(&group_of(s)) && s.path.len() == 2 && is_nan(s.value) {
+            let key = s.path[1];
+            let effect = if key == "not_in" {
+                "has no effect"
+            } else {
+                "can never match"
+            };
+            report(
+                s.span,
+                format!(
+                    "the field '{name}' has NaN in {}.{key}, which {effect}",
+                    group_of(s)
+                ),
+            );
+        }
+    }
+    // Lower and upper bounds that meet: numbers, durations, timestamps (compared field by
+    // field, as written).
+    for group in NUMBER_GROUPS.iter().chain(&["duration", "timestamp"]) {
         let bound = |keys: [&'static str; 2]| {
-            keys.into_iter()
-                .find_map(|k| find(group, k).map(|s| (k, s)))
+            keys.into_iter().find_map(|key| {
+                let parts: Vec<(&[&str], &OptionValue, Span)> = settings
+                    .iter()
+                    .filter(|s| s.path.len() >= 2 && s.path[0] == *group && s.path[1] == key)
+                    .map(|s| (&s.path[2..], s.value, s.span))
+                    .collect();
+                (!parts.is_empty()).then_some((key, parts))
+            })
         };
-        if let (Some((lo_key, lo)), Some((hi_key, hi))) =
-            (bound(["gt", "gte"]), bound(["lt", "lte"]))
-        {
-            if as_number(lo.value).is_some() && as_number(lo.value) == as_number(hi.value) {
-                let message = if lo_key == "gte" && hi_key == "lte" {
-                    format!("the field '{name}' has equal {group}.gte and {group}.lte: use {group}.const")
-                } else {
-                    format!("the field '{name}' has equal {group}.{lo_key} and {group}.{hi_key}: the range is empty or everything")
-                };
-                report(lo.span, message);
-            }
+        let (Some((lo_key, lo)), Some((hi_key, hi))) = (bound(["gt", "gte"]), bound(["lt", "lte"]))
+        else {
+            continue;
+        };
+        let value_of = |parts: &[(&[&str], &OptionValue, Span)]| {
+            let mut v: Vec<(String, String)> = parts
+                .iter()
+                .map(|(path, value, _)| (path.join("."), format!("{value:?}")))
+                .collect();
+            v.sort();
+            v
+        };
+        if value_of(&lo) == value_of(&hi) {
+            let message = if lo_key == "gte" && hi_key == "lte" {
+                format!(
+                    "the field '{name}' has equal {group}.gte and {group}.lte: use {group}.const"
+                )
+            } else {
+                format!("the field '{name}' has equal {group}.{lo_key} and {group}.{hi_key}: the range is empty or everything")
+            };
+            report(lo[0].2, message.clone());
+            report(hi[0].2, message);
         }
     }
     let flag = |key: &str| settings.iter().find(|s| s.path == [key]);
@@ -231,7 +372,7 @@ fn check_field(sink: &mut Sink, file: &SourceProto, field: &Field) {
         _ => None,
     });
     if let Some(required) = flag("required").filter(|s| is_true(s)) {
-        if field.oneof.is_some() {
+        if subject.in_oneof {
             report(
                 required.span,
                 format!("the field '{name}' is in a oneof and has 'required': a oneof member cannot be required (use the oneof's own rule)"),
