@@ -92,7 +92,10 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
         ..Report::default()
     };
     let files = files_by_display(&protos);
-    let ctx = proto::lint::Ctx::new(&protos, &options.proto_lint);
+    let ctx = proto::lint::Ctx {
+        module_settings: &options.proto_lint_modules,
+        ..proto::lint::Ctx::new(&protos, &options.proto_lint)
+    };
     check_protocol(
         &mut report,
         &policies,
@@ -111,11 +114,18 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
             lines.insert(path, (file, file.text.lines().collect()));
         }
     }
+    // A module with a lint section of its own says whether buf's comments count there.
+    let top = proto::lint::Settings {
+        buf_comment_ignores: options.buf_comment_ignores,
+        ..options.proto_lint.clone()
+    };
     report.findings.retain(|f| {
         let Some((file, lines)) = lines.get(f.location.file.as_str()) else {
             return true;
         };
-        !proto::lint::ignore::ignored_by_comment(f, file, lines, options.buf_comment_ignores)
+        let path = f.location.file.as_str();
+        let settings = proto::lint::settings_for(&top, &options.proto_lint_modules, path);
+        !proto::lint::ignore::ignored_by_comment(f, file, lines, settings.buf_comment_ignores)
     });
     if !specs.specs.is_empty() {
         let ctx = openapi::lint::Ctx::new(&specs);

@@ -61,6 +61,18 @@ impl Policy {
     }
 }
 
+/// The options of the protobuf lint rules in a config's `lint` section.
+fn lint_settings(lint: &LintConfig) -> proto::lint::Settings {
+    proto::lint::Settings {
+        enum_zero_value_suffix: lint.enum_zero_value_suffix.clone(),
+        service_suffix: lint.service_suffix.clone(),
+        rpc_allow_same_request_response: lint.rpc_allow_same_request_response,
+        rpc_allow_google_protobuf_empty_requests: lint.rpc_allow_google_protobuf_empty_requests,
+        rpc_allow_google_protobuf_empty_responses: lint.rpc_allow_google_protobuf_empty_responses,
+        buf_comment_ignores: lint.allow_comment_ignores,
+    }
+}
+
 /// What to compare and how.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -77,6 +89,8 @@ pub struct Options {
     pub buf_comment_ignores: bool,
     /// The options of the protobuf lint rules.
     pub proto_lint: proto::lint::Settings,
+    /// buf v2 modules with a `lint` section: (module directory, its options).
+    pub proto_lint_modules: Vec<(String, proto::lint::Settings)>,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
@@ -119,17 +133,12 @@ impl Options {
                 .collect(),
             lint_policy,
             buf_comment_ignores: config.lint.allow_comment_ignores,
-            proto_lint: proto::lint::Settings {
-                enum_zero_value_suffix: config.lint.enum_zero_value_suffix.clone(),
-                service_suffix: config.lint.service_suffix.clone(),
-                rpc_allow_same_request_response: config.lint.rpc_allow_same_request_response,
-                rpc_allow_google_protobuf_empty_requests: config
-                    .lint
-                    .rpc_allow_google_protobuf_empty_requests,
-                rpc_allow_google_protobuf_empty_responses: config
-                    .lint
-                    .rpc_allow_google_protobuf_empty_responses,
-            },
+            proto_lint: lint_settings(&config.lint),
+            proto_lint_modules: config
+                .roots
+                .iter()
+                .filter_map(|r| Some((r.path.clone(), lint_settings(r.lint.as_ref()?))))
+                .collect(),
             lint_module_policies: config
                 .roots
                 .iter()

@@ -45,6 +45,9 @@ pub struct Settings {
     pub rpc_allow_google_protobuf_empty_requests: bool,
     /// The same for responses.
     pub rpc_allow_google_protobuf_empty_responses: bool,
+    /// `// buf:lint:ignore` comments silence findings (buf v2's default; v1 only with
+    /// `allow_comment_ignores`).
+    pub buf_comment_ignores: bool,
 }
 
 impl Default for Settings {
@@ -55,6 +58,7 @@ impl Default for Settings {
             rpc_allow_same_request_response: false,
             rpc_allow_google_protobuf_empty_requests: false,
             rpc_allow_google_protobuf_empty_responses: false,
+            buf_comment_ignores: true,
         }
     }
 }
@@ -63,17 +67,49 @@ impl Default for Settings {
 pub struct Ctx<'a> {
     pub set: &'a ProtoSet,
     pub settings: &'a Settings,
+    /// Modules with settings of their own (buf v2 modules with a `lint` section): (module
+    /// directory, its settings).
+    pub module_settings: &'a [(String, Settings)],
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(set: &'a ProtoSet, settings: &'a Settings) -> Ctx<'a> {
-        Ctx { set, settings }
+        Ctx {
+            set,
+            settings,
+            module_settings: &[],
+        }
+    }
+
+    /// The settings that govern `file`: those of its module (the deepest), else the default.
+    pub fn settings_for(&self, file: &SourceProto) -> &'a Settings {
+        settings_for(self.settings, self.module_settings, &file.display)
     }
 
     /// The files the lint is about: the tree's own, not bundled or context imports.
     pub fn files(&self) -> impl Iterator<Item = &'a SourceProto> {
         self.set.tree_files()
     }
+}
+
+/// The settings of the module that holds the file at `path` (relative to the linted root), or
+/// `default`.
+pub fn settings_for<'a>(
+    default: &'a Settings,
+    modules: &'a [(String, Settings)],
+    path: &str,
+) -> &'a Settings {
+    let holds = |dir: &str| {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/');
+        dir.is_empty()
+            || dir == "."
+            || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+    };
+    modules
+        .iter()
+        .filter(|(dir, _)| holds(dir))
+        .max_by_key(|(dir, _)| dir.len())
+        .map_or(default, |(_, settings)| settings)
 }
 
 /// The check of a lint rule: it reads one revision in `Ctx`.

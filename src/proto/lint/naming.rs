@@ -28,12 +28,8 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/service-pascal-case", service_pascal_case),
     Rule::new("proto/file-lower-snake-case", file_lower_snake_case),
     Rule::new("proto/enum-value-prefix", enum_value_prefix),
-    Rule::new("proto/enum-zero-value-suffix", |ctx, sink| {
-        enum_zero_value_suffix(ctx, sink, &ctx.settings.enum_zero_value_suffix)
-    }),
-    Rule::new("proto/service-suffix", |ctx, sink| {
-        service_suffix(ctx, sink, &ctx.settings.service_suffix)
-    }),
+    Rule::new("proto/enum-zero-value-suffix", enum_zero_value_suffix),
+    Rule::new("proto/service-suffix", service_suffix),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -363,8 +359,9 @@ fn enum_value_prefix(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-fn enum_zero_value_suffix(ctx: &Ctx, sink: &mut Sink, suffix: &str) {
+fn enum_zero_value_suffix(ctx: &Ctx, sink: &mut Sink) {
     for file in ctx.files() {
+        let suffix = ctx.settings_for(file).enum_zero_value_suffix.as_str();
         for e in enums(&file.ast) {
             let zeros = e.values.iter().filter(|v| v.number == 0);
             for v in zeros.filter(|v: &&EnumValue| !v.name.ends_with(suffix)) {
@@ -381,8 +378,9 @@ fn enum_zero_value_suffix(ctx: &Ctx, sink: &mut Sink, suffix: &str) {
     }
 }
 
-fn service_suffix(ctx: &Ctx, sink: &mut Sink, suffix: &str) {
+fn service_suffix(ctx: &Ctx, sink: &mut Sink) {
     for file in ctx.files() {
+        let suffix = ctx.settings_for(file).service_suffix.as_str();
         for s in file
             .ast
             .services

@@ -45,8 +45,8 @@ enum Side {
 const EMPTY: &str = "google.protobuf.Empty";
 
 fn standard_name(ctx: &Ctx, sink: &mut Sink, side: Side) {
-    let settings = ctx.settings;
     each_method(ctx, |file, service, method| {
+        let settings = ctx.settings_for(file);
         let (r, suffix, what, empty_allowed) = match side {
             Side::Request => (
                 &method.input,
@@ -93,11 +93,6 @@ fn types_of(method: &Method) -> BTreeSet<&str> {
 }
 
 fn rpc_request_response_unique(ctx: &Ctx, sink: &mut Sink) {
-    let settings = ctx.settings;
-    let (allow_empty_requests, allow_empty_responses) = (
-        settings.rpc_allow_google_protobuf_empty_requests,
-        settings.rpc_allow_google_protobuf_empty_responses,
-    );
     // Counted per module, as buf lints each module of a workspace on its own: how many RPCs
     // use a message, and how many take or return `google.protobuf.Empty`.
     let mut uses: HashMap<(&str, &str), usize> = HashMap::new();
@@ -116,6 +111,12 @@ fn rpc_request_response_unique(ctx: &Ctx, sink: &mut Sink) {
         }
     });
     each_method(ctx, |file, service, method| {
+        // The options of the file's module (counting is per module too).
+        let settings = ctx.settings_for(file);
+        let (allow_empty_requests, allow_empty_responses) = (
+            settings.rpc_allow_google_protobuf_empty_requests,
+            settings.rpc_allow_google_protobuf_empty_responses,
+        );
         let module = module_of(file);
         let at = file.location(method.span);
         let rpc = format!("{}.{}", service.name, method.name);
