@@ -5,7 +5,9 @@
 
 use super::naming::messages;
 use super::{Check, Ctx, Sink};
-use crate::proto::ast::{Field, FieldType, Label, OptionValue, RefKind};
+use crate::proto::ast::{
+    Field, FieldType, Label, Message, OptionDecl, OptionValue, ProtoFile, RefKind, Syntax,
+};
 use crate::rules::Rule;
 use crate::span::Span;
 
@@ -127,16 +129,21 @@ fn protovalidate(ctx: &Ctx, sink: &mut Sink) {
                     Some(e) => (e.fields.first(), e.fields.get(1)),
                     None => (None, None),
                 };
+                let is_message =
+                    matches!(&field.ty, FieldType::Named(r) if r.kind == RefKind::Message);
                 let subject = Subject {
                     name: &field.name,
                     ty: value_type(field),
                     repeated: field.label == Some(Label::Repeated) && !field.is_map,
                     map: field.is_map,
                     in_oneof: field.oneof.is_some(),
+                    presence: has_presence(&file.ast, field, is_message),
+                    message_items: is_message,
                 };
                 let items = Subject {
                     repeated: false,
                     map: false,
+                    presence: false,
                     ..subject.clone()
                 };
                 check_rules(&mut report, &subject, &settings);
@@ -155,9 +162,24 @@ fn protovalidate(ctx: &Ctx, sink: &mut Sink) {
                             span: s.span,
                         })
                         .collect();
+                    let required = settings.iter().find(|s| {
+                        s.path.len() == 3 && s.path[..2] == prefix && s.path[2] == "required"
+                    });
+                    if let Some(required) = required {
+                        report(
+                            required.span,
+                            format!(
+                                "the field '{}' has {}.{}.required: items, keys and values cannot be required",
+                                field.name, prefix[0], prefix[1]
+                            ),
+                        );
+                    }
                     check_rules(&mut report, &element, &nested);
                 }
             }
+        }
+        for message in messages(&file.ast) {
+            check_message_oneofs(&mut report, message);
         }
         let extends = file
             .ast
@@ -195,6 +217,10 @@ struct Subject<'a> {
     repeated: bool,
     map: bool,
     in_oneof: bool,
+    /// A singular field that tells unset from the zero value.
+    presence: bool,
+    /// Its values are messages.
+    message_items: bool,
 }
 
 fn element_of<'a>(map: &'a str, field: &Field) -> Subject<'a> {
@@ -204,6 +230,85 @@ fn element_of<'a>(map: &'a str, field: &Field) -> Subject<'a> {
         repeated: false,
         map: false,
         in_oneof: false,
+        presence: false,
+        message_items: false,
+    }
+}
+
+/// Does a singular field tell unset from its zero value? proto2 fields, proto3 `optional`,
+/// message and oneof fields do; in editions, fields do unless `field_presence` is `IMPLICIT`
+/// (on the field or for the file).
+fn has_presence(file: &ProtoFile, field: &Field, is_message: bool) -> bool {
+    if field.label == Some(Label::Repeated) || field.is_map {
+        return false;
+    }
+    let implicit = |option: Option<&OptionDecl>| {
+        option.is_some_and(|o| matches!(&o.value, OptionValue::Ident(v) if v == "IMPLICIT"))
+    };
+    match file.syntax {
+        Syntax::Proto2 => true,
+        Syntax::Proto3 => {
+            is_message || field.oneof.is_some() || field.label == Some(Label::Optional)
+        }
+        Syntax::Editions(_) => {
+            is_message
+                || field.oneof.is_some()
+                || !(implicit(field.option("features.field_presence"))
+                    || implicit(
+                        file.options
+                            .iter()
+                            .find(|o| o.name_string() == "features.field_presence"),
+                    ))
+        }
+    }
+}
+
+/// `(buf.validate.message).oneof = {fields: [...]}`: every entry names two or more fields of
+/// the message, each once, and no field is in two entries.
+fn check_message_oneofs(report: &mut impl FnMut(Span, String), message: &Message) {
+    let mut seen: Vec<(&str, Span)> = Vec::new();
+    for option in &message.options {
+        let is_oneof_rule = option.name.len() == 2
+            && option.name[0].is_extension
+            && option.name[0].name.trim_start_matches('.') == "buf.validate.message"
+            && option.name[1].name == "oneof";
+        let OptionValue::Aggregate(entries) = &option.value else {
+            continue;
+        };
+        if !is_oneof_rule {
+            continue;
+        }
+        let names: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.name == "fields")
+            .flat_map(|e| match &e.value {
+                OptionValue::List(items) => items.iter().filter_map(OptionValue::as_str).collect(),
+                other => other.as_str().into_iter().collect::<Vec<_>>(),
+            })
+            .collect();
+        let at = option.span;
+        let name = &message.name;
+        if names.is_empty() {
+            report(at, format!("the oneof rule of '{name}' names no field"));
+        }
+        for (i, field) in names.iter().enumerate() {
+            if !message.fields.iter().any(|f| f.name == *field) {
+                report(
+                    at,
+                    format!("the oneof rule of '{name}' names '{field}', which is no field of it"),
+                );
+            } else if names[..i].contains(field) {
+                report(
+                    at,
+                    format!("the oneof rule of '{name}' names '{field}' twice"),
+                );
+            } else if let Some((_, earlier)) = seen.iter().find(|(f, _)| f == field) {
+                let message = format!("the field '{field}' of '{name}' is in two oneof rules");
+                report(*earlier, message.clone());
+                report(at, message);
+            }
+        }
+        seen.extend(names.iter().map(|f| (*f, at)));
     }
 }
 
@@ -378,12 +483,29 @@ fn check_rules(report: &mut impl FnMut(Span, String), subject: &Subject, setting
                 format!("the field '{name}' is in a oneof and has 'required': a oneof member cannot be required (use the oneof's own rule)"),
             );
         }
-        if let Some(("IGNORE_IF_ZERO_VALUE", _)) = ignore {
+        if let Some(("IGNORE_IF_ZERO_VALUE", at)) = ignore {
+            let message = format!(
+                "the field '{name}' is 'required' and ignored when empty: it cannot be both"
+            );
+            report(required.span, message.clone());
+            report(at.span, message);
+        }
+    }
+    if let Some(("IGNORE_IF_ZERO_VALUE", at)) = ignore {
+        if subject.presence && flag("required").is_none_or(|s| !is_true(s)) {
             report(
-                required.span,
-                format!(
-                    "the field '{name}' is 'required' and ignored when empty: it cannot be both"
-                ),
+                at.span,
+                format!("the field '{name}' tracks presence, so it is ignored when unset already: 'ignore: IGNORE_IF_ZERO_VALUE' can go"),
+            );
+        }
+    }
+    if let Some(unique) = find("repeated", "unique").filter(|s| is_true(s)) {
+        // Wrapper messages hold one scalar: unique applies to them as well.
+        let wrapper = subject.ty.starts_with("google.protobuf.") && subject.ty.ends_with("Value");
+        if subject.repeated && subject.message_items && !wrapper {
+            report(
+                unique.span,
+                format!("the field '{name}' has repeated.unique, which only applies to scalar, enum and wrapper items"),
             );
         }
     }
