@@ -401,6 +401,22 @@ fn check_rules(report: &mut impl FnMut(Span, String), subject: &Subject, setting
             }
         }
     }
+    // Character and byte limits that exclude each other: a UTF-8 character is 1 to 4 bytes.
+    let limit = |key: &str| find("string", key).and_then(|s| Some((as_number(s.value)?, s)));
+    if let (Some((min_len, a)), Some((max_bytes, b))) = (limit("min_len"), limit("max_bytes")) {
+        if max_bytes < min_len {
+            let message = format!("the field '{name}' has string.min_len {min_len} but string.max_bytes {max_bytes}: {min_len} characters take at least {min_len} bytes");
+            report(a.span, message.clone());
+            report(b.span, message);
+        }
+    }
+    if let (Some((max_len, a)), Some((min_bytes, b))) = (limit("max_len"), limit("min_bytes")) {
+        if max_len * 4.0 < min_bytes {
+            let message = format!("the field '{name}' has string.min_bytes {min_bytes} but string.max_len {max_len}: {max_len} characters take at most {} bytes", max_len * 4.0);
+            report(b.span, message.clone());
+            report(a.span, message);
+        }
+    }
     // A constant next to other rules of its group (examples are no rules).
     for (group, _) in TYPE_GROUPS {
         if let Some(constant) = find(group, "const") {
