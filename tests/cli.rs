@@ -393,6 +393,36 @@ fn buf_yaml_v2_selects_categories_and_ignores_paths() {
 }
 
 #[test]
+fn buf_yaml_v2_module_lint_options_apply_to_their_module() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "buf.yaml",
+        "version: v2\nmodules:\n  - path: a\n    lint:\n      use: [SERVICE_SUFFIX, SERVICE_PASCAL_CASE]\n      service_suffix: API\n      disallow_comment_ignores: true\n  - path: b\nlint:\n  use: [SERVICE_SUFFIX, SERVICE_PASCAL_CASE]\n",
+    );
+    let proto = |package: &str| {
+        format!("syntax = \"proto3\";\npackage {package};\nservice OrderAPI {{}}\n// buf:lint:ignore SERVICE_PASCAL_CASE\nservice order_service {{}}\n")
+    };
+    write(dir.path(), "a/x/v1/x.proto", &proto("x.v1"));
+    write(dir.path(), "b/y/v1/y.proto", &proto("y.v1"));
+    let out = treaty(&["lint", ".", "--format", "json"], dir.path());
+    let mut rules = rules_of(&out);
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            // Module a: its own suffix, and buf's ignore comments switched off.
+            "proto/service-pascal-case a/x/v1/x.proto",
+            "proto/service-suffix a/x/v1/x.proto",
+            // Module b: the top-level section (neither service ends in `Service`); the
+            // comment silences the case rule.
+            "proto/service-suffix b/y/v1/y.proto",
+            "proto/service-suffix b/y/v1/y.proto",
+        ]
+    );
+}
+
+#[test]
 fn buf_yaml_v1_except_and_ignore_only() {
     let dir = buf_tree(
         "version: v1\nbreaking:\n  use: [FILE]\n  except: [FIELD_SAME_NAME]\n  ignore_only:\n    MESSAGE_NO_DELETE: [proto/legacy]\n",

@@ -58,15 +58,28 @@ lint:
             ignore_unstable_packages: true,
         }
     );
-    // v1's DEFAULT is v2's STANDARD; buf's COMMENTS, which treaty lacks, is left out aloud.
-    assert_eq!(c.lint.use_ids, strings(&["STANDARD"]));
+    // v1's categories become the rules they hold in v1: they differ from v2's.
+    let uses = &c.lint.use_ids;
+    for id in [
+        "PROTOVALIDATE",
+        "SYNTAX_SPECIFIED",
+        "COMMENT_FIELD",
+        "ENUM_FIRST_VALUE_ZERO",
+    ] {
+        assert!(uses.contains(&id.to_string()), "{id} in {uses:?}");
+    }
+    for id in [
+        "DEFAULT",
+        "COMMENTS",
+        "PACKAGE_NO_IMPORT_CYCLE",
+        "FIELD_NOT_REQUIRED",
+    ] {
+        assert!(!uses.contains(&id.to_string()), "{id} in {uses:?}");
+    }
     assert_eq!(c.lint.enum_zero_value_suffix, "_NONE");
     assert_eq!(c.lint.service_suffix, "Service");
     assert!(c.lint.allow_comment_ignores);
-    assert_eq!(
-        c.warnings,
-        ["buf.yaml:15: `COMMENTS` is a buf rule or category treaty does not implement: left out"]
-    );
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
 
 #[test]
@@ -74,9 +87,44 @@ fn v1_defaults() {
     let c = buf("version: v1\n");
     assert_eq!(c.roots, vec![ProtoRoot::new(".")]);
     assert_eq!(c.breaking, BreakingConfig::default());
-    assert_eq!(c.lint.use_ids, strings(&["STANDARD"]));
+    // buf v1's default is its DEFAULT category, which leaves the import cycle rule out.
+    assert!(c.lint.use_ids.contains(&"IMPORT_USED".to_string()));
+    assert!(!c
+        .lint
+        .use_ids
+        .contains(&"PACKAGE_NO_IMPORT_CYCLE".to_string()));
     // buf v1 honours `buf:lint:ignore` comments only when asked to.
     assert!(!c.lint.allow_comment_ignores);
+}
+
+#[test]
+fn lint_categories_are_those_of_the_config_version() {
+    let v1beta1 =
+        buf("version: v1beta1\nlint:\n  except: [OTHER]\n  ignore_only:\n    STYLE_BASIC: [a]\n");
+    let defaults = &v1beta1.lint.use_ids;
+    assert!(defaults.contains(&"FIELD_NO_DESCRIPTOR".to_string()));
+    assert!(
+        !defaults.contains(&"IMPORT_USED".to_string())
+            && !defaults.contains(&"ENUM_FIRST_VALUE_ZERO".to_string()),
+        "v1beta1's DEFAULT has neither: {defaults:?}"
+    );
+    assert_eq!(v1beta1.lint.except, strings(&["ENUM_FIRST_VALUE_ZERO"]));
+    let ignored: Vec<&str> = v1beta1
+        .lint
+        .ignore_only
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert!(
+        ignored.contains(&"ENUM_PASCAL_CASE") && !ignored.contains(&"STYLE_BASIC"),
+        "{ignored:?}"
+    );
+    let v2 = buf("version: v2\nlint:\n  use: [DEFAULT, MINIMAL]\n");
+    assert_eq!(
+        v2.lint.use_ids,
+        strings(&["STANDARD", "MINIMAL"]),
+        "v2's categories are the catalog's"
+    );
 }
 
 #[test]

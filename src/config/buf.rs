@@ -80,29 +80,6 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
     Ok(config)
 }
 
-/// buf rules and categories treaty does not implement (yet): a buf.yaml naming them is read
-/// with a warning, not refused. A name here that treaty comes to implement is simply known.
-const BUF_NOT_IMPLEMENTED: &[&str] = &[
-    "COMMENTS",
-    "COMMENT_ENUM",
-    "COMMENT_ENUM_VALUE",
-    "COMMENT_FIELD",
-    "COMMENT_MESSAGE",
-    "COMMENT_ONEOF",
-    "COMMENT_RPC",
-    "COMMENT_SERVICE",
-    "FIELD_NOT_REQUIRED",
-    "PROTOVALIDATE",
-    "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",
-    "SYNTAX_SPECIFIED",
-    "FILE_LAYOUT",
-    "PACKAGE_AFFINITY",
-    "SENSIBLE",
-    "STYLE_BASIC",
-    "STYLE_DEFAULT",
-    "OTHER",
-];
-
 /// A `lint` or `breaking` section as written, before paths are mapped.
 #[derive(Default)]
 struct Check<'n> {
@@ -241,19 +218,20 @@ impl<'a> Reader<'a> {
         Ok(ids)
     }
 
-    /// Whether `token` names treaty rules; `Ok(false)` (with a warning) for one of buf's that
-    /// treaty lacks, an error for a name nobody knows.
+    /// Whether `token` names treaty rules (a name nobody knows is an error at its place).
     fn known_token(&mut self, token: &str, node: &Node) -> Result<bool, InputError> {
-        // buf v1 calls its lint default `DEFAULT`; treaty knows it as v2's `STANDARD`.
-        if token == "DEFAULT" || crate::rules::is_known_token(token) {
+        // buf v1 calls its lint default `DEFAULT`, and v1beta1 and v1 have categories of their
+        // own (`FILE_LAYOUT`, `STYLE_BASIC`, ...): `lint_tokens` turns them into their rules.
+        let versioned_category =
+            [V1BETA1_LINT_CATEGORIES, V1_LINT_CATEGORIES]
+                .iter()
+                .any(|table| {
+                    table
+                        .iter()
+                        .any(|(_, categories)| categories.contains(&token))
+                });
+        if token == "DEFAULT" || versioned_category || crate::rules::is_known_token(token) {
             return Ok(true);
-        }
-        if BUF_NOT_IMPLEMENTED.contains(&token.strip_prefix("buf:").unwrap_or(token)) {
-            self.warn(
-                node,
-                format!("`{token}` is a buf rule or category treaty does not implement: left out"),
-            );
-            return Ok(false);
         }
         super::check_token(self.path, node.line, node.col, token).map(|()| true)
     }
@@ -405,18 +383,27 @@ impl<'a> Reader<'a> {
         version: Version,
     ) -> Result<LintConfig, InputError> {
         let default = LintConfig::default();
+        let ignore_only = self
+            .map_ignore_only(check, map)?
+            .into_iter()
+            .flat_map(|(token, paths)| {
+                lint_category_rules(version, &token)
+                    .into_iter()
+                    .map(move |id| (id, paths.clone()))
+            })
+            .collect();
         Ok(LintConfig {
             use_ids: if check.disable_builtin {
                 Vec::new()
             } else if check.use_ids.is_empty() {
-                // buf v1's DEFAULT category is v2's STANDARD; one name for the registry.
-                default.use_ids
+                // buf's default is its DEFAULT category, whose rules differ by version.
+                lint_category_rules(version, "DEFAULT")
             } else {
-                check.use_ids.iter().map(|t| v1_default(t)).collect()
+                lint_tokens(version, &check.use_ids)
             },
-            except: check.except.iter().map(|t| v1_default(t)).collect(),
+            except: lint_tokens(version, &check.except),
             ignore: self.map_paths(&check.ignore, map)?,
-            ignore_only: self.map_ignore_only(check, map)?,
+            ignore_only,
             enum_zero_value_suffix: non_empty_or(
                 &check.enum_zero_value_suffix,
                 default.enum_zero_value_suffix,
@@ -722,20 +709,157 @@ pub(super) fn parse_work(
     Ok(config)
 }
 
+/// The lint categories of buf.yaml v1beta1 and v1, which differ from v2's (the catalog's): in
+/// v1beta1 `ENUM_FIRST_VALUE_ZERO` is only `OTHER`, v1 leaves `PACKAGE_NO_IMPORT_CYCLE` out of
+/// every category, and each version has rules the others lack. Each rule with its categories.
+const V1BETA1_LINT_CATEGORIES: &[(&str, &[&str])] = {
+    const SENSIBLE: &[&str] = &["MINIMAL", "BASIC", "DEFAULT", "STANDARD", "SENSIBLE"];
+    const LAYOUT: &[&str] = &["MINIMAL", "BASIC", "DEFAULT", "STANDARD", "FILE_LAYOUT"];
+    const AFFINITY: &[&str] = &[
+        "MINIMAL",
+        "BASIC",
+        "DEFAULT",
+        "STANDARD",
+        "PACKAGE_AFFINITY",
+    ];
+    const STYLE_BASIC: &[&str] = &[
+        "BASIC",
+        "DEFAULT",
+        "STANDARD",
+        "STYLE_BASIC",
+        "STYLE_DEFAULT",
+        "STYLE_STANDARD",
+    ];
+    const STYLE_DEFAULT: &[&str] = &["DEFAULT", "STANDARD", "STYLE_DEFAULT", "STYLE_STANDARD"];
+    &[
+        ("COMMENT_ENUM", &["COMMENTS"]),
+        ("COMMENT_ENUM_VALUE", &["COMMENTS"]),
+        ("COMMENT_FIELD", &["COMMENTS"]),
+        ("COMMENT_MESSAGE", &["COMMENTS"]),
+        ("COMMENT_ONEOF", &["COMMENTS"]),
+        ("COMMENT_RPC", &["COMMENTS"]),
+        ("COMMENT_SERVICE", &["COMMENTS"]),
+        ("DIRECTORY_SAME_PACKAGE", LAYOUT),
+        ("ENUM_FIRST_VALUE_ZERO", &["OTHER"]),
+        ("ENUM_NO_ALLOW_ALIAS", SENSIBLE),
+        ("ENUM_PASCAL_CASE", STYLE_BASIC),
+        ("ENUM_VALUE_PREFIX", STYLE_DEFAULT),
+        ("ENUM_VALUE_UPPER_SNAKE_CASE", STYLE_BASIC),
+        ("ENUM_ZERO_VALUE_SUFFIX", STYLE_DEFAULT),
+        ("FIELD_LOWER_SNAKE_CASE", STYLE_BASIC),
+        ("FIELD_NO_DESCRIPTOR", SENSIBLE),
+        ("FILE_LOWER_SNAKE_CASE", STYLE_DEFAULT),
+        ("IMPORT_NO_PUBLIC", SENSIBLE),
+        ("MESSAGE_PASCAL_CASE", STYLE_BASIC),
+        ("ONEOF_LOWER_SNAKE_CASE", STYLE_BASIC),
+        ("PACKAGE_DEFINED", SENSIBLE),
+        ("PACKAGE_DIRECTORY_MATCH", LAYOUT),
+        ("PACKAGE_LOWER_SNAKE_CASE", STYLE_BASIC),
+        ("PACKAGE_SAME_CSHARP_NAMESPACE", AFFINITY),
+        ("PACKAGE_SAME_DIRECTORY", LAYOUT),
+        ("PACKAGE_SAME_GO_PACKAGE", AFFINITY),
+        ("PACKAGE_SAME_JAVA_MULTIPLE_FILES", AFFINITY),
+        ("PACKAGE_SAME_JAVA_PACKAGE", AFFINITY),
+        ("PACKAGE_SAME_PHP_NAMESPACE", AFFINITY),
+        ("PACKAGE_SAME_RUBY_PACKAGE", AFFINITY),
+        ("PACKAGE_SAME_SWIFT_PREFIX", AFFINITY),
+        ("PACKAGE_VERSION_SUFFIX", STYLE_DEFAULT),
+        ("RPC_NO_CLIENT_STREAMING", &["UNARY_RPC"]),
+        ("RPC_NO_SERVER_STREAMING", &["UNARY_RPC"]),
+        ("RPC_PASCAL_CASE", STYLE_BASIC),
+        ("RPC_REQUEST_RESPONSE_UNIQUE", STYLE_DEFAULT),
+        ("RPC_REQUEST_STANDARD_NAME", STYLE_DEFAULT),
+        ("RPC_RESPONSE_STANDARD_NAME", STYLE_DEFAULT),
+        ("SERVICE_PASCAL_CASE", STYLE_BASIC),
+        ("SERVICE_SUFFIX", STYLE_DEFAULT),
+    ]
+};
+
+/// See [`V1BETA1_LINT_CATEGORIES`].
+const V1_LINT_CATEGORIES: &[(&str, &[&str])] = {
+    const MINIMAL: &[&str] = &["MINIMAL", "BASIC", "DEFAULT", "STANDARD"];
+    const BASIC: &[&str] = &["BASIC", "DEFAULT", "STANDARD"];
+    const DEFAULT: &[&str] = &["DEFAULT", "STANDARD"];
+    &[
+        ("COMMENT_ENUM", &["COMMENTS"]),
+        ("COMMENT_ENUM_VALUE", &["COMMENTS"]),
+        ("COMMENT_FIELD", &["COMMENTS"]),
+        ("COMMENT_MESSAGE", &["COMMENTS"]),
+        ("COMMENT_ONEOF", &["COMMENTS"]),
+        ("COMMENT_RPC", &["COMMENTS"]),
+        ("COMMENT_SERVICE", &["COMMENTS"]),
+        ("DIRECTORY_SAME_PACKAGE", MINIMAL),
+        ("ENUM_FIRST_VALUE_ZERO", BASIC),
+        ("ENUM_NO_ALLOW_ALIAS", BASIC),
+        ("ENUM_PASCAL_CASE", BASIC),
+        ("ENUM_VALUE_PREFIX", DEFAULT),
+        ("ENUM_VALUE_UPPER_SNAKE_CASE", BASIC),
+        ("ENUM_ZERO_VALUE_SUFFIX", DEFAULT),
+        ("FIELD_LOWER_SNAKE_CASE", BASIC),
+        ("FILE_LOWER_SNAKE_CASE", DEFAULT),
+        ("IMPORT_NO_PUBLIC", BASIC),
+        ("IMPORT_USED", BASIC),
+        ("MESSAGE_PASCAL_CASE", BASIC),
+        ("ONEOF_LOWER_SNAKE_CASE", BASIC),
+        ("PACKAGE_DEFINED", MINIMAL),
+        ("PACKAGE_DIRECTORY_MATCH", MINIMAL),
+        ("PACKAGE_LOWER_SNAKE_CASE", BASIC),
+        ("PACKAGE_SAME_CSHARP_NAMESPACE", BASIC),
+        ("PACKAGE_SAME_DIRECTORY", MINIMAL),
+        ("PACKAGE_SAME_GO_PACKAGE", BASIC),
+        ("PACKAGE_SAME_JAVA_MULTIPLE_FILES", BASIC),
+        ("PACKAGE_SAME_JAVA_PACKAGE", BASIC),
+        ("PACKAGE_SAME_PHP_NAMESPACE", BASIC),
+        ("PACKAGE_SAME_RUBY_PACKAGE", BASIC),
+        ("PACKAGE_SAME_SWIFT_PREFIX", BASIC),
+        ("PACKAGE_VERSION_SUFFIX", DEFAULT),
+        ("PROTOVALIDATE", DEFAULT),
+        ("RPC_NO_CLIENT_STREAMING", &["UNARY_RPC"]),
+        ("RPC_NO_SERVER_STREAMING", &["UNARY_RPC"]),
+        ("RPC_PASCAL_CASE", BASIC),
+        ("RPC_REQUEST_RESPONSE_UNIQUE", DEFAULT),
+        ("RPC_REQUEST_STANDARD_NAME", DEFAULT),
+        ("RPC_RESPONSE_STANDARD_NAME", DEFAULT),
+        ("SERVICE_PASCAL_CASE", BASIC),
+        ("SERVICE_SUFFIX", DEFAULT),
+        ("SYNTAX_SPECIFIED", BASIC),
+    ]
+};
+
+/// The rules a lint token of a buf.yaml of `version` names: a category of that version becomes
+/// its rules, so `BASIC` in a v1 file selects what buf v1 selects; anything else (a rule id, a
+/// treaty token) is kept. v2's categories are the catalog's, and its deprecated `DEFAULT` is
+/// `STANDARD`.
+fn lint_category_rules(version: Version, token: &str) -> Vec<String> {
+    let table = match version {
+        Version::V1Beta1 => V1BETA1_LINT_CATEGORIES,
+        Version::V1 => V1_LINT_CATEGORIES,
+        Version::V2 if token == "DEFAULT" => return vec!["STANDARD".to_string()],
+        Version::V2 => return vec![token.to_string()],
+    };
+    let rules: Vec<String> = table
+        .iter()
+        .filter(|(_, categories)| categories.contains(&token))
+        .map(|(rule, _)| rule.to_string())
+        .collect();
+    if rules.is_empty() {
+        vec![token.to_string()]
+    } else {
+        rules
+    }
+}
+
+fn lint_tokens(version: Version, tokens: &[String]) -> Vec<String> {
+    tokens
+        .iter()
+        .flat_map(|token| lint_category_rules(version, token))
+        .collect()
+}
+
 fn non_empty_or(value: &str, default: String) -> String {
     if value.is_empty() {
         default
     } else {
         value.to_string()
     }
-}
-
-/// buf v1's lint category `DEFAULT` is v2's `STANDARD`, the name treaty's catalog uses.
-fn v1_default(token: &str) -> String {
-    if token == "DEFAULT" {
-        "STANDARD"
-    } else {
-        token
-    }
-    .to_string()
 }

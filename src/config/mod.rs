@@ -7,7 +7,9 @@
 //! each build root, v2 ones to the buf.yaml directory), so consumers get one convention.
 //!
 //! Rule IDs and categories are kept as written (`FILE`, `FIELD_SAME_TYPE`, `buf:WIRE_JSON`); the
-//! rule registry resolves them.
+//! rule registry resolves them. One exception: a buf.yaml v1beta1 or v1 `lint` category becomes
+//! the rule ids it holds in that version (buf's lint categories differ between versions; the
+//! catalog's are v2's).
 
 mod buf;
 pub mod init;

@@ -42,6 +42,20 @@ pub struct ProtoFile {
     pub enums: Vec<Enum>,
     pub services: Vec<Service>,
     pub extends: Vec<Extend>,
+    /// The leading comment of each token that has one, as (token start, comment span), in
+    /// text order: a declaration's is that of its first token ([`ProtoFile::leading_comment`]).
+    pub leading_comments: Vec<(u32, Span)>,
+}
+
+impl ProtoFile {
+    /// The comment right above the declaration whose span is `decl`, as protoc attributes
+    /// comments (a blank line in between, or a comment on the previous token's line, is not it).
+    pub fn leading_comment(&self, decl: Span) -> Option<Span> {
+        self.leading_comments
+            .binary_search_by_key(&decl.start, |(at, _)| *at)
+            .ok()
+            .map(|i| self.leading_comments[i].1)
+    }
 }
 
 #[derive(Debug, Clone)]

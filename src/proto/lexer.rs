@@ -41,6 +41,9 @@ pub struct Lexed {
     /// Never empty: ends with an `Eof` or an `Error` token.
     pub toks: Vec<Tok>,
     pub error: Option<ParseError>,
+    /// The leading comment of each token that has one, as (token start, comment span), in
+    /// order: see [`leading_comment`].
+    pub leading_comments: Vec<(u32, Span)>,
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -63,6 +66,7 @@ pub fn lex(src: &str) -> Lexed {
         start: start as u32,
         end: end as u32,
     };
+    let mut leading_comments = Vec::new();
     let fail = |toks: &mut Vec<Tok>, message: String, start: usize, end: usize| {
         toks.push(tok(TokKind::Error, start, end));
         Some(ParseError {
@@ -72,10 +76,13 @@ pub fn lex(src: &str) -> Lexed {
     };
     loop {
         // Whitespace and comments.
+        let gap_start = i;
+        let mut saw_comment = false;
         while i < len {
             match b[i] {
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => i += 1,
                 b'/' if i + 1 < len && b[i + 1] == b'/' => {
+                    saw_comment = true;
                     // `str::find(char)` is memchr-backed.
                     i = match src[i + 2..].find('\n') {
                         Some(p) => i + 2 + p + 1,
@@ -83,10 +90,17 @@ pub fn lex(src: &str) -> Lexed {
                     };
                 }
                 b'/' if i + 1 < len && b[i + 1] == b'*' => match src[i + 2..].find("*/") {
-                    Some(p) => i = i + 2 + p + 2,
+                    Some(p) => {
+                        saw_comment = true;
+                        i = i + 2 + p + 2;
+                    }
                     None => {
                         let error = fail(&mut toks, "unterminated block comment".into(), i, i + 2);
-                        return Lexed { toks, error };
+                        return Lexed {
+                            toks,
+                            error,
+                            leading_comments,
+                        };
                     }
                 },
                 _ => break,
@@ -94,7 +108,23 @@ pub fn lex(src: &str) -> Lexed {
         }
         if i >= len {
             toks.push(tok(TokKind::Eof, len, len));
-            return Lexed { toks, error: None };
+            return Lexed {
+                toks,
+                error: None,
+                leading_comments,
+            };
+        }
+        if saw_comment {
+            if let Some(comment) = leading_comment(&src[gap_start..i], !toks.is_empty()) {
+                let at = |offset: usize| (gap_start + offset) as u32;
+                leading_comments.push((
+                    i as u32,
+                    Span {
+                        start: at(comment.start as usize),
+                        end: at(comment.end as usize),
+                    },
+                ));
+            }
         }
         let start = i;
         let c = b[i];
@@ -112,7 +142,11 @@ pub fn lex(src: &str) -> Lexed {
                 }
                 Err((message, end)) => {
                     let error = fail(&mut toks, message.into(), start, end);
-                    return Lexed { toks, error };
+                    return Lexed {
+                        toks,
+                        error,
+                        leading_comments,
+                    };
                 }
             }
         } else if c == b'"' || c == b'\'' {
@@ -120,7 +154,11 @@ pub fn lex(src: &str) -> Lexed {
             loop {
                 if i >= len || b[i] == b'\n' {
                     let error = fail(&mut toks, "unterminated string literal".into(), start, i);
-                    return Lexed { toks, error };
+                    return Lexed {
+                        toks,
+                        error,
+                        leading_comments,
+                    };
                 }
                 match b[i] {
                     q if q == c => {
@@ -162,9 +200,110 @@ pub fn lex(src: &str) -> Lexed {
                 format!("unexpected character '{ch}'")
             };
             let error = fail(&mut toks, message, start, start + ch.len_utf8());
-            return Lexed { toks, error };
+            return Lexed {
+                toks,
+                error,
+                leading_comments,
+            };
         }
     }
+}
+
+/// The leading comment of the token that follows `gap` (the whitespace and comments between
+/// two tokens; `after_token` is false at the start of the file), as protoc attributes comments,
+/// as a span within `gap`:
+/// - a comment that starts on the line of the previous token is that token's (trailing);
+/// - a blank line ends a comment block: what came before it is not the next token's;
+/// - the leading comment is one block comment, or a run of line comments, right above the
+///   token (a block comment after line comments, or line comments after a block comment,
+///   start a new comment).
+pub fn leading_comment(gap: &str, after_token: bool) -> Option<Span> {
+    let b = gap.as_bytes();
+    let len = b.len();
+    let mut i = 0;
+    let skip_blanks = |mut i: usize| {
+        while i < len && matches!(b[i], b' ' | b'\t' | b'\r' | 0x0b | 0x0c) {
+            i += 1;
+        }
+        i
+    };
+    let line_end = |i: usize| gap[i..].find('\n').map_or(len, |p| i + p + 1);
+    let block_end = |i: usize| gap[i + 2..].find("*/").map_or(len, |p| i + 2 + p + 2);
+    if after_token {
+        i = skip_blanks(i);
+        if gap[i..].starts_with("//") {
+            i = line_end(i);
+        } else if gap[i..].starts_with("/*") {
+            i = skip_blanks(block_end(i));
+            if i >= len || b[i] != b'\n' {
+                // The next token is on the line the comment ends on: nobody's comment.
+                return None;
+            }
+            i += 1;
+        } else if i < len && b[i] == b'\n' {
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    // The comment being collected: its span, and whether it is a block comment.
+    let mut current: Option<(Span, bool)> = None;
+    loop {
+        i = skip_blanks(i);
+        if i >= len {
+            return current.map(|(span, _)| span);
+        }
+        if gap[i..].starts_with("//") {
+            let end = line_end(i);
+            let text_end = if gap[..end].ends_with('\n') {
+                end - 1
+            } else {
+                end
+            };
+            current = match current {
+                Some((span, false)) => Some((Span::new(span.start as usize, text_end), false)),
+                _ => Some((Span::new(i, text_end), false)),
+            };
+            i = end;
+        } else if gap[i..].starts_with("/*") {
+            let end = block_end(i);
+            current = Some((Span::new(i, end), true));
+            i = skip_blanks(end);
+            if i < len && b[i] == b'\n' {
+                i += 1;
+            }
+        } else {
+            // A blank line.
+            current = None;
+            i += 1;
+        }
+    }
+}
+
+/// The lines of a comment's text (a span [`leading_comment`] found): `//` and `/* */` markers
+/// taken off, and a block comment's leading `*` on each line after the first, as protoc does.
+pub fn comment_lines(comment: &str) -> impl Iterator<Item = &str> {
+    let block = comment.starts_with("/*");
+    let body = if block {
+        comment
+            .strip_prefix("/*")
+            .and_then(|c| c.strip_suffix("*/"))
+            .unwrap_or("")
+    } else {
+        comment
+    };
+    body.split('\n').enumerate().map(move |(n, line)| {
+        let line = line.trim_start();
+        if block {
+            if n > 0 {
+                line.strip_prefix('*').unwrap_or(line)
+            } else {
+                line
+            }
+        } else {
+            line.strip_prefix("//").unwrap_or(line)
+        }
+    })
 }
 
 /// Scans a number starting at `start` the way protoc does: hex `0x..`, octal `0..`, decimal
@@ -388,5 +527,38 @@ fn push_code_point(out: &mut Vec<u8>, cp: u32) {
             0x80 | ((cp >> 6) & 0x3F) as u8,
             0x80 | (cp & 0x3F) as u8,
         ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text of the leading comment of the token at `token`, as [`lex`] records it.
+    fn leading(src: &str, token: &str) -> Option<String> {
+        let at = src.find(token).unwrap() as u32;
+        let lexed = lex(src);
+        lexed
+            .leading_comments
+            .iter()
+            .find(|(start, _)| *start == at)
+            .map(|(_, span)| {
+                comment_lines(&src[span.start as usize..span.end as usize])
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+    }
+
+    #[test]
+    fn leading_comments_are_attached_as_protoc_attaches_them() {
+        let src = "// file\n\n// one\n// two\nmessage A {\n  int32 a = 1; // trailing\n  int32 b = 2;\n  // after a, before a blank line\n\n  int32 c = 3;\n  /* block\n   * two */\n  int32 d = 4;\n  // line\n  /* block wins */\n  int32 e = 5;\n  int32 f = 6;\n  // right above\n  int32 g = 7;\n}\n";
+        assert_eq!(leading(src, "message").as_deref(), Some("one|two"));
+        assert_eq!(leading(src, "int32 b"), None, "a trailing comment is a's");
+        assert_eq!(leading(src, "int32 c"), None, "detached by the blank line");
+        assert_eq!(leading(src, "int32 d").as_deref(), Some("block|two"));
+        assert_eq!(leading(src, "int32 e").as_deref(), Some("block wins"));
+        assert_eq!(leading(src, "int32 f"), None);
+        assert_eq!(leading(src, "int32 g").as_deref(), Some("right above"));
     }
 }

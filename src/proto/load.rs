@@ -110,6 +110,7 @@ fn parse_one(
                     enums: vec![],
                     services: vec![],
                     extends: vec![],
+                    leading_comments: vec![],
                 },
                 display,
                 text: text.clone(),

@@ -29,6 +29,7 @@ pub fn parse(path: &str, src: &str) -> Result<ProtoFile, ParseError> {
         });
     }
     let lexed = lexer::lex(src);
+    let leading_comments = lexed.leading_comments;
     let mut parser = Parser {
         src,
         toks: lexed.toks,
@@ -37,7 +38,9 @@ pub fn parse(path: &str, src: &str) -> Result<ProtoFile, ParseError> {
         depth: 0,
         literal_depth: 0,
     };
-    parser.file(path)
+    let mut file = parser.file(path)?;
+    file.leading_comments = leading_comments;
+    Ok(file)
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -619,6 +622,7 @@ impl<'a> Parser<'a> {
             enums: Vec::new(),
             services: Vec::new(),
             extends: Vec::new(),
+            leading_comments: Vec::new(),
         };
         let mut stack: Vec<Frame> = Vec::new();
         let mut first_statement = true;

@@ -23,7 +23,7 @@ use crate::diag::InputErrors;
 use crate::finding::{Finding, Revision, Sink};
 use crate::openapi;
 use crate::proto;
-use crate::proto::lint::ignore::{ignored_at, Honoured};
+use crate::proto::lint::ignore::{ignored_by_comment, Honoured};
 use crate::report::Report;
 use crate::rules::{self, Kind, RuleSet};
 use crate::source::{Listing, Snapshot};
@@ -110,22 +110,25 @@ fn lint_with(
     Ok(report)
 }
 
-/// The `// buf:lint:ignore` and `// treaty:ignore` comments of one revision's files.
+/// The `// buf:lint:ignore` and `// treaty:ignore` comments of one revision's files; whether
+/// buf's count is each file's module's say (a buf v2 module with a lint section of its own).
 fn lint_comments<'a>(
     files: &HashMap<&'a str, &'a proto::model::SourceProto>,
     options: &Options,
     policies: &Policies,
 ) -> CommentLines<'a> {
-    let honoured = Honoured {
-        buf: options.buf_comment_ignores,
-        treaty: policies.treaty_ignores,
+    let top = proto::lint::Settings {
+        buf_comment_ignores: options.buf_comment_ignores,
+        ..options.proto_lint.clone()
     };
-    CommentLines::new(
-        files
-            .iter()
-            .map(|(path, f)| (Revision::New, *path, &*f.text)),
-        honoured,
-    )
+    CommentLines::new(files.iter().map(|(path, f)| {
+        let settings = proto::lint::settings_for(&top, &options.proto_lint_modules, path);
+        let honoured = Honoured {
+            buf: settings.buf_comment_ignores,
+            treaty: policies.treaty_ignores,
+        };
+        (Revision::New, *path, *f, honoured)
+    }))
 }
 
 /// The lint findings of a protobuf set's own files (not its context imports).
@@ -141,7 +144,10 @@ fn lint_protos(
     if !errors.is_empty() {
         return Err(InputErrors(errors));
     }
-    let ctx = proto::lint::Ctx::new(protos, &options.proto_lint);
+    let ctx = proto::lint::Ctx {
+        module_settings: &options.proto_lint_modules,
+        ..proto::lint::Ctx::new(protos, &options.proto_lint)
+    };
     check_protocol(
         &mut report,
         policies,
@@ -371,14 +377,11 @@ fn compare_proto(
         treaty: policies.treaty_ignores,
     };
     let sides = [(Revision::Old, &old_files), (Revision::New, &new_files)];
-    let comments = CommentLines::new(
-        sides.into_iter().flat_map(|(revision, files)| {
-            files
-                .iter()
-                .map(move |(path, f)| (revision, *path, &*f.text))
-        }),
-        honoured,
-    );
+    let comments = CommentLines::new(sides.into_iter().flat_map(|(revision, files)| {
+        files
+            .iter()
+            .map(move |(path, f)| (revision, *path, *f, honoured))
+    }));
     let errors = comments.errors(new_files.values().copied());
     if !errors.is_empty() {
         return Err(InputErrors(errors));
@@ -459,27 +462,49 @@ fn silenced_at(f: &Finding, covers: impl Fn(Revision, &crate::finding::Location)
 /// `// buf:lint:ignore` and `// treaty:ignore` comments: the lines of each protobuf file that
 /// has any, by revision and path, each split once.
 struct CommentLines<'a> {
-    lines: HashMap<(Revision, &'a str), Vec<&'a str>>,
+    files: HashMap<(Revision, &'a str), CommentedFile<'a>>,
+    /// Whether `treaty:ignore` counts anywhere (its errors are then reported).
+    treaty: bool,
+}
+
+struct CommentedFile<'a> {
+    file: &'a proto::model::SourceProto,
+    lines: Vec<&'a str>,
     honoured: Honoured,
 }
 
 impl<'a> CommentLines<'a> {
-    fn new(files: impl Iterator<Item = (Revision, &'a str, &'a str)>, honoured: Honoured) -> Self {
-        let lines = files
-            .filter(|(_, _, text)| {
-                (honoured.buf || honoured.treaty) && proto::lint::ignore::has_ignores(text)
+    fn new(
+        files: impl Iterator<Item = (Revision, &'a str, &'a proto::model::SourceProto, Honoured)>,
+    ) -> Self {
+        let mut treaty = false;
+        let files = files
+            .filter(|(_, _, file, honoured)| {
+                treaty |= honoured.treaty;
+                (honoured.buf || honoured.treaty) && proto::lint::ignore::has_ignores(&file.text)
             })
-            .map(|(revision, path, text)| ((revision, path), text.lines().collect()))
+            .map(|(revision, path, file, honoured)| {
+                let lines = file.text.lines().collect();
+                let commented = CommentedFile {
+                    file,
+                    lines,
+                    honoured,
+                };
+                ((revision, path), commented)
+            })
             .collect();
-        CommentLines { lines, honoured }
+        CommentLines { files, treaty }
     }
 
     fn silence(&self, f: &Finding) -> bool {
-        !self.lines.is_empty()
+        !self.files.is_empty()
             && silenced_at(f, |revision, at| {
-                self.lines
+                self.files
                     .get(&(revision, at.file.as_str()))
-                    .is_some_and(|lines| ignored_at(f.rule, at.line, lines, self.honoured))
+                    .is_some_and(|c| {
+                        let position = (at.line, at.column);
+                        ignored_by_comment(f.rule, position, c.file, &c.lines, c.honoured)
+                    })
             })
     }
 
@@ -489,7 +514,7 @@ impl<'a> CommentLines<'a> {
         &self,
         files: impl Iterator<Item = &'f proto::model::SourceProto>,
     ) -> Vec<crate::diag::InputError> {
-        if !self.honoured.treaty {
+        if !self.treaty {
             return Vec::new();
         }
         files

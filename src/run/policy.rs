@@ -64,6 +64,19 @@ impl Policy {
     }
 }
 
+/// The options of the protobuf lint rules in a config's `lint` section.
+fn lint_settings(lint: &LintConfig, guide: &GuideConfig) -> proto::lint::Settings {
+    proto::lint::Settings {
+        segments: guide.urls.clone(),
+        enum_zero_value_suffix: lint.enum_zero_value_suffix.clone(),
+        service_suffix: lint.service_suffix.clone(),
+        rpc_allow_same_request_response: lint.rpc_allow_same_request_response,
+        rpc_allow_google_protobuf_empty_requests: lint.rpc_allow_google_protobuf_empty_requests,
+        rpc_allow_google_protobuf_empty_responses: lint.rpc_allow_google_protobuf_empty_responses,
+        buf_comment_ignores: lint.allow_comment_ignores,
+    }
+}
+
 /// What to compare and how.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -82,6 +95,8 @@ pub struct Options {
     pub proto_lint: proto::lint::Settings,
     /// The options of the OpenAPI lint rules (the house error shape, path segments).
     pub openapi_lint: openapi::lint::Settings,
+    /// buf v2 modules with a `lint` section: (module directory, its options).
+    pub proto_lint_modules: Vec<(String, proto::lint::Settings)>,
     /// Compare only files under these paths (all when empty); imports are still read from
     /// everywhere.
     pub paths: Vec<String>,
@@ -153,11 +168,17 @@ impl Options {
                 .collect(),
             lint_policy,
             buf_comment_ignores: config.lint.allow_comment_ignores,
-            proto_lint: proto::lint::Settings {
-                enum_zero_value_suffix: config.lint.enum_zero_value_suffix.clone(),
-                service_suffix: config.lint.service_suffix.clone(),
-                segments: config.guide.urls.clone(),
-            },
+            proto_lint: lint_settings(&config.lint, &config.guide),
+            proto_lint_modules: config
+                .roots
+                .iter()
+                .filter_map(|r| {
+                    Some((
+                        r.path.clone(),
+                        lint_settings(r.lint.as_ref()?, &config.guide),
+                    ))
+                })
+                .collect(),
             openapi_lint: openapi_lint_settings(&config.guide),
             lint_module_policies: config
                 .roots

@@ -1,7 +1,9 @@
-//! Imports: no public imports, no unused imports, no import cycle between packages.
+//! Imports: no public or weak imports, no unused imports, no import cycle between packages, no
+//! stable package that imports an unstable one.
 
 use std::collections::{HashMap, HashSet};
 
+use super::packages::{is_stable_package, module_of};
 use super::{Check, Ctx, Sink};
 use crate::proto::ast::{
     Extend, Field, FieldType, ImportKind, Message, OptionDecl, OptionValue, ProtoFile,
@@ -13,7 +15,62 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/import-no-public", import_no_public),
     Rule::new("proto/import-used", import_used),
     Rule::new("proto/package-no-import-cycle", package_no_import_cycle),
+    Rule::new("proto/import-no-weak", import_no_weak),
+    Rule::new(
+        "proto/stable-package-no-import-unstable",
+        stable_package_no_import_unstable,
+    ),
 ];
+
+fn import_no_weak(ctx: &Ctx, sink: &mut Sink) {
+    for file in ctx.files() {
+        for import in file
+            .ast
+            .imports
+            .iter()
+            .filter(|i| i.kind == ImportKind::Weak)
+        {
+            sink.lint(
+                file.location(import.span),
+                format!(
+                    "'{}' is imported weakly: most languages ignore weak imports, and protoc \
+                     may drop the support",
+                    import.path
+                ),
+            );
+        }
+    }
+}
+
+fn stable_package_no_import_unstable(ctx: &Ctx, sink: &mut Sink) {
+    for file in ctx.files() {
+        if is_stable_package(file.package()) != Some(true) {
+            continue;
+        }
+        for import in &file.ast.imports {
+            // Only the linted files of the same module, as buf reads one module at a time.
+            let Some(imported) = ctx
+                .set
+                .get(&import.path)
+                .filter(|i| !i.context && module_of(i) == module_of(file))
+            else {
+                continue;
+            };
+            if is_stable_package(imported.package()) == Some(false) {
+                sink.lint(
+                    file.location(import.span),
+                    format!(
+                        "the stable package '{}' imports '{}' from the unstable package '{}': \
+                         its API can change under the stable one",
+                        file.package(),
+                        import.path,
+                        imported.package()
+                    ),
+                );
+            }
+        }
+    }
+}
 
 /// The packages each package's files import (other packages only), over every file of the
 /// revision: a cycle can pass through files outside the linted tree.

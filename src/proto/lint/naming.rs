@@ -28,12 +28,8 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new("proto/service-pascal-case", service_pascal_case),
     Rule::new("proto/file-lower-snake-case", file_lower_snake_case),
     Rule::new("proto/enum-value-prefix", enum_value_prefix),
-    Rule::new("proto/enum-zero-value-suffix", |ctx, sink| {
-        enum_zero_value_suffix(ctx, sink, &ctx.settings.enum_zero_value_suffix)
-    }),
-    Rule::new("proto/service-suffix", |ctx, sink| {
-        service_suffix(ctx, sink, &ctx.settings.service_suffix)
-    }),
+    Rule::new("proto/enum-zero-value-suffix", enum_zero_value_suffix),
+    Rule::new("proto/service-suffix", service_suffix),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +102,7 @@ pub fn to_upper_snake_case(name: &str) -> String {
 // Walking the declarations of a file.
 
 /// Every message of a file, nested ones and those groups declare included, map entries not.
-fn messages(file: &ProtoFile) -> Vec<&Message> {
+pub(super) fn messages(file: &ProtoFile) -> Vec<&Message> {
     fn walk<'a>(message: &'a Message, out: &mut Vec<&'a Message>) {
         if !message.is_map_entry {
             out.push(message);
@@ -133,7 +129,7 @@ fn messages(file: &ProtoFile) -> Vec<&Message> {
 }
 
 /// Every enum of a file, top-level and nested.
-fn enums(file: &ProtoFile) -> Vec<&Enum> {
+pub(super) fn enums(file: &ProtoFile) -> Vec<&Enum> {
     let mut out: Vec<&Enum> = file.enums.iter().collect();
     for message in messages(file) {
         out.extend(&message.enums);
@@ -142,7 +138,7 @@ fn enums(file: &ProtoFile) -> Vec<&Enum> {
 }
 
 /// Every field of a file: extensions and the fields groups declare included.
-fn fields(file: &ProtoFile) -> Vec<&Field> {
+pub(super) fn fields(file: &ProtoFile) -> Vec<&Field> {
     let extends = file
         .extends
         .iter()
@@ -154,7 +150,7 @@ fn fields(file: &ProtoFile) -> Vec<&Field> {
         .collect()
 }
 
-fn oneofs(file: &ProtoFile) -> Vec<&Oneof> {
+pub(super) fn oneofs(file: &ProtoFile) -> Vec<&Oneof> {
     messages(file).into_iter().flat_map(|m| &m.oneofs).collect()
 }
 
@@ -363,8 +359,9 @@ fn enum_value_prefix(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-fn enum_zero_value_suffix(ctx: &Ctx, sink: &mut Sink, suffix: &str) {
+fn enum_zero_value_suffix(ctx: &Ctx, sink: &mut Sink) {
     for file in ctx.files() {
+        let suffix = ctx.settings_for(file).enum_zero_value_suffix.as_str();
         for e in enums(&file.ast) {
             let zeros = e.values.iter().filter(|v| v.number == 0);
             for v in zeros.filter(|v: &&EnumValue| !v.name.ends_with(suffix)) {
@@ -381,8 +378,9 @@ fn enum_zero_value_suffix(ctx: &Ctx, sink: &mut Sink, suffix: &str) {
     }
 }
 
-fn service_suffix(ctx: &Ctx, sink: &mut Sink, suffix: &str) {
+fn service_suffix(ctx: &Ctx, sink: &mut Sink) {
     for file in ctx.files() {
+        let suffix = ctx.settings_for(file).service_suffix.as_str();
         for s in file
             .ast
             .services

@@ -211,6 +211,13 @@ fn directory_same_package(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
+/// Whether a package is stable (`acme.v1`) rather than alpha, beta or test (`acme.v1beta1`):
+/// `None` for a package without a version.
+pub fn is_stable_package(package: &str) -> Option<bool> {
+    let (_, last) = package.rsplit_once('.')?;
+    is_package_version(last).then(|| !["alpha", "beta", "test"].iter().any(|w| last.contains(w)))
+}
+
 /// buf's notion of a package version: `v1`, `v1test`, `v1testfoo`, `v1beta`, `v1beta2`,
 /// `v1p1alpha1`; every number in it is at least 1 (`v01` is 1, `v0` and `v1beta0` are not).
 pub fn is_package_version(component: &str) -> bool {
@@ -242,8 +249,12 @@ fn package_version_suffix(ctx: &Ctx, sink: &mut Sink) {
         let Some(package) = &file.ast.package else {
             continue;
         };
-        let last = package.name.rsplit('.').next().unwrap_or("");
-        if !is_package_version(last) {
+        // A version alone (`package v1;`) is no versioned package: nothing names what it versions.
+        let versioned = package
+            .name
+            .rsplit_once('.')
+            .is_some_and(|(_, last)| is_package_version(last));
+        if !versioned {
             sink.lint(
                 file.location(package.span),
                 format!(
