@@ -13,6 +13,7 @@
 //! - [`operations`], [`paths`], [`info`], [`servers`], [`schemas`], [`markdown`], [`tags`],
 //!   [`components`], [`security`], [`examples`],
 //!   [`callbacks`]: Spectral's `spectral:oas` rules.
+//! - [`redocly`]: opt-in: Redocly's `recommended` rules no other family covers.
 
 pub mod callbacks;
 pub mod components;
@@ -26,6 +27,7 @@ pub mod operations;
 pub mod owasp;
 pub mod paging;
 pub mod paths;
+pub mod redocly;
 pub mod schemas;
 pub mod security;
 pub mod servers;
@@ -120,6 +122,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         security::RULES,
         examples::RULES,
         callbacks::RULES,
+        redocly::RULES,
     ];
     families.iter().copied().flatten()
 }
