@@ -33,6 +33,7 @@ SPECTRAL_ARGS=(lint -r "$OUT/.spectral.yaml" -f json "$SPEC")
 source "$HERE/median.sh"
 
 "$TREATY" "${TREATY_ARGS[@]}" > "$OUT/treaty.json" || true
+"$TREATY" rules --format json > "$OUT/rules.json"
 "$REDOCLY" "${REDOCLY_ARGS[@]}" > "$OUT/redocly.json" 2>"$OUT/redocly.err" || true
 echo "== speed, GitHub REST 23.0.2: median_wall_s peak_rss_mb (runs)"
 t=$(median_of "$TREATY" "${TREATY_ARGS[@]}")
@@ -52,4 +53,4 @@ print(f"treaty (spectral:oas) is {s[0] / d[0]:.0f}x faster than spectral, "
       f"uses {100 * d[1] / s[1]:.1f}% of its peak memory")
 PY
 echo "== agreement with redocly, per shared rule"
-python3 "$HERE/redocly_agreement.py" "$SPEC" "$OUT/redocly.json" "$OUT/treaty.json"
+python3 "$HERE/redocly_agreement.py" "$SPEC" "$OUT/redocly.json" "$OUT/treaty.json" "$OUT/rules.json"

@@ -1,6 +1,7 @@
 """Agreement of `treaty lint --only redocly:recommended --format json` with `redocly lint
---extends recommended --format json`, per Redocly rule treaty has a `redocly:` alias for. Run by
-hand (not in CI): python3 bench/redocly_agreement.py SPEC REDOCLY_JSON TREATY_JSON
+--extends recommended --format json`, per Redocly rule treaty has a `redocly:` alias for (read
+from `treaty rules --format json`). Run by hand (not in CI):
+    python3 bench/redocly_agreement.py SPEC REDOCLY_JSON TREATY_JSON RULES_JSON
 
 Redocly reports a JSON pointer, treaty a line. The spec (one JSON document) is scanned once to
 give each line the pointer of the key or value that starts on it, so both sides become pointers.
@@ -92,12 +93,16 @@ def operation_of(pointer):
 
 
 def main():
-    spec, redocly_json, treaty_json = sys.argv[1:4]
+    spec, redocly_json, treaty_json, rules_json = sys.argv[1:5]
     pointers = line_pointers(open(spec, encoding="utf-8").read())
     redocly = json.load(open(redocly_json))["problems"]
     treaty = json.load(open(treaty_json))["findings"]
 
     shared = collections.defaultdict(set)  # redocly rule -> treaty rules with its alias
+    for doc in json.load(open(rules_json)):
+        for a in doc["aliases"]:
+            if a.startswith("redocly:") and "redocly:recommended" in doc["categories"]:
+                shared[a[len("redocly:"):]].add(doc["id"])
     t_keys = collections.defaultdict(collections.Counter)
     t_examples = collections.defaultdict(dict)
     for f in treaty:
@@ -121,7 +126,7 @@ def main():
 
     print(f"redocly findings: {len(redocly)} in {len(all_redocly)} rules; treaty findings: {len(treaty)}")
     print("per shared rule (treaty rules with its alias): redocly / found by treaty, treaty / confirmed by redocly")
-    for rule in sorted(set(shared) | {r for r in all_redocly if r in shared}):
+    for rule in sorted(shared):
         r, t = r_keys[rule], t_keys[rule]
         both = r & t
         print(f"  {rule} ({', '.join(sorted(x.split('/', 1)[1] for x in shared[rule]))}): "

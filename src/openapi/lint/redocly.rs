@@ -1,10 +1,12 @@
 //! Opt-in rules of Redocly's `recommended` set that no other family covers (category
-//! `redocly:recommended`, off by default): every operation has a summary and documents at
-//! least one client error.
+//! `redocly:recommended`, off by default): every operation has a summary, documents at least
+//! one client error, and says which security it requires.
 
 use super::operations::empty_field;
 use super::{Check, Ctx, Sink};
+use crate::openapi::refs::NodeRef;
 use crate::rules::Rule;
+use crate::tree::Value;
 
 pub const RULES: &[Rule<Check>] = &[
     Rule::new("openapi/operation-summary-missing", summary_missing),
@@ -12,6 +14,7 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/operation-client-error-response-missing",
         client_error_response_missing,
     ),
+    Rule::new("openapi/operation-security-missing", security_missing),
 ];
 
 fn summary_missing(ctx: &Ctx, sink: &mut Sink) {
@@ -63,6 +66,33 @@ fn client_error_response_missing(ctx: &Ctx, sink: &mut Sink) {
                     op.id
                 ),
             );
+        }
+    }
+}
+
+/// A `security` field that says something, `[]` (anonymous access) included; `null` says nothing.
+fn has_security(holder: NodeRef) -> bool {
+    holder
+        .get("security")
+        .is_some_and(|s| !matches!(s.node.value, Value::Null))
+}
+
+fn security_missing(ctx: &Ctx, sink: &mut Sink) {
+    for spec in &ctx.specs {
+        if has_security(spec.root) {
+            continue;
+        }
+        for op in &spec.operations {
+            if !has_security(op.obj.target) {
+                sink.lint(
+                    op.key.location(),
+                    format!(
+                        "{} says nothing of authentication, and the API sets no top-level \
+                         security: write `security` (`[]` if anyone may call it)",
+                        op.id
+                    ),
+                );
+            }
         }
     }
 }
