@@ -1,7 +1,9 @@
 """Agreement of `treaty lint --only redocly:recommended --format json` with `redocly lint
 --extends recommended --format json`, per Redocly rule treaty has a `redocly:` alias for (read
 from `treaty rules --format json`). Run by hand (not in CI):
-    python3 bench/redocly_agreement.py SPEC REDOCLY_JSON TREATY_JSON RULES_JSON
+    python3 bench/redocly_agreement.py SPEC_OR_DIR REDOCLY_JSON TREATY_JSON RULES_JSON
+SPEC_OR_DIR is one JSON spec, or a folder of them (findings are then keyed by file name too);
+each spec is JSON with one key per line (as `json.dump(indent=2)` writes it).
 
 Redocly reports a JSON pointer, treaty a line. The spec (one JSON document) is scanned once to
 give each line the pointer of the key or value that starts on it, so both sides become pointers.
@@ -12,6 +14,7 @@ the rule reads (a path key, a component, a server, a schema's `enum`). Counts co
 multisets: two findings in one operation need two on the other side."""
 import collections
 import json
+import os
 import re
 import sys
 
@@ -82,6 +85,10 @@ def subject(rule, pointer):
         return join(seg[:2])
     if rule in ("security-defined", "security-scopes-defined"):
         return join(seg[:2])
+    if rule in ("tag-description", "no-duplicated-tag-names") and len(seg) >= 2:
+        return join(seg[:2])  # the tag, not its (missing) field
+    if rule == "no-empty-servers":
+        return "#/servers"  # Redocly points at `openapi` when `servers` is absent
     return pointer
 
 
@@ -93,25 +100,37 @@ def operation_of(pointer):
 
 
 def main():
-    spec, redocly_json, treaty_json, rules_json = sys.argv[1:5]
-    pointers = line_pointers(open(spec, encoding="utf-8").read())
-    redocly = json.load(open(redocly_json))["problems"]
-    treaty = json.load(open(treaty_json))["findings"]
+    target, redocly_json, treaty_json, rules_json = sys.argv[1:5]
+    folder = target if os.path.isdir(target) else os.path.dirname(target)
+    pointers = {}  # file name -> line -> pointer, read when first needed
 
+    def pointer_at(file, line):
+        name = os.path.basename(file)
+        if name not in pointers:
+            pointers[name] = line_pointers(open(os.path.join(folder, name), encoding="utf-8").read())
+        return pointers[name].get(line, f"line {line}")
+
+    # Redocly writes one JSON document per spec, one after the other.
+    redocly, text, at = [], open(redocly_json).read(), 0
+    decoder = json.JSONDecoder()
+    while text[at:].strip():
+        doc, end = decoder.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+        redocly.extend(doc["problems"])
+        at = end
+    treaty = json.load(open(treaty_json))["findings"]
     shared = collections.defaultdict(set)  # redocly rule -> treaty rules with its alias
     for doc in json.load(open(rules_json)):
         for a in doc["aliases"]:
             if a.startswith("redocly:") and "redocly:recommended" in doc["categories"]:
                 shared[a[len("redocly:"):]].add(doc["id"])
+
     t_keys = collections.defaultdict(collections.Counter)
     t_examples = collections.defaultdict(dict)
     for f in treaty:
         for a in f.get("aliases", []):
-            if a.startswith("redocly:"):
-                rule = a[len("redocly:"):]
-                shared[rule].add(f["rule"])
-                ptr = pointers.get(f["line"], f"line {f['line']}")
-                key = subject(rule, ptr)
+            rule = a[len("redocly:"):]
+            if a.startswith("redocly:") and f["rule"] in shared[rule]:
+                key = (os.path.basename(f["file"]), subject(rule, pointer_at(f["file"], f["line"])))
                 t_keys[rule][key] += 1
                 t_examples[rule].setdefault(key, (f["line"], f["rule"], f["message"][:140]))
     r_keys = collections.defaultdict(collections.Counter)
@@ -119,13 +138,18 @@ def main():
     all_redocly = collections.Counter(p["ruleId"] for p in redocly)
     for p in redocly:
         loc = p["location"][0]
-        ptr = loc.get("pointer") or pointers.get(loc.get("start", {}).get("line"), "")
-        key = subject(p["ruleId"], ptr)
+        file = loc["source"]["ref"]
+        line = loc.get("start", {}).get("line")
+        ptr = loc.get("pointer") or pointer_at(file, line)
+        key = (os.path.basename(file), subject(p["ruleId"], ptr))
         r_keys[p["ruleId"]][key] += 1
-        r_examples[p["ruleId"]].setdefault(key, (loc.get("start", {}).get("line"), p["message"][:140]))
+        r_examples[p["ruleId"]].setdefault(key, (line, p["message"][:140]))
 
-    print(f"redocly findings: {len(redocly)} in {len(all_redocly)} rules; treaty findings: {len(treaty)}")
-    print("per shared rule (treaty rules with its alias): redocly / found by treaty, treaty / confirmed by redocly")
+    files = {k[0] for c in list(r_keys.values()) + list(t_keys.values()) for k in c}
+    print(f"redocly findings: {len(redocly)} in {len(all_redocly)} rules; treaty findings: "
+          f"{len(treaty)}; files with a finding of a shared rule: {len(files)}")
+    print("per shared rule (treaty rules with its alias): redocly / found by treaty, "
+          "treaty / confirmed by redocly")
     for rule in sorted(shared):
         r, t = r_keys[rule], t_keys[rule]
         both = r & t
@@ -133,9 +157,9 @@ def main():
               f"redocly {sum(r.values())}, found by treaty {sum(both.values())}; "
               f"treaty {sum(t.values())}, confirmed by redocly {sum(both.values())}")
         for key in list((r - t).keys())[:3]:
-            print(f"      only redocly: {key} {operation_of(key)} {r_examples[rule][key]}")
+            print(f"      only redocly: {key[0]} {key[1]} {operation_of(key[1])} {r_examples[rule][key]}")
         for key in list((t - r).keys())[:3]:
-            print(f"      only treaty:  {key} {operation_of(key)} {t_examples[rule][key]}")
+            print(f"      only treaty:  {key[0]} {key[1]} {operation_of(key[1])} {t_examples[rule][key]}")
     lacking = {r: n for r, n in sorted(all_redocly.items()) if r not in shared}
     print("redocly rules treaty has no alias for (findings):", lacking)
 
