@@ -262,8 +262,9 @@ pub fn find(name: &str) -> Option<&'static RuleDoc> {
 
 /// Does `token` name `doc`? A token is an id, an alias with or without its peer prefix
 /// (`buf:FIELD_SAME_TYPE`, or `FIELD_SAME_TYPE` as buf.yaml writes it), `buf:CATEGORY` or a bare
-/// category (`spectral:oas` names the category `oas` the same way), `proto`/`openapi`,
-/// `breaking`/`lint`, or `all`.
+/// category (`spectral:oas` names the category `oas` the same way), a category the catalog
+/// writes with its peer's prefix (`redocly:recommended`: bare, `recommended` would be ambiguous
+/// between peers), `proto`/`openapi`, `breaking`/`lint`, or `all`.
 pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
     let category = token
         .strip_prefix("buf:")
@@ -279,6 +280,7 @@ pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
         || doc.id == token
         || doc.aliases.iter().any(|a| alias_matches(a))
         || doc.categories.contains(&category)
+        || doc.categories.contains(&token)
         || (token == "proto" && doc.protocol == Protocol::Proto)
         || (token == "openapi" && doc.protocol == Protocol::Openapi)
         || (token == "breaking" && doc.kind == Kind::Breaking)
@@ -449,6 +451,21 @@ mod tests {
             "buf:oas",
             RuleId::of("proto/field-same-type").doc()
         ));
+    }
+
+    #[test]
+    fn redocly_recommended_names_its_category_and_only_with_its_prefix() {
+        let doc = RuleId::of("openapi/operation-id-duplicate").doc();
+        assert!(token_matches("redocly:recommended", doc));
+        assert!(token_matches("redocly:operation-operationId-unique", doc));
+        assert!(
+            !token_matches("recommended", doc),
+            "bare, it could be any peer's recommended set"
+        );
+        assert!(!token_matches("spectral:recommended", doc));
+        let off_in_redocly = RuleId::of("openapi/info-contact-missing").doc();
+        assert!(token_matches("redocly:info-contact", off_in_redocly));
+        assert!(!token_matches("redocly:recommended", off_in_redocly));
     }
 
     #[test]

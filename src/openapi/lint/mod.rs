@@ -14,6 +14,7 @@
 //!   [`components`], [`security`], [`examples`],
 //!   [`callbacks`]: Spectral's `spectral:oas` rules.
 //! - [`example_values`]: examples validate against their schemas (Spectral's `oas3-valid-*-example`).
+//! - [`redocly`]: opt-in: Redocly's `recommended` rules no other family covers.
 
 pub mod callbacks;
 pub mod components;
@@ -28,6 +29,7 @@ pub mod operations;
 pub mod owasp;
 pub mod paging;
 pub mod paths;
+pub mod redocly;
 pub mod schemas;
 pub mod security;
 pub mod servers;
@@ -123,6 +125,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         examples::RULES,
         callbacks::RULES,
         example_values::RULES,
+        redocly::RULES,
     ];
     families.iter().copied().flatten()
 }
