@@ -423,7 +423,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 )))
             })?;
             emit(&format!(
-                "{}\n  kind: {:?}  protocol: {:?}  severity: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n",
+                "{}\n  kind: {:?}  protocol: {:?}  severity: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n\n{}",
                 doc.id,
                 doc.kind,
                 doc.protocol,
@@ -431,7 +431,8 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 doc.categories.join(", "),
                 doc.aliases.join(", "),
                 doc.summary,
-                doc.body
+                doc.body.trim_end(),
+                doc.suppression()
             ));
             Ok(0)
         }

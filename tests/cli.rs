@@ -299,6 +299,15 @@ fn explain_accepts_ids_and_aliases() {
     let by_alias = treaty(&["explain", "buf:MESSAGE_NO_DELETE"], &root());
     assert_eq!(by_alias.status.code(), Some(0));
     assert!(stdout(&by_alias).contains("proto/message-no-delete"));
+    // Every rule says how to silence it, in its protocol's syntax.
+    assert!(stdout(&by_alias).contains("// treaty:ignore proto/message-no-delete <reason>"));
+    let lint = stdout(&treaty(&["explain", "buf:FIELD_LOWER_SNAKE_CASE"], &root()));
+    assert!(
+        lint.contains("// buf:lint:ignore FIELD_LOWER_SNAKE_CASE"),
+        "{lint}"
+    );
+    let openapi = stdout(&treaty(&["explain", "openapi/path-has-verb"], &root()));
+    assert!(openapi.contains("x-treaty-ignore: {openapi/path-has-verb: <reason>}"));
     let unknown = treaty(&["explain", "nope"], &root());
     assert_eq!(unknown.status.code(), Some(2));
 }

@@ -346,6 +346,47 @@ pub fn suppressed_rule(token: &str) -> Result<RuleId, String> {
 }
 
 /// Which rules run.
+impl RuleDoc {
+    /// How to silence this rule, on one element or everywhere: the same for every rule of a
+    /// protocol and kind, so `treaty explain` writes it rather than each entry.
+    pub fn suppression(&self) -> String {
+        let id = self.id;
+        let section = match self.kind {
+            Kind::Lint => "lint",
+            Kind::Breaking => "breaking",
+        };
+        let mut out = String::from(
+            "## Suppress
+",
+        );
+        match self.protocol {
+            Protocol::Proto => {
+                out.push_str(&format!(
+                    "- one element: `// treaty:ignore {id} <reason>` in the comment right above \
+                     it, or above the message, enum or service that encloses it\n"
+                ));
+                let buf = self.aliases.iter().find_map(|a| a.strip_prefix("buf:"));
+                if let (Kind::Lint, Some(buf)) = (self.kind, buf) {
+                    out.push_str(&format!(
+                        "- as buf does: `// buf:lint:ignore {buf}` (buf.yaml v2 by default, v1 \
+                         with `allow_comment_ignores`)\n"
+                    ));
+                }
+            }
+            Protocol::Openapi => out.push_str(&format!(
+                "- one element: `x-treaty-ignore: {{{id}: <reason>}}` on the operation, path \
+                 item, parameter, schema or response\n"
+            )),
+        }
+        out.push_str(&format!(
+            "- some files: `[{section}.ignore_only] \"{id}\" = [\"path/or/**/glob\"]` in \
+             treaty.toml\n- everywhere: `except = [\"{id}\"]` under `[{section}]`, or \
+             `--skip {id}`\n"
+        ));
+        out
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// `--only`: exactly these (ids, aliases, categories).
