@@ -57,6 +57,52 @@ impl LineIndex {
         self.chars_before_block[block] as usize + chars_in(&text.as_bytes()[block * BLOCK..offset])
     }
 
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts, if the text has that line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).map(|&s| s as usize)
+    }
+
+    /// The byte offset of 1-based `line` and `column` (in characters), clamped to the line's
+    /// end and the text's; counted from the nearest mark, like [`LineIndex::position`].
+    pub fn offset(&self, text: &str, line: u32, column: u32) -> usize {
+        let Some(start) = self.line_start(line.saturating_sub(1) as usize) else {
+            return text.len();
+        };
+        let start = start.min(text.len());
+        let end = self
+            .line_start(line as usize)
+            .map_or(text.len(), |next| next.saturating_sub(1))
+            .min(text.len());
+        let wanted = self.chars_before(text, start) + column.saturating_sub(1) as usize;
+        // The last block starting at or before the wanted character, then a walk within it.
+        let block = self
+            .chars_before_block
+            .partition_point(|&c| c as usize <= wanted)
+            .saturating_sub(1);
+        let from = (block * BLOCK).max(start);
+        let mut chars = self.chars_before(text, from);
+        let bytes = text.as_bytes();
+        let mut at = from;
+        while at < end {
+            if bytes[at] & 0xC0 != 0x80 {
+                if chars == wanted {
+                    return at;
+                }
+                chars += 1;
+            }
+            at += 1;
+        }
+        end
+    }
+
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
     pub fn position(&self, text: &str, offset: u32) -> (u32, u32) {
         let line = match self.starts.binary_search(&offset) {
@@ -117,6 +163,26 @@ mod tests {
                 "at byte {offset}"
             );
         }
+    }
+
+    #[test]
+    fn offsets_invert_positions() {
+        let text = format!("ab\n{}\nlast", "{\"é\": \"日本\"}, ".repeat(2_000));
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .step_by(331)
+        {
+            let (line, column) = index.position(&text, offset as u32);
+            assert_eq!(
+                index.offset(&text, line, column),
+                offset,
+                "at byte {offset}"
+            );
+        }
+        // Past a line's end: its end; past the text: the text's end.
+        assert_eq!(index.offset(&text, 1, 99), 2);
+        assert_eq!(index.offset(&text, 9, 1), text.len());
     }
 
     #[test]
