@@ -268,7 +268,7 @@ fn finish(report: &Report, common: &Common, color: bool) -> i32 {
         Format::Concise => report::concise(report),
         Format::Github => report::github(report),
         Format::Sarif => report::sarif::render(report),
-        Format::Junit => report::junit::render(report),
+        Format::Junit => report::junit::render(report, common.fail_on.threshold()),
         Format::Markdown => report::markdown::render(report),
     };
     emit(&text);
@@ -486,6 +486,17 @@ pub fn main() -> i32 {
     match execute(&cli, color) {
         Ok(code) => code,
         Err(errors) => {
+            let format = match &cli.command {
+                Command::Diff { common, .. }
+                | Command::Breaking { common, .. }
+                | Command::Check { common, .. }
+                | Command::Lint { common, .. } => Some(common.format),
+                _ => None,
+            };
+            // CI tools read the report, not stderr: machine formats carry the errors too.
+            if let Some(text) = format.and_then(|f| report::errors(f, &errors.0)) {
+                emit(&text);
+            }
             eprint!(
                 "{}",
                 report::human::render_errors(&errors.0, color && std::io::stderr().is_terminal())

@@ -513,7 +513,9 @@ fn junit_github_and_markdown_outputs() {
     let junit = shop("junit");
     assert!(junit.starts_with("<?xml"), "{junit}");
     assert!(
-        junit.contains("<testcase classname=\"treaty\" name=\"proto/field-same-type\">"),
+        junit.contains(
+            "<testcase classname=\"treaty\" name=\"proto/field-same-type at shop/v1/catalog.proto:31:3\""
+        ),
         "{junit}"
     );
     assert!(junit.contains("failures=\"1\""), "{junit}");
