@@ -521,7 +521,7 @@ fn junit_github_and_markdown_outputs() {
     assert!(junit.contains("failures=\"1\""), "{junit}");
     let github = shop("github");
     assert!(
-        github.starts_with("::error file=shop/v1/catalog.proto,line=31,col=3,"),
+        github.starts_with("::error file=examples/shop/v2/shop/v1/catalog.proto,line=31,col=3,"),
         "{github}"
     );
     let markdown = shop("markdown");

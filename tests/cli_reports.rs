@@ -328,3 +328,52 @@ fn sarif_rules_are_documented_and_locations_are_uris() {
         "old"
     );
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+}
+
+#[test]
+fn github_paths_are_from_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    let kept =
+        "syntax = \"proto3\";\npackage a.v1;\nmessage Kept { string name = 1; int32 id = 2; }\n";
+    write(d, "proto/a/v1/kept.proto", kept);
+    write(
+        d,
+        "proto/a/v1/gone.proto",
+        "syntax = \"proto3\";\npackage a.v1;\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "v1"]);
+    write(
+        d,
+        "proto/a/v1/kept.proto",
+        &kept.replace("int32 id", "string id"),
+    );
+    std::fs::remove_file(d.join("proto/a/v1/gone.proto")).unwrap();
+
+    let expected = [
+        "::error file=proto/a/v1/gone.proto,line=1,col=1,",
+        "::error file=proto/a/v1/kept.proto,line=3,col=33,",
+    ];
+    // From the root, and from the compared directory itself.
+    for (cwd, new) in [(d.to_path_buf(), "proto"), (d.join("proto"), ".")] {
+        let out = treaty(&["diff", "HEAD:proto", new, "--format", "github"], &cwd);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = stdout(&out);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        for (line, start) in lines.iter().zip(expected) {
+            assert!(line.starts_with(start), "{line}");
+        }
+    }
+}

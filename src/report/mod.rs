@@ -163,6 +163,38 @@ pub fn github(report: &Report) -> String {
     out
 }
 
+/// Where each compared side's root is in the repository (`proto/` for `diff main:proto proto`),
+/// `/`-terminated, or empty: GitHub places annotations by paths from the repository root.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RepoPrefixes {
+    pub old: String,
+    pub new: String,
+}
+
+/// The workflow commands of [`github`], each path taken from the repository root.
+pub fn github_from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> String {
+    let rooted = |prefix: &str, l: &crate::finding::Location| crate::finding::Location {
+        file: format!("{prefix}{}", l.file),
+        ..l.clone()
+    };
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| Finding {
+            location: match f.revision {
+                Revision::New => rooted(&prefixes.new, &f.location),
+                Revision::Old => rooted(&prefixes.old, &f.location),
+            },
+            related: f.related.as_ref().map(|r| rooted(&prefixes.old, r)),
+            ..f.clone()
+        })
+        .collect();
+    github(&Report {
+        findings,
+        ..Report::default()
+    })
+}
+
 /// Input errors as workflow commands: an annotation at the file and line when known.
 fn github_errors(errors: &[InputError]) -> String {
     let mut out = String::new();
