@@ -319,13 +319,14 @@ fn repo_prefix(spec: &SourceSpec, listing: &Listing, cwd: &std::path::Path) -> S
 }
 
 /// The repository prefixes of both sides, for the formats that place findings by repository
-/// paths (only `github` today); empty for the others, so no git is run for them.
+/// paths (`github` annotations, `sarif` for code scanning); empty for the others, so no git is
+/// run for them.
 fn prefixes_for(
     common: &Common,
     sides: [(&SourceSpec, &Listing); 2],
     cwd: &std::path::Path,
 ) -> report::RepoPrefixes {
-    if common.format != Format::Github {
+    if !matches!(common.format, Format::Github | Format::Sarif) {
         return report::RepoPrefixes::default();
     }
     let [(old_spec, old), (new_spec, new)] = sides;
@@ -336,12 +337,20 @@ fn prefixes_for(
 }
 
 fn finish(report: &Report, common: &Common, color: bool, prefixes: &report::RepoPrefixes) -> i32 {
+    // Rebased only when a side is not the repository root: a whole tree's report is large.
+    let rooted;
+    let from_root = if *prefixes == report::RepoPrefixes::default() {
+        report
+    } else {
+        rooted = report::from_repo_root(report, prefixes);
+        &rooted
+    };
     let text = match common.format {
         Format::Human => report::human::render(report, color, common.fail_on == FailOn::Info),
         Format::Json => report::json::render(report),
         Format::Concise => report::concise(report),
-        Format::Github => report::github_from_repo_root(report, prefixes),
-        Format::Sarif => report::sarif::render(report),
+        Format::Github => report::github(from_root),
+        Format::Sarif => report::sarif::render(from_root),
         Format::Junit => report::junit::render(report, common.fail_on.threshold()),
         Format::Markdown => report::markdown::render(report),
     };

@@ -375,5 +375,19 @@ fn github_paths_are_from_the_repository_root() {
         for (line, start) in lines.iter().zip(expected) {
             assert!(line.starts_with(start), "{line}");
         }
+        // Code scanning places SARIF results by the same paths.
+        let out = treaty(&["diff", "HEAD:proto", new, "--format", "sarif"], &cwd);
+        let sarif: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let uris: Vec<&str> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(uris, ["proto/a/v1/gone.proto", "proto/a/v1/kept.proto"]);
     }
 }

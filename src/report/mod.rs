@@ -171,8 +171,9 @@ pub struct RepoPrefixes {
     pub new: String,
 }
 
-/// The workflow commands of [`github`], each path taken from the repository root.
-pub fn github_from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> String {
+/// The findings with each path taken from the repository root (texts left out: only the
+/// formats that place findings by repository paths, `github` and `sarif`, use this).
+pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
     let rooted = |prefix: &str, l: &crate::finding::Location| crate::finding::Location {
         file: format!("{prefix}{}", l.file),
         ..l.clone()
@@ -189,10 +190,11 @@ pub fn github_from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> String
             ..f.clone()
         })
         .collect();
-    github(&Report {
+    Report {
         findings,
+        files_checked: report.files_checked,
         ..Report::default()
-    })
+    }
 }
 
 /// Input errors as workflow commands: an annotation at the file and line when known.
