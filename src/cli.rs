@@ -336,6 +336,31 @@ fn prefixes_for(
     }
 }
 
+/// Input errors with their files taken from the repository root (see [`repo_prefix`]).
+fn errors_from_repo_root(errors: InputErrors, prefix: &str) -> InputErrors {
+    use crate::diag::Place;
+    if prefix.is_empty() {
+        return errors;
+    }
+    let rooted = |place| match place {
+        Place::At(mut location) => {
+            location.file = format!("{prefix}{}", location.file);
+            Place::At(location)
+        }
+        Place::File(file) => Place::File(format!("{prefix}{file}")),
+    };
+    InputErrors(
+        errors
+            .0
+            .into_iter()
+            .map(|e| InputError {
+                place: e.place.map(rooted),
+                ..e
+            })
+            .collect(),
+    )
+}
+
 fn finish(report: &Report, common: &Common, color: bool, prefixes: &report::RepoPrefixes) -> i32 {
     // Rebased only when a side is not the repository root: a whole tree's report is large.
     let rooted;
@@ -478,9 +503,11 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
             };
             let listing = list(&spec, &dir)?;
-            let options = options(common, &listing, &listing)?;
-            let report = run::lint_listing(&listing, &options)?;
             let prefixes = prefixes_for(common, [(&spec, &listing), (&spec, &listing)], &dir);
+            // The errors of one tree are placed as its findings would be.
+            let from_root = |errors| errors_from_repo_root(errors, &prefixes.new);
+            let options = options(common, &listing, &listing).map_err(from_root)?;
+            let report = run::lint_listing(&listing, &options).map_err(from_root)?;
             Ok(finish(&report, common, color, &prefixes))
         }
         Command::Init { force } => init(&cwd, *force),

@@ -391,3 +391,18 @@ fn github_paths_are_from_the_repository_root() {
         assert_eq!(uris, ["proto/a/v1/gone.proto", "proto/a/v1/kept.proto"]);
     }
 }
+
+#[test]
+fn github_errors_of_a_linted_subdirectory_are_from_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(d, "proto/bad.proto", "syntax = \"proto3\";\nmessage X {\n");
+    let out = treaty(&["lint", "proto", "--format", "github"], d);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("::error file=proto/bad.proto,line=3,col=1,"),
+        "{text}"
+    );
+}
