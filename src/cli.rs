@@ -261,14 +261,122 @@ fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options
     Ok(options)
 }
 
-fn finish(report: &Report, common: &Common, color: bool) -> i32 {
+/// Where the root of a compared side is in the repository around `cwd`, as a `/`-terminated
+/// prefix for its root-relative paths; empty when it is the repository root or when that cannot
+/// be told (no repository, a directory outside it).
+fn repo_prefix(spec: &SourceSpec, listing: &Listing, cwd: &std::path::Path) -> String {
+    let as_prefix = |dir: &str| {
+        let dir = dir.trim_matches('/');
+        if dir.is_empty() || dir == "." {
+            String::new()
+        } else {
+            format!("{dir}/")
+        }
+    };
+    // A single file is listed under its own name: its directory is the root.
+    let single_file = |path: &str| {
+        let entries = listing.entries();
+        let name = path.rsplit('/').next().unwrap_or(path);
+        entries.len() == 1 && entries.contains_key(name) && name != path.trim_matches('/')
+    };
+    match spec {
+        SourceSpec::Revision {
+            path: Some(path), ..
+        }
+        | SourceSpec::Staged { path: Some(path) } => {
+            let path = path.trim_start_matches("./");
+            if single_file(path) {
+                as_prefix(path.rsplit_once('/').map_or("", |(dir, _)| dir))
+            } else {
+                as_prefix(path)
+            }
+        }
+        SourceSpec::Revision { path: None, .. } | SourceSpec::Staged { path: None } => {
+            String::new()
+        }
+        SourceSpec::Path(path) => {
+            let absolute = cwd.join(path);
+            let dir = if absolute.is_file() {
+                absolute
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or(absolute)
+            } else {
+                absolute
+            };
+            let (Ok(root), Ok(dir)) = (
+                source::worktree_root(cwd).map(|r| r.canonicalize().unwrap_or(r)),
+                dir.canonicalize(),
+            ) else {
+                return String::new();
+            };
+            match dir.strip_prefix(&root) {
+                Ok(rel) => as_prefix(&rel.to_string_lossy().replace('\\', "/")),
+                Err(_) => String::new(),
+            }
+        }
+    }
+}
+
+/// The repository prefixes of both sides, for the formats that place findings by repository
+/// paths (`github` annotations, `sarif` for code scanning); empty for the others, so no git is
+/// run for them.
+fn prefixes_for(
+    common: &Common,
+    sides: [(&SourceSpec, &Listing); 2],
+    cwd: &std::path::Path,
+) -> report::RepoPrefixes {
+    if !matches!(common.format, Format::Github | Format::Sarif) {
+        return report::RepoPrefixes::default();
+    }
+    let [(old_spec, old), (new_spec, new)] = sides;
+    report::RepoPrefixes {
+        old: repo_prefix(old_spec, old, cwd),
+        new: repo_prefix(new_spec, new, cwd),
+    }
+}
+
+/// Input errors with their files taken from the repository root (see [`repo_prefix`]).
+fn errors_from_repo_root(errors: InputErrors, prefix: &str) -> InputErrors {
+    use crate::diag::Place;
+    if prefix.is_empty() {
+        return errors;
+    }
+    let rooted = |place| match place {
+        Place::At(mut location) => {
+            location.file = format!("{prefix}{}", location.file);
+            Place::At(location)
+        }
+        Place::File(file) => Place::File(format!("{prefix}{file}")),
+    };
+    InputErrors(
+        errors
+            .0
+            .into_iter()
+            .map(|e| InputError {
+                place: e.place.map(rooted),
+                ..e
+            })
+            .collect(),
+    )
+}
+
+fn finish(report: &Report, common: &Common, color: bool, prefixes: &report::RepoPrefixes) -> i32 {
+    // Rebased only when a side is not the repository root: a whole tree's report is large.
+    let rooted;
+    let from_root = if *prefixes == report::RepoPrefixes::default() {
+        report
+    } else {
+        rooted = report::from_repo_root(report, prefixes);
+        &rooted
+    };
     let text = match common.format {
         Format::Human => report::human::render(report, color, common.fail_on == FailOn::Info),
         Format::Json => report::json::render(report),
         Format::Concise => report::concise(report),
-        Format::Github => report::github(report),
-        Format::Sarif => report::sarif::render(report),
-        Format::Junit => report::junit::render(report),
+        Format::Github => report::github(from_root),
+        Format::Sarif => report::sarif::render(from_root),
+        Format::Junit => report::junit::render(report, common.fail_on.threshold()),
         Format::Markdown => report::markdown::render(report),
     };
     emit(&text);
@@ -284,11 +392,12 @@ fn compare(
     common: &Common,
     paths: &[String],
     color: bool,
+    prefixes: &report::RepoPrefixes,
 ) -> Result<i32, InputErrors> {
     let mut options = options(common, old, new)?;
     options.paths = paths.to_vec();
     let report = run::breaking_listings(old, new, &options)?;
-    Ok(finish(&report, common, color))
+    Ok(finish(&report, common, color, prefixes))
 }
 
 /// The two sides of `breaking` and `check`: the base revision, and the work tree, another
@@ -334,9 +443,11 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
     let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
     match &cli.command {
         Command::Diff { old, new, common } => {
-            let old = list(&source::parse_spec(old), &cwd)?;
-            let new = list(&source::parse_spec(new), &cwd)?;
-            compare(&old, &new, common, &[], color)
+            let (old_spec, new_spec) = (source::parse_spec(old), source::parse_spec(new));
+            let old = list(&old_spec, &cwd)?;
+            let new = list(&new_spec, &cwd)?;
+            let prefixes = prefixes_for(common, [(&old_spec, &old), (&new_spec, &new)], &cwd);
+            compare(&old, &new, common, &[], color, &prefixes)
         }
         Command::Breaking {
             against,
@@ -346,7 +457,9 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             common,
         } => {
             let (old, new) = revisions("breaking", against, head, *staged, &cwd)?;
-            compare(&old, &new, common, paths, color)
+            // Both sides are whole revisions: paths are already from the repository root.
+            let prefixes = report::RepoPrefixes::default();
+            compare(&old, &new, common, paths, color, &prefixes)
         }
         Command::Check {
             against,
@@ -358,7 +471,12 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let (old, new) = revisions("check", against, head, *staged, &cwd)?;
             let options = options(common, &old, &new)?;
             let report = run::check(&old, &new, &options, *all)?;
-            Ok(finish(&report, common, color))
+            Ok(finish(
+                &report,
+                common,
+                color,
+                &report::RepoPrefixes::default(),
+            ))
         }
         Command::Lint {
             path,
@@ -385,9 +503,12 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
             };
             let listing = list(&spec, &dir)?;
-            let options = options(common, &listing, &listing)?;
-            let report = run::lint_listing(&listing, &options)?;
-            Ok(finish(&report, common, color))
+            let prefixes = prefixes_for(common, [(&spec, &listing), (&spec, &listing)], &dir);
+            // The errors of one tree are placed as its findings would be.
+            let from_root = |errors| errors_from_repo_root(errors, &prefixes.new);
+            let options = options(common, &listing, &listing).map_err(from_root)?;
+            let report = run::lint_listing(&listing, &options).map_err(from_root)?;
+            Ok(finish(&report, common, color, &prefixes))
         }
         Command::Init { force } => init(&cwd, *force),
         Command::Rules { format } => {
@@ -486,6 +607,17 @@ pub fn main() -> i32 {
     match execute(&cli, color) {
         Ok(code) => code,
         Err(errors) => {
+            let format = match &cli.command {
+                Command::Diff { common, .. }
+                | Command::Breaking { common, .. }
+                | Command::Check { common, .. }
+                | Command::Lint { common, .. } => Some(common.format),
+                _ => None,
+            };
+            // CI tools read the report, not stderr: machine formats carry the errors too.
+            if let Some(text) = format.and_then(|f| report::errors(f, &errors.0)) {
+                emit(&text);
+            }
             eprint!(
                 "{}",
                 report::human::render_errors(&errors.0, color && std::io::stderr().is_terminal())

@@ -513,13 +513,15 @@ fn junit_github_and_markdown_outputs() {
     let junit = shop("junit");
     assert!(junit.starts_with("<?xml"), "{junit}");
     assert!(
-        junit.contains("<testcase classname=\"treaty\" name=\"proto/field-same-type\">"),
+        junit.contains(
+            "<testcase classname=\"treaty\" name=\"proto/field-same-type at shop/v1/catalog.proto:31:3\""
+        ),
         "{junit}"
     );
     assert!(junit.contains("failures=\"1\""), "{junit}");
     let github = shop("github");
     assert!(
-        github.starts_with("::error file=shop/v1/catalog.proto,line=31,col=3,"),
+        github.starts_with("::error file=examples/shop/v2/shop/v1/catalog.proto,line=31,col=3,"),
         "{github}"
     );
     let markdown = shop("markdown");

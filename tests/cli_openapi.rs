@@ -223,7 +223,7 @@ fn a_change_in_a_referenced_file_is_compared() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "api/openapi.yaml:4:3: error[openapi/api-removed-without-deprecation] DELETE /v1/pets/{petId}: api removed without deprecation\n  (old) api/paths/pet.yaml:5:1: previously here\n"
+        "api/openapi.yaml:4:3: error[openapi/api-removed-without-deprecation] DELETE /v1/pets/{petId}: api removed without deprecation (previously at api/paths/pet.yaml:5:1)\n"
     );
     let out = treaty(d, &["breaking", "--against", "HEAD", "--head", "HEAD"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -243,7 +243,7 @@ fn staged_spec_changes_are_found() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "api/openapi.yaml:8:18: error[openapi/new-required-request-parameter] GET /v1/pets: added the new required 'query' request parameter 'species'\n  (old) api/openapi.yaml:5:5: previously here\n"
+        "api/openapi.yaml:8:18: error[openapi/new-required-request-parameter] GET /v1/pets: added the new required 'query' request parameter 'species' (previously at api/openapi.yaml:5:5)\n"
     );
 }
 
@@ -344,7 +344,7 @@ fn two_spec_files_with_different_names_are_compared() {
     // The renamed path parameter is the same path: only DELETE went.
     assert_eq!(
         stdout(&out),
-        "new.json:15:3: error[openapi/api-removed-without-deprecation] DELETE /v1/pets/{petId}: api removed without deprecation\n  (old) old.yaml:21:5: previously here\n"
+        "new.json:15:3: error[openapi/api-removed-without-deprecation] DELETE /v1/pets/{petId}: api removed without deprecation (previously at old.yaml:21:5)\n"
     );
 }
 

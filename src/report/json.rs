@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::Report;
+use crate::diag::InputError;
 use crate::finding::{Finding, Revision, Severity};
 use crate::rules::{Kind, Protocol};
 
@@ -14,6 +15,33 @@ struct Document<'a> {
     version: u32,
     findings: Vec<FindingView<'a>>,
     summary: Summary,
+    /// Inputs that could not be read (the run exited 2): only present when there are some,
+    /// so a CI tool reading the report sees why it holds no findings.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: Vec<ErrorView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ErrorView<'a> {
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<&'a str>,
+}
+
+fn error_view(e: &InputError) -> ErrorView<'_> {
+    ErrorView {
+        message: &e.message,
+        file: e.file(),
+        line: e.location().map(|l| l.line),
+        column: e.location().map(|l| l.column),
+        hint: e.hint.as_deref(),
+    }
 }
 
 #[derive(Serialize)]
@@ -77,6 +105,15 @@ fn view(f: &Finding) -> FindingView<'_> {
 }
 
 pub fn render(report: &Report) -> String {
+    document(report, &[])
+}
+
+/// The report of a run that could not read its input: no findings, and the errors.
+pub fn render_errors(errors: &[InputError]) -> String {
+    document(&Report::default(), errors)
+}
+
+fn document(report: &Report, errors: &[InputError]) -> String {
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let document = Document {
         version: 1,
@@ -88,6 +125,7 @@ pub fn render(report: &Report) -> String {
             info: count(Severity::Info),
             files_checked: report.files_checked,
         },
+        errors: errors.iter().map(error_view).collect(),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("findings always serialize");
     text.push('\n');

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use crate::diag::InputError;
 use crate::finding::{Finding, Revision};
 
 /// What a run produced: its findings and the texts they point into.
@@ -83,60 +84,176 @@ pub fn headline(f: &Finding) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// One line per finding: `file:line:col: severity[rule] message`, and the old location.
+/// A message on one line: a raw line break would start what reads as another finding.
+fn one_line(text: &str) -> String {
+    text.replace('\r', "\\r").replace('\n', "\\n")
+}
+
+/// One line per finding, `file:line:col: severity[rule] message`, so line-oriented tools
+/// (grep, editors' quickfix lists) read each finding whole: where the element was in the old
+/// revision goes at the end of its line, and a finding located in the base revision says so.
 pub fn concise(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
         let l = &f.location;
-        let side = if f.revision == Revision::Old {
-            "(old) "
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "{side}{}:{}:{}: {}[{}] {}",
+        let mut line = format!(
+            "{}:{}:{}: {}[{}] {}",
             l.file,
             l.line,
             l.column,
             f.severity.as_str(),
             f.rule,
-            headline(f)
+            one_line(&headline(f))
         );
-        if let Some(r) = &f.related {
-            let _ = writeln!(
-                out,
-                "  (old) {}:{}:{}: previously here",
-                r.file, r.line, r.column
-            );
+        if f.revision == Revision::Old {
+            line.push_str(" (in the base revision)");
         }
+        if let Some(r) = &f.related {
+            let _ = write!(line, " (previously at {}:{}:{})", r.file, r.line, r.column);
+        }
+        out.push_str(&line);
+        out.push('\n');
     }
     out
 }
 
-/// GitHub Actions workflow commands, so findings show up as annotations on the PR diff.
+/// A workflow command's message: GitHub reads `%`, CR and LF specially there.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: as a message, and `:` and `,` end a property.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands, so findings show up as annotations on the PR diff. A
+/// finding located in the base revision (its file is gone) is annotated at the old path and
+/// says so: GitHub shows it with the run even when the path is not in the PR's diff.
 pub fn github(report: &Report) -> String {
     let mut out = String::new();
-    for f in report
-        .findings
-        .iter()
-        .filter(|f| f.revision == Revision::New)
-    {
+    for f in &report.findings {
         let level = match f.severity {
             crate::Severity::Error => "error",
             crate::Severity::Warning => "warning",
             crate::Severity::Info => "notice",
         };
         let l = &f.location;
-        let message = headline(f)
-            .replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A");
+        let (title, message) = match f.revision {
+            Revision::New => (f.rule.as_str().to_string(), headline(f).into_owned()),
+            Revision::Old => (
+                format!("{} (base revision)", f.rule),
+                format!("{} (in the base revision)", headline(f)),
+            ),
+        };
         let _ = writeln!(
             out,
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{message}",
-            l.file, l.line, l.column, l.end_line, l.end_column, f.rule
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            github_property(&l.file),
+            l.line,
+            l.column,
+            l.end_line,
+            l.end_column,
+            github_property(&title),
+            github_data(&message)
         );
     }
     out
+}
+
+/// Where each compared side's root is in the repository (`proto/` for `diff main:proto proto`),
+/// `/`-terminated, or empty: GitHub places annotations by paths from the repository root.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RepoPrefixes {
+    pub old: String,
+    pub new: String,
+}
+
+/// The findings with each path taken from the repository root (texts left out: only the
+/// formats that place findings by repository paths, `github` and `sarif`, use this).
+pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
+    let rooted = |prefix: &str, l: &crate::finding::Location| crate::finding::Location {
+        file: format!("{prefix}{}", l.file),
+        ..l.clone()
+    };
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| Finding {
+            location: match f.revision {
+                Revision::New => rooted(&prefixes.new, &f.location),
+                Revision::Old => rooted(&prefixes.old, &f.location),
+            },
+            related: f.related.as_ref().map(|r| rooted(&prefixes.old, r)),
+            ..f.clone()
+        })
+        .collect();
+    Report {
+        findings,
+        files_checked: report.files_checked,
+        ..Report::default()
+    }
+}
+
+/// Input errors as workflow commands: an annotation at the file and line when known.
+fn github_errors(errors: &[InputError]) -> String {
+    let mut out = String::new();
+    for e in errors {
+        let mut properties = Vec::new();
+        if let Some(file) = e.file() {
+            properties.push(format!("file={}", github_property(file)));
+        }
+        if let Some(l) = e.location() {
+            properties.push(format!("line={},col={}", l.line, l.column));
+        }
+        properties.push(format!("title={}", github_property("treaty: input error")));
+        let mut message = e.message.clone();
+        if let Some(hint) = &e.hint {
+            message.push_str(&format!(" (hint: {hint})"));
+        }
+        let _ = writeln!(
+            out,
+            "::error {}::{}",
+            properties.join(","),
+            github_data(&message)
+        );
+    }
+    out
+}
+
+/// The errors of a run that could not read its input (exit 2), in a machine format, so a CI
+/// tool reading only the report still sees why it holds no findings. `None` for formats
+/// people read: those show the errors on stderr alone.
+pub fn errors(format: Format, errors: &[InputError]) -> Option<String> {
+    match format {
+        Format::Json => Some(json::render_errors(errors)),
+        Format::Github => Some(github_errors(errors)),
+        Format::Sarif => Some(sarif::render_errors(errors)),
+        Format::Junit => Some(junit::render_errors(errors)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_what_workflow_commands_read_specially() {
+        assert_eq!(
+            github_data("100% of a:b,\r\nnext"),
+            "100%25 of a:b,%0D%0Anext"
+        );
+        assert_eq!(
+            github_property("dir/a:b,c 100%.proto"),
+            "dir/a%3Ab%2Cc 100%25.proto"
+        );
+    }
+
+    #[test]
+    fn concise_messages_stay_on_one_line() {
+        assert_eq!(one_line("first\nsecond\r\n"), "first\\nsecond\\r\\n");
+    }
 }
