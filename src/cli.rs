@@ -47,7 +47,8 @@ pub enum Command {
     },
     /// Breaking changes between a git revision and the work tree, another revision or the index.
     Breaking {
-        /// The base revision (branch, tag, commit). Defaults to HEAD with --staged.
+        /// The base revision (branch, tag, commit); `main...` for the merge base of main and
+        /// the head (what a pull request changed). Defaults to HEAD with --staged.
         #[arg(long)]
         against: Option<String>,
         /// Compare against this revision instead of the work tree (no checkout needed).
@@ -64,7 +65,8 @@ pub enum Command {
     /// CI on a pull request: breaking changes since a revision and the lint findings the
     /// change brought, in one report (`--all` for every lint finding).
     Check {
-        /// The base revision (branch, tag, commit). Defaults to HEAD with --staged.
+        /// The base revision (branch, tag, commit); `main...` for the merge base of main and
+        /// the head (what a pull request changed). Defaults to HEAD with --staged.
         #[arg(long)]
         against: Option<String>,
         /// Check this revision instead of the work tree (no checkout needed).
@@ -314,6 +316,16 @@ fn revisions(
             .into())
         }
     };
+    // (Before any `:PATH`, where `..` is a directory.)
+    let rev_part = against.split(':').next().unwrap_or_default();
+    if source::split_three_dot(&against).is_none() && rev_part.contains("..") {
+        // gix would say "did not resolve to a single object"; the user wants to know which form.
+        return Err(InputError::new(format!(
+            "--against takes one revision, and '{against}' is a range"
+        ))
+        .with_hint("for what a branch changed since it left main, write --against main...")
+        .into());
+    }
     let root = source::worktree_root(cwd).map_err(InputError::from)?;
     let old = match source::split_three_dot(&against) {
         Some((base, tip)) => {

@@ -178,6 +178,19 @@ fn unrelated_histories_have_no_merge_base() {
         "{}",
         stderr(&out)
     );
+    // Two dots name a range, not one revision.
+    let out = treaty(d, &["breaking", "--against", "main..HEAD"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("'main..HEAD' is a range"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("--against main..."),
+        "{}",
+        stderr(&out)
+    );
     let out = treaty(d, &["breaking", "--against", "no-such-branch..."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
