@@ -206,13 +206,14 @@ fn resolve(
 pub(super) fn merge_base(repo_dir: &Path, base: &str, tip: &str) -> Result<String, SourceError> {
     let sync = open(repo_dir)?;
     let repo = sync.to_thread_local();
-    let base_id = resolve(&repo, base, fix_if_shallow(&repo, base, true).as_deref())?;
+    // The base's fix fetches it with its history: a merge base needs both.
+    let shallow_fix = fix_if_shallow(&repo, base, true);
+    let base_id = resolve(&repo, base, shallow_fix.as_deref())?;
     let tip_id = resolve(&repo, tip, fix_if_shallow(&repo, tip, false).as_deref())?;
     let base_commit = peel_to_commit(&repo, base_id, base)?;
     let tip_commit = peel_to_commit(&repo, tip_id, tip)?;
     // Past a shallow boundary the walk finds nothing (or a parent it cannot read): both mean
     // the history that holds the merge base was not fetched.
-    let shallow_fix = fix_if_shallow(&repo, base, true);
     let no_base = |fix: Option<String>| SourceError::NoMergeBase {
         base: base.to_string(),
         tip: tip.to_string(),
