@@ -323,7 +323,10 @@ fn revisions(
         return Err(InputError::new(format!(
             "--against takes one revision, and '{against}' is a range"
         ))
-        .with_hint("for what a branch changed since it left main, write --against main...")
+        .with_hint(format!(
+            "for what changed since the two parted, write --against {}",
+            against.replacen("..", "...", 1)
+        ))
         .into());
     }
     let root = source::worktree_root(cwd).map_err(InputError::from)?;
