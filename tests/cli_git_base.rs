@@ -187,7 +187,7 @@ fn unrelated_histories_have_no_merge_base() {
         stderr(&out)
     );
     assert!(
-        stderr(&out).contains("--against main..."),
+        stderr(&out).contains("write --against main...HEAD"),
         "{}",
         stderr(&out)
     );
