@@ -47,7 +47,8 @@ pub enum Command {
     },
     /// Breaking changes between a git revision and the work tree, another revision or the index.
     Breaking {
-        /// The base revision (branch, tag, commit). Defaults to HEAD with --staged.
+        /// The base revision (branch, tag, commit); `main...` for the merge base of main and
+        /// the head (what a pull request changed). Defaults to HEAD with --staged.
         #[arg(long)]
         against: Option<String>,
         /// Compare against this revision instead of the work tree (no checkout needed).
@@ -64,7 +65,8 @@ pub enum Command {
     /// CI on a pull request: breaking changes since a revision and the lint findings the
     /// change brought, in one report (`--all` for every lint finding).
     Check {
-        /// The base revision (branch, tag, commit). Defaults to HEAD with --staged.
+        /// The base revision (branch, tag, commit); `main...` for the merge base of main and
+        /// the head (what a pull request changed). Defaults to HEAD with --staged.
         #[arg(long)]
         against: Option<String>,
         /// Check this revision instead of the work tree (no checkout needed).
@@ -402,11 +404,15 @@ fn compare(
 
 /// The two sides of `breaking` and `check`: the base revision, and the work tree, another
 /// revision or the index.
+///
+/// `announce` prints which commit a three-dot base resolved to (on stderr, for people; machine
+/// formats keep both streams to their contract).
 fn revisions(
     command: &str,
     against: &Option<String>,
     head: &Option<String>,
     staged: bool,
+    announce: bool,
     cwd: &std::path::Path,
 ) -> Result<(Listing, Listing), InputErrors> {
     let against = match (against, staged) {
@@ -419,14 +425,63 @@ fn revisions(
             .into())
         }
     };
+    // (Before any `:PATH`, where `..` is a directory.)
+    let rev_part = against.split(':').next().unwrap_or_default();
+    if source::split_three_dot(&against).is_none() && rev_part.contains("..") {
+        // gix would say "did not resolve to a single object"; the user wants to know which form.
+        return Err(InputError::new(format!(
+            "--against takes one revision, and '{against}' is a range"
+        ))
+        .with_hint(format!(
+            "for what changed since the two parted, write --against {}",
+            against.replacen("..", "...", 1)
+        ))
+        .into());
+    }
     let root = source::worktree_root(cwd).map_err(InputError::from)?;
-    let old = list(
-        &SourceSpec::Revision {
-            rev: against,
-            path: None,
-        },
-        &root,
-    )?;
+    let old = match source::split_three_dot(&against) {
+        Some((base, tip)) => {
+            let base = if base.is_empty() { "HEAD" } else { base };
+            let tip = match (tip, head) {
+                ("", Some(head)) => head.as_str(),
+                ("", None) => "HEAD",
+                (_, Some(head)) => {
+                    return Err(InputError::new(format!(
+                        "--against {against} and --head {head} both name the new side; \
+                         give it once (--against {base}... --head {head})"
+                    ))
+                    .into())
+                }
+                (tip, None) => tip,
+            };
+            let merge_base = source::merge_base(&root, base, tip).map_err(InputError::from)?;
+            if announce {
+                let short = &merge_base[..merge_base.len().min(7)];
+                eprintln!("treaty: comparing against {short} (merge base of {base} and {tip})");
+            }
+            list(
+                &SourceSpec::Revision {
+                    rev: merge_base,
+                    path: None,
+                },
+                &root,
+            )?
+        }
+        // The first commit: nothing came before, so everything staged is new.
+        None if against == "HEAD" && source::head_is_unborn(&root).map_err(InputError::from)? => {
+            Listing::loaded(source::Snapshot::from_reads(
+                "HEAD (no commit yet)".to_string(),
+                [],
+            ))
+        }
+        None => list(
+            &SourceSpec::Revision {
+                rev: against,
+                path: None,
+            },
+            &root,
+        )?,
+    };
     let new_spec = match (head, staged) {
         (Some(rev), _) => SourceSpec::Revision {
             rev: rev.clone(),
@@ -456,7 +511,8 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             paths,
             common,
         } => {
-            let (old, new) = revisions("breaking", against, head, *staged, &cwd)?;
+            let announce = matches!(common.format, Format::Human);
+            let (old, new) = revisions("breaking", against, head, *staged, announce, &cwd)?;
             // Both sides are whole revisions: paths are already from the repository root.
             let prefixes = report::RepoPrefixes::default();
             compare(&old, &new, common, paths, color, &prefixes)
@@ -468,7 +524,8 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             all,
             common,
         } => {
-            let (old, new) = revisions("check", against, head, *staged, &cwd)?;
+            let announce = matches!(common.format, Format::Human);
+            let (old, new) = revisions("check", against, head, *staged, announce, &cwd)?;
             let options = options(common, &old, &new)?;
             let report = run::check(&old, &new, &options, *all)?;
             Ok(finish(

@@ -87,7 +87,7 @@ impl LineIndex {
             .chars_before_block
             .partition_point(|&c| c as usize <= wanted)
             .saturating_sub(1);
-        let from = (block * BLOCK).max(start);
+        let from = (block * BLOCK).max(start).min(end);
         let mut chars = self.chars_before(text, from);
         let bytes = text.as_bytes();
         let mut at = from;
@@ -183,6 +183,9 @@ mod tests {
         // Past a line's end: its end; past the text: the text's end.
         assert_eq!(index.offset(&text, 1, 99), 2);
         assert_eq!(index.offset(&text, 9, 1), text.len());
+        // The empty line after a final newline, in a text shorter than a block.
+        let short = "a\nb\n";
+        assert_eq!(LineIndex::new(short).offset(short, 3, 1), short.len());
     }
 
     #[test]

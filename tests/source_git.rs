@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use treaty::source::{self, load, parse_spec, BlobId, SourceError, SourceSpec, SHALLOW_HINT};
+use treaty::source::{self, load, parse_spec, BlobId, SourceError, SourceSpec};
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -421,20 +421,34 @@ fn shallow_clone_lacking_base_revision() {
     let head = load(&rev("HEAD", Some("proto")), &d, &proto).unwrap();
     assert!(head.files.contains_key("c.proto"));
 
-    let expected = format!("revision 'v1' is not in this shallow clone; {SHALLOW_HINT}");
-    for r in ["v1", "HEAD~1", "main~1"] {
+    // A name is fetched by name; history behind what is here by deepening.
+    for (r, fix) in [
+        ("v1", "git fetch --depth=1 origin v1:refs/heads/v1"),
+        ("HEAD~1", "git fetch --unshallow"),
+        ("main~1", "git fetch --unshallow"),
+    ] {
         let err = load(&rev(r, None), &d, &all).err().unwrap();
         assert!(
             matches!(err, SourceError::NotInShallowClone { .. }),
             "{r}: {err}"
         );
-        assert_eq!(err.to_string(), expected.replace("v1", r));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "revision '{r}' is not in this shallow clone; run `{fix}`, or check out with \
+                 full history (actions/checkout: fetch-depth: 0)"
+            )
+        );
     }
     // A full hash of a commit the clone never received.
     let old = git(upstream.path(), &["rev-parse", "v1^{commit}"]);
     let err = load(&rev(&old, None), &d, &all).err().unwrap();
     assert!(err.to_string().contains("fetch-depth: 0"), "{err}");
-    assert!(err.to_string().contains("git fetch --unshallow"), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("git fetch --depth=1 origin {old}")),
+        "{err}"
+    );
 }
 
 #[test]

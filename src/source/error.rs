@@ -6,10 +6,8 @@ use std::path::PathBuf;
 use super::MAX_FILE_BYTES;
 use crate::diag::InputError;
 
-/// The hint printed whenever a revision is missing from a shallow clone; CI checkouts are the
-/// usual culprit, so the fix is spelled out for them.
-pub const SHALLOW_HINT: &str =
-    "fetch the full history (actions/checkout: fetch-depth: 0, or git fetch --unshallow)";
+/// What a CI checkout configured for full history needs; said after every shallow-clone fix.
+const CHECKOUT_HINT: &str = "or check out with full history (actions/checkout: fetch-depth: 0)";
 
 /// Why a side of a comparison could not be loaded.
 #[derive(Debug)]
@@ -20,8 +18,16 @@ pub enum SourceError {
     NoWorkTree { git_dir: PathBuf },
     /// `rev` did not resolve to an object.
     UnknownRevision { rev: String, detail: String },
-    /// The repository is a shallow clone and `rev` (or an object it needs) is beyond its history.
-    NotInShallowClone { rev: String },
+    /// The repository is a shallow clone and `rev` (or an object it needs) is beyond its history;
+    /// `fix` is the git command that brings it in (see [`shallow_fix`]).
+    NotInShallowClone { rev: String, fix: String },
+    /// `base...tip` was asked for, but the two share no commit. In a shallow clone (`fix` is the
+    /// command to run) that is usually missing history; otherwise the histories are unrelated.
+    NoMergeBase {
+        base: String,
+        tip: String,
+        fix: Option<String>,
+    },
     /// `rev` resolved, but to something without a tree (e.g. a blob).
     NotATree { rev: String, kind: String },
     /// `path` does not exist in the tree of `rev`.
@@ -71,8 +77,15 @@ impl fmt::Display for SourceError {
                 }
                 Ok(())
             }
-            SourceError::NotInShallowClone { rev } => {
-                write!(f, "{}; {SHALLOW_HINT}", not_in_shallow_clone(rev))
+            SourceError::NotInShallowClone { rev, fix } => {
+                write!(f, "{}; {}", not_in_shallow_clone(rev), shallow_hint(fix))
+            }
+            SourceError::NoMergeBase { base, tip, fix } => {
+                write!(f, "{}", no_merge_base(base, tip, fix.is_some()))?;
+                match fix {
+                    Some(fix) => write!(f, "; {}", shallow_hint(fix)),
+                    None => write!(f, "; {UNRELATED_HINT}"),
+                }
             }
             SourceError::NotATree { rev, kind } => write!(
                 f,
@@ -110,6 +123,56 @@ fn not_in_shallow_clone(rev: &str) -> String {
     format!("revision '{rev}' is not in this shallow clone")
 }
 
+fn no_merge_base(base: &str, tip: &str, shallow: bool) -> String {
+    if shallow {
+        format!("no common ancestor of '{base}' and '{tip}' in this shallow clone")
+    } else {
+        format!("'{base}' and '{tip}' have no common ancestor (unrelated histories)")
+    }
+}
+
+const UNRELATED_HINT: &str = "compare against one revision instead: --against REV";
+
+fn shallow_hint(fix: &str) -> String {
+    format!("run `{fix}`, {CHECKOUT_HINT}")
+}
+
+/// The one command that makes `rev` readable in a shallow clone, including the depth-1,
+/// single-branch checkout CI makes, where a bare `git fetch --unshallow` deepens the current
+/// branch but still leaves every other branch missing: the ref is named on the command line.
+///
+/// `history` is for a merge base: the commits between the tips and their common ancestor are
+/// needed too, and how deep that is cannot be known beforehand, hence `--unshallow`.
+/// `remotes` are the repository's configured remotes, to tell `upstream/main` from a branch.
+pub fn shallow_fix(rev: &str, remotes: &[String], history: bool) -> String {
+    let depth = if history { "--unshallow" } else { "--depth=1" };
+    let default_remote = if remotes.iter().any(|r| r == "origin") || remotes.is_empty() {
+        "origin"
+    } else {
+        remotes[0].as_str()
+    };
+    let is_hash = rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit());
+    // `HEAD~3`, `main^`, `main@{1}`: history of something present, not a ref to fetch.
+    let ancestry = rev.contains(['~', '^', '@', ':']) || rev == "HEAD";
+    if is_hash {
+        return format!("git fetch {depth} {default_remote} {rev}");
+    }
+    if ancestry {
+        return "git fetch --unshallow".to_string();
+    }
+    if let Some(tag) = rev.strip_prefix("refs/tags/") {
+        return format!("git fetch {depth} {default_remote} tag {tag}");
+    }
+    let short = rev.strip_prefix("refs/remotes/").unwrap_or(rev);
+    if let Some((remote, branch)) = short.split_once('/') {
+        if remotes.iter().any(|r| r == remote) || rev.starts_with("refs/remotes/") {
+            return format!("git fetch {depth} {remote} {branch}:refs/remotes/{remote}/{branch}");
+        }
+    }
+    let branch = rev.strip_prefix("refs/heads/").unwrap_or(rev);
+    format!("git fetch {depth} {default_remote} {branch}:refs/heads/{branch}")
+}
+
 /// The error the CLI reports (exit 2): the message as displayed, with the shallow-clone fix as
 /// the hint. No variant gets a place: each message already names its path as its subject
 /// (`'a.proto' does not exist in revision 'main'`), which `file: ` in front would repeat, and
@@ -117,8 +180,15 @@ fn not_in_shallow_clone(rev: &str) -> String {
 impl From<SourceError> for InputError {
     fn from(e: SourceError) -> InputError {
         match e {
-            SourceError::NotInShallowClone { rev } => {
-                InputError::new(not_in_shallow_clone(&rev)).with_hint(SHALLOW_HINT)
+            SourceError::NotInShallowClone { rev, fix } => {
+                InputError::new(not_in_shallow_clone(&rev)).with_hint(shallow_hint(&fix))
+            }
+            SourceError::NoMergeBase { base, tip, fix } => {
+                let hint = match &fix {
+                    Some(fix) => shallow_hint(fix),
+                    None => UNRELATED_HINT.to_string(),
+                };
+                InputError::new(no_merge_base(&base, &tip, fix.is_some())).with_hint(hint)
             }
             e => InputError::new(e.to_string()),
         }
@@ -166,15 +236,61 @@ mod tests {
 
     #[test]
     fn the_shallow_clone_fix_is_the_hint() {
-        let e = SourceError::NotInShallowClone { rev: "v1".into() };
+        let e = SourceError::NotInShallowClone {
+            rev: "v1".into(),
+            fix: "git fetch --depth=1 origin v1:refs/heads/v1".into(),
+        };
+        let hint = "run `git fetch --depth=1 origin v1:refs/heads/v1`, or check out with full \
+                    history (actions/checkout: fetch-depth: 0)";
         assert_eq!(
             e.to_string(),
-            format!("revision 'v1' is not in this shallow clone; {SHALLOW_HINT}")
+            format!("revision 'v1' is not in this shallow clone; {hint}")
         );
         let error = InputError::from(e);
         assert_eq!(error.message, "revision 'v1' is not in this shallow clone");
-        assert_eq!(error.hint.as_deref(), Some(SHALLOW_HINT));
+        assert_eq!(error.hint.as_deref(), Some(hint));
         assert_eq!(error.place, None);
+    }
+
+    #[test]
+    fn shallow_fix_names_the_ref_it_fetches() {
+        let origin = ["origin".to_string(), "upstream".to_string()];
+        let fix = |rev: &str, history: bool| shallow_fix(rev, &origin, history);
+        assert_eq!(
+            fix("origin/main", false),
+            "git fetch --depth=1 origin main:refs/remotes/origin/main"
+        );
+        assert_eq!(
+            fix("refs/remotes/upstream/release/2", false),
+            "git fetch --depth=1 upstream release/2:refs/remotes/upstream/release/2"
+        );
+        assert_eq!(
+            fix("origin/main", true),
+            "git fetch --unshallow origin main:refs/remotes/origin/main"
+        );
+        assert_eq!(
+            fix("main", false),
+            "git fetch --depth=1 origin main:refs/heads/main"
+        );
+        // `feature/x` is a branch, not remote `feature`.
+        assert_eq!(
+            fix("feature/x", false),
+            "git fetch --depth=1 origin feature/x:refs/heads/feature/x"
+        );
+        assert_eq!(
+            fix("refs/tags/v1", false),
+            "git fetch --depth=1 origin tag v1"
+        );
+        let hash = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(
+            fix(hash, false),
+            format!("git fetch --depth=1 origin {hash}")
+        );
+        assert_eq!(fix("HEAD~1", false), "git fetch --unshallow");
+        assert_eq!(
+            shallow_fix("main", &["fork".to_string()], false),
+            "git fetch --depth=1 fork main:refs/heads/main"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use gix::bstr::ByteSlice;
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use super::error::chain;
+use super::error::{chain, shallow_fix};
 use super::{
     BlobId, Entry, Filter, Listing, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
 };
@@ -47,7 +47,8 @@ pub(super) fn worktree_root(repo_dir: &Path) -> Result<PathBuf, SourceError> {
 struct Place<'a> {
     /// The revision as the user wrote it, or `None` for the staged index.
     rev: Option<&'a str>,
-    shallow: bool,
+    /// In a shallow clone, the command that fetches `rev` (see [`shallow_fix`]).
+    shallow_fix: Option<String>,
 }
 
 impl Place<'_> {
@@ -69,8 +70,9 @@ impl Place<'_> {
     /// An object that should be there is not: in a shallow clone that means history is missing.
     fn missing(&self, what: String, err: &(dyn std::error::Error + 'static)) -> SourceError {
         match self.rev {
-            Some(rev) if self.shallow => SourceError::NotInShallowClone {
+            Some(rev) if self.shallow_fix.is_some() => SourceError::NotInShallowClone {
                 rev: rev.to_string(),
+                fix: self.shallow_fix.clone().unwrap_or_default(),
             },
             _ => SourceError::Git {
                 context: format!("cannot read {what}"),
@@ -90,30 +92,14 @@ pub(super) fn list_revision(
     let repo = sync.to_thread_local();
     let place = Place {
         rev: Some(rev),
-        shallow: repo.is_shallow().unwrap_or(false),
+        shallow_fix: fix_if_shallow(&repo, rev, false),
     };
     let label = match path {
         Some(p) => format!("{rev}:{p}"),
         None => rev.to_string(),
     };
 
-    let id = repo
-        .rev_parse_single(rev.as_bytes().as_bstr())
-        .map_err(|e| {
-            // A shallow clone cannot tell "no such revision" from "beyond the cut-off" (tags and
-            // `HEAD~n` past the boundary both just fail), so it gets the actionable hint.
-            if place.shallow {
-                SourceError::NotInShallowClone {
-                    rev: rev.to_string(),
-                }
-            } else {
-                SourceError::UnknownRevision {
-                    rev: rev.to_string(),
-                    detail: revision_detail(&e),
-                }
-            }
-        })?
-        .detach();
+    let id = resolve(&repo, rev, place.shallow_fix.as_deref())?;
     let root_tree = peel_to_tree(&repo, id, rev, &place)?;
 
     let mut repo_prefix = String::new();
@@ -166,15 +152,130 @@ pub(super) fn list_revision(
 
     let mut wanted = Vec::new();
     collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut wanted)?;
-    let shallow = place.shallow;
+    let shallow_fix = place.shallow_fix;
     Ok(Listing::git(GitFiles {
         sync,
         rev: Some(rev.to_string()),
-        shallow,
+        shallow_fix,
         repo_prefix,
         label,
         entries: wanted.into_iter().collect(),
     }))
+}
+
+/// The command that fetches `rev` when the repository is a shallow clone, else `None`.
+fn fix_if_shallow(repo: &gix::Repository, rev: &str, history: bool) -> Option<String> {
+    if !repo.is_shallow().unwrap_or(false) {
+        return None;
+    }
+    let remotes: Vec<String> = repo
+        .remote_names()
+        .iter()
+        .map(|name| name.to_str_lossy().into_owned())
+        .collect();
+    Some(shallow_fix(rev, &remotes, history))
+}
+
+/// The object `rev` names.
+fn resolve(
+    repo: &gix::Repository,
+    rev: &str,
+    shallow_fix: Option<&str>,
+) -> Result<ObjectId, SourceError> {
+    let id = repo
+        .rev_parse_single(rev.as_bytes().as_bstr())
+        .map_err(|e| {
+            // A shallow clone cannot tell "no such revision" from "beyond the cut-off" (tags and
+            // `HEAD~n` past the boundary both just fail), so it gets the actionable hint.
+            match shallow_fix {
+                Some(fix) => SourceError::NotInShallowClone {
+                    rev: rev.to_string(),
+                    fix: fix.to_string(),
+                },
+                None => SourceError::UnknownRevision {
+                    rev: rev.to_string(),
+                    detail: revision_detail(&e),
+                },
+            }
+        })?;
+    Ok(id.detach())
+}
+
+/// The commit `base...tip` compares against: the best common ancestor of the two, as a full
+/// hash (what a pull request's diff is taken from).
+pub(super) fn merge_base(repo_dir: &Path, base: &str, tip: &str) -> Result<String, SourceError> {
+    let sync = open(repo_dir)?;
+    let repo = sync.to_thread_local();
+    // The base's fix fetches it with its history: a merge base needs both.
+    let shallow_fix = fix_if_shallow(&repo, base, true);
+    let base_id = resolve(&repo, base, shallow_fix.as_deref())?;
+    let tip_id = resolve(&repo, tip, fix_if_shallow(&repo, tip, false).as_deref())?;
+    let base_commit = peel_to_commit(&repo, base_id, base)?;
+    let tip_commit = peel_to_commit(&repo, tip_id, tip)?;
+    // Past a shallow boundary the walk finds nothing (or a parent it cannot read): both mean
+    // the history that holds the merge base was not fetched.
+    let no_base = |fix: Option<String>| SourceError::NoMergeBase {
+        base: base.to_string(),
+        tip: tip.to_string(),
+        fix,
+    };
+    match repo.merge_base(base_commit, tip_commit) {
+        Ok(Some(id)) => Ok(id.detach().to_string()),
+        Ok(None) => Err(no_base(shallow_fix)),
+        Err(_) if shallow_fix.is_some() => Err(no_base(shallow_fix)),
+        Err(e) => Err(SourceError::Git {
+            context: format!("cannot find the merge base of '{base}' and '{tip}'"),
+            detail: chain(&e),
+        }),
+    }
+}
+
+/// Follows tags down to a commit: a merge base is only defined between commits.
+fn peel_to_commit(
+    repo: &gix::Repository,
+    mut id: ObjectId,
+    rev: &str,
+) -> Result<ObjectId, SourceError> {
+    for _ in 0..MAX_PEEL {
+        let object = repo.find_object(id).map_err(|e| SourceError::Git {
+            context: format!("cannot read revision '{rev}'"),
+            detail: chain(&e),
+        })?;
+        match object.kind {
+            gix::object::Kind::Commit => return Ok(id),
+            gix::object::Kind::Tag => {
+                let tag = object.try_to_tag_ref_iter();
+                id = tag
+                    .and_then(|t| t.target_id().ok())
+                    .ok_or_else(|| SourceError::Git {
+                        context: format!("cannot read revision '{rev}'"),
+                        detail: format!("tag {id} is corrupt"),
+                    })?;
+            }
+            kind => {
+                return Err(SourceError::NotATree {
+                    rev: rev.to_string(),
+                    kind: kind.to_string(),
+                })
+            }
+        }
+    }
+    Err(SourceError::Git {
+        context: format!("cannot read revision '{rev}'"),
+        detail: format!("tag chain at {id} is corrupt"),
+    })
+}
+
+/// Whether the repository has no commit yet (HEAD names a branch that does not exist): the
+/// first commit of a repository has nothing to compare against.
+pub(super) fn head_is_unborn(repo_dir: &Path) -> Result<bool, SourceError> {
+    let sync = open(repo_dir)?;
+    let repo = sync.to_thread_local();
+    let head = repo.head().map_err(|e| SourceError::Git {
+        context: "cannot read HEAD".to_string(),
+        detail: chain(&e),
+    })?;
+    Ok(head.is_unborn())
 }
 
 /// Follows tags and commits down to a tree, without the panics gix's `peel_to_kind` has on
@@ -392,7 +493,7 @@ pub(super) fn list_staged(
     }
     let place = Place {
         rev: None,
-        shallow: false,
+        shallow_fix: None,
     };
     let label = match path {
         Some(p) => format!("the staged index ({p})"),
@@ -492,7 +593,7 @@ pub(super) fn list_staged(
     Ok(Listing::git(GitFiles {
         sync,
         rev: None,
-        shallow: false,
+        shallow_fix: None,
         repo_prefix: want,
         label,
         entries: wanted.into_iter().collect(),
@@ -503,7 +604,7 @@ pub(super) fn list_staged(
 pub(crate) struct GitFiles {
     sync: gix::ThreadSafeRepository,
     rev: Option<String>,
-    shallow: bool,
+    shallow_fix: Option<String>,
     repo_prefix: String,
     pub(crate) label: String,
     pub(crate) entries: BTreeMap<String, ObjectId>,
@@ -515,7 +616,7 @@ impl GitFiles {
         let repo = self.sync.to_thread_local();
         let place = Place {
             rev: self.rev.as_deref(),
-            shallow: self.shallow,
+            shallow_fix: self.shallow_fix.clone(),
         };
         let wanted: Vec<(String, ObjectId)> = paths
             .iter()

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use error::{SourceError, SHALLOW_HINT};
+pub use error::{shallow_fix, SourceError};
 
 /// Contract files are text; anything bigger than this is a mistake (a vendored binary, a dump)
 /// that would only waste memory, so it is never read. A file named on its own that big is an
@@ -310,6 +310,35 @@ impl Listing {
     }
 }
 
+/// `main...HEAD` -> `("main", "HEAD")`, `main...` -> `("main", "")`: git's three-dot form,
+/// which compares against the merge base of the two. `None` for a single revision.
+pub fn split_three_dot(arg: &str) -> Option<(&str, &str)> {
+    // Outside `@{...}`, which may hold anything (a date), like the ':' of `REV:PATH`.
+    let mut depth = 0usize;
+    for (i, c) in arg.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 && arg[i..].starts_with("...") => {
+                return Some((&arg[..i], &arg[i + 3..]))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The full hash of the best common ancestor of `base` and `tip` in the repository containing
+/// `repo_dir`.
+pub fn merge_base(repo_dir: &Path, base: &str, tip: &str) -> Result<String, SourceError> {
+    git::merge_base(repo_dir, base, tip)
+}
+
+/// Whether the repository containing `repo_dir` has no commit yet.
+pub fn head_is_unborn(repo_dir: &Path) -> Result<bool, SourceError> {
+    git::head_is_unborn(repo_dir)
+}
+
 /// The work tree root of the repository containing `repo_dir` (for `treaty breaking
 /// --against REV`, where the "new" side is the work tree at the repository root).
 pub fn worktree_root(repo_dir: &Path) -> Result<PathBuf, SourceError> {
@@ -356,6 +385,22 @@ mod tests {
         std::fs::create_dir(&odd).unwrap();
         let arg = odd.to_str().unwrap();
         assert_eq!(parse_spec(arg), SourceSpec::Path(odd.clone()));
+    }
+
+    #[test]
+    fn three_dot_splits_outside_reflog_selectors() {
+        assert_eq!(split_three_dot("main..."), Some(("main", "")));
+        assert_eq!(
+            split_three_dot("origin/main...HEAD"),
+            Some(("origin/main", "HEAD"))
+        );
+        assert_eq!(split_three_dot("...feature"), Some(("", "feature")));
+        assert_eq!(split_three_dot("main"), None);
+        assert_eq!(split_three_dot("main..HEAD"), None);
+        assert_eq!(
+            split_three_dot("main@{x...y}...HEAD"),
+            Some(("main@{x...y}", "HEAD"))
+        );
     }
 
     #[test]
