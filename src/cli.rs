@@ -270,6 +270,7 @@ fn finish(report: &Report, common: &Common, color: bool) -> i32 {
         Format::Sarif => report::sarif::render(report),
         Format::Junit => report::junit::render(report),
         Format::Markdown => report::markdown::render(report),
+        Format::Gitlab => report::gitlab::render(report),
     };
     emit(&text);
     match common.fail_on.threshold() {
