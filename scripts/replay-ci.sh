@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Replays the GitHub Action's and the GitLab template's steps, as written in action.yml and
+# integrations/gitlab-ci.yml, against a throwaway repository: a bare "origin", a feature branch
+# with a breaking change, main moved on since (an unrelated field added), and the shallow
+# single-branch checkout CI makes. Asserts that the branch's breaking change is reported
+# (exit 1) and main's later change is not. Run by hand (needs git, yq, cargo): no CI runner
+# is reachable from the test suite.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cargo build --quiet --manifest-path "$repo/Cargo.toml"
+export PATH="$repo/target/debug:$PATH"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+pass() { echo "ok: $*"; }
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# --- the throwaway project -------------------------------------------------------------------
+git init --quiet --bare "$tmp/origin.git"
+git init --quiet --initial-branch=main "$tmp/seed"
+cd "$tmp/seed"
+git config user.email replay@example.com
+git config user.name replay
+mkdir api
+proto() { # proto COUNT_TYPE ORDER_EXTRA
+  cat >api/shop.proto <<EOF
+syntax = "proto3";
+
+package shop.v1;
+
+message Item {
+  string id = 1;
+  $1 count = 2;
+}
+
+message Order {
+  string id = 1;$2
+}
+EOF
+}
+proto int32 ""
+git add -A && git commit --quiet -m base
+git push --quiet "$tmp/origin.git" main
+
+# The branch: the breaking change, then unrelated commits (deep enough to need deepening).
+git checkout --quiet -b feature
+proto string ""
+git commit --quiet -am "count becomes a string"
+for i in $(seq 12); do
+  echo "$i" >"notes-$i.txt" && git add -A && git commit --quiet -m "feature $i"
+done
+git push --quiet "$tmp/origin.git" feature
+
+# main moves on: a field added, then more commits.
+git checkout --quiet main
+proto int32 $'\n  string note = 2;'
+git commit --quiet -am "orders get a note"
+for i in $(seq 30); do
+  echo "$i" >"main-$i.txt" && git add -A && git commit --quiet -m "main $i"
+done
+git push --quiet "$tmp/origin.git" main
+
+checkout() { # a fresh shallow single-branch clone, as CI makes
+  cd "$tmp" && rm -rf "$tmp/work"
+  git clone --quiet --depth=1 --single-branch --branch feature "file://$tmp/origin.git" "$tmp/work"
+  cd "$tmp/work"
+}
+
+# A control: against main's tip (not the merge base), main's new field looks removed. If this
+# stops being reported, the assertions below prove nothing.
+checkout
+git fetch --quiet --depth=1 origin +refs/heads/main:refs/remotes/origin/main
+status=0
+control=$(treaty check --against origin/main --format concise) || status=$?
+if [ "$status" = 1 ] && grep -q note <<<"$control"; then
+  pass "control: against main's tip, main's new field shows as a change (exit $status)"
+else
+  fail "control: expected main's field 'note' against main's tip (exit $status): $control"
+fi
+
+expect() { # expect NAME STATUS OUTPUT
+  local name=$1 status=$2 output=$3
+  [ "$status" = 1 ] && pass "$name: exit 1" || fail "$name: exit $status, expected 1"
+  grep -q 'proto/field-same-type' <<<"$output" &&
+    pass "$name: the branch's breaking change is reported" ||
+    fail "$name: proto/field-same-type missing from: $output"
+  ! grep -q note <<<"$output" &&
+    pass "$name: main's later change is not reported" ||
+    fail "$name: main's change (field note) reported: $output"
+}
+
+# --- the GitHub Action: its "treaty check" step, with its env, as a runner would ---------------
+checkout
+export GITHUB_ACTION_PATH=$repo GITHUB_OUTPUT=$tmp/github-output RUNNER_TEMP=$tmp
+: >"$GITHUB_OUTPUT"
+step='.runs.steps[] | select(.id == "check")'
+# The inputs and contexts the replay gives; an expression it does not know stops it.
+resolve() {
+  sed -e 's/\${{ inputs\.base }}/main/' \
+    -e 's/\${{ inputs\.against }}//' \
+    -e 's/\${{ inputs\.args }}//' \
+    -e 's#\${{ github\.ref }}#refs/heads/feature#' \
+    -e "s#\${{ inputs\.sarif == 'true' .* }}#$tmp/treaty.sarif#"
+}
+env_lines=$(yq -r "$step | .env | to_entries[] | \"\\(.key)=\\(.value)\"" "$repo/action.yml" | resolve)
+if grep -q '\${{' <<<"$env_lines"; then
+  echo "replay does not know: $(grep '\${{' <<<"$env_lines")" >&2
+  exit 2
+fi
+run=$(yq -r "$step | .run" "$repo/action.yml")
+output=$(env $env_lines bash --noprofile --norc -eo pipefail -c "$run" 2>"$tmp/stderr")
+code=$(sed -n 's/^exit-code=//p' "$GITHUB_OUTPUT")
+expect "action" "$code" "$output"
+grep -q '^::error file=api/shop.proto,line=7' <<<"$output" &&
+  pass "action: annotation on api/shop.proto line 7" ||
+  fail "action: no annotation at api/shop.proto:7 in: $output"
+[ "$(yq -r '[.runs[0].results[].ruleId] | index("proto/field-same-type") != null' "$tmp/treaty.sarif")" = true ] &&
+  pass "action: SARIF file holds the finding" || fail "action: SARIF file lacks the finding"
+sed 's/^/  | /' "$tmp/stderr"
+
+# --- the GitLab template: its script lines, in order, as a runner would ----------------------
+checkout
+export TREATY_REPO="file://$repo" TREATY_VERSION
+TREATY_VERSION=$(git -C "$repo" rev-parse --abbrev-ref HEAD)
+export CI_JOB_ID=replay-$$ CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main
+export CI_MERGE_REQUEST_REF_PATH=refs/heads/feature
+trap 'rm -rf "$tmp" "/tmp/treaty-$CI_JOB_ID"' EXIT
+status=0
+output=""
+while IFS= read -r line; do
+  output+=$(bash --noprofile --norc -eo pipefail -c "$line" 2>>"$tmp/stderr") || {
+    status=$?
+    break
+  }
+done < <(yq -r '.".treaty".script[]' "$repo/integrations/gitlab-ci.yml")
+expect "gitlab" "$status" "$output"
+report=$tmp/work/gl-code-quality-report.json
+if [ -f "$report" ] && [ "$(yq -r '[.[].check_name] | index("proto/field-same-type") != null' "$report")" = true ] &&
+  ! grep -q note "$report"; then
+  pass "gitlab: the Code Quality report holds the finding, and nothing of main's"
+else
+  fail "gitlab: Code Quality report: $(cat "$report" 2>/dev/null)"
+fi
+
+echo
+[ "$failures" = 0 ] && echo "replay: all passed" || echo "replay: $failures failed"
+[ "$failures" = 0 ]
