@@ -94,33 +94,50 @@ expect() { # expect NAME STATUS OUTPUT
 }
 
 # --- the GitHub Action: its "treaty check" step, with its env, as a runner would ---------------
-checkout
 export GITHUB_ACTION_PATH=$repo GITHUB_OUTPUT=$tmp/github-output RUNNER_TEMP=$tmp
-: >"$GITHUB_OUTPUT"
 step='.runs.steps[] | select(.id == "check")'
-# The inputs and contexts the replay gives; an expression it does not know stops it.
-resolve() {
-  sed -e 's/\${{ inputs\.base }}/main/' \
-    -e 's/\${{ inputs\.against }}//' \
-    -e 's/\${{ inputs\.args }}//' \
-    -e 's#\${{ github\.ref }}#refs/heads/feature#' \
-    -e "s#\${{ inputs\.sarif == 'true' .* }}#$tmp/treaty.sarif#"
+replay_action() { # replay_action NAME GITHUB_REF (HEAD checked out already)
+  local name=$1 ref=$2 env_lines output code
+  : >"$GITHUB_OUTPUT"
+  rm -f "$tmp/treaty.sarif"
+  # The inputs and contexts the replay gives; an expression it does not know stops it.
+  env_lines=$(yq -r "$step | .env | to_entries[] | \"\\(.key)=\\(.value)\"" "$repo/action.yml" |
+    sed -e 's/\${{ inputs\.base }}/main/' \
+      -e 's/\${{ inputs\.against }}//' \
+      -e 's/\${{ inputs\.args }}//' \
+      -e "s#\${{ github\.ref }}#$ref#" \
+      -e "s#\${{ inputs\.sarif == 'true' .* }}#$tmp/treaty.sarif#")
+  if grep -q '\${{' <<<"$env_lines"; then
+    echo "replay does not know: $(grep '\${{' <<<"$env_lines")" >&2
+    exit 2
+  fi
+  local -a env_list
+  readarray -t env_list <<<"$env_lines"
+  output=$(env "${env_list[@]}" bash --noprofile --norc -eo pipefail -c "$(yq -r "$step | .run" "$repo/action.yml")" 2>"$tmp/stderr")
+  code=$(sed -n 's/^exit-code=//p' "$GITHUB_OUTPUT")
+  sed 's/^/  | /' "$tmp/stderr"
+  expect "$name" "$code" "$output"
+  grep -q '^::error file=api/shop.proto,line=7' <<<"$output" &&
+    pass "$name: annotation on api/shop.proto line 7" ||
+    fail "$name: no annotation at api/shop.proto:7 in: $output"
+  [ "$(yq -r '[.runs[0].results[].ruleId] | index("proto/field-same-type") != null' "$tmp/treaty.sarif")" = true ] &&
+    pass "$name: SARIF file holds the finding" || fail "$name: SARIF file lacks the finding"
 }
-env_lines=$(yq -r "$step | .env | to_entries[] | \"\\(.key)=\\(.value)\"" "$repo/action.yml" | resolve)
-if grep -q '\${{' <<<"$env_lines"; then
-  echo "replay does not know: $(grep '\${{' <<<"$env_lines")" >&2
-  exit 2
-fi
-run=$(yq -r "$step | .run" "$repo/action.yml")
-output=$(env $env_lines bash --noprofile --norc -eo pipefail -c "$run" 2>"$tmp/stderr")
-code=$(sed -n 's/^exit-code=//p' "$GITHUB_OUTPUT")
-expect "action" "$code" "$output"
-grep -q '^::error file=api/shop.proto,line=7' <<<"$output" &&
-  pass "action: annotation on api/shop.proto line 7" ||
-  fail "action: no annotation at api/shop.proto:7 in: $output"
-[ "$(yq -r '[.runs[0].results[].ruleId] | index("proto/field-same-type") != null' "$tmp/treaty.sarif")" = true ] &&
-  pass "action: SARIF file holds the finding" || fail "action: SARIF file lacks the finding"
-sed 's/^/  | /' "$tmp/stderr"
+
+# On a push of the branch: its tip checked out.
+checkout
+replay_action "action (branch tip)" refs/heads/feature
+
+# On a pull request: GitHub checks out a merge of the branch into the base's tip, at depth 1,
+# under refs/pull/N/merge.
+git -C "$tmp/seed" checkout --quiet --detach main
+git -C "$tmp/seed" merge --quiet --no-edit feature -m "merge feature into main" >/dev/null
+git -C "$tmp/seed" push --quiet "$tmp/origin.git" HEAD:refs/pull/1/merge
+cd "$tmp" && rm -rf work && git init --quiet work && cd work
+git remote add origin "file://$tmp/origin.git"
+git fetch --quiet --no-tags --depth=1 origin +refs/pull/1/merge:refs/remotes/pull/1/merge
+git checkout --quiet --detach refs/remotes/pull/1/merge
+replay_action "action (pull request merge)" refs/pull/1/merge
 
 # --- the GitLab template: its script lines, in order, as a runner would ----------------------
 checkout
