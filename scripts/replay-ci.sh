@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# pass only prints, so `A && pass || fail` is an if-else; `${{` is GitHub's, not ours.
+# shellcheck disable=SC2015,SC2016
 # Replays the GitHub Action's and the GitLab template's steps, as written in action.yml and
 # integrations/gitlab-ci.yml, against a throwaway repository: a bare "origin", a feature branch
 # with a breaking change, main moved on since (an unrelated field added), and the shallow
