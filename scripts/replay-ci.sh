@@ -66,9 +66,15 @@ for i in $(seq 30); do
 done
 git push --quiet "$tmp/origin.git" main
 
-checkout() { # a fresh shallow single-branch clone, as CI makes
+# A branch with only an additive change, cut where feature was.
+git checkout --quiet -b clean "$(git rev-list --max-parents=0 main)"
+printf '\nmessage Refund {\n  string id = 1;\n}\n' >>api/shop.proto
+git commit --quiet -am "refunds"
+git push --quiet "$tmp/origin.git" clean
+
+checkout() { # checkout [BRANCH]: a fresh shallow single-branch clone, as CI makes
   cd "$tmp" && rm -rf "$tmp/work"
-  git clone --quiet --depth=1 --single-branch --branch feature "file://$tmp/origin.git" "$tmp/work"
+  git clone --quiet --depth=1 --single-branch --branch "${1:-feature}" "file://$tmp/origin.git" "$tmp/work"
   cd "$tmp/work"
 }
 
@@ -129,6 +135,17 @@ replay_action() { # replay_action NAME GITHUB_REF (HEAD checked out already)
 # On a push of the branch: its tip checked out.
 checkout
 replay_action "action (branch tip)" refs/heads/feature
+
+# A branch with nothing breaking passes, with main moved on all the same.
+checkout clean
+: >"$GITHUB_OUTPUT"
+env_lines=$(yq -r "$step | .env | to_entries[] | \"\\(.key)=\\(.value)\"" "$repo/action.yml" |
+  sed -e 's/\${{ inputs\.base }}/main/' -e 's/\${{ inputs\.[a-z]* }}//' \
+    -e 's#\${{ github\.ref }}#refs/heads/clean#' -e "s#\${{ inputs\.sarif == 'true' .* }}##")
+readarray -t env_list <<<"$env_lines"
+output=$(env "${env_list[@]}" bash --noprofile --norc -eo pipefail -c "$(yq -r "$step | .run" "$repo/action.yml")" 2>"$tmp/stderr")
+code=$(sed -n 's/^exit-code=//p' "$GITHUB_OUTPUT")
+[ "$code" = 0 ] && pass "action (clean branch): exit 0" || fail "action (clean branch): exit $code: $output $(cat "$tmp/stderr")"
 
 # On a pull request: GitHub checks out a merge of the branch into the base's tip, at depth 1,
 # under refs/pull/N/merge.
