@@ -380,6 +380,7 @@ fn finish(report: &Report, common: &Common, color: bool, prefixes: &report::Repo
         Format::Sarif => report::sarif::render(from_root),
         Format::Junit => report::junit::render(report, common.fail_on.threshold()),
         Format::Markdown => report::markdown::render(report),
+        Format::Gitlab => report::gitlab::render(report),
     };
     emit(&text);
     match common.fail_on.threshold() {

@@ -588,3 +588,17 @@ fn oversized_treaty_toml_is_exit_2_naming_it() {
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stderr(&out).contains("treaty.toml"), "{}", stderr(&out));
 }
+
+#[test]
+fn gitlab_code_quality_output() {
+    let issues: serde_json::Value = serde_json::from_str(&shop("gitlab")).unwrap();
+    let issue = &issues.as_array().unwrap()[0];
+    assert_eq!(issue["check_name"], "proto/field-same-type");
+    assert_eq!(issue["severity"], "major");
+    assert_eq!(issue["location"]["path"], "shop/v1/catalog.proto");
+    assert_eq!(issue["location"]["lines"]["begin"], 31);
+    let fingerprint = issue["fingerprint"].as_str().unwrap();
+    assert!(fingerprint.len() == 32 && fingerprint.chars().all(|c| c.is_ascii_hexdigit()));
+    // The same run gives the same fingerprint, which GitLab matches across pipelines.
+    assert_eq!(shop("gitlab"), shop("gitlab"));
+}

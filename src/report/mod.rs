@@ -1,6 +1,7 @@
 //! Rendering findings: human (miette), json (the documented contract), concise (one line
-//! each), github (workflow commands), sarif, junit, markdown.
+//! each), github (workflow commands), sarif, junit, markdown, gitlab (Code Quality).
 
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -73,6 +74,7 @@ pub enum Format {
     Sarif,
     Junit,
     Markdown,
+    Gitlab,
 }
 
 /// The message as text renderers show it: prefixed by the operation when there is one
