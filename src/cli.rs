@@ -328,7 +328,10 @@ fn prefixes_for(
     sides: [(&SourceSpec, &Listing); 2],
     cwd: &std::path::Path,
 ) -> report::RepoPrefixes {
-    if !matches!(common.format, Format::Github | Format::Sarif) {
+    if !matches!(
+        common.format,
+        Format::Github | Format::Sarif | Format::Gitlab
+    ) {
         return report::RepoPrefixes::default();
     }
     let [(old_spec, old), (new_spec, new)] = sides;
@@ -380,7 +383,7 @@ fn finish(report: &Report, common: &Common, color: bool, prefixes: &report::Repo
         Format::Sarif => report::sarif::render(from_root),
         Format::Junit => report::junit::render(report, common.fail_on.threshold()),
         Format::Markdown => report::markdown::render(report),
-        Format::Gitlab => report::gitlab::render(report),
+        Format::Gitlab => report::gitlab::render(from_root),
     };
     emit(&text);
     match common.fail_on.threshold() {

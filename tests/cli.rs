@@ -595,7 +595,11 @@ fn gitlab_code_quality_output() {
     let issue = &issues.as_array().unwrap()[0];
     assert_eq!(issue["check_name"], "proto/field-same-type");
     assert_eq!(issue["severity"], "major");
-    assert_eq!(issue["location"]["path"], "shop/v1/catalog.proto");
+    // From the repository root, where GitLab looks for the file.
+    assert_eq!(
+        issue["location"]["path"],
+        "examples/shop/v2/shop/v1/catalog.proto"
+    );
     assert_eq!(issue["location"]["lines"]["begin"], 31);
     let fingerprint = issue["fingerprint"].as_str().unwrap();
     assert!(fingerprint.len() == 32 && fingerprint.chars().all(|c| c.is_ascii_hexdigit()));

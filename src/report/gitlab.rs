@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use super::Report;
+use crate::diag::InputError;
 use crate::finding::{Revision, Severity};
 
 /// FNV-1a, 128 bits: our own few lines, stable across versions and platforms, which GitLab
@@ -76,8 +77,45 @@ pub fn render(report: &Report) -> String {
     text
 }
 
+/// A run that could not read its input (exit 2) as blocker issues, so the merge request shows
+/// why nothing was checked instead of an empty, passing report.
+pub fn render_errors(errors: &[InputError]) -> String {
+    let issues: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            let file = e.file().unwrap_or("");
+            let line = e.location().map_or(1, |l| l.line);
+            json!({
+                "type": "issue",
+                "engine_name": "treaty",
+                "check_name": "treaty/input-error",
+                "description": e.message,
+                "fingerprint": format!("{:032x}", fnv1a_128(&["treaty/input-error", file, &e.message])),
+                "severity": "blocker",
+                "location": {"path": file, "lines": {"begin": line}},
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&issues).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn input_errors_are_blocker_issues_at_their_place() {
+        let errors = [InputError::at(
+            "bad",
+            crate::finding::Location::point("a.proto", 3, 1),
+            None,
+        )];
+        let issues: Value = serde_json::from_str(&render_errors(&errors)).unwrap();
+        assert_eq!(issues[0]["severity"], "blocker");
+        assert_eq!(issues[0]["location"]["path"], "a.proto");
+        assert_eq!(issues[0]["location"]["lines"]["begin"], 3);
+    }
+
     use super::*;
     use crate::finding::{Finding, Location};
     use crate::rules::RuleId;

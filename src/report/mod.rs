@@ -174,7 +174,7 @@ pub struct RepoPrefixes {
 }
 
 /// The findings with each path taken from the repository root (texts left out: only the
-/// formats that place findings by repository paths, `github` and `sarif`, use this).
+/// formats that place findings by repository paths, `github`, `sarif` and `gitlab`, use this).
 pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
     let rooted = |prefix: &str, l: &crate::finding::Location| crate::finding::Location {
         file: format!("{prefix}{}", l.file),
@@ -234,6 +234,7 @@ pub fn errors(format: Format, errors: &[InputError]) -> Option<String> {
         Format::Github => Some(github_errors(errors)),
         Format::Sarif => Some(sarif::render_errors(errors)),
         Format::Junit => Some(junit::render_errors(errors)),
+        Format::Gitlab => Some(gitlab::render_errors(errors)),
         _ => None,
     }
 }
