@@ -118,11 +118,48 @@ pub enum CatalogFormat {
     Json,
 }
 
+/// One `--format`: a report format, and the file it goes to (`sarif=treaty.sarif`), or stdout.
+#[derive(Debug, Clone)]
+pub struct FormatTarget {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_format_target(value: &str) -> Result<FormatTarget, String> {
+    use clap::ValueEnum;
+    let (name, file) = match value.split_once('=') {
+        Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+        Some((name, _)) => return Err(format!("`{name}=` needs a file name after the `=`")),
+        None => (value, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}` (one of: {})", names.join(", "))
+    })?;
+    Ok(FormatTarget { format, file })
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Common {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    /// Output format: human, json, concise, github, sarif, junit, markdown or gitlab.
+    /// Repeatable; `FORMAT=FILE` writes that report to FILE (`--format human --format
+    /// sarif=treaty.sarif`), at most one goes to stdout.
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human", value_parser = parse_format_target)]
+    pub format: Vec<FormatTarget>,
+    /// Write the report that would go to stdout to this file instead.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show info findings (changes that break no client) in the human report; the exit code
+    /// still follows --fail-on.
+    #[arg(long)]
+    pub show_info: bool,
+    /// Leave info findings out of the machine formats (json, sarif, ...); the exit code still
+    /// follows --fail-on.
+    #[arg(long)]
+    pub hide_info: bool,
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
@@ -135,6 +172,70 @@ pub struct Common {
     /// A treaty.toml or buf.yaml to use instead of the one found in the compared tree.
     #[arg(long)]
     pub config: Option<PathBuf>,
+}
+
+/// Where one report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Common {
+    /// Each report to write and where: `FORMAT=FILE` to its file, the plain one to stdout
+    /// (or to `--output`). Two plain formats would share stdout: a usage error.
+    pub fn targets(&self) -> Result<Vec<(Format, Destination)>, InputErrors> {
+        let plain = self.format.iter().filter(|t| t.file.is_none()).count();
+        if plain > 1 {
+            return Err(InputError::new(
+                "more than one --format would go to stdout; write the others to files (`--format sarif=treaty.sarif`)",
+            )
+            .into());
+        }
+        if plain == 0 && self.output.is_some() {
+            return Err(InputError::new(
+                "--output FILE takes the report that would go to stdout, and every --format names its own file",
+            )
+            .into());
+        }
+        Ok(self
+            .format
+            .iter()
+            .map(|t| {
+                let destination = match (&t.file, &self.output) {
+                    (Some(file), _) | (None, Some(file)) => Destination::File(file.clone()),
+                    (None, None) => Destination::Stdout,
+                };
+                (t.format, destination)
+            })
+            .collect())
+    }
+
+    /// Whether a human report is written: people read stderr notes then; machine formats keep
+    /// both streams to their contract.
+    fn human(&self) -> bool {
+        self.format.iter().any(|t| t.format == Format::Human)
+    }
+
+    fn has_format(&self, formats: &[Format]) -> bool {
+        self.format.iter().any(|t| formats.contains(&t.format))
+    }
+}
+
+/// Write one report where it goes; a file that cannot be written is exit 2 naming it.
+fn write_to(destination: &Destination, text: &str) -> Result<(), InputError> {
+    match destination {
+        Destination::Stdout => {
+            emit(text);
+            Ok(())
+        }
+        Destination::File(path) => std::fs::write(path, text).map_err(|e| {
+            InputError::in_file(
+                path.display().to_string(),
+                format!("cannot write the report: {e}"),
+            )
+        }),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -328,10 +429,7 @@ fn prefixes_for(
     sides: [(&SourceSpec, &Listing); 2],
     cwd: &std::path::Path,
 ) -> report::RepoPrefixes {
-    if !matches!(
-        common.format,
-        Format::Github | Format::Sarif | Format::Gitlab
-    ) {
+    if !common.has_format(&[Format::Github, Format::Sarif, Format::Gitlab]) {
         return report::RepoPrefixes::default();
     }
     let [(old_spec, old), (new_spec, new)] = sides;
@@ -366,30 +464,65 @@ fn errors_from_repo_root(errors: InputErrors, prefix: &str) -> InputErrors {
     )
 }
 
-fn finish(report: &Report, common: &Common, color: bool, prefixes: &report::RepoPrefixes) -> i32 {
+fn finish(
+    report: &Report,
+    common: &Common,
+    color: bool,
+    prefixes: &report::RepoPrefixes,
+) -> Result<i32, InputErrors> {
+    // Computed once, from every finding, whatever each report shows.
+    let code = match common.fail_on.threshold() {
+        Some(t) if report.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => 0,
+    };
+    let without_info;
+    let machine_report = if common.hide_info {
+        without_info = Report {
+            findings: (report.findings.iter())
+                .filter(|f| f.severity != Severity::Info)
+                .cloned()
+                .collect(),
+            sources: report.sources.clone(),
+            files_checked: report.files_checked,
+        };
+        &without_info
+    } else {
+        report
+    };
     // Rebased only when a side is not the repository root: a whole tree's report is large.
     let rooted;
     let from_root = if *prefixes == report::RepoPrefixes::default() {
-        report
+        machine_report
     } else {
-        rooted = report::from_repo_root(report, prefixes);
+        rooted = report::from_repo_root(machine_report, prefixes);
         &rooted
     };
-    let text = match common.format {
-        Format::Human => report::human::render(report, color, common.fail_on == FailOn::Info),
-        Format::Json => report::json::render(report),
-        Format::Concise => report::concise(report),
-        Format::Github => report::github(from_root),
-        Format::Sarif => report::sarif::render(from_root),
-        Format::Junit => report::junit::render(report, common.fail_on.threshold()),
-        Format::Markdown => report::markdown::render(report),
-        Format::Gitlab => report::gitlab::render(from_root),
-    };
-    emit(&text);
-    match common.fail_on.threshold() {
-        Some(t) if report.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
-        _ => 0,
+    let mut write_errors = Vec::new();
+    for (format, destination) in common.targets()? {
+        // Colour only for a terminal: a file keeps plain text.
+        let color = color && destination == Destination::Stdout;
+        let show_info = common.show_info || common.fail_on == FailOn::Info;
+        let text = match format {
+            Format::Human => report::human::render(report, color, show_info),
+            Format::Json => report::json::render(machine_report),
+            Format::Concise => report::concise(machine_report),
+            Format::Github => report::github(from_root),
+            Format::Sarif => report::sarif::render(from_root),
+            Format::Junit => report::junit::render(machine_report, common.fail_on.threshold()),
+            Format::Markdown => report::markdown::render(machine_report),
+            Format::Gitlab => report::gitlab::render(from_root),
+        };
+        if let Err(e) = write_to(&destination, &text) {
+            write_errors.push(e);
+        }
     }
+    if write_errors.is_empty() {
+        return Ok(code);
+    }
+    // Not an `Err`: that would write the errors over the reports that did get written.
+    let color = color && std::io::stderr().is_terminal();
+    eprint!("{}", report::human::render_errors(&write_errors, color));
+    Ok(EXIT_ERROR)
 }
 
 fn compare(
@@ -403,7 +536,7 @@ fn compare(
     let mut options = options(common, old, new)?;
     options.paths = paths.to_vec();
     let report = run::breaking_listings(old, new, &options)?;
-    Ok(finish(&report, common, color, prefixes))
+    finish(&report, common, color, prefixes)
 }
 
 /// The two sides of `breaking` and `check`: the base revision, and the work tree, another
@@ -500,6 +633,14 @@ fn revisions(
 
 fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
     let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
+    if let Command::Diff { common, .. }
+    | Command::Breaking { common, .. }
+    | Command::Check { common, .. }
+    | Command::Lint { common, .. } = &cli.command
+    {
+        // Before the run: where the reports go is a usage question.
+        common.targets()?;
+    }
     match &cli.command {
         Command::Diff { old, new, common } => {
             let (old_spec, new_spec) = (source::parse_spec(old), source::parse_spec(new));
@@ -515,7 +656,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             paths,
             common,
         } => {
-            let announce = matches!(common.format, Format::Human);
+            let announce = common.human();
             let (old, new) = revisions("breaking", against, head, *staged, announce, &cwd)?;
             // Both sides are whole revisions: paths are already from the repository root.
             let prefixes = report::RepoPrefixes::default();
@@ -528,16 +669,11 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             all,
             common,
         } => {
-            let announce = matches!(common.format, Format::Human);
+            let announce = common.human();
             let (old, new) = revisions("check", against, head, *staged, announce, &cwd)?;
             let options = options(common, &old, &new)?;
             let report = run::check(&old, &new, &options, *all)?;
-            Ok(finish(
-                &report,
-                common,
-                color,
-                &report::RepoPrefixes::default(),
-            ))
+            finish(&report, common, color, &report::RepoPrefixes::default())
         }
         Command::Lint {
             path,
@@ -569,7 +705,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let from_root = |errors| errors_from_repo_root(errors, &prefixes.new);
             let options = options(common, &listing, &listing).map_err(from_root)?;
             let report = run::lint_listing(&listing, &options).map_err(from_root)?;
-            Ok(finish(&report, common, color, &prefixes))
+            finish(&report, common, color, &prefixes)
         }
         Command::Init { force } => init(&cwd, *force),
         Command::Rules { format } => {
@@ -668,16 +804,24 @@ pub fn main() -> i32 {
     match execute(&cli, color) {
         Ok(code) => code,
         Err(errors) => {
-            let format = match &cli.command {
+            let targets = match &cli.command {
                 Command::Diff { common, .. }
                 | Command::Breaking { common, .. }
                 | Command::Check { common, .. }
-                | Command::Lint { common, .. } => Some(common.format),
-                _ => None,
+                | Command::Lint { common, .. } => common.targets().unwrap_or_default(),
+                _ => vec![],
             };
+            let mut errors = errors;
             // CI tools read the report, not stderr: machine formats carry the errors too.
-            if let Some(text) = format.and_then(|f| report::errors(f, &errors.0)) {
-                emit(&text);
+            for (format, destination) in targets {
+                if let Some(text) = report::errors(format, &errors.0) {
+                    if let Err(e) = write_to(&destination, &text) {
+                        // Named once, when the report already failed to go there.
+                        if !errors.0.iter().any(|known| known.file() == e.file()) {
+                            errors.0.push(e);
+                        }
+                    }
+                }
             }
             eprint!(
                 "{}",

@@ -226,7 +226,7 @@ pub fn render(report: &Report, color: bool, show_info: bool) -> String {
     }
     if folded > 0 {
         out.push_str(&format!(
-            "{folded} info finding{} not shown (changes that break no client): `--fail-on info` or `--format json` lists them\n",
+            "{folded} info finding{} not shown (changes that break no client): `--show-info` or `--format json` lists them\n",
             if folded == 1 { "" } else { "s" }
         ));
     }

@@ -1,0 +1,197 @@
+//! What a user sees of the command line's output options, the human report's layout, and the
+//! catalog commands.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn treaty(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("treaty runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fixture whose change holds one error and one info finding.
+fn error_and_info() -> (PathBuf, PathBuf) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/openapi/request-parameter-became-optional");
+    (fixture.join("old"), fixture.join("new"))
+}
+
+fn diff_error_and_info(dir: &Path, extra: &[&str]) -> Output {
+    let (old, new) = error_and_info();
+    let mut args = vec!["diff", old.to_str().unwrap(), new.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    treaty(dir, &args)
+}
+
+fn json_rules(text: &str) -> Vec<String> {
+    let json: Value = serde_json::from_str(text).unwrap();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn output_writes_the_report_to_a_file_and_not_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = diff_error_and_info(dir.path(), &["--format", "json", "--output", "out.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let text = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
+    assert!(json_rules(&text).contains(&"openapi/request-parameter-became-required".into()));
+}
+
+#[test]
+fn a_report_file_that_cannot_be_written_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = diff_error_and_info(dir.path(), &["--output", "missing/dir/report.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("missing/dir/report.txt: cannot write the report"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn several_formats_go_to_their_files_and_the_plain_one_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = diff_error_and_info(
+        dir.path(),
+        &[
+            "--format",
+            "human",
+            "--format",
+            "sarif=treaty.sarif",
+            "--format",
+            "json=out.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("treaty: 2 findings: 1 error, 0 warning, 1 info"),
+        "{}",
+        stdout(&out)
+    );
+    let json = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
+    assert_eq!(json_rules(&json).len(), 2);
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("treaty.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_failed_report_file_leaves_the_others_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = diff_error_and_info(
+        dir.path(),
+        &[
+            "--format",
+            "json=out.json",
+            "--format",
+            "sarif=no/such/dir.sarif",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no/such/dir.sarif"),
+        "{}",
+        stderr(&out)
+    );
+    let json = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
+    assert_eq!(json_rules(&json).len(), 2, "{json}");
+}
+
+#[test]
+fn two_formats_on_stdout_are_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = diff_error_and_info(dir.path(), &["--format", "human", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("more than one --format"),
+        "{}",
+        stderr(&out)
+    );
+    let out = diff_error_and_info(dir.path(), &["--format", "yaml=x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown format `yaml`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn show_info_lists_info_findings_without_changing_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let folded = diff_error_and_info(dir.path(), &[]);
+    assert!(!stdout(&folded).contains("became optional"));
+    assert!(stdout(&folded).contains("1 info finding not shown"));
+    let shown = diff_error_and_info(dir.path(), &["--show-info"]);
+    assert_eq!(shown.status.code(), Some(1));
+    assert!(
+        stdout(&shown).contains("became optional"),
+        "{}",
+        stdout(&shown)
+    );
+    assert!(!stdout(&shown).contains("not shown"));
+    // Only info: shown, and still exit 0 under the default --fail-on error.
+    let (old, new) = error_and_info();
+    let out = treaty(
+        dir.path(),
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--show-info",
+            "--only",
+            "openapi/request-parameter-became-optional",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("became optional"), "{}", stdout(&out));
+}
+
+#[test]
+fn hide_info_leaves_info_findings_out_of_machine_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = diff_error_and_info(dir.path(), &["--format", "json", "--hide-info"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        json_rules(&stdout(&out)),
+        vec!["openapi/request-parameter-became-required".to_string()]
+    );
+    // The exit code still counts them.
+    let out = diff_error_and_info(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--hide-info",
+            "--fail-on",
+            "info",
+            "--only",
+            "openapi/request-parameter-became-optional",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_rules(&stdout(&out)), Vec::<String>::new());
+}
