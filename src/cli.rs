@@ -503,7 +503,13 @@ fn finish(
         let color = color && destination == Destination::Stdout;
         let show_info = common.show_info || common.fail_on == FailOn::Info;
         let text = match format {
-            Format::Human => report::human::render(report, color, show_info),
+            Format::Human => {
+                let width = match destination {
+                    Destination::Stdout => report::human::stdout_width(),
+                    Destination::File(_) => None,
+                };
+                report::human::render(report, color, show_info, width)
+            }
             Format::Json => report::json::render(machine_report),
             Format::Concise => report::concise(machine_report),
             Format::Github => report::github(from_root),

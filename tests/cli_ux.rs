@@ -195,3 +195,61 @@ fn hide_info_leaves_info_findings_out_of_machine_formats() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_rules(&stdout(&out)), Vec::<String>::new());
 }
+
+fn shop_diff(dir: &Path, columns: Option<&str>) -> String {
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_treaty"));
+    command
+        .args(["diff"])
+        .arg(shop.join("v1"))
+        .arg(shop.join("v2"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
+    if let Some(columns) = columns {
+        command.env("COLUMNS", columns);
+    }
+    let out = command.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn human_report_separates_diagnostics_and_labels_the_old_line_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = shop_diff(dir.path(), None);
+    assert!(!text.contains("Advice"), "{text}");
+    // Each diagnostic starts with its rule id after a blank line, the first one excepted.
+    let separated = "    ╰────\n\nproto/field-same-name\n";
+    assert!(text.contains(separated), "{text}");
+    // The old revision's line follows, as a note of the finding it belongs to.
+    let renamed = &text[text.find("changed name from \"id\"").unwrap()..];
+    let note = &renamed[..renamed.find("treaty:").unwrap()];
+    assert!(note.contains("in the old revision"), "{note}");
+    assert!(note.contains(" 45 │   string id = 1;"), "{note}");
+    assert!(note.contains("was here"), "{note}");
+}
+
+#[test]
+fn human_report_wraps_to_columns_and_not_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    // Messages and help wrap; quoted source lines and their labels cannot.
+    let longest = |text: &str| {
+        (text.lines())
+            .filter(|l| !l.contains('│') && !l.contains('·'))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap()
+    };
+    let piped = shop_diff(dir.path(), None);
+    assert!(longest(&piped) > 100, "{piped}");
+    let narrow = shop_diff(dir.path(), Some("72"));
+    assert!(longest(&narrow) <= 72, "{narrow}");
+    // The words are all still there.
+    let words = |text: &str| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    assert_eq!(words(&piped), words(&narrow));
+}
