@@ -103,10 +103,19 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// List the rules.
+    /// List the rules, and whether each is on by default; the filters combine.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
         format: CatalogFormat,
+        /// Only the rules of this protocol.
+        #[arg(long, value_enum)]
+        protocol: Option<ProtocolFilter>,
+        /// Only lint rules, or only breaking-change rules.
+        #[arg(long, value_enum)]
+        kind: Option<KindFilter>,
+        /// Only the rules of this category (`FILE`, `WIRE_JSON`, `buf:WIRE`, ...).
+        #[arg(long)]
+        category: Option<String>,
     },
     /// Explain one rule, by id or peer alias (`buf:FIELD_SAME_TYPE`).
     Explain { rule: String },
@@ -116,6 +125,90 @@ pub enum Command {
 pub enum CatalogFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ProtocolFilter {
+    Proto,
+    Openapi,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum KindFilter {
+    Lint,
+    Breaking,
+}
+
+fn kind_name(kind: crate::rules::Kind) -> &'static str {
+    match kind {
+        crate::rules::Kind::Breaking => "breaking",
+        crate::rules::Kind::Lint => "lint",
+    }
+}
+
+fn protocol_name(protocol: crate::rules::Protocol) -> &'static str {
+    match protocol {
+        crate::rules::Protocol::Proto => "proto",
+        crate::rules::Protocol::Openapi => "openapi",
+    }
+}
+
+/// The rules `treaty rules` lists: those passing every filter given. A category matches with
+/// or without its peer prefix (`buf:WIRE` and `WIRE`), in any case.
+fn filtered_catalog(
+    protocol: Option<ProtocolFilter>,
+    kind: Option<KindFilter>,
+    category: Option<&str>,
+) -> Vec<&'static crate::rules::RuleDoc> {
+    use crate::rules::{Kind, Protocol};
+    let category = category.map(|c| c.rsplit(':').next().unwrap_or(c).to_ascii_uppercase());
+    (crate::rules::catalog().iter())
+        .filter(|d| match protocol {
+            Some(ProtocolFilter::Proto) => d.protocol == Protocol::Proto,
+            Some(ProtocolFilter::Openapi) => d.protocol == Protocol::Openapi,
+            None => true,
+        })
+        .filter(|d| match kind {
+            Some(KindFilter::Lint) => d.kind == Kind::Lint,
+            Some(KindFilter::Breaking) => d.kind == Kind::Breaking,
+            None => true,
+        })
+        .filter(|d| {
+            category.as_ref().is_none_or(|wanted| {
+                (d.categories.iter()).any(|c| {
+                    c.rsplit(':')
+                        .next()
+                        .unwrap_or(c)
+                        .eq_ignore_ascii_case(wanted)
+                })
+            })
+        })
+        .collect()
+}
+
+/// The catalog as aligned columns under a header, for people.
+fn catalog_table(rules: &[&crate::rules::RuleDoc]) -> String {
+    let id_width = rules.iter().map(|d| d.id.len()).max().unwrap_or(0).max(4);
+    let mut s = format!(
+        "{:<id_width$}  {:<8}  {:<8}  {:<7}  SUMMARY\n",
+        "RULE", "KIND", "SEVERITY", "DEFAULT"
+    );
+    for d in rules {
+        let aliases = if d.aliases.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", d.aliases.join(", "))
+        };
+        s.push_str(&format!(
+            "{:<id_width$}  {:<8}  {:<8}  {:<7}  {}{aliases}\n",
+            d.id,
+            kind_name(d.kind),
+            d.severity.as_str(),
+            if d.default { "on" } else { "off" },
+            d.summary,
+        ));
+    }
+    s
 }
 
 /// One `--format`: a report format, and the file it goes to (`sarif=treaty.sarif`), or stdout.
@@ -293,14 +386,16 @@ fn contract_filter(path: &str) -> bool {
         || [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML].contains(&name)
 }
 
-/// `--config FILE`, else the config at the root of the new side, else of the old side.
+/// `--config FILE`, else the config at the root of the new side, else of the old side; with
+/// a note naming the file used (`None` when there is none).
 fn find_config(
     common: &Common,
     old: &Listing,
     new: &Listing,
-) -> Result<config::Config, InputErrors> {
+) -> Result<(config::Config, Option<String>), InputErrors> {
     if let Some(path) = &common.config {
-        return config::load_config_file(path).map_err(InputErrors::from);
+        let config = config::load_config_file(path).map_err(InputErrors::from)?;
+        return Ok((config, Some(path.display().to_string())));
     }
     let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
     for listing in [new, old] {
@@ -314,7 +409,11 @@ fn find_config(
             return Err(InputError::new(o.to_string()).into());
         }
         let entries = listing.entries();
-        if names.iter().any(|name| entries.contains_key(name)) {
+        // In the order `load_config` reads them: the first present is the one used.
+        let present: Vec<&str> = (names.iter().copied())
+            .filter(|name| entries.contains_key(*name))
+            .collect();
+        if let Some((used, ignored)) = present.split_first() {
             let read = |name: &str| -> Option<Vec<u8>> {
                 let snapshot = listing.read(&[name]).ok()?;
                 snapshot
@@ -323,10 +422,24 @@ fn find_config(
                     .next()
                     .map(|f| f.bytes.to_vec())
             };
-            return config::load_config(&read).map_err(InputErrors::from);
+            let config = config::load_config(&read).map_err(InputErrors::from)?;
+            let side = if std::ptr::eq(listing, new) {
+                ""
+            } else {
+                " (from the old side: the new one has none)"
+            };
+            let note = if ignored.is_empty() {
+                format!("{used}{side}")
+            } else {
+                format!(
+                    "{used}{side}; it wins over the {} beside it",
+                    ignored.join(" and ")
+                )
+            };
+            return Ok((config, Some(note)));
         }
     }
-    Ok(config::Config::default())
+    Ok((config::Config::default(), None))
 }
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
@@ -348,7 +461,10 @@ fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options
     if !unknown.is_empty() {
         return Err(InputErrors(unknown));
     }
-    let config = find_config(common, old, new)?;
+    let (config, used) = find_config(common, old, new)?;
+    if let Some(used) = used.filter(|_| common.human()) {
+        eprintln!("treaty: using {used}");
+    }
     for warning in &config.warnings {
         eprintln!("treaty: warning: {warning}");
     }
@@ -714,28 +830,29 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             finish(&report, common, color, &prefixes)
         }
         Command::Init { force } => init(&cwd, *force),
-        Command::Rules { format } => {
-            let catalog = crate::rules::catalog();
+        Command::Rules {
+            format,
+            protocol,
+            kind,
+            category,
+        } => {
+            let rules = filtered_catalog(*protocol, *kind, category.as_deref());
+            if rules.is_empty() {
+                if let Some(category) = category {
+                    // A misspelt category lists nothing; say so rather than print an empty table.
+                    return Err(InputError::new(format!(
+                        "no rule in category {category:?} with these filters (see `treaty rules`)"
+                    ))
+                    .into());
+                }
+            }
             let text = match format {
                 CatalogFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(catalog).expect("catalog serializes");
+                    let mut s = serde_json::to_string_pretty(&rules).expect("catalog serializes");
                     s.push('\n');
                     s
                 }
-                CatalogFormat::Human => {
-                    let mut s = String::new();
-                    for d in catalog {
-                        s.push_str(&format!(
-                            "{:<44} {:<8} {:<7} {}  [{}]\n",
-                            d.id,
-                            format!("{:?}", d.kind).to_lowercase(),
-                            d.severity.as_str(),
-                            d.summary,
-                            d.aliases.join(", ")
-                        ));
-                    }
-                    s
-                }
+                CatalogFormat::Human => catalog_table(&rules),
             };
             emit(&text);
             Ok(0)
@@ -747,11 +864,12 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 )))
             })?;
             emit(&format!(
-                "{}\n  kind: {:?}  protocol: {:?}  severity: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n\n{}",
+                "{}\n  kind: {}  protocol: {}  severity: {}  default: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n\n{}",
                 doc.id,
-                doc.kind,
-                doc.protocol,
+                kind_name(doc.kind),
+                protocol_name(doc.protocol),
                 doc.severity.as_str(),
+                if doc.default { "on" } else { "off" },
                 doc.categories.join(", "),
                 doc.aliases.join(", "),
                 doc.summary,

@@ -253,3 +253,129 @@ fn human_report_wraps_to_columns_and_not_when_piped() {
     };
     assert_eq!(words(&piped), words(&narrow));
 }
+
+#[test]
+fn rules_filter_by_protocol_kind_and_category_and_show_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = treaty(
+        dir.path(),
+        &["rules", "--protocol", "proto", "--kind", "lint"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("RULE "), "{header}");
+    let default_column = header.find("DEFAULT").unwrap();
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() > 10, "{text}");
+    for row in &rows {
+        assert!(row.starts_with("proto/"), "{row}");
+        assert_eq!(&row[header.find("KIND").unwrap()..][..4], "lint", "{row}");
+        let default = &row[default_column..][..3];
+        assert!(default == "on " || default == "off", "{row}");
+    }
+    assert!(rows.iter().any(|r| r[default_column..].starts_with("on ")));
+    assert!(rows.iter().any(|r| r[default_column..].starts_with("off")));
+
+    let wire = stdout(&treaty(
+        dir.path(),
+        &["rules", "--category", "buf:wire_json"],
+    ));
+    assert!(wire.contains("proto/field-same-json-name"), "{wire}");
+    assert!(!wire.contains("openapi/"), "{wire}");
+    let breaking = stdout(&treaty(
+        dir.path(),
+        &[
+            "rules",
+            "--protocol",
+            "openapi",
+            "--kind",
+            "breaking",
+            "--format",
+            "json",
+        ],
+    ));
+    let rules: Value = serde_json::from_str(&breaking).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert!(!rules.is_empty());
+    assert!(rules
+        .iter()
+        .all(|r| r["kind"] == "breaking" && r["protocol"] == "openapi"));
+
+    let unknown = treaty(dir.path(), &["rules", "--category", "NO_SUCH"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("NO_SUCH"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn explain_writes_kind_and_protocol_as_users_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = stdout(&treaty(dir.path(), &["explain", "buf:FIELD_SAME_NAME"]));
+    assert!(
+        text.contains("kind: breaking  protocol: proto  severity: error  default: on"),
+        "{text}"
+    );
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const MESSAGE: &str = "syntax = \"proto3\";\npackage p;\nmessage M {}\n";
+
+#[test]
+fn the_human_format_says_which_config_file_it_used() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "m.proto", MESSAGE);
+    let none = treaty(dir.path(), &["lint"]);
+    assert!(!stderr(&none).contains("using"), "{}", stderr(&none));
+
+    write(dir.path(), "buf.yaml", "version: v1\n");
+    let buf = treaty(dir.path(), &["lint"]);
+    assert!(
+        stderr(&buf).contains("treaty: using buf.yaml\n"),
+        "{}",
+        stderr(&buf)
+    );
+
+    write(dir.path(), "treaty.toml", "");
+    let both = treaty(dir.path(), &["lint"]);
+    assert!(
+        stderr(&both).contains("treaty: using treaty.toml; it wins over the buf.yaml beside it"),
+        "{}",
+        stderr(&both)
+    );
+    // Machine formats keep stderr to errors.
+    let json = treaty(dir.path(), &["lint", "--format", "json"]);
+    assert!(!stderr(&json).contains("using"), "{}", stderr(&json));
+}
+
+#[test]
+fn an_import_under_proto_without_roots_suggests_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "proto/shop/v1/a.proto",
+        "syntax = \"proto3\";\npackage shop.v1;\nimport \"shop/v1/b.proto\";\nmessage A { B b = 1; }\n",
+    );
+    write(
+        dir.path(),
+        "proto/shop/v1/b.proto",
+        "syntax = \"proto3\";\npackage shop.v1;\nmessage B {}\n",
+    );
+    let out = treaty(dir.path(), &["lint"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert!(
+        text.contains("import \"shop/v1/b.proto\" was not found"),
+        "{text}"
+    );
+    assert!(text.contains("[proto] roots = [\"proto\"]"), "{text}");
+    // With the root declared, it lints.
+    write(dir.path(), "treaty.toml", "[proto]\nroots = [\"proto\"]\n");
+    let fixed = treaty(dir.path(), &["lint"]);
+    assert_ne!(fixed.status.code(), Some(2), "{}", stderr(&fixed));
+}
