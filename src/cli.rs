@@ -377,6 +377,48 @@ fn emit(text: &str) {
     }
 }
 
+/// A line on stderr when a run is still going after a while, so a long one does not look hung.
+/// Dropping it before then prints nothing.
+struct Progress {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Progress {
+    /// On a terminal's stderr only: logs and pipes get nothing they did not ask for.
+    fn on_terminal(count_files: impl FnOnce() -> usize) -> Option<Progress> {
+        std::io::stderr().is_terminal().then(|| {
+            let files = count_files();
+            let message = format!(
+                "treaty: reading {files} file{}...\n",
+                if files == 1 { "" } else { "s" }
+            );
+            Progress::after(std::time::Duration::from_secs(1), message, std::io::stderr)
+        })
+    }
+
+    fn after<W: Write>(
+        delay: std::time::Duration,
+        message: String,
+        writer: impl FnOnce() -> W + Send + 'static,
+    ) -> Progress {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = done.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(delay);
+            if !seen.load(std::sync::atomic::Ordering::Acquire) {
+                let _ = writer().write_all(message.as_bytes());
+            }
+        });
+        Progress { done }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
 /// Files a comparison may read: protobuf sources, YAML/JSON (OpenAPI specs are found by
 /// content among them) and config files.
 fn contract_filter(path: &str) -> bool {
@@ -657,7 +699,9 @@ fn compare(
 ) -> Result<i32, InputErrors> {
     let mut options = options(common, old, new)?;
     options.paths = paths.to_vec();
+    let progress = Progress::on_terminal(|| old.entries().len() + new.entries().len());
     let report = run::breaking_listings(old, new, &options)?;
+    drop(progress);
     finish(&report, common, color, prefixes)
 }
 
@@ -794,7 +838,9 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let announce = common.human();
             let (old, new) = revisions("check", against, head, *staged, announce, &cwd)?;
             let options = options(common, &old, &new)?;
+            let progress = Progress::on_terminal(|| old.entries().len() + new.entries().len());
             let report = run::check(&old, &new, &options, *all)?;
+            drop(progress);
             finish(&report, common, color, &report::RepoPrefixes::default())
         }
         Command::Lint {
@@ -826,7 +872,9 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             // The errors of one tree are placed as its findings would be.
             let from_root = |errors| errors_from_repo_root(errors, &prefixes.new);
             let options = options(common, &listing, &listing).map_err(from_root)?;
+            let progress = Progress::on_terminal(|| listing.entries().len());
             let report = run::lint_listing(&listing, &options).map_err(from_root)?;
+            drop(progress);
             finish(&report, common, color, &prefixes)
         }
         Command::Init { force } => init(&cwd, *force),
@@ -953,5 +1001,51 @@ pub fn main() -> i32 {
             );
             EXIT_ERROR
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// A writer into a shared buffer, for what the progress thread prints.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn progress_prints_once_a_run_outlasts_the_delay() {
+        let out = Shared::default();
+        let writer = out.clone();
+        let progress = Progress::after(Duration::ZERO, "reading\n".into(), move || writer);
+        let waited = std::time::Instant::now();
+        while out.0.lock().unwrap().is_empty() && waited.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        drop(progress);
+        assert_eq!(out.0.lock().unwrap().as_slice(), b"reading\n");
+    }
+
+    #[test]
+    fn progress_prints_nothing_for_a_run_done_in_time() {
+        let out = Shared::default();
+        let writer = out.clone();
+        let progress = Progress::after(Duration::from_millis(200), "reading\n".into(), move || {
+            writer
+        });
+        drop(progress);
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(out.0.lock().unwrap().is_empty());
     }
 }
