@@ -103,10 +103,19 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// List the rules.
+    /// List the rules, and whether each is on by default; the filters combine.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
         format: CatalogFormat,
+        /// Only the rules of this protocol.
+        #[arg(long, value_enum)]
+        protocol: Option<ProtocolFilter>,
+        /// Only lint rules, or only breaking-change rules.
+        #[arg(long, value_enum)]
+        kind: Option<KindFilter>,
+        /// Only the rules of this category (`FILE`, `WIRE_JSON`, `buf:WIRE`, ...).
+        #[arg(long)]
+        category: Option<String>,
     },
     /// Explain one rule, by id or peer alias (`buf:FIELD_SAME_TYPE`).
     Explain { rule: String },
@@ -118,11 +127,132 @@ pub enum CatalogFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ProtocolFilter {
+    Proto,
+    Openapi,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum KindFilter {
+    Lint,
+    Breaking,
+}
+
+fn kind_name(kind: crate::rules::Kind) -> &'static str {
+    match kind {
+        crate::rules::Kind::Breaking => "breaking",
+        crate::rules::Kind::Lint => "lint",
+    }
+}
+
+fn protocol_name(protocol: crate::rules::Protocol) -> &'static str {
+    match protocol {
+        crate::rules::Protocol::Proto => "proto",
+        crate::rules::Protocol::Openapi => "openapi",
+    }
+}
+
+/// The rules `treaty rules` lists: those passing every filter given. A category matches with
+/// or without its peer prefix (`buf:WIRE` and `WIRE`), in any case.
+fn filtered_catalog(
+    protocol: Option<ProtocolFilter>,
+    kind: Option<KindFilter>,
+    category: Option<&str>,
+) -> Vec<&'static crate::rules::RuleDoc> {
+    use crate::rules::{Kind, Protocol};
+    let category = category.map(|c| c.rsplit(':').next().unwrap_or(c).to_ascii_uppercase());
+    (crate::rules::catalog().iter())
+        .filter(|d| match protocol {
+            Some(ProtocolFilter::Proto) => d.protocol == Protocol::Proto,
+            Some(ProtocolFilter::Openapi) => d.protocol == Protocol::Openapi,
+            None => true,
+        })
+        .filter(|d| match kind {
+            Some(KindFilter::Lint) => d.kind == Kind::Lint,
+            Some(KindFilter::Breaking) => d.kind == Kind::Breaking,
+            None => true,
+        })
+        .filter(|d| {
+            category.as_ref().is_none_or(|wanted| {
+                (d.categories.iter()).any(|c| {
+                    c.rsplit(':')
+                        .next()
+                        .unwrap_or(c)
+                        .eq_ignore_ascii_case(wanted)
+                })
+            })
+        })
+        .collect()
+}
+
+/// The catalog as aligned columns under a header, for people.
+fn catalog_table(rules: &[&crate::rules::RuleDoc]) -> String {
+    let id_width = rules.iter().map(|d| d.id.len()).max().unwrap_or(0).max(4);
+    let mut s = format!(
+        "{:<id_width$}  {:<8}  {:<8}  {:<7}  SUMMARY\n",
+        "RULE", "KIND", "SEVERITY", "DEFAULT"
+    );
+    for d in rules {
+        let aliases = if d.aliases.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", d.aliases.join(", "))
+        };
+        s.push_str(&format!(
+            "{:<id_width$}  {:<8}  {:<8}  {:<7}  {}{aliases}\n",
+            d.id,
+            kind_name(d.kind),
+            d.severity.as_str(),
+            if d.default { "on" } else { "off" },
+            d.summary,
+        ));
+    }
+    s
+}
+
+/// One `--format`: a report format, and the file it goes to (`sarif=treaty.sarif`), or stdout.
+#[derive(Debug, Clone)]
+pub struct FormatTarget {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_format_target(value: &str) -> Result<FormatTarget, String> {
+    use clap::ValueEnum;
+    let (name, file) = match value.split_once('=') {
+        Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+        Some((name, _)) => return Err(format!("`{name}=` needs a file name after the `=`")),
+        None => (value, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}` (one of: {})", names.join(", "))
+    })?;
+    Ok(FormatTarget { format, file })
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Common {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    /// Output format: human, json, concise, github, sarif, junit, markdown or gitlab.
+    /// Repeatable; `FORMAT=FILE` writes that report to FILE (`--format human --format
+    /// sarif=treaty.sarif`), at most one goes to stdout.
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human", value_parser = parse_format_target)]
+    pub format: Vec<FormatTarget>,
+    /// Write the report that would go to stdout to this file instead.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show info findings (changes that break no client) in the human report; the exit code
+    /// still follows --fail-on.
+    #[arg(long)]
+    pub show_info: bool,
+    /// Leave info findings out of the machine formats (json, sarif, ...); the exit code still
+    /// follows --fail-on.
+    #[arg(long)]
+    pub hide_info: bool,
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
@@ -135,6 +265,70 @@ pub struct Common {
     /// A treaty.toml or buf.yaml to use instead of the one found in the compared tree.
     #[arg(long)]
     pub config: Option<PathBuf>,
+}
+
+/// Where one report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Common {
+    /// Each report to write and where: `FORMAT=FILE` to its file, the plain one to stdout
+    /// (or to `--output`). Two plain formats would share stdout: a usage error.
+    pub fn targets(&self) -> Result<Vec<(Format, Destination)>, InputErrors> {
+        let plain = self.format.iter().filter(|t| t.file.is_none()).count();
+        if plain > 1 {
+            return Err(InputError::new(
+                "more than one --format would go to stdout; write the others to files (`--format sarif=treaty.sarif`)",
+            )
+            .into());
+        }
+        if plain == 0 && self.output.is_some() {
+            return Err(InputError::new(
+                "--output FILE takes the report that would go to stdout, and every --format names its own file",
+            )
+            .into());
+        }
+        Ok(self
+            .format
+            .iter()
+            .map(|t| {
+                let destination = match (&t.file, &self.output) {
+                    (Some(file), _) | (None, Some(file)) => Destination::File(file.clone()),
+                    (None, None) => Destination::Stdout,
+                };
+                (t.format, destination)
+            })
+            .collect())
+    }
+
+    /// Whether a human report is written: people read stderr notes then; machine formats keep
+    /// both streams to their contract.
+    fn human(&self) -> bool {
+        self.format.iter().any(|t| t.format == Format::Human)
+    }
+
+    fn has_format(&self, formats: &[Format]) -> bool {
+        self.format.iter().any(|t| formats.contains(&t.format))
+    }
+}
+
+/// Write one report where it goes; a file that cannot be written is exit 2 naming it.
+fn write_to(destination: &Destination, text: &str) -> Result<(), InputError> {
+    match destination {
+        Destination::Stdout => {
+            emit(text);
+            Ok(())
+        }
+        Destination::File(path) => std::fs::write(path, text).map_err(|e| {
+            InputError::in_file(
+                path.display().to_string(),
+                format!("cannot write the report: {e}"),
+            )
+        }),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -183,6 +377,48 @@ fn emit(text: &str) {
     }
 }
 
+/// A line on stderr when a run is still going after a while, so a long one does not look hung.
+/// Dropping it before then prints nothing.
+struct Progress {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Progress {
+    /// On a terminal's stderr only: logs and pipes get nothing they did not ask for.
+    fn on_terminal(count_files: impl FnOnce() -> usize) -> Option<Progress> {
+        std::io::stderr().is_terminal().then(|| {
+            let files = count_files();
+            let message = format!(
+                "treaty: reading {files} file{}...\n",
+                if files == 1 { "" } else { "s" }
+            );
+            Progress::after(std::time::Duration::from_secs(1), message, std::io::stderr)
+        })
+    }
+
+    fn after<W: Write>(
+        delay: std::time::Duration,
+        message: String,
+        writer: impl FnOnce() -> W + Send + 'static,
+    ) -> Progress {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = done.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(delay);
+            if !seen.load(std::sync::atomic::Ordering::Acquire) {
+                let _ = writer().write_all(message.as_bytes());
+            }
+        });
+        Progress { done }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
 /// Files a comparison may read: protobuf sources, YAML/JSON (OpenAPI specs are found by
 /// content among them) and config files.
 fn contract_filter(path: &str) -> bool {
@@ -192,14 +428,16 @@ fn contract_filter(path: &str) -> bool {
         || [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML].contains(&name)
 }
 
-/// `--config FILE`, else the config at the root of the new side, else of the old side.
+/// `--config FILE`, else the config at the root of the new side, else of the old side; with
+/// a note naming the file used (`None` when there is none).
 fn find_config(
     common: &Common,
     old: &Listing,
     new: &Listing,
-) -> Result<config::Config, InputErrors> {
+) -> Result<(config::Config, Option<String>), InputErrors> {
     if let Some(path) = &common.config {
-        return config::load_config_file(path).map_err(InputErrors::from);
+        let config = config::load_config_file(path).map_err(InputErrors::from)?;
+        return Ok((config, Some(path.display().to_string())));
     }
     let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
     for listing in [new, old] {
@@ -213,7 +451,11 @@ fn find_config(
             return Err(InputError::new(o.to_string()).into());
         }
         let entries = listing.entries();
-        if names.iter().any(|name| entries.contains_key(name)) {
+        // In the order `load_config` reads them: the first present is the one used.
+        let present: Vec<&str> = (names.iter().copied())
+            .filter(|name| entries.contains_key(*name))
+            .collect();
+        if let Some((used, ignored)) = present.split_first() {
             let read = |name: &str| -> Option<Vec<u8>> {
                 let snapshot = listing.read(&[name]).ok()?;
                 snapshot
@@ -222,10 +464,24 @@ fn find_config(
                     .next()
                     .map(|f| f.bytes.to_vec())
             };
-            return config::load_config(&read).map_err(InputErrors::from);
+            let config = config::load_config(&read).map_err(InputErrors::from)?;
+            let side = if std::ptr::eq(listing, new) {
+                ""
+            } else {
+                " (from the old side: the new one has none)"
+            };
+            let note = if ignored.is_empty() {
+                format!("{used}{side}")
+            } else {
+                format!(
+                    "{used}{side}; it wins over the {} beside it",
+                    ignored.join(" and ")
+                )
+            };
+            return Ok((config, Some(note)));
         }
     }
-    Ok(config::Config::default())
+    Ok((config::Config::default(), None))
 }
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
@@ -247,7 +503,10 @@ fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options
     if !unknown.is_empty() {
         return Err(InputErrors(unknown));
     }
-    let config = find_config(common, old, new)?;
+    let (config, used) = find_config(common, old, new)?;
+    if let Some(used) = used.filter(|_| common.human()) {
+        eprintln!("treaty: using {used}");
+    }
     for warning in &config.warnings {
         eprintln!("treaty: warning: {warning}");
     }
@@ -328,10 +587,7 @@ fn prefixes_for(
     sides: [(&SourceSpec, &Listing); 2],
     cwd: &std::path::Path,
 ) -> report::RepoPrefixes {
-    if !matches!(
-        common.format,
-        Format::Github | Format::Sarif | Format::Gitlab
-    ) {
+    if !common.has_format(&[Format::Github, Format::Sarif, Format::Gitlab]) {
         return report::RepoPrefixes::default();
     }
     let [(old_spec, old), (new_spec, new)] = sides;
@@ -366,30 +622,71 @@ fn errors_from_repo_root(errors: InputErrors, prefix: &str) -> InputErrors {
     )
 }
 
-fn finish(report: &Report, common: &Common, color: bool, prefixes: &report::RepoPrefixes) -> i32 {
+fn finish(
+    report: &Report,
+    common: &Common,
+    color: bool,
+    prefixes: &report::RepoPrefixes,
+) -> Result<i32, InputErrors> {
+    // Computed once, from every finding, whatever each report shows.
+    let code = match common.fail_on.threshold() {
+        Some(t) if report.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => 0,
+    };
+    let without_info;
+    let machine_report = if common.hide_info {
+        without_info = Report {
+            findings: (report.findings.iter())
+                .filter(|f| f.severity != Severity::Info)
+                .cloned()
+                .collect(),
+            sources: report.sources.clone(),
+            files_checked: report.files_checked,
+        };
+        &without_info
+    } else {
+        report
+    };
     // Rebased only when a side is not the repository root: a whole tree's report is large.
     let rooted;
     let from_root = if *prefixes == report::RepoPrefixes::default() {
-        report
+        machine_report
     } else {
-        rooted = report::from_repo_root(report, prefixes);
+        rooted = report::from_repo_root(machine_report, prefixes);
         &rooted
     };
-    let text = match common.format {
-        Format::Human => report::human::render(report, color, common.fail_on == FailOn::Info),
-        Format::Json => report::json::render(report),
-        Format::Concise => report::concise(report),
-        Format::Github => report::github(from_root),
-        Format::Sarif => report::sarif::render(from_root),
-        Format::Junit => report::junit::render(report, common.fail_on.threshold()),
-        Format::Markdown => report::markdown::render(report),
-        Format::Gitlab => report::gitlab::render(from_root),
-    };
-    emit(&text);
-    match common.fail_on.threshold() {
-        Some(t) if report.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
-        _ => 0,
+    let mut write_errors = Vec::new();
+    for (format, destination) in common.targets()? {
+        // Colour only for a terminal: a file keeps plain text.
+        let color = color && destination == Destination::Stdout;
+        let show_info = common.show_info || common.fail_on == FailOn::Info;
+        let text = match format {
+            Format::Human => {
+                let width = match destination {
+                    Destination::Stdout => report::human::stdout_width(),
+                    Destination::File(_) => None,
+                };
+                report::human::render(report, color, show_info, width)
+            }
+            Format::Json => report::json::render(machine_report),
+            Format::Concise => report::concise(machine_report),
+            Format::Github => report::github(from_root),
+            Format::Sarif => report::sarif::render(from_root),
+            Format::Junit => report::junit::render(machine_report, common.fail_on.threshold()),
+            Format::Markdown => report::markdown::render(machine_report),
+            Format::Gitlab => report::gitlab::render(from_root),
+        };
+        if let Err(e) = write_to(&destination, &text) {
+            write_errors.push(e);
+        }
     }
+    if write_errors.is_empty() {
+        return Ok(code);
+    }
+    // Not an `Err`: that would write the errors over the reports that did get written.
+    let color = color && std::io::stderr().is_terminal();
+    eprint!("{}", report::human::render_errors(&write_errors, color));
+    Ok(EXIT_ERROR)
 }
 
 fn compare(
@@ -402,8 +699,10 @@ fn compare(
 ) -> Result<i32, InputErrors> {
     let mut options = options(common, old, new)?;
     options.paths = paths.to_vec();
+    let progress = Progress::on_terminal(|| old.entries().len() + new.entries().len());
     let report = run::breaking_listings(old, new, &options)?;
-    Ok(finish(&report, common, color, prefixes))
+    drop(progress);
+    finish(&report, common, color, prefixes)
 }
 
 /// The two sides of `breaking` and `check`: the base revision, and the work tree, another
@@ -500,6 +799,14 @@ fn revisions(
 
 fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
     let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
+    if let Command::Diff { common, .. }
+    | Command::Breaking { common, .. }
+    | Command::Check { common, .. }
+    | Command::Lint { common, .. } = &cli.command
+    {
+        // Before the run: where the reports go is a usage question.
+        common.targets()?;
+    }
     match &cli.command {
         Command::Diff { old, new, common } => {
             let (old_spec, new_spec) = (source::parse_spec(old), source::parse_spec(new));
@@ -515,7 +822,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             paths,
             common,
         } => {
-            let announce = matches!(common.format, Format::Human);
+            let announce = common.human();
             let (old, new) = revisions("breaking", against, head, *staged, announce, &cwd)?;
             // Both sides are whole revisions: paths are already from the repository root.
             let prefixes = report::RepoPrefixes::default();
@@ -528,16 +835,13 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             all,
             common,
         } => {
-            let announce = matches!(common.format, Format::Human);
+            let announce = common.human();
             let (old, new) = revisions("check", against, head, *staged, announce, &cwd)?;
             let options = options(common, &old, &new)?;
+            let progress = Progress::on_terminal(|| old.entries().len() + new.entries().len());
             let report = run::check(&old, &new, &options, *all)?;
-            Ok(finish(
-                &report,
-                common,
-                color,
-                &report::RepoPrefixes::default(),
-            ))
+            drop(progress);
+            finish(&report, common, color, &report::RepoPrefixes::default())
         }
         Command::Lint {
             path,
@@ -568,32 +872,35 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             // The errors of one tree are placed as its findings would be.
             let from_root = |errors| errors_from_repo_root(errors, &prefixes.new);
             let options = options(common, &listing, &listing).map_err(from_root)?;
+            let progress = Progress::on_terminal(|| listing.entries().len());
             let report = run::lint_listing(&listing, &options).map_err(from_root)?;
-            Ok(finish(&report, common, color, &prefixes))
+            drop(progress);
+            finish(&report, common, color, &prefixes)
         }
         Command::Init { force } => init(&cwd, *force),
-        Command::Rules { format } => {
-            let catalog = crate::rules::catalog();
+        Command::Rules {
+            format,
+            protocol,
+            kind,
+            category,
+        } => {
+            let rules = filtered_catalog(*protocol, *kind, category.as_deref());
+            if rules.is_empty() {
+                if let Some(category) = category {
+                    // A misspelt category lists nothing; say so rather than print an empty table.
+                    return Err(InputError::new(format!(
+                        "no rule in category {category:?} with these filters (see `treaty rules`)"
+                    ))
+                    .into());
+                }
+            }
             let text = match format {
                 CatalogFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(catalog).expect("catalog serializes");
+                    let mut s = serde_json::to_string_pretty(&rules).expect("catalog serializes");
                     s.push('\n');
                     s
                 }
-                CatalogFormat::Human => {
-                    let mut s = String::new();
-                    for d in catalog {
-                        s.push_str(&format!(
-                            "{:<44} {:<8} {:<7} {}  [{}]\n",
-                            d.id,
-                            format!("{:?}", d.kind).to_lowercase(),
-                            d.severity.as_str(),
-                            d.summary,
-                            d.aliases.join(", ")
-                        ));
-                    }
-                    s
-                }
+                CatalogFormat::Human => catalog_table(&rules),
             };
             emit(&text);
             Ok(0)
@@ -605,11 +912,12 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 )))
             })?;
             emit(&format!(
-                "{}\n  kind: {:?}  protocol: {:?}  severity: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n\n{}",
+                "{}\n  kind: {}  protocol: {}  severity: {}  default: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n\n{}",
                 doc.id,
-                doc.kind,
-                doc.protocol,
+                kind_name(doc.kind),
+                protocol_name(doc.protocol),
                 doc.severity.as_str(),
+                if doc.default { "on" } else { "off" },
                 doc.categories.join(", "),
                 doc.aliases.join(", "),
                 doc.summary,
@@ -668,16 +976,24 @@ pub fn main() -> i32 {
     match execute(&cli, color) {
         Ok(code) => code,
         Err(errors) => {
-            let format = match &cli.command {
+            let targets = match &cli.command {
                 Command::Diff { common, .. }
                 | Command::Breaking { common, .. }
                 | Command::Check { common, .. }
-                | Command::Lint { common, .. } => Some(common.format),
-                _ => None,
+                | Command::Lint { common, .. } => common.targets().unwrap_or_default(),
+                _ => vec![],
             };
+            let mut errors = errors;
             // CI tools read the report, not stderr: machine formats carry the errors too.
-            if let Some(text) = format.and_then(|f| report::errors(f, &errors.0)) {
-                emit(&text);
+            for (format, destination) in targets {
+                if let Some(text) = report::errors(format, &errors.0) {
+                    if let Err(e) = write_to(&destination, &text) {
+                        // Named once, when the report already failed to go there.
+                        if !errors.0.iter().any(|known| known.file() == e.file()) {
+                            errors.0.push(e);
+                        }
+                    }
+                }
             }
             eprint!(
                 "{}",
@@ -685,5 +1001,51 @@ pub fn main() -> i32 {
             );
             EXIT_ERROR
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// A writer into a shared buffer, for what the progress thread prints.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn progress_prints_once_a_run_outlasts_the_delay() {
+        let out = Shared::default();
+        let writer = out.clone();
+        let progress = Progress::after(Duration::ZERO, "reading\n".into(), move || writer);
+        let waited = std::time::Instant::now();
+        while out.0.lock().unwrap().is_empty() && waited.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        drop(progress);
+        assert_eq!(out.0.lock().unwrap().as_slice(), b"reading\n");
+    }
+
+    #[test]
+    fn progress_prints_nothing_for_a_run_done_in_time() {
+        let out = Shared::default();
+        let writer = out.clone();
+        let progress = Progress::after(Duration::from_millis(200), "reading\n".into(), move || {
+            writer
+        });
+        drop(progress);
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(out.0.lock().unwrap().is_empty());
     }
 }

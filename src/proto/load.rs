@@ -218,11 +218,19 @@ pub fn load_with(
                 }
             } else {
                 let importer = &files[next];
-                errors.push(InputError::at(
+                let error = InputError::at(
                     format!("import {path:?} was not found (it is neither in the compared tree nor bundled with treaty)"),
                     importer.location(span),
                     Some(importer.text.clone()),
-                ));
+                );
+                errors.push(match root_that_would_find(&by_path, &path) {
+                    Some(root) => error.with_hint(format!(
+                        "{root}/{path} is in the tree, and imports are found from the \
+                         import roots: declare `{root}` as one in treaty.toml with \
+                         `[proto] roots = [\"{root}\"]`"
+                    )),
+                    None => error,
+                });
             }
         }
         next += 1;
@@ -238,6 +246,18 @@ pub fn load_with(
         errors.sort_by(|a, b| a.location().cmp(&b.location()));
         Err(InputErrors(errors))
     }
+}
+
+/// The directory under which a missing import is in the tree (`proto` when `a/b.proto` is
+/// missing and `proto/a/b.proto` is loaded): a root the configuration lacks.
+fn root_that_would_find(by_path: &HashMap<String, usize>, missing: &str) -> Option<String> {
+    let suffix = format!("/{missing}");
+    let mut roots: Vec<&str> = (by_path.keys())
+        .filter_map(|loaded| loaded.strip_suffix(&suffix))
+        .collect();
+    // The shortest, then by name: one answer whatever the map's order.
+    roots.sort_by_key(|root| (root.len(), *root));
+    roots.first().map(|root| root.to_string())
 }
 
 #[cfg(test)]

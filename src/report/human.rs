@@ -1,6 +1,6 @@
 //! Human output: miette diagnostics with the source line and a label. A breaking change
-//! shows the new revision's line, and the old revision's line as a related note (miette
-//! labels one source per diagnostic).
+//! shows the new revision's line, then the old revision's line as a note of its own (miette
+//! labels one source per diagnostic, and its related diagnostics come under an `Advice:` tag).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -72,7 +72,6 @@ struct Diag {
     help: Option<String>,
     source: Option<Indexed>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Diag>,
 }
 
 impl fmt::Display for Diag {
@@ -105,13 +104,6 @@ impl Diagnostic for Diag {
             None
         } else {
             Some(Box::new(self.labels.iter().cloned()))
-        }
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
         }
     }
 }
@@ -149,7 +141,6 @@ fn located(
         help: None,
         source,
         labels,
-        related: vec![],
     }
 }
 
@@ -162,6 +153,18 @@ fn handler(color: bool) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme).with_links(false)
 }
 
+/// The width to wrap the human report at on stdout: `COLUMNS` when set to a number (an explicit
+/// choice: shells do not export it), else the terminal's when stdout is one. `None` when
+/// neither: a file or pipe has no width, and unwrapped lines stay greppable.
+pub fn stdout_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(width) = columns.and_then(|c| c.trim().parse::<usize>().ok()) {
+        // Narrower than this, miette's gutter and arrows leave no room for text.
+        return Some(width.max(40));
+    }
+    terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
+}
+
 fn miette_severity(s: Severity) -> miette::Severity {
     match s {
         Severity::Error => miette::Severity::Error,
@@ -170,10 +173,14 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
-/// Render every finding, then a one-line summary. Info findings (a changelog: additions,
-/// widenings) are folded into a count unless `show_info`; machine formats always list them.
-pub fn render(report: &Report, color: bool, show_info: bool) -> String {
-    let handler = handler(color);
+/// Render every finding, a blank line between them, then a one-line summary. Info findings (a
+/// changelog: additions, widenings) are folded into a count unless `show_info`. `width` wraps
+/// the text (see [`stdout_width`]).
+pub fn render(report: &Report, color: bool, show_info: bool, width: Option<usize>) -> String {
+    let mut handler = handler(color);
+    if let Some(width) = width {
+        handler = handler.with_width(width);
+    }
     let mut out = String::new();
     let mut folded = 0;
     // Each source's line index, built once however many findings point into it.
@@ -212,21 +219,28 @@ pub fn render(report: &Report, color: bool, show_info: bool) -> String {
             f.rule.doc().summary,
             f.rule
         ));
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = handler.render_report(&mut out, &diag);
         if let Some(r) = &f.related {
             let old_text = source(Revision::Old, &r.file);
-            diag.related.push(located(
+            let note = located(
                 "in the old revision".to_string(),
                 "was here",
                 r,
                 old_text.as_ref().map(|(t, l)| (*t, l)),
                 miette::Severity::Advice,
-            ));
+            );
+            let _ = handler.render_report(&mut out, &note);
         }
-        let _ = handler.render_report(&mut out, &diag);
+    }
+    if !out.is_empty() {
+        out.push('\n');
     }
     if folded > 0 {
         out.push_str(&format!(
-            "{folded} info finding{} not shown (changes that break no client): `--fail-on info` or `--format json` lists them\n",
+            "{folded} info finding{} not shown (changes that break no client): `--show-info` or `--format json` lists them\n",
             if folded == 1 { "" } else { "s" }
         ));
     }
@@ -280,7 +294,6 @@ pub fn render_errors(errors: &[InputError], color: bool) -> String {
                 help: None,
                 source: None,
                 labels: vec![],
-                related: vec![],
             },
         };
         diag.help = e.hint.clone();
