@@ -78,7 +78,7 @@ fn a_proto_comment_silences_lint_and_breaking_findings_on_its_element() {
     write(
         d,
         "old/a.proto",
-        "syntax = \"proto3\";\npackage a.v1;\nmessage M {\n  int32 price = 1;\n  // treaty:ignore proto/field-no-delete experimental, announced as such\n  string draft = 2;\n  string name = 3;\n}\n",
+        "syntax = \"proto3\";\npackage a.v1;\nmessage M {\n  int32 price = 1;\n  // treaty:ignore proto/field-deleted-without-deprecation experimental, announced as such\n  string draft = 2;\n  string name = 3;\n}\n",
     );
     write(
         d,

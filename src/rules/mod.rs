@@ -2,7 +2,8 @@
 //! `Rule` shape every protocol registers its rules in, and selection by id, peer alias or
 //! category. A shared leaf: it names no protocol (`crate::registry` assembles their rules).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 pub mod spelling;
 
@@ -264,18 +265,20 @@ pub fn find(name: &str) -> Option<&'static RuleDoc> {
 /// (`buf:FIELD_SAME_TYPE`, or `FIELD_SAME_TYPE` as buf.yaml writes it), `buf:CATEGORY` or a bare
 /// category (`spectral:oas` names the category `oas` the same way), a category the catalog
 /// writes with its peer's prefix (`redocly:recommended`: bare, `recommended` would be ambiguous
-/// between peers), `proto`/`openapi`, `breaking`/`lint`, or `all`.
+/// between peers), `proto`/`openapi`, `breaking`/`lint`, or `all`. Any case names an id or a
+/// category when only one name is spelt that way ignoring case (see [`canonical_name`]).
 pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
-    let category = token
-        .strip_prefix("buf:")
-        .or_else(|| token.strip_prefix("spectral:"))
+    let bare = strip_prefix_ignoring_case(token, "buf:")
+        .or_else(|| strip_prefix_ignoring_case(token, "spectral:"))
         .unwrap_or(token);
+    let category = canonical_name(bare).unwrap_or(bare);
     let alias_matches = |alias: &str| {
         alias.eq_ignore_ascii_case(token)
             || alias
                 .split_once(':')
                 .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(token))
     };
+    let token = canonical_name(token).unwrap_or(token);
     token == "all"
         || doc.id == token
         || doc.aliases.iter().any(|a| alias_matches(a))
@@ -285,6 +288,66 @@ pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
         || (token == "openapi" && doc.protocol == Protocol::Openapi)
         || (token == "breaking" && doc.kind == Kind::Breaking)
         || (token == "lint" && doc.kind == Kind::Lint)
+}
+
+fn strip_prefix_ignoring_case<'a>(token: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = token.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &token[prefix.len()..])
+}
+
+/// The names a token can spell in some other case, keyed lower-cased: ids, categories and the
+/// keywords. Aliases are left out: they already compare in any case.
+fn names_by_lower_case() -> &'static BTreeMap<String, BTreeSet<&'static str>> {
+    static NAMES: OnceLock<BTreeMap<String, BTreeSet<&'static str>>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let keywords = ["proto", "openapi", "breaking", "lint", "all"];
+        let names = catalog()
+            .iter()
+            .flat_map(|d| std::iter::once(d.id).chain(d.categories.iter().copied()))
+            .chain(keywords);
+        group_by_lower_case(names)
+    })
+}
+
+fn group_by_lower_case<'a>(
+    names: impl Iterator<Item = &'a str>,
+) -> BTreeMap<String, BTreeSet<&'a str>> {
+    let mut groups: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
+    for name in names {
+        groups
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .insert(name);
+    }
+    groups
+}
+
+/// The one id, category or keyword `token` spells in another case (`parameters` for
+/// `PARAMETERS`), `None` when it spells none or, ignoring case, more than one: then only the
+/// exact case names a thing.
+fn canonical_name(token: &str) -> Option<&'static str> {
+    canonical_in(names_by_lower_case(), token)
+}
+
+fn canonical_in<'a>(groups: &BTreeMap<String, BTreeSet<&'a str>>, token: &str) -> Option<&'a str> {
+    let spellings = groups.get(&token.to_ascii_lowercase())?;
+    match spellings.len() {
+        1 => spellings.first().copied(),
+        _ => None,
+    }
+}
+
+/// The names `token` could mean in another case when they are more than one (so it must be
+/// written in exact case); empty otherwise.
+fn ambiguous_spellings_in<'a>(
+    groups: &BTreeMap<String, BTreeSet<&'a str>>,
+    token: &str,
+) -> Vec<&'a str> {
+    match groups.get(&token.to_ascii_lowercase()) {
+        Some(spellings) if spellings.len() > 1 => spellings.iter().copied().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether `token` names at least one rule (see [`token_matches`]).
@@ -298,6 +361,18 @@ pub fn is_known_token(token: &str) -> bool {
 pub fn unknown_token_message(token: &str) -> Option<String> {
     if is_known_token(token) {
         return None;
+    }
+    let bare = token.split_once(':').map_or(token, |(_, bare)| bare);
+    let mut ambiguous = ambiguous_spellings_in(names_by_lower_case(), token);
+    if ambiguous.is_empty() {
+        ambiguous = ambiguous_spellings_in(names_by_lower_case(), bare);
+    }
+    if !ambiguous.is_empty() {
+        let names: Vec<String> = ambiguous.iter().map(|n| format!("`{n}`")).collect();
+        return Some(format!(
+            "`{token}` could mean {} (they differ only in case); write it in exact case",
+            names.join(" or ")
+        ));
     }
     let mut names: BTreeSet<&str> = ["proto", "openapi", "breaking", "lint", "all"].into();
     for d in catalog() {
@@ -328,7 +403,7 @@ pub fn unknown_token_message(token: &str) -> Option<String> {
 pub fn suppressed_rule(token: &str) -> Result<RuleId, String> {
     let one = RuleId::all().find(|id| {
         let d = id.doc();
-        d.id == token
+        d.id.eq_ignore_ascii_case(token)
             || d.aliases.iter().any(|a| {
                 a.eq_ignore_ascii_case(token)
                     || a.split_once(':')
@@ -574,5 +649,72 @@ mod tests {
             .filter(|id| id.starts_with("openapi/"))
             .collect();
         assert_eq!(openapi, ["openapi/request-parameter-removed"]);
+    }
+
+    #[test]
+    fn ids_and_categories_match_in_any_case() {
+        let field_same_type = RuleId::of("proto/field-same-type").doc();
+        for token in [
+            "Proto/Field-Same-Type",
+            "file",
+            "File",
+            "buf:file",
+            "BUF:Package",
+        ] {
+            assert!(token_matches(token, field_same_type), "{token}");
+        }
+        assert!(!token_matches("wire", field_same_type));
+        let removed = RuleId::of("openapi/request-parameter-removed").doc();
+        assert!(token_matches("parameters", removed));
+        assert!(token_matches("OpenAPI", removed));
+        assert!(unknown_token_message("lifecycle").is_none());
+        assert_eq!(
+            suppressed_rule("Proto/Field-Same-Type"),
+            Ok(RuleId::of("proto/field-same-type"))
+        );
+    }
+
+    #[test]
+    fn a_name_two_things_spell_ignoring_case_needs_its_exact_case() {
+        let groups = group_by_lower_case(["oas", "OAS", "FILE"].into_iter());
+        assert_eq!(canonical_in(&groups, "file"), Some("FILE"));
+        assert_eq!(canonical_in(&groups, "Oas"), None);
+        assert_eq!(ambiguous_spellings_in(&groups, "Oas"), ["OAS", "oas"]);
+        assert!(ambiguous_spellings_in(&groups, "file").is_empty());
+        assert!(
+            names_by_lower_case().values().all(|s| s.len() == 1),
+            "no two catalog names differ only in case today: {:?}",
+            names_by_lower_case()
+                .values()
+                .filter(|s| s.len() > 1)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    /// buf leaves these rules out of every category; giving them one of buf's would change
+    /// what `buf:STANDARD` or `buf:FILE` select compared with buf.
+    const UNCATEGORIZED_IN_BUF: [&str; 6] = [
+        "proto/field-no-descriptor",
+        "proto/file-same-java-string-check-utf8",
+        "proto/file-same-php-generic-services",
+        "proto/import-no-weak",
+        "proto/message-same-message-set-wire-format",
+        "proto/stable-package-no-import-unstable",
+    ];
+
+    #[test]
+    fn every_rule_belongs_to_a_category() {
+        let missing: Vec<&str> = catalog()
+            .iter()
+            .filter(|d| d.categories.is_empty() && !UNCATEGORIZED_IN_BUF.contains(&d.id))
+            .map(|d| d.id)
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "rules no category selects (give each its siblings' category): {missing:?}"
+        );
+        for id in UNCATEGORIZED_IN_BUF {
+            assert!(RuleId::of(id).doc().categories.is_empty(), "{id}");
+        }
     }
 }

@@ -285,6 +285,55 @@ pub fn show(v: NodeRef) -> String {
     }
 }
 
+/// Two values a message sets side by side ("changed from A to B"), each as [`show`] would cut
+/// it, but from the same place: when they differ past what a cut keeps, both start a little
+/// before the first difference (`...`), so the reader sees where they differ.
+pub fn show_pair(from: NodeRef, to: NodeRef) -> (String, String) {
+    let compact = |v: NodeRef| match v.node.scalar_text(&v.doc.text) {
+        Some(s) => s.into_owned(),
+        None => v
+            .node
+            .source(&v.doc.text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    cut_pair(&compact(from), &compact(to))
+}
+
+/// What a cut keeps, and how much of the common prefix to keep before a difference.
+const SHOWN: usize = 60;
+const CONTEXT: usize = 20;
+
+fn cut_pair(a: &str, b: &str) -> (String, String) {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let first_difference = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    // Where both shown texts start: the start, unless the difference lies beyond the cut.
+    let fits = a.len() <= SHOWN && b.len() <= SHOWN;
+    let start = if fits || first_difference + CONTEXT < SHOWN - 3 {
+        0
+    } else {
+        first_difference - CONTEXT
+    };
+    let cut = |text: &[char]| {
+        let rest = &text[start.min(text.len())..];
+        let mut out = String::new();
+        let mut budget = SHOWN;
+        if start > 0 {
+            out.push_str("...");
+            budget -= 3;
+        }
+        if rest.len() > budget {
+            out.extend(&rest[..budget - 3]);
+            out.push_str("...");
+        } else {
+            out.extend(rest);
+        }
+        out
+    };
+    (cut(&a), cut(&b))
+}
+
 /// [`show`], or `none`.
 pub fn show_opt(v: Option<NodeRef>) -> String {
     v.map_or_else(|| "none".to_string(), show)
@@ -359,6 +408,23 @@ pub const BETA: u8 = 2;
 
 #[cfg(test)]
 mod tests {
+    use super::cut_pair;
+
+    #[test]
+    fn long_values_side_by_side_are_cut_from_the_same_place_to_show_their_difference() {
+        assert_eq!(cut_pair("false", "true"), ("false".into(), "true".into()));
+        let prefix = "x".repeat(70);
+        let (a, b) = cut_pair(&format!("{prefix}AAA tail"), &format!("{prefix}BBB tail"));
+        assert_eq!(a, format!("...{}AAA tail", "x".repeat(20)));
+        assert_eq!(b, format!("...{}BBB tail", "x".repeat(20)));
+        let (a, b) = cut_pair(&format!("A{prefix}"), &format!("B{prefix}"));
+        assert!(
+            a.starts_with("Ax") && b.starts_with("Bx") && a.ends_with("..."),
+            "{a}"
+        );
+        assert_eq!(a.chars().count(), 60);
+    }
+
     use super::*;
 
     fn l(value: f64, exclusive: bool) -> Limit {

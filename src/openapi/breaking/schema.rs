@@ -282,6 +282,9 @@ pub enum Segment<'a> {
     Sub {
         kind: Composition,
         label: String,
+        /// The new schema has this composition. Not when a composition was unwrapped (`oneOf:
+        /// [Pet, Robot]` -> `Pet`): paths name the new schema, which has no `oneOf` to name.
+        in_new: bool,
     },
     /// `not`, `contains`, `propertyNames`, `if`, `then`, `else`, `unevaluatedItems`,
     /// `unevaluatedProperties`, `contentSchema`.
@@ -301,12 +304,15 @@ impl Segment<'_> {
                 path.push('/');
             }
         };
+        if let Segment::Sub { in_new: false, .. } = self {
+            return;
+        }
         sep(path);
         let _ = match self {
             Segment::Property(name) => write!(path, "{name}"),
             Segment::Items => write!(path, "items"),
             Segment::AdditionalProperties => write!(path, "additionalProperties"),
-            Segment::Sub { kind, label } => write!(path, "{}[{label}]", kind.keyword()),
+            Segment::Sub { kind, label, .. } => write!(path, "{}[{label}]", kind.keyword()),
             Segment::Keyword(k) => write!(path, "{k}"),
             Segment::PrefixItem(i) => write!(path, "prefixItems[{i}]"),
             Segment::Entry { keyword, key } => write!(path, "{keyword}[{key}]"),
@@ -1087,7 +1093,12 @@ impl<'a> Differ<'a> {
         } else {
             (branches[chosen], plain)
         };
-        self.child(d, Segment::Sub { kind, label }, o, n_, depth, low);
+        let segment = Segment::Sub {
+            kind,
+            label,
+            in_new: wrapped,
+        };
+        self.child(d, segment, o, n_, depth, low);
         for (i, b) in branches
             .iter()
             .enumerate()
@@ -1300,7 +1311,12 @@ impl<'a> Differ<'a> {
             } else {
                 format!("{ol} -> {nl}")
             };
-            self.child(d, Segment::Sub { kind, label }, ob[i], nb[j], depth, low);
+            let segment = Segment::Sub {
+                kind,
+                label,
+                in_new: true,
+            };
+            self.child(d, segment, ob[i], nb[j], depth, low);
         }
         let list = |o: &Obj<'a>| o.at(keyword).unwrap_or(o.origin);
         for i in (0..ob.len()).filter(|&i| !oused[i]) {
@@ -2252,6 +2268,20 @@ mod tests {
                 "oneOf[subschema #1]/login: type string -> integer @7",
             ]
         );
+    }
+
+    #[test]
+    fn unwrapped_branch_changes_are_named_as_the_new_schema_has_them() {
+        let old = "A:\n  oneOf:\n    - {type: object, properties: {login: {type: integer}}}\n    - {type: string}\n";
+        let new = "A: {type: object, properties: {login: {type: string}}}\n";
+        let found = diff(old, new);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("login: type integer -> string")),
+            "the new schema has no oneOf to name: {found:?}"
+        );
+        assert!(!found.iter().any(|f| f.starts_with("oneOf[")), "{found:?}");
     }
 
     #[test]

@@ -18,7 +18,9 @@ use std::collections::HashMap;
 
 use super::index::{loc, Side};
 use super::{Check, Ctx, Sink};
-use crate::proto::ast::{Enum, EnumValue, Field, FieldType, Message, RefKind, Reserved, Syntax};
+use crate::proto::ast::{
+    Enum, EnumValue, Field, FieldType, Message, OptionDecl, OptionValue, RefKind, Reserved, Syntax,
+};
 use crate::proto::model::SourceProto;
 use crate::rules::Rule;
 
@@ -28,6 +30,14 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new(
         "proto/field-deleted-not-reserved",
         field_deleted_not_reserved,
+    ),
+    Rule::new(
+        "proto/field-deleted-without-deprecation",
+        field_deleted_without_deprecation,
+    ),
+    Rule::new(
+        "proto/field-deleted-after-deprecation",
+        field_deleted_after_deprecation,
     ),
     Rule::new("proto/enum-value-renumbered", enum_value_renumbered),
     Rule::new("proto/enum-value-number-reused", enum_value_number_reused),
@@ -254,6 +264,18 @@ fn reserved_names_statement(syntax: &Syntax, names: &[&str]) -> String {
 /// "without reserving its number and name; add: reserved 3; reserved "email";"
 /// `several` says the deleted thing is several aliases of one number.
 fn reserve_advice(syntax: &Syntax, number: Option<i32>, names: &[&str], several: bool) -> String {
+    let (missing, fix) = reserve_parts(syntax, number, names, several);
+    format!("without reserving {missing}; add: {fix}")
+}
+
+/// What is left to reserve ("its number and name") and the line that reserves it
+/// (`reserved 3; reserved "email";`).
+fn reserve_parts(
+    syntax: &Syntax,
+    number: Option<i32>,
+    names: &[&str],
+    several: bool,
+) -> (String, String) {
     let mut missing = Vec::new();
     let mut fix = Vec::new();
     if let Some(n) = number {
@@ -264,46 +286,145 @@ fn reserve_advice(syntax: &Syntax, number: Option<i32>, names: &[&str], several:
         missing.push(if names.len() > 1 { "names" } else { "name" });
         fix.push(reserved_names_statement(syntax, names));
     }
-    format!(
-        "without reserving {} {}; add: {}",
-        if several { "their" } else { "its" },
-        missing.join(" and "),
-        fix.join(" ")
+    (
+        format!(
+            "{} {}",
+            if several { "their" } else { "its" },
+            missing.join(" and ")
+        ),
+        fix.join(" "),
     )
+}
+
+/// `deprecated = true` among an element's options.
+fn is_deprecated(options: &[OptionDecl]) -> bool {
+    options
+        .iter()
+        .any(|o| o.name_string() == "deprecated" && o.value == OptionValue::Bool(true))
+}
+
+/// The guide's order for a deletion: "deprecate it first (deprecated = true) in a release, then
+/// delete it reserving 3 and "email"". `several` says the deleted thing is several aliases.
+fn deprecate_first_advice(syntax: &Syntax, number: i32, names: &[&str], several: bool) -> String {
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| match syntax {
+            Syntax::Editions(_) => n.to_string(),
+            _ => format!("{n:?}"),
+        })
+        .collect();
+    let it = if several { "them" } else { "it" };
+    format!(
+        "deprecate {it} first (deprecated = true) in a release, then delete {it} reserving \
+         {number} and {}",
+        names.join(", ")
+    )
+}
+
+/// A field gone from a message present in both revisions (neither its name nor its number
+/// left), and whether its number and its name are reserved in the new message.
+struct DeletedField<'a> {
+    old: &'a Field,
+    number_ok: bool,
+    name_ok: bool,
+}
+
+fn deleted_fields<'a>(p: &MessagePair<'a>) -> Vec<DeletedField<'a>> {
+    let mut out = Vec::new();
+    for old in &p.old.fields {
+        if p.new_by_name.contains_key(old.name.as_str())
+            || p.new_by_number.contains_key(&old.number)
+        {
+            // Renumbered, renamed or reused: the other rules (or buf's) report it.
+            continue;
+        }
+        // A number now inside an extension range is taken by extensions and cannot be
+        // reserved (protoc rejects the overlap); only its name still needs reserving.
+        let number_ok = number_reserved(&p.new.reserved, old.number)
+            || p.new
+                .extension_ranges
+                .iter()
+                .any(|r| r.start <= old.number && old.number <= r.end);
+        let name_ok = name_reserved(&p.new.reserved, &old.name);
+        out.push(DeletedField {
+            old,
+            number_ok,
+            name_ok,
+        });
+    }
+    out
 }
 
 fn field_deleted_not_reserved(ctx: &Ctx, sink: &mut Sink) {
     for p in message_pairs(ctx) {
-        for old in &p.old.fields {
-            if p.new_by_name.contains_key(old.name.as_str())
-                || p.new_by_number.contains_key(&old.number)
-            {
-                // Renumbered, renamed or reused: the other rules (or buf's) report it.
+        for d in deleted_fields(&p) {
+            let old = d.old;
+            if d.number_ok && d.name_ok {
                 continue;
             }
-            // A number now inside an extension range is taken by extensions and cannot be
-            // reserved (protoc rejects the overlap); only its name still needs reserving.
-            let number_ok = number_reserved(&p.new.reserved, old.number)
-                || p.new
-                    .extension_ranges
-                    .iter()
-                    .any(|r| r.start <= old.number && old.number <= r.end);
-            let name_ok = name_reserved(&p.new.reserved, &old.name);
-            if number_ok && name_ok {
-                continue;
-            }
-            let names: Vec<&str> = if name_ok { vec![] } else { vec![&old.name] };
-            let advice = reserve_advice(
-                &p.new_file.ast.syntax,
-                (!number_ok).then_some(old.number),
-                &names,
-                false,
-            );
+            let syntax = &p.new_file.ast.syntax;
+            let names: Vec<&str> = if d.name_ok { vec![] } else { vec![&old.name] };
+            let number = (!d.number_ok).then_some(old.number);
+            // Reserving alone does not satisfy the guide when the field was never deprecated:
+            // say so now rather than after the user has followed half the advice.
+            let advice = if is_deprecated(&old.options) {
+                reserve_advice(syntax, number, &names, false)
+            } else {
+                let (missing, fix) = reserve_parts(syntax, number, &names, false);
+                format!(
+                    "without being deprecated first or reserving {missing}; {} (add: {fix})",
+                    deprecate_first_advice(syntax, old.number, &[&old.name], false)
+                )
+            };
             sink.report(
                 loc(p.new_file, p.new.span),
                 Some(loc(p.old_file, old.span)),
                 format!(
                     "Field {:?} ({}) of message {:?} was deleted {advice}",
+                    old.name, old.number, p.full_name
+                ),
+            );
+        }
+    }
+}
+
+fn field_deleted_without_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    for p in message_pairs(ctx) {
+        for d in deleted_fields(&p) {
+            let old = d.old;
+            // Not reserved: field-deleted-not-reserved says both what to reserve and this.
+            if !(d.number_ok && d.name_ok) || is_deprecated(&old.options) {
+                continue;
+            }
+            sink.report(
+                loc(p.new_file, p.new.span),
+                Some(loc(p.old_file, old.span)),
+                format!(
+                    "Field {:?} ({}) of message {:?} was deleted without being deprecated first; \
+                     {}",
+                    old.name,
+                    old.number,
+                    p.full_name,
+                    deprecate_first_advice(&p.new_file.ast.syntax, old.number, &[&old.name], false)
+                ),
+            );
+        }
+    }
+}
+
+fn field_deleted_after_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    for p in message_pairs(ctx) {
+        for d in deleted_fields(&p) {
+            let old = d.old;
+            if !(d.number_ok && d.name_ok && is_deprecated(&old.options)) {
+                continue;
+            }
+            sink.report(
+                loc(p.new_file, p.new.span),
+                Some(loc(p.old_file, old.span)),
+                format!(
+                    "Field {:?} ({}) of message {:?} was deleted after being deprecated, its \
+                     number and name reserved",
                     old.name, old.number, p.full_name
                 ),
             );

@@ -84,11 +84,12 @@ pub const RULES: &[Rule<Check>] = &[
         "openapi/request-parameter-default-value-changed",
         |ctx, sink| {
             report_changes(ctx, sink, |ctx, c, p| match default_change(ctx, c, p)? {
-                (Some(from), Some(to)) => Some(format!(
-                    "for {p}, the default value was changed from {} to {}",
-                    show(from),
-                    show(to)
-                )),
+                (Some(from), Some(to)) => {
+                    let (from, to) = crate::openapi::breaking::body::show_pair(from, to);
+                    Some(format!(
+                        "for {p}, the default value was changed from '{from}' to '{to}'"
+                    ))
+                }
                 _ => None,
             })
         },

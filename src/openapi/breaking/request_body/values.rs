@@ -5,7 +5,7 @@
 //! The response twins are in [`super::super::response_body::values`], read through the same
 //! [`enum_value`].
 
-use super::super::body::{enum_value, extensible_values_removed, show, Admits, Edit};
+use super::super::body::{enum_value, extensible_values_removed, show, show_pair, Admits, Edit};
 use super::super::schema::{Change, SchemaChange};
 use super::super::{Check, Ctx, Sink};
 use super::limits::Subject;
@@ -196,11 +196,10 @@ fn default_edit(c: &SchemaChange, want: Edit) -> Option<String> {
     Some(match (from, to) {
         (None, Some(v)) => format!("added the default value '{}' to {s}", show(v)),
         (Some(v), None) => format!("removed the default value '{}' of {s}", show(v)),
-        (Some(f), Some(t)) => format!(
-            "changed the default value of {s} from '{}' to '{}'",
-            show(f),
-            show(t)
-        ),
+        (Some(f), Some(t)) => {
+            let (f, t) = show_pair(f, t);
+            format!("changed the default value of {s} from '{f}' to '{t}'")
+        }
         (None, None) => return None,
     })
 }

@@ -5,7 +5,7 @@
 //! new enum value (clients never read it) is info, as is every default change. The request twins
 //! are in [`super::super::request_body::values`], read through the same [`enum_value`].
 
-use super::super::body::{enum_value, show, show_opt, Admits, Edit, Level};
+use super::super::body::{enum_value, show, show_pair, Admits, Edit, Level};
 use super::super::schema::Change;
 use super::super::{Check, Ctx, Sink};
 use super::{changes, media, status, subject};
@@ -146,15 +146,22 @@ fn default_value(ctx: &Ctx, sink: &mut Sink, level: Level, want: Edit) {
         if Edit::of(from, to) != Some(want) {
             continue;
         }
-        c.report(
-            sink,
-            format!(
-                "{} default value changed from '{}' to '{}' for the status {}",
-                subject(c),
-                show_opt(*from),
-                show_opt(*to),
-                status(c)
+        let (s, status) = (subject(c), status(c));
+        let message = match (from, to) {
+            (None, Some(to)) => format!(
+                "{s} default value '{}' was added for the status {status}",
+                show(*to)
             ),
-        );
+            (Some(from), None) => format!(
+                "{s} default value was removed (was '{}') for the status {status}",
+                show(*from)
+            ),
+            (Some(from), Some(to)) => {
+                let (from, to) = show_pair(*from, *to);
+                format!("{s} default value changed from '{from}' to '{to}' for the status {status}")
+            }
+            (None, None) => continue,
+        };
+        c.report(sink, message);
     }
 }

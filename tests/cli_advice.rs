@@ -1,0 +1,143 @@
+//! Following treaty's advice makes the run pass: the sequence a user goes through when deleting
+//! a protobuf field, in treaty's default selection, and buf's verdicts kept when buf's rules are
+//! selected.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn treaty(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("treaty runs")
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A `Book` message with `title` and, in `fields`, what else the revision declares.
+fn book(fields: &str) -> String {
+    format!(
+        "syntax = \"proto3\";\n\npackage library.v1;\n\nmessage Book {{\n{fields}  string title = 1;\n}}\n"
+    )
+}
+
+/// Compares `old/` with `new/` (as JSON): the exit code and (rule, message) of each finding.
+fn diff(dir: &Path, extra: &[&str]) -> (i32, Vec<(String, String)>) {
+    let mut args = vec!["diff", "old", "new", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = treaty(&args, dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{e}: {text}{}", String::from_utf8_lossy(&out.stderr)));
+    let findings = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), findings)
+}
+
+const DEPRECATE_FIRST: &str =
+    "deprecate it first (deprecated = true) in a release, then delete it reserving 3 and \"author\"";
+const RESERVED: &str = "  reserved 3;\n  reserved \"author\";\n";
+
+fn rules(findings: &[(String, String)]) -> Vec<&str> {
+    findings.iter().map(|(rule, _)| rule.as_str()).collect()
+}
+
+#[test]
+fn deleting_a_field_the_guides_way_passes_and_each_step_says_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "library/v1/book.proto";
+    write(
+        dir.path(),
+        &format!("old/{path}"),
+        &book("  string author = 3;\n"),
+    );
+
+    // 1. The field is deleted: one finding, with both the reservation and the deprecation.
+    write(dir.path(), &format!("new/{path}"), &book(""));
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), ["proto/field-deleted-not-reserved"]);
+    let message = &findings[0].1;
+    assert!(message.contains(DEPRECATE_FIRST), "{message}");
+    assert!(
+        message.contains("add: reserved 3; reserved \"author\";"),
+        "{message}"
+    );
+
+    // 2. Reserved as asked: still an error, since the field was never deprecated; buf's
+    // FIELD_NO_DELETE is not reported next to it.
+    write(dir.path(), &format!("new/{path}"), &book(RESERVED));
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        ["proto/field-deleted-without-deprecation"]
+    );
+    assert!(
+        findings[0].1.ends_with(DEPRECATE_FIRST),
+        "{}",
+        findings[0].1
+    );
+
+    // 3. Deprecated in the base, deleted and reserved in the head: passes, with a note.
+    write(
+        dir.path(),
+        &format!("old/{path}"),
+        &book("  string author = 3 [deprecated = true];\n"),
+    );
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert_eq!(rules(&findings), ["proto/field-deleted-after-deprecation"]);
+
+    // 4. Deprecated in the base but not reserved: only the reservation is asked for.
+    write(dir.path(), &format!("new/{path}"), &book(""));
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), ["proto/field-deleted-not-reserved"]);
+    assert!(findings[0]
+        .1
+        .ends_with("add: reserved 3; reserved \"author\";"));
+    assert!(!findings[0].1.contains("deprecate"), "{}", findings[0].1);
+}
+
+#[test]
+fn buf_rules_selected_explicitly_keep_bufs_verdict_on_a_guided_deletion() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "library/v1/book.proto";
+    write(
+        dir.path(),
+        &format!("old/{path}"),
+        &book("  string author = 3 [deprecated = true];\n"),
+    );
+    write(dir.path(), &format!("new/{path}"), &book(RESERVED));
+
+    let (code, findings) = diff(dir.path(), &["--only", "buf:FILE"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), ["proto/field-no-delete"]);
+
+    for side in ["old", "new"] {
+        write(
+            dir.path(),
+            &format!("{side}/buf.yaml"),
+            "version: v2\nbreaking:\n  use: [FILE]\n",
+        );
+    }
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), ["proto/field-no-delete"]);
+}
