@@ -2,7 +2,8 @@
 //! its own finding replaces — e.g. a renumbered field instead of "field deleted" + "name
 //! changed". Applied in treaty's default selection only (see `Policies::supersede`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::finding::{Finding, Location, Revision};
 use crate::rules::{RuleId, RuleSet};
@@ -93,6 +94,21 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
     findings.retain(|_| keep.next().unwrap_or(true));
 }
 
+/// Keep one finding per (rule, element, message, place): a spec that lists an enum value twice
+/// loses it once, not once per copy (the copies differ only in their old location).
+pub(super) fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen: HashSet<(RuleId, Arc<str>, String, Location)> = HashSet::new();
+    findings.retain(|f| match &f.element {
+        Some(element) => seen.insert((
+            f.rule,
+            element.clone(),
+            f.message.clone(),
+            f.location.clone(),
+        )),
+        None => true,
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +170,40 @@ mod tests {
                 (renumbered, 5),
                 (no_delete, 9),
                 ("proto/field-same-type", 5)
+            ]
+        );
+    }
+
+    #[test]
+    fn one_finding_per_rule_element_and_message() {
+        let rule = "openapi/request-parameter-enum-value-removed";
+        let about = |element: Option<&str>, message: &str, line: u32| Finding {
+            element: element.map(Arc::from),
+            message: message.into(),
+            ..finding(rule, Revision::New, at("a.yaml", line), None)
+        };
+        let param = Some("a.yaml#GET /a parameters/s/query");
+        let mut findings = vec![
+            about(param, "removed 'x'", 1),
+            // The same value listed twice in the old enum: once is enough.
+            about(param, "removed 'x'", 1),
+            about(param, "removed 'y'", 1),
+            // The same words about another place (a lint finding twice): both stay.
+            about(param, "removed 'y'", 3),
+            // Findings naming no element are left alone.
+            about(None, "removed 'x'", 2),
+            about(None, "removed 'x'", 2),
+        ];
+        dedupe(&mut findings);
+        let left: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            left,
+            [
+                "removed 'x'",
+                "removed 'y'",
+                "removed 'y'",
+                "removed 'x'",
+                "removed 'x'"
             ]
         );
     }
