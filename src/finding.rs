@@ -1,5 +1,7 @@
 //! What a check reports: one `Finding` per problem, located in a file of one revision.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 pub use crate::rules::{RuleId, Severity};
@@ -49,6 +51,10 @@ pub struct Finding {
     pub related: Option<Location>,
     /// For OpenAPI: `GET /pets/{id}`.
     pub operation: Option<String>,
+    /// What the finding is about, for supersession (never serialised): `a.yaml#GET /pets
+    /// responses/200/application/json/name`, `p.M#7`. Keys nest with `/` or ` `: a finding
+    /// about `X` explains the findings about `X` and about what lies under it.
+    pub element: Option<Arc<str>>,
 }
 
 impl Finding {
@@ -91,7 +97,15 @@ impl Sink {
             revision: Revision::New,
             related: old,
             operation: None,
+            element: None,
         });
+    }
+
+    /// Say which element the last finding is about (see [`Finding::element`]).
+    pub fn about(&mut self, element: impl Into<Arc<str>>) {
+        if let Some(last) = self.findings.last_mut() {
+            last.element = Some(element.into());
+        }
     }
 
     /// An OpenAPI finding about one operation (`GET /pets/{id}`).
@@ -102,9 +116,11 @@ impl Sink {
         old: Option<Location>,
         message: impl Into<String>,
     ) {
+        let element = operation_element(old.as_ref().unwrap_or(&at), operation);
         self.report(at, old, message);
         if let Some(last) = self.findings.last_mut() {
             last.operation = Some(operation.to_string());
+            last.element = Some(element);
         }
     }
 
@@ -126,9 +142,11 @@ impl Sink {
         at: Location,
         message: impl Into<String>,
     ) {
+        let element = operation_element(&at, operation);
         self.report_old(at, message);
         if let Some(last) = self.findings.last_mut() {
             last.operation = Some(operation.to_string());
+            last.element = Some(element);
         }
     }
 
@@ -143,6 +161,13 @@ impl Sink {
             revision: Revision::Old,
             related: None,
             operation: None,
+            element: None,
         });
     }
+}
+
+/// An OpenAPI operation as an element: its spec file (the old side's, where the operation was;
+/// the sides pair files by path) and its id.
+pub fn operation_element(at: &Location, operation: &str) -> Arc<str> {
+    format!("{}#{operation}", at.file).into()
 }

@@ -326,3 +326,105 @@ fn selection_by_category_matches_buf() {
     .resolve(Kind::Breaking);
     assert!(file.contains(&rules::RuleId::of("proto/file-no-delete")));
 }
+
+/// A spec as one line of JSON, the way APIs.guru ships them.
+fn one_line_json(path: &str, text: &str) -> Option<String> {
+    fn json(node: &treaty::tree::Node) -> serde_json::Value {
+        use serde_json::Value as J;
+        use treaty::tree::Value as V;
+        match &node.value {
+            V::Null => J::Null,
+            V::Bool(b) => J::Bool(*b),
+            V::Int(i) => J::from(*i),
+            V::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            V::Str(s) => J::String(s.to_string()),
+            V::Seq(items) => J::Array(items.iter().map(json).collect()),
+            V::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| match &k.value {
+                        V::Str(s) => (s.to_string(), json(v)),
+                        other => (format!("{other:?}"), json(v)),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+    let node = treaty::tree::parse(path, text).ok()?;
+    Some(json(&node).to_string())
+}
+
+/// Copy `from` to `to`, every YAML or JSON file rewritten as one line of JSON (same name: JSON
+/// is YAML, and `$ref`s name the files).
+fn copy_as_one_line(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a temporary directory");
+    for e in std::fs::read_dir(from).expect("a fixture side").flatten() {
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if src.is_dir() {
+            copy_as_one_line(&src, &dst);
+            continue;
+        }
+        let text = std::fs::read_to_string(&src).unwrap_or_default();
+        let name = src.to_string_lossy();
+        let flat = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+            .then(|| one_line_json(&name, &text))
+            .flatten();
+        match flat {
+            Some(line) => std::fs::write(&dst, line),
+            None => std::fs::copy(&src, &dst).map(|_| ()),
+        }
+        .expect("a copied file");
+    }
+}
+
+/// Supersession is about elements, never lines: an OpenAPI fixture written as one-line JSON
+/// keeps, in treaty's default selection (where supersession applies), the same findings
+/// (rule, operation, message) as its pretty original.
+#[test]
+fn one_line_json_specs_keep_every_finding() {
+    fixed_clock();
+    let findings = |old: &Path, new: &Path| {
+        let report = treaty::run::breaking(
+            &snapshot(old),
+            &snapshot(new),
+            &treaty::run::Options::default(),
+        )
+        .map_err(|e| e.to_string());
+        let mut out: Vec<String> = match report {
+            Ok(r) => r
+                .findings
+                .iter()
+                .map(|f| format!("{} | {:?} | {}", f.rule, f.operation, f.message))
+                .collect(),
+            Err(e) => vec![format!("error: {e}")],
+        };
+        out.sort();
+        out
+    };
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for dir in fixture_dirs() {
+        if !dir.starts_with(fixtures_root().join("openapi")) {
+            continue;
+        }
+        let tmp = tempfile::tempdir().expect("a temporary directory");
+        for side in ["old", "new"] {
+            copy_as_one_line(&dir.join(side), &tmp.path().join(side));
+        }
+        let pretty = findings(&dir.join("old"), &dir.join("new"));
+        let flat = findings(&tmp.path().join("old"), &tmp.path().join("new"));
+        compared += 1;
+        if pretty != flat {
+            failures.push(format!(
+                "{}:\n--- pretty\n{}\n--- one line\n{}",
+                dir.display(),
+                pretty.join("\n"),
+                flat.join("\n")
+            ));
+        }
+    }
+    assert!(compared > 100, "only {compared} OpenAPI fixtures");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -129,6 +129,7 @@ mod tests {
             revision: Revision::New,
             related: None,
             operation: None,
+            element: None,
         }
     }
 

@@ -581,6 +581,7 @@ fn check_protocol<'a, C: Sync + 'static>(
         let package = package_of(f.revision, &f.location.file);
         policies.judge(f, package)
     });
+    supersede::dedupe(&mut findings);
     if policies.supersede {
         supersede::supersede(&mut findings);
     }

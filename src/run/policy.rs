@@ -350,6 +350,23 @@ impl ResolvedOverride {
     }
 }
 
+/// A token that asks for rules as such, not for treaty's view of a protocol: a rule's whole id
+/// (`proto/field-no-delete`), a peer's name (`buf:FIELD_NO_DELETE`, `oasdiff:...`, or buf's
+/// bare upper-case ids and categories, `WIRE_JSON`, as a buf.yaml writes them), or `all`
+/// (every rule's own findings). Broad treaty tokens (`proto`, `breaking`) are none of these.
+fn is_peer_token(token: &str) -> bool {
+    token == "all" || token.contains(['/', ':']) || token.chars().any(|c| c.is_ascii_uppercase())
+}
+
+/// Does the selection pick rules by name (`--only`, or a config's `use`)?
+fn names_peer_rules(selection: &Selection) -> bool {
+    selection
+        .only
+        .iter()
+        .chain(&selection.uses)
+        .any(|t| is_peer_token(t))
+}
+
 impl<'o> Policies<'o> {
     pub(super) fn new(options: &'o Options, kind: Kind) -> Policies<'o> {
         let (policy, module_policies) = match kind {
@@ -377,9 +394,17 @@ impl<'o> Policies<'o> {
             }
         }
         Policies {
-            supersede: policy.selection.is_default()
-                && modules.is_empty()
-                && overrides.iter().all(|o| o.uses.is_none()),
+            // Treaty's one clear finding replaces a peer's piecemeal ones whenever both run,
+            // unless the peer's own rules were asked for by name: then they are wanted as such.
+            supersede: !names_peer_rules(&policy.selection)
+                && module_policies
+                    .iter()
+                    .all(|(_, p)| !names_peer_rules(&p.selection))
+                && options
+                    .overrides
+                    .iter()
+                    .flat_map(|o| o.use_ids.iter().flatten())
+                    .all(|t| !is_peer_token(t)),
             default,
             modules,
             overrides,

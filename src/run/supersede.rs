@@ -2,28 +2,43 @@
 //! its own finding replaces — e.g. a renumbered field instead of "field deleted" + "name
 //! changed". Applied in treaty's default selection only (see `Policies::supersede`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::finding::{Finding, Location, Revision};
 use crate::rules::{RuleId, RuleSet};
 
-/// A line of a file: what supersession compares locations by.
+/// A line of a file: how findings of rules that name no element are compared.
 type Line<'a> = (&'a str, u32);
 
 fn line(l: &Location) -> Line<'_> {
     (l.file.as_str(), l.line)
 }
 
+/// `element` itself and every element it lies under (`a#GET /x responses/200/name` lies under
+/// `a#GET /x responses/200` and `a#GET /x`), by the separators `/` and ` ` after the `#`.
+fn element_and_parents(element: &str) -> impl Iterator<Item = &str> {
+    let from = element.find('#').map_or(0, |i| i + 1);
+    element[from..]
+        .match_indices(['/', ' '])
+        .map(move |(i, _)| &element[..from + i])
+        .chain(std::iter::once(element))
+}
+
 /// Drop findings that a more precise finding explains: one whose rule the explaining
-/// finding's rule supersedes, about the same element — the same line in the new revision, or
-/// the same old location.
+/// finding's rule supersedes, about the same element or one under it. Never by line alone:
+/// a one-line JSON spec holds every operation on line 1. Findings of rules that name no
+/// element yet fall back to the same line in the new revision, or the same old location.
 pub(super) fn supersede(findings: &mut Vec<Finding>) {
-    // What the superseding findings replace, by the line they are at (new revision) and by
+    // What the superseding findings replace, by the element they are about.
+    let mut by_element: HashMap<&str, RuleSet> = HashMap::new();
+    // The same for findings without an element: by the line they are at (new revision) and by
     // their old location's line.
     let mut at_new: HashMap<Line, RuleSet> = HashMap::new();
     let mut at_old: HashMap<Line, RuleSet> = HashMap::new();
     // Each superseding rule's list, resolved once (only rules with findings here).
     let mut resolved: HashMap<RuleId, RuleSet> = HashMap::new();
+    let add = |map_entry: &mut RuleSet, replaced: RuleSet| *map_entry = map_entry.union(replaced);
     for f in findings.iter() {
         let tokens = f.rule.doc().supersedes;
         if tokens.is_empty() {
@@ -32,14 +47,22 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
         let replaced = *resolved
             .entry(f.rule)
             .or_insert_with(|| RuleSet::named_by(tokens));
-        let entry = at_new.entry(line(&f.location)).or_insert(RuleSet::EMPTY);
-        *entry = entry.union(replaced);
+        if let Some(element) = &f.element {
+            add(
+                by_element.entry(element).or_insert(RuleSet::EMPTY),
+                replaced,
+            );
+            continue;
+        }
+        add(
+            at_new.entry(line(&f.location)).or_insert(RuleSet::EMPTY),
+            replaced,
+        );
         if let Some(old) = &f.related {
-            let entry = at_old.entry(line(old)).or_insert(RuleSet::EMPTY);
-            *entry = entry.union(replaced);
+            add(at_old.entry(line(old)).or_insert(RuleSet::EMPTY), replaced);
         }
     }
-    if at_new.is_empty() {
+    if resolved.is_empty() {
         return;
     }
     let replaced_at = |map: &HashMap<Line, RuleSet>, l: &Location, rule: RuleId| {
@@ -48,8 +71,13 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
     let keep: Vec<bool> = findings
         .iter()
         .map(|f| {
-            let replaced = match f.revision {
-                Revision::New => {
+            let replaced = match (&f.element, f.revision) {
+                (Some(element), _) => element_and_parents(element).any(|e| {
+                    by_element
+                        .get(e)
+                        .is_some_and(|rules| rules.contains(f.rule))
+                }),
+                (None, Revision::New) => {
                     replaced_at(&at_new, &f.location, f.rule)
                         || f.related
                             .as_ref()
@@ -57,13 +85,28 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
                 }
                 // A finding left only in the old revision (its file is gone) is about the
                 // element the superseding finding names as its old location.
-                Revision::Old => replaced_at(&at_old, &f.location, f.rule),
+                (None, Revision::Old) => replaced_at(&at_old, &f.location, f.rule),
             };
             !replaced
         })
         .collect();
     let mut keep = keep.into_iter();
     findings.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// Keep one finding per (rule, element, message, place): a spec that lists an enum value twice
+/// loses it once, not once per copy (the copies differ only in their old location).
+pub(super) fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen: HashSet<(RuleId, Arc<str>, String, Location)> = HashSet::new();
+    findings.retain(|f| match &f.element {
+        Some(element) => seen.insert((
+            f.rule,
+            element.clone(),
+            f.message.clone(),
+            f.location.clone(),
+        )),
+        None => true,
+    });
 }
 
 #[cfg(test)]
@@ -94,6 +137,7 @@ mod tests {
             revision,
             related,
             operation: None,
+            element: None,
         }
     }
 
@@ -126,6 +170,40 @@ mod tests {
                 (renumbered, 5),
                 (no_delete, 9),
                 ("proto/field-same-type", 5)
+            ]
+        );
+    }
+
+    #[test]
+    fn one_finding_per_rule_element_and_message() {
+        let rule = "openapi/request-parameter-enum-value-removed";
+        let about = |element: Option<&str>, message: &str, line: u32| Finding {
+            element: element.map(Arc::from),
+            message: message.into(),
+            ..finding(rule, Revision::New, at("a.yaml", line), None)
+        };
+        let param = Some("a.yaml#GET /a parameters/s/query");
+        let mut findings = vec![
+            about(param, "removed 'x'", 1),
+            // The same value listed twice in the old enum: once is enough.
+            about(param, "removed 'x'", 1),
+            about(param, "removed 'y'", 1),
+            // The same words about another place (a lint finding twice): both stay.
+            about(param, "removed 'y'", 3),
+            // Findings naming no element are left alone.
+            about(None, "removed 'x'", 2),
+            about(None, "removed 'x'", 2),
+        ];
+        dedupe(&mut findings);
+        let left: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            left,
+            [
+                "removed 'x'",
+                "removed 'y'",
+                "removed 'y'",
+                "removed 'x'",
+                "removed 'x'"
             ]
         );
     }

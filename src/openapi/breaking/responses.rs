@@ -243,6 +243,7 @@ fn error_shape_drift(ctx: &Ctx, sink: &mut Sink) {
                                     shape_name(envelope)
                                 ),
                             );
+                            sink.about(response_element(sink, new.status));
                         }
                     }
                     continue;
@@ -273,6 +274,7 @@ fn drift(sink: &mut Sink, pair: &OperationPair, new: &Response, old_body: &Obj, 
             Some(related.line_location()),
             message,
         );
+        sink.about(response_element(sink, new.status));
     };
     let status = new.status;
     let new_holder = if envelope {
@@ -331,6 +333,12 @@ fn drift(sink: &mut Sink, pair: &OperationPair, new: &Response, old_body: &Obj, 
             );
         }
     }
+}
+
+/// The element of the last finding's response `status`, under its operation's element.
+fn response_element(sink: &Sink, status: &str) -> String {
+    let operation = sink.findings.last().and_then(|f| f.element.as_deref());
+    format!("{} responses/{status}", operation.unwrap_or_default())
 }
 
 #[cfg(test)]

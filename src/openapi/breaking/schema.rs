@@ -39,6 +39,17 @@ pub enum Site<'a> {
 }
 
 impl Site<'_> {
+    /// Where in its operation the site is, as an element key under the operation's
+    /// (`responses/200/application/json`): see `Finding::element`.
+    pub fn element(&self) -> String {
+        match self {
+            Site::Parameter { location, name } => format!("parameters/{name}/{location}"),
+            Site::RequestBody { media } => format!("requestBody/{media}"),
+            Site::Response { status, media } => format!("responses/{status}/{media}"),
+            Site::ResponseHeader { status, name } => format!("responses/{status}/headers/{name}"),
+        }
+    }
+
     pub fn direction(&self) -> Direction {
         match self {
             Site::Parameter { .. } | Site::RequestBody { .. } => Direction::Request,
@@ -1635,12 +1646,23 @@ impl<'a> SchemaChange<'a> {
 
     /// Report this change: at its node in the new spec, its old node as related.
     pub fn report(&self, sink: &mut crate::finding::Sink, message: impl Into<String>) {
+        let old_at = self.old_at.line_location();
+        let mut element = format!(
+            "{} {}",
+            crate::finding::operation_element(&old_at, &self.operation),
+            self.site.element()
+        );
+        if !self.path.is_empty() {
+            element.push('/');
+            element.push_str(&self.path);
+        }
         sink.report_operation(
             &self.operation,
             self.new_at.line_location(),
-            Some(self.old_at.line_location()),
+            Some(old_at),
             message,
         );
+        sink.about(element);
     }
 
     /// In a request body (not a parameter or a response).

@@ -19,7 +19,8 @@ use std::collections::HashMap;
 use super::index::{loc, Side};
 use super::{Check, Ctx, Sink};
 use crate::proto::ast::{
-    Enum, EnumValue, Field, FieldType, Message, OptionDecl, OptionValue, RefKind, Reserved, Syntax,
+    Enum, EnumValue, Field, FieldType, Label, Message, OptionDecl, OptionValue, RefKind, Reserved,
+    Syntax,
 };
 use crate::proto::model::SourceProto;
 use crate::rules::Rule;
@@ -152,6 +153,15 @@ fn same_type(ctx: &Ctx, old: &Field, new: &Field) -> bool {
     }
 }
 
+/// How many values a field holds, as its label says (proto3 `optional` only adds presence).
+fn cardinality(f: &Field) -> &'static str {
+    match f.label {
+        Some(Label::Repeated) => "repeated",
+        Some(Label::Required) => "required",
+        Some(Label::Optional) | None => "singular",
+    }
+}
+
 fn field_renumbered(ctx: &Ctx, sink: &mut Sink) {
     for p in message_pairs(ctx) {
         for old in &p.old.fields {
@@ -171,6 +181,12 @@ fn field_renumbered(ctx: &Ctx, sink: &mut Sink) {
                     " Its type changed too, from {} to {}.",
                     field_type(&ctx.old, old).0,
                     field_type(&ctx.new, new).0
+                ));
+            }
+            let (was, is) = (cardinality(old), cardinality(new));
+            if was != is && !old.is_map && !new.is_map {
+                message.push_str(&format!(
+                    " Its cardinality changed too, from {was} to {is}."
                 ));
             }
             if let Some(taker) = p.new_by_number.get(&old.number) {

@@ -100,6 +100,7 @@ fn added_parameters(ctx: &Ctx, sink: &mut Sink, keep: impl Fn(&Param) -> Option<
                     Some(pair.old.key.line_location()),
                     message,
                 );
+                sink.about(parameter_element(sink, new));
             }
         }
     });
@@ -173,6 +174,7 @@ fn removed_parameters(
             if let Some(message) = pick(old, &d) {
                 let at = within(pair.new, "parameters");
                 sink.report_operation(pair.id(), at, Some(old.at().line_location()), message);
+                sink.about(parameter_element(sink, old));
             }
         }
     });
@@ -288,6 +290,13 @@ fn request_parameter_in_changed(ctx: &Ctx, sink: &mut Sink) {
                     new.name, old.location, new.location, old.location
                 ),
             );
+            // Both of its places: the removal from the old one and the addition to the new.
+            let operation = sink.findings.last().and_then(|f| f.element.clone());
+            sink.about(format!(
+                "{} parameters/{}",
+                operation.as_deref().unwrap_or_default(),
+                old.name
+            ));
         }
     });
 }
@@ -427,4 +436,15 @@ fn request_parameter_sunset_date_changed_too_small(ctx: &Ctx, sink: &mut Sink) {
             );
         }
     });
+}
+
+/// The element of parameter `p` of the last finding's operation (as `Site::element` names it).
+fn parameter_element(sink: &Sink, p: &Param) -> String {
+    let operation = sink.findings.last().and_then(|f| f.element.as_deref());
+    format!(
+        "{} parameters/{}/{}",
+        operation.unwrap_or_default(),
+        p.name,
+        p.location
+    )
 }
