@@ -318,10 +318,7 @@ impl Common {
 /// Write one report where it goes; a file that cannot be written is exit 2 naming it.
 fn write_to(destination: &Destination, text: &str) -> Result<(), InputError> {
     match destination {
-        Destination::Stdout => {
-            emit(text);
-            Ok(())
-        }
+        Destination::Stdout => emit(text),
         Destination::File(path) => std::fs::write(path, text).map_err(|e| {
             InputError::in_file(
                 path.display().to_string(),
@@ -365,15 +362,17 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Write to stdout; a closed pipe (`treaty ... | head`) ends quietly.
-fn emit(text: &str) {
+/// Write to stdout. A closed pipe (`treaty ... | head`) ends the output quietly and keeps the
+/// run's exit code; any other write error (a full disk, `>/dev/full`) is exit 2: a CI gate must
+/// not pass because its report could not be written.
+fn emit(text: &str) -> Result<(), InputError> {
     let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        std::process::exit(0);
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(InputError::new(format!(
+            "cannot write the report to standard output: {e}"
+        ))),
     }
 }
 
@@ -902,7 +901,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
                 CatalogFormat::Human => catalog_table(&rules),
             };
-            emit(&text);
+            emit(&text)?;
             Ok(0)
         }
         Command::Explain { rule } => {
@@ -923,7 +922,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 doc.summary,
                 doc.body.trim_end(),
                 doc.suppression()
-            ));
+            ))?;
             Ok(0)
         }
     }
@@ -959,7 +958,7 @@ fn init(dir: &std::path::Path, force: bool) -> Result<i32, InputErrors> {
         "next: `treaty lint`, and `treaty breaking --against main`
 ",
     );
-    emit(&text);
+    emit(&text)?;
     Ok(0)
 }
 

@@ -606,3 +606,50 @@ fn gitlab_code_quality_output() {
     // The same run gives the same fingerprint, which GitLab matches across pipelines.
     assert_eq!(shop("gitlab"), shop("gitlab"));
 }
+
+/// `treaty ARGS` with its standard output sent to `stdout`; stderr captured.
+fn treaty_into(args: &[&str], stdout: std::process::Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("treaty runs")
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2_not_a_pass() {
+    // A full disk: the findings must not turn into exit 0.
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let out = treaty_into(
+        &["diff", "examples/shop/v1", "examples/shop/v2"],
+        full().into(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("standard output"), "{}", stderr(&out));
+    let out = treaty_into(&["rules"], full().into());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // A reader that stops early (`| head -1`) is no error: the findings' exit code stays.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args([
+            "diff",
+            "examples/shop/v1",
+            "examples/shop/v2",
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
