@@ -17,7 +17,7 @@ use crate::openapi::model::Spec;
 use crate::proto::http::{http_option, normalise_path};
 use crate::proto::model::ProtoSet;
 use crate::rules::Rule;
-use crate::url_path::is_version;
+use crate::url_path::{is_version, without_variables};
 
 /// The check of a consistency rule: it reads one revision's protobuf files and specs.
 pub type Check = fn(&Ctx, &mut Sink);
@@ -37,7 +37,9 @@ pub struct Ctx<'a> {
     specs: Vec<Spec<'a>>,
     /// Per package: its bound routes.
     package_routes: HashMap<&'a str, BTreeSet<Route>>,
-    /// Per spec (index in `specs`): its routes.
+    /// Per spec (index in `specs`): the route of each operation, in operation order.
+    operation_routes: Vec<Vec<Route>>,
+    /// Per spec: its routes.
     spec_routes: Vec<BTreeSet<Route>>,
     /// (package, spec index) pairs that share a route, versions masked.
     pairs: Vec<(&'a str, usize)>,
@@ -61,7 +63,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let spec_routes: Vec<BTreeSet<Route>> = specs
+        let operation_routes: Vec<Vec<Route>> = specs
             .iter()
             .map(|spec| {
                 let base = base_path(spec);
@@ -70,6 +72,10 @@ impl<'a> Ctx<'a> {
                     .map(|op| spec_route(op.method, &base, op.path))
                     .collect()
             })
+            .collect();
+        let spec_routes: Vec<BTreeSet<Route>> = operation_routes
+            .iter()
+            .map(|routes| routes.iter().cloned().collect())
             .collect();
         let masked = |routes: &BTreeSet<Route>| -> BTreeSet<Route> {
             routes
@@ -92,6 +98,7 @@ impl<'a> Ctx<'a> {
             protos,
             specs,
             package_routes,
+            operation_routes,
             spec_routes,
             pairs,
         }
@@ -106,21 +113,8 @@ fn proto_route(verb: &str, path: &str) -> Route {
 
 /// `GET` and the spec's path behind its server path, each `{parameter}` as `*`.
 fn spec_route(method: &str, base: &str, path: &str) -> Route {
-    let mut out = String::with_capacity(base.len() + path.len());
-    out.push_str(base);
-    let mut in_var = false;
-    for c in path.chars() {
-        match c {
-            '{' => in_var = true,
-            '}' if in_var => {
-                in_var = false;
-                out.push('*');
-            }
-            _ if in_var => {}
-            c => out.push(c),
-        }
-    }
-    (method.to_ascii_uppercase(), trim_slash(&out).to_string())
+    let path = format!("{base}{}", without_variables(path).replace("{}", "*"));
+    (method.to_ascii_uppercase(), trim_slash(&path).to_string())
 }
 
 fn trim_slash(path: &str) -> &str {
@@ -136,7 +130,7 @@ fn base_path(spec: &Spec) -> String {
     let paths = crate::openapi::lint::urls::server_paths(spec);
     match paths.split_first() {
         Some((first, rest)) if rest.iter().all(|p| p == first) => {
-            trim_slash(first).trim_end_matches('/').to_string()
+            first.trim_end_matches('/').to_string()
         }
         _ => String::new(),
     }
@@ -221,13 +215,11 @@ fn operation_not_bound(ctx: &Ctx, sink: &mut Sink) {
             .iter()
             .flat_map(|p| ctx.package_routes[p].iter().cloned())
             .collect();
-        let base = base_path(spec);
-        for op in &spec.operations {
-            let route = spec_route(op.method, &base, op.path);
-            if bound.contains(&route) {
+        for (op, route) in spec.operations.iter().zip(&ctx.operation_routes[i]) {
+            if bound.contains(route) {
                 continue;
             }
-            let hint = match other_version(&bound, &route) {
+            let hint = match other_version(&bound, route) {
                 Some((_, path)) => format!(": an RPC is bound to {path}"),
                 None => String::new(),
             };

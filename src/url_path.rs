@@ -12,7 +12,7 @@ const VERBS: &[&str] = &[
 
 /// A path with each template variable (`{id}`, `{name=shelves/*}`) replaced by `{}`, so that
 /// splitting it at `/` gives its segments.
-fn without_variables(path: &str) -> String {
+pub fn without_variables(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut depth = 0usize;
     for c in path.chars() {
