@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::config;
 use crate::diag::{InputError, InputErrors};
@@ -119,6 +119,12 @@ pub enum Command {
     },
     /// Explain one rule, by id or peer alias (`buf:FIELD_SAME_TYPE`).
     Explain { rule: String },
+    /// Print a completion script for a shell (e.g. `treaty completions bash >
+    /// ~/.local/share/bash-completion/completions/treaty`).
+    Completions { shell: clap_complete::Shell },
+    /// Print treaty's manual page (roff), e.g. `treaty man > ~/.local/share/man/man1/treaty.1`;
+    /// `treaty man breaking` prints the page of one command (treaty-breaking(1)).
+    Man { command: Option<String> },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -877,6 +883,38 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             finish(&report, common, color, &prefixes)
         }
         Command::Init { force } => init(&cwd, *force),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "treaty", &mut script);
+            emit(&String::from_utf8_lossy(&script))?;
+            Ok(0)
+        }
+        Command::Man { command } => {
+            let mut page = Vec::new();
+            let mut treaty = Cli::command();
+            treaty.build();
+            let man = match command {
+                None => clap_mangen::Man::new(treaty),
+                Some(name) => {
+                    let names: Vec<&str> = treaty
+                        .get_subcommands()
+                        .map(|c| c.get_name())
+                        .filter(|n| *n != "help")
+                        .collect();
+                    let Some(sub) = treaty.find_subcommand(name) else {
+                        return Err(InputError::new(format!("no command named {name:?}"))
+                            .with_hint(format!("one of: {}", names.join(", ")))
+                            .into());
+                    };
+                    let title = format!("treaty-{}", sub.get_name());
+                    clap_mangen::Man::new(sub.clone()).title(title)
+                }
+            };
+            man.render(&mut page)
+                .map_err(|e| InputError::new(format!("cannot render the manual page: {e}")))?;
+            emit(&String::from_utf8_lossy(&page))?;
+            Ok(0)
+        }
         Command::Rules {
             format,
             protocol,

@@ -500,3 +500,38 @@ fn treaty_today_decides_whether_a_sunset_has_passed() {
         );
     }
 }
+
+/// A spec whose 400 response has the error envelope, its `code` of type `code_type`.
+fn error_spec(code_type: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /v1/pets:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '400':\n          description: bad\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  error:\n                    type: object\n                    required: [code, message]\n                    properties:\n                      code: {{type: {code_type}}}\n                      message: {{type: string}}\n"
+    )
+}
+
+#[test]
+fn an_error_code_narrowed_from_number_to_integer_is_no_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.yaml", &error_spec("number"));
+    write(dir.path(), "new.yaml", &error_spec("integer"));
+    let out = treaty(
+        dir.path(),
+        &["diff", "old.yaml", "new.yaml", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("error-shape-drift"),
+        "{}",
+        stdout(&out)
+    );
+    // Widened the other way, clients may read a fraction where they expect an integer.
+    let out = treaty(
+        dir.path(),
+        &["diff", "new.yaml", "old.yaml", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("error-shape-drift"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -379,3 +379,83 @@ fn an_import_under_proto_without_roots_suggests_the_root() {
     let fixed = treaty(dir.path(), &["lint"]);
     assert_ne!(fixed.status.code(), Some(2), "{}", stderr(&fixed));
 }
+
+/// A spec whose four operations share one response schema; `extra` adds a property to it.
+fn shared_schema_spec(extra: &str) -> String {
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for (path, method) in [
+        ("/a", "get"),
+        ("/b", "get"),
+        ("/c", "put"),
+        ("/d", "delete"),
+    ] {
+        spec.push_str(&format!(
+            "  {path}:\n    {method}:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Pet'}}\n"
+        ));
+    }
+    spec.push_str("components:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        id: {type: string}\n");
+    spec.push_str(extra);
+    spec
+}
+
+#[test]
+fn human_report_gives_one_message_for_one_edit_seen_from_several_operations() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "old.yaml",
+        &shared_schema_spec("        name: {type: string}\n"),
+    );
+    write(dir.path(), "new.yaml", &shared_schema_spec(""));
+    let human = treaty(dir.path(), &["diff", "old.yaml", "new.yaml", "--show-info"]);
+    let text = stdout(&human);
+    assert_eq!(
+        text.matches("in the old revision").count(),
+        1,
+        "one snippet for the one removal:\n{text}"
+    );
+    assert!(
+        text.contains("in 4 operations: DELETE /d, GET /a, GET /b, PUT /c"),
+        "{text}"
+    );
+    // The count and the exit code stay those of the findings; JSON keeps one per operation.
+    assert!(text.contains("treaty: 4 findings"), "{text}");
+    let json = treaty(
+        dir.path(),
+        &["diff", "old.yaml", "new.yaml", "--format", "json"],
+    );
+    assert_eq!(human.status.code(), json.status.code());
+    let rules = json_rules(&stdout(&json));
+    assert_eq!(rules.len(), 4, "{rules:?}");
+}
+
+#[test]
+fn completions_and_manual_pages_cover_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = treaty(dir.path(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        for word in ["breaking", "check", "lint", "against", "fail-on"] {
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let out = treaty(dir.path(), &["man"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with(".ie"), "roff: {}", stdout(&out));
+    assert!(stdout(&out).contains(".TH treaty 1"), "{}", stdout(&out));
+    let out = treaty(dir.path(), &["man", "breaking"]);
+    assert!(
+        stdout(&out).contains(".TH treaty-breaking 1"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("against"), "{}", stdout(&out));
+    let out = treaty(dir.path(), &["man", "brekaing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("one of: diff, breaking"),
+        "{}",
+        stderr(&out)
+    );
+}

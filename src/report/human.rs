@@ -10,7 +10,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::Report;
 use crate::diag::{InputError, Place};
-use crate::finding::{Location, Revision, Severity};
+use crate::finding::{Finding, Location, Revision, Severity};
 use crate::span::LineIndex;
 
 /// Byte offset and length of a location in `text` (columns count characters).
@@ -182,7 +182,6 @@ pub fn render(report: &Report, color: bool, show_info: bool, width: Option<usize
         handler = handler.with_width(width);
     }
     let mut out = String::new();
-    let mut folded = 0;
     // Each source's line index, built once however many findings point into it.
     let mut indexes: HashMap<(Revision, &str), Arc<LineIndex>> = HashMap::new();
     let mut source = |revision: Revision, file: &str| {
@@ -195,11 +194,14 @@ pub fn render(report: &Report, color: bool, show_info: bool, width: Option<usize
             .clone();
         Some((text, lines))
     };
-    for f in &report.findings {
-        if f.severity == Severity::Info && !show_info {
-            folded += 1;
-            continue;
-        }
+    let shown: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| show_info || f.severity != Severity::Info)
+        .collect();
+    let folded = report.findings.len() - shown.len();
+    for group in shown.chunk_by(|a, b| same_edit(a, b)) {
+        let f = group[0];
         let text = source(f.revision, &f.location.file);
         let label = match (f.revision, &f.related) {
             (Revision::Old, _) => "deleted in the new revision",
@@ -207,7 +209,7 @@ pub fn render(report: &Report, color: bool, show_info: bool, width: Option<usize
             (Revision::New, None) => "here",
         };
         let mut diag = located(
-            super::headline(f).into_owned(),
+            group_headline(group),
             label,
             &f.location,
             text.as_ref().map(|(t, l)| (*t, l)),
@@ -246,6 +248,45 @@ pub fn render(report: &Report, color: bool, show_info: bool, width: Option<usize
     }
     out.push_str(&summary_line(report));
     out
+}
+
+/// Findings that describe one edit seen from several operations: a shared schema's property
+/// removed reads once, with the operations listed, not once per operation with the same
+/// snippet. Only the human report groups; machine formats keep one finding per operation.
+fn same_edit(a: &Finding, b: &Finding) -> bool {
+    a.operation.is_some()
+        && b.operation.is_some()
+        && a.rule == b.rule
+        && a.severity == b.severity
+        && a.revision == b.revision
+        && a.location == b.location
+        && a.related == b.related
+        && a.message == b.message
+}
+
+/// How many operations a grouped headline names before "and N more".
+const OPERATIONS_LISTED: usize = 5;
+
+fn group_headline(group: &[&Finding]) -> String {
+    let [one] = group else {
+        let operations: Vec<&str> = group
+            .iter()
+            .filter_map(|f| f.operation.as_deref())
+            .collect();
+        let mut listed = operations[..operations.len().min(OPERATIONS_LISTED)].join(", ");
+        if operations.len() > OPERATIONS_LISTED {
+            listed.push_str(&format!(
+                " and {} more",
+                operations.len() - OPERATIONS_LISTED
+            ));
+        }
+        return format!(
+            "{}, in {} operations: {listed}",
+            group[0].message,
+            operations.len()
+        );
+    };
+    super::headline(one).into_owned()
 }
 
 pub fn summary_line(report: &Report) -> String {

@@ -116,6 +116,19 @@ impl TypeSet {
         self.0 & !other.0 == 0
     }
 
+    /// Every value of a type of `self` is a value of a type of `other`: as [`Self::is_subset`],
+    /// an integer also being a number.
+    pub fn admitted_by(self, other: TypeSet) -> bool {
+        let number = 1 << 1;
+        let integer = 1 << 2;
+        let other = if other.0 & number != 0 {
+            other.0 | integer
+        } else {
+            other.0
+        };
+        self.0 & !other == 0
+    }
+
     /// The types both allow.
     pub fn intersect(self, other: TypeSet) -> TypeSet {
         TypeSet(self.0 & other.0)
