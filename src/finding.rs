@@ -54,6 +54,8 @@ pub struct Finding {
     /// What the finding is about, for supersession (never serialised): `a.yaml#GET /pets
     /// responses/200/application/json/name`, `p.M#7`. Keys nest with `/` or ` `: a finding
     /// about `X` explains the findings about `X` and about what lies under it.
+    /// A finding about several elements (a field moved from number 7 to 8: `p.M#7` and
+    /// `p.M#8`) holds their keys separated by a line break.
     pub element: Option<Arc<str>>,
 }
 

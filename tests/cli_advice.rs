@@ -141,3 +141,118 @@ fn buf_rules_selected_explicitly_keep_bufs_verdict_on_a_guided_deletion() {
     assert_eq!(code, 1);
     assert_eq!(rules(&findings), ["proto/field-no-delete"]);
 }
+
+/// A `Status` enum with the values in `values` besides the zero value.
+fn status(values: &str) -> String {
+    format!(
+        "syntax = \"proto3\";\n\npackage library.v1;\n\nenum Status {{\n  option allow_alias = true;\n{values}  STATUS_UNSPECIFIED = 0;\n}}\n"
+    )
+}
+
+#[test]
+fn deleting_an_enum_value_or_alias_the_guides_way_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "library/v1/status.proto";
+    let values = "  STATUS_ACTIVE = 1;\n  STATUS_ENABLED = 1;\n  STATUS_CLOSED = 3;\n";
+    write(dir.path(), &format!("old/{path}"), &status(values));
+
+    // 1. Deleted outright: one finding per number, asking for the deprecation and reservation.
+    write(
+        dir.path(),
+        &format!("new/{path}"),
+        &status("  STATUS_ACTIVE = 1;\n"),
+    );
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [
+            "proto/enum-value-deleted-not-reserved",
+            "proto/enum-value-deleted-not-reserved"
+        ],
+        "{findings:?}"
+    );
+    assert!(
+        findings[0].1.contains(
+            "deprecate it first (deprecated = true) in a release, then delete it reserving 3 and \"STATUS_CLOSED\""
+        ),
+        "{findings:?}"
+    );
+    // An alias of a number that lives on: only its name is to reserve.
+    assert!(
+        findings[1].1.contains(
+            "then delete it reserving \"STATUS_ENABLED\" (add: reserved \"STATUS_ENABLED\";)"
+        ),
+        "{findings:?}"
+    );
+
+    // 2. Reserved but never deprecated: still one error per number, saying only that.
+    let reserved =
+        "  reserved 3;\n  reserved \"STATUS_CLOSED\", \"STATUS_ENABLED\";\n  STATUS_ACTIVE = 1;\n";
+    write(dir.path(), &format!("new/{path}"), &status(reserved));
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [
+            "proto/enum-value-deleted-without-deprecation",
+            "proto/enum-value-deleted-without-deprecation"
+        ],
+        "{findings:?}"
+    );
+
+    // 3. Deprecated in the base, reserved in the head: passes, with info findings only.
+    let deprecated = "  STATUS_ACTIVE = 1;\n  STATUS_ENABLED = 1 [deprecated = true];\n  STATUS_CLOSED = 3 [deprecated = true];\n";
+    write(dir.path(), &format!("old/{path}"), &status(deprecated));
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert_eq!(
+        rules(&findings),
+        [
+            "proto/enum-value-deleted-after-deprecation",
+            "proto/enum-value-deleted-after-deprecation"
+        ],
+        "{findings:?}"
+    );
+    // buf's own rules, selected, keep buf's verdict.
+    let (code, findings) = diff(dir.path(), &["--only", "buf:FILE"]);
+    assert_eq!(code, 1);
+    assert!(
+        rules(&findings).contains(&"proto/enum-value-no-delete"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_renumbered_field_supersedes_only_its_own_findings_when_fields_share_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "library/v1/book.proto";
+    // Two fields on one line: `tags` moves from 7 to 8, `author` (3) is renamed.
+    write(
+        dir.path(),
+        &format!("old/{path}"),
+        &book("  repeated string tags = 7; string author = 3;\n"),
+    );
+    write(
+        dir.path(),
+        &format!("new/{path}"),
+        &book("  string tags = 8; string writer = 3;\n"),
+    );
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let rules = rules(&findings);
+    assert!(rules.contains(&"proto/field-renumbered"), "{findings:?}");
+    // The renumbering replaces buf's deletion of 7 ...
+    assert!(!rules.contains(&"proto/field-no-delete"), "{findings:?}");
+    // ... and says the cardinality changed too, while author's rename (a rule the renumbering
+    // also supersedes, on the same line) stays its own finding.
+    let renumbered = findings
+        .iter()
+        .find(|(rule, _)| rule == "proto/field-renumbered")
+        .unwrap();
+    assert!(
+        renumbered.1.contains("cardinality changed too"),
+        "{renumbered:?}"
+    );
+    assert!(rules.contains(&"proto/field-same-name"), "{findings:?}");
+}

@@ -48,10 +48,9 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
             .entry(f.rule)
             .or_insert_with(|| RuleSet::named_by(tokens));
         if let Some(element) = &f.element {
-            add(
-                by_element.entry(element).or_insert(RuleSet::EMPTY),
-                replaced,
-            );
+            for key in element.split('\n') {
+                add(by_element.entry(key).or_insert(RuleSet::EMPTY), replaced);
+            }
             continue;
         }
         add(
@@ -72,7 +71,7 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
         .iter()
         .map(|f| {
             let replaced = match (&f.element, f.revision) {
-                (Some(element), _) => element_and_parents(element).any(|e| {
+                (Some(element), _) => element.split('\n').flat_map(element_and_parents).any(|e| {
                     by_element
                         .get(e)
                         .is_some_and(|rules| rules.contains(f.rule))

@@ -213,6 +213,7 @@ fn fields_deleted(ctx: &Ctx, sink: &mut Sink, unless: Unless) {
                     field.number, field.name, old.message.name
                 ),
             );
+            sink.about(super::numbered(new.full_name, field.number));
         }
     }
 }
@@ -568,6 +569,7 @@ fn enum_values_deleted(ctx: &Ctx, sink: &mut Sink, unless: Unless) {
                     new.e.name
                 ),
             );
+            sink.about(super::numbered(full, number));
         }
     }
 }

@@ -129,6 +129,7 @@ fn enum_value_same_name(ctx: &Ctx, sink: &mut Sink) {
                         quoted_list(&is)
                     ),
                 );
+                sink.about(super::numbered(name, number));
             }
         }
     }

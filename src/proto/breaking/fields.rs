@@ -213,6 +213,15 @@ impl<'a> Site<'a> {
         self.field.option(name)
     }
 
+    /// What a finding about this field is about: its number in its message (or extendee).
+    fn element(&self) -> String {
+        match (self.extension, self.message) {
+            (Some(x), _) => super::numbered(&x.extend.extendee.resolved, self.field.number),
+            (None, Some(m)) => super::numbered(m.full_name, self.field.number),
+            (None, None) => super::numbered("", self.field.number),
+        }
+    }
+
     fn is_extension(&self) -> bool {
         self.extension.is_some()
     }
@@ -269,7 +278,23 @@ impl<'a> Site<'a> {
 }
 
 /// Calls `f(old, new)` for every field present in both revisions.
-pub(super) fn for_each_field_pair<'a>(ctx: &Ctx<'a>, mut f: impl FnMut(&Site<'a>, &Site<'a>)) {
+/// Calls `f` for every field present by number in both revisions (message fields, then
+/// extensions); what `f` reports is about that field number (see [`super::numbered`]).
+pub(super) fn for_each_field_pair<'a>(
+    ctx: &Ctx<'a>,
+    sink: &mut Sink,
+    mut f: impl FnMut(&Site<'a>, &Site<'a>, &mut Sink),
+) {
+    let mut visit = |old: &Site<'a>, new: &Site<'a>| {
+        let before = sink.findings.len();
+        f(old, new, sink);
+        if sink.findings.len() > before {
+            let element: std::sync::Arc<str> = new.element().into();
+            for finding in &mut sink.findings[before..] {
+                finding.element.get_or_insert_with(|| element.clone());
+            }
+        }
+    };
     for (name, old_m) in &ctx.old.messages {
         let Some(new_m) = ctx.new.messages.get(name) else {
             continue;
@@ -307,7 +332,7 @@ pub(super) fn for_each_field_pair<'a>(ctx: &Ctx<'a>, mut f: impl FnMut(&Site<'a>
                 new_map_field,
                 &new_scope,
             );
-            f(&old, &new);
+            visit(&old, &new);
         }
     }
 
@@ -324,7 +349,7 @@ pub(super) fn for_each_field_pair<'a>(ctx: &Ctx<'a>, mut f: impl FnMut(&Site<'a>
         };
         let old = extension_site(&ctx.old, old_x);
         let new = extension_site(&ctx.new, new_x);
-        f(&old, &new);
+        visit(&old, &new);
     }
 }
 
@@ -429,7 +454,7 @@ fn report_type_name_changed(sink: &mut Sink, old: &Site, new: &Site) {
 }
 
 fn field_same_type(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if old.kind != new.kind {
             report_kind_changed(sink, old, new, &[]);
         } else if new.kind.is_named() && old.type_name() != new.type_name() {
@@ -439,7 +464,7 @@ fn field_same_type(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn field_wire_compatible_type(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if wire_group(old.kind) != wire_group(new.kind) {
             let string = Kind::Scalar(Scalar::String);
             let bytes = Kind::Scalar(Scalar::Bytes);
@@ -465,7 +490,7 @@ fn field_wire_compatible_type(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn field_wire_json_compatible_type(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if wire_json_group(old.kind) != wire_json_group(new.kind) {
             report_kind_changed(sink, old, new, &[WIRE_JSON_DOC]);
             return;
@@ -545,7 +570,7 @@ fn check_enum_wire_compatible(ctx: &Ctx, sink: &mut Sink, old: &Site, new: &Site
 // Cardinality
 
 fn check_cardinality(ctx: &Ctx, sink: &mut Sink, group: fn(Cardinality) -> u8) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         // Map entry fields are synthesized; their presence mirrors the file's defaults
         // without changing behaviour, so buf leaves them alone.
         if old.in_map_entry() && new.in_map_entry() {
@@ -587,7 +612,7 @@ fn field_wire_json_compatible_cardinality(ctx: &Ctx, sink: &mut Sink) {
 // Names and oneofs
 
 fn field_same_name(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         let (was, is) = (old.compared_name(), new.compared_name());
         if was != is {
             sink.report(
@@ -612,7 +637,7 @@ fn json_name(site: &Site) -> String {
 }
 
 fn field_same_json_name(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if old.is_extension() {
             // Extensions cannot set a JSON name.
             return;
@@ -642,7 +667,7 @@ fn oneof_name<'a>(site: &Site<'a>) -> Option<&'a str> {
 }
 
 fn field_same_oneof(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if old.is_extension() {
             return;
         }
@@ -816,7 +841,7 @@ fn default_value(ctx_side: &Side, set: &ProtoSet, site: &Site) -> Option<Value> 
 }
 
 fn field_same_default(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         let (Some(was), Some(is)) = (
             default_value(&ctx.old, ctx.old_set, old),
             default_value(&ctx.new, ctx.new_set, new),
@@ -873,7 +898,7 @@ fn cpp_string_type_location(site: &Site) -> Location {
 }
 
 fn field_same_cpp_string_type(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if old.in_map_entry() && new.in_map_entry() {
             // Map keys and values cannot choose a string type.
             return;
@@ -944,7 +969,7 @@ fn java_utf8_location(site: &Site) -> Location {
 
 fn field_same_java_utf8_validation(ctx: &Ctx, sink: &mut Sink) {
     let string = Kind::Scalar(Scalar::String);
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if old.kind != string || new.kind != string {
             return;
         }
@@ -980,7 +1005,7 @@ fn jstype<'a>(site: &Site<'a>) -> &'a str {
 }
 
 fn field_same_jstype(ctx: &Ctx, sink: &mut Sink) {
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if !is_64_bit_integer(old.kind) || !is_64_bit_integer(new.kind) {
             return;
         }
@@ -1002,7 +1027,7 @@ fn field_same_jstype(ctx: &Ctx, sink: &mut Sink) {
 
 fn field_same_utf8_validation(ctx: &Ctx, sink: &mut Sink) {
     let string = Kind::Scalar(Scalar::String);
-    for_each_field_pair(ctx, |old, new| {
+    for_each_field_pair(ctx, sink, |old, new, sink| {
         if old.kind != string || new.kind != string {
             return;
         }

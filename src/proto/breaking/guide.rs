@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use super::index::{loc, Side};
-use super::{Check, Ctx, Sink};
+use super::{numbered, numbered_both, Check, Ctx, Sink};
 use crate::proto::ast::{
     Enum, EnumValue, Field, FieldType, Label, Message, OptionDecl, OptionValue, RefKind, Reserved,
     Syntax,
@@ -45,6 +45,14 @@ pub const RULES: &[Rule<Check>] = &[
     Rule::new(
         "proto/enum-value-deleted-not-reserved",
         enum_value_deleted_not_reserved,
+    ),
+    Rule::new(
+        "proto/enum-value-deleted-without-deprecation",
+        enum_value_deleted_without_deprecation,
+    ),
+    Rule::new(
+        "proto/enum-value-deleted-after-deprecation",
+        enum_value_deleted_after_deprecation,
     ),
 ];
 
@@ -200,6 +208,7 @@ fn field_renumbered(ctx: &Ctx, sink: &mut Sink) {
                 Some(loc(p.old_file, old.number_span)),
                 message,
             );
+            sink.about(numbered_both(p.full_name, old.number, new.number));
         }
     }
 }
@@ -247,6 +256,7 @@ fn field_number_reused(ctx: &Ctx, sink: &mut Sink) {
                     new.name
                 ),
             );
+            sink.about(numbered(p.full_name, old.number));
         }
     }
 }
@@ -321,7 +331,13 @@ fn is_deprecated(options: &[OptionDecl]) -> bool {
 
 /// The guide's order for a deletion: "deprecate it first (deprecated = true) in a release, then
 /// delete it reserving 3 and "email"". `several` says the deleted thing is several aliases.
-fn deprecate_first_advice(syntax: &Syntax, number: i32, names: &[&str], several: bool) -> String {
+/// `number` is `None` for aliases deleted from a number other values still carry.
+fn deprecate_first_advice(
+    syntax: &Syntax,
+    number: Option<i32>,
+    names: &[&str],
+    several: bool,
+) -> String {
     let names: Vec<String> = names
         .iter()
         .map(|n| match syntax {
@@ -330,9 +346,10 @@ fn deprecate_first_advice(syntax: &Syntax, number: i32, names: &[&str], several:
         })
         .collect();
     let it = if several { "them" } else { "it" };
+    let number = number.map_or_else(String::new, |n| format!("{n} and "));
     format!(
         "deprecate {it} first (deprecated = true) in a release, then delete {it} reserving \
-         {number} and {}",
+         {number}{}",
         names.join(", ")
     )
 }
@@ -389,7 +406,7 @@ fn field_deleted_not_reserved(ctx: &Ctx, sink: &mut Sink) {
                 let (missing, fix) = reserve_parts(syntax, number, &names, false);
                 format!(
                     "without being deprecated first or reserving {missing}; {} (add: {fix})",
-                    deprecate_first_advice(syntax, old.number, &[&old.name], false)
+                    deprecate_first_advice(syntax, Some(old.number), &[&old.name], false)
                 )
             };
             sink.report(
@@ -400,6 +417,7 @@ fn field_deleted_not_reserved(ctx: &Ctx, sink: &mut Sink) {
                     old.name, old.number, p.full_name
                 ),
             );
+            sink.about(numbered(p.full_name, old.number));
         }
     }
 }
@@ -421,9 +439,15 @@ fn field_deleted_without_deprecation(ctx: &Ctx, sink: &mut Sink) {
                     old.name,
                     old.number,
                     p.full_name,
-                    deprecate_first_advice(&p.new_file.ast.syntax, old.number, &[&old.name], false)
+                    deprecate_first_advice(
+                        &p.new_file.ast.syntax,
+                        Some(old.number),
+                        &[&old.name],
+                        false
+                    )
                 ),
             );
+            sink.about(numbered(p.full_name, old.number));
         }
     }
 }
@@ -444,6 +468,7 @@ fn field_deleted_after_deprecation(ctx: &Ctx, sink: &mut Sink) {
                     old.name, old.number, p.full_name
                 ),
             );
+            sink.about(numbered(p.full_name, old.number));
         }
     }
 }
@@ -545,6 +570,7 @@ fn enum_value_renumbered(ctx: &Ctx, sink: &mut Sink) {
                 Some(loc(p.old_file, old.number_span)),
                 message,
             );
+            sink.about(numbered_both(p.full_name, old.number, new.number));
         }
     }
 }
@@ -591,63 +617,180 @@ fn enum_value_number_reused(ctx: &Ctx, sink: &mut Sink) {
                     new.name
                 ),
             );
+            sink.about(numbered(p.full_name, number));
         }
     }
 }
 
+/// The values of one old number gone from an enum present in both revisions (not renumbered),
+/// with what the new enum still has to reserve for them.
+struct DeletedValues<'a> {
+    number: i32,
+    olds: Vec<&'a EnumValue>,
+    /// The names gone from the enum, in declaration order.
+    gone: Vec<&'a str>,
+    /// Whether the number itself is gone and unreserved.
+    number_needed: bool,
+    /// The gone names not reserved.
+    names_needed: Vec<&'a str>,
+}
+
+impl DeletedValues<'_> {
+    fn reserved(&self) -> bool {
+        !self.number_needed && self.names_needed.is_empty()
+    }
+
+    /// Every deleted value carried `deprecated = true` in the old revision.
+    fn deprecated(&self) -> bool {
+        self.olds
+            .iter()
+            .filter(|v| self.gone.contains(&v.name.as_str()))
+            .all(|v| is_deprecated(&v.options))
+    }
+
+    /// The number, when no value carries it any more (else only names are deleted).
+    fn number_gone(&self, p: &EnumPair) -> Option<i32> {
+        (!p.new_by_number.contains_key(&self.number)).then_some(self.number)
+    }
+
+    fn several(&self) -> bool {
+        self.gone.len() > 1
+    }
+
+    /// The first deleted value, where the finding's old location points.
+    fn first(&self) -> &EnumValue {
+        (self.olds.iter())
+            .find(|v| v.name == self.gone[0])
+            .unwrap_or(&self.olds[0])
+    }
+
+    /// `Enum value "A" (3) of enum "p.E" was` / `Enum values "A", "B" (3) ... were`.
+    fn subject(&self, full_name: &str) -> String {
+        format!(
+            "Enum value{} {} ({}) of enum {:?} {}",
+            if self.several() { "s" } else { "" },
+            quoted_list(&self.gone),
+            self.number,
+            full_name,
+            if self.several() { "were" } else { "was" },
+        )
+    }
+}
+
+fn deleted_values<'a>(p: &EnumPair<'a>) -> Vec<DeletedValues<'a>> {
+    let mut out = Vec::new();
+    for (number, olds) in old_numbers(p.old) {
+        let gone: Vec<&str> = olds
+            .iter()
+            .map(|v| v.name.as_str())
+            .filter(|n| !p.new_by_name.contains_key(n))
+            .collect();
+        if gone.is_empty() {
+            continue;
+        }
+        let number_needed = match p.new_by_number.get(&number) {
+            None => !number_reserved(&p.new.reserved, number),
+            Some(news) => {
+                // The number lives on. If it gained a name, the value was renamed
+                // (ENUM_VALUE_SAME_NAME); if it only lost names, aliases were deleted and
+                // only their names need reserving.
+                if news.iter().any(|v| !olds.iter().any(|o| o.name == v.name)) {
+                    continue;
+                }
+                false
+            }
+        };
+        let names_needed = (gone.iter().copied())
+            .filter(|n| !name_reserved(&p.new.reserved, n))
+            .collect();
+        out.push(DeletedValues {
+            number,
+            olds,
+            gone,
+            number_needed,
+            names_needed,
+        });
+    }
+    out
+}
+
 fn enum_value_deleted_not_reserved(ctx: &Ctx, sink: &mut Sink) {
     for p in enum_pairs(ctx) {
-        for (number, olds) in old_numbers(p.old) {
-            // Names gone from the enum entirely (not renumbered).
-            let gone: Vec<&str> = olds
-                .iter()
-                .map(|v| v.name.as_str())
-                .filter(|n| !p.new_by_name.contains_key(n))
-                .collect();
-            if gone.is_empty() {
+        for d in deleted_values(&p) {
+            if d.reserved() {
                 continue;
             }
-            let news = p.new_by_number.get(&number);
-            let number_needed = match news {
-                None => !number_reserved(&p.new.reserved, number),
-                Some(news) => {
-                    // The number lives on. If it gained a name, the value was renamed
-                    // (ENUM_VALUE_SAME_NAME); if it only lost names, aliases were deleted and
-                    // only their names need reserving.
-                    let renamed = news.iter().any(|v| !olds.iter().any(|o| o.name == v.name));
-                    if renamed {
-                        continue;
-                    }
-                    false
-                }
+            let syntax = &p.new_file.ast.syntax;
+            let number = d.number_needed.then_some(d.number);
+            // As for fields: reserving alone does not satisfy the guide without a deprecation.
+            let advice = if d.deprecated() {
+                reserve_advice(syntax, number, &d.names_needed, d.several())
+            } else {
+                let (missing, fix) = reserve_parts(syntax, number, &d.names_needed, d.several());
+                format!(
+                    "without being deprecated first or reserving {missing}; {} (add: {fix})",
+                    deprecate_first_advice(syntax, d.number_gone(&p), &d.gone, d.several())
+                )
             };
-            let names: Vec<&str> = gone
-                .iter()
-                .copied()
-                .filter(|n| !name_reserved(&p.new.reserved, n))
-                .collect();
-            if !number_needed && names.is_empty() {
-                continue;
-            }
-            let plural = gone.len() > 1;
-            let advice = reserve_advice(
-                &p.new_file.ast.syntax,
-                number_needed.then_some(number),
-                &names,
-                plural,
-            );
-            let first_gone = olds.iter().find(|v| v.name == gone[0]).unwrap_or(&olds[0]);
             sink.report(
                 loc(p.new_file, p.new.span),
-                Some(loc(p.old_file, first_gone.span)),
+                Some(loc(p.old_file, d.first().span)),
+                format!("{} deleted {advice}", d.subject(p.full_name)),
+            );
+            sink.about(numbered(p.full_name, d.number));
+        }
+    }
+}
+
+fn enum_value_deleted_without_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    for p in enum_pairs(ctx) {
+        for d in deleted_values(&p) {
+            // Not reserved: enum-value-deleted-not-reserved says both what to reserve and this.
+            if !d.reserved() || d.deprecated() {
+                continue;
+            }
+            let syntax = &p.new_file.ast.syntax;
+            sink.report(
+                loc(p.new_file, p.new.span),
+                Some(loc(p.old_file, d.first().span)),
                 format!(
-                    "Enum value{} {} ({number}) of enum {:?} {} deleted {advice}",
-                    if plural { "s" } else { "" },
-                    quoted_list(&gone),
-                    p.full_name,
-                    if plural { "were" } else { "was" },
+                    "{} deleted without being deprecated first; {}",
+                    d.subject(p.full_name),
+                    deprecate_first_advice(syntax, d.number_gone(&p), &d.gone, d.several())
                 ),
             );
+            sink.about(numbered(p.full_name, d.number));
+        }
+    }
+}
+
+fn enum_value_deleted_after_deprecation(ctx: &Ctx, sink: &mut Sink) {
+    for p in enum_pairs(ctx) {
+        for d in deleted_values(&p) {
+            if !(d.reserved() && d.deprecated()) {
+                continue;
+            }
+            sink.report(
+                loc(p.new_file, p.new.span),
+                Some(loc(p.old_file, d.first().span)),
+                format!(
+                    "{} deleted after being deprecated, {} reserved",
+                    d.subject(p.full_name),
+                    // Aliases deleted from a number that lives on reserve only their names.
+                    if d.number_gone(&p).is_none() {
+                        if d.several() {
+                            "their names"
+                        } else {
+                            "its name"
+                        }
+                    } else if d.several() {
+                        "their number and names"
+                    } else {
+                        "its number and name"
+                    }
+                ),
+            );
+            sink.about(numbered(p.full_name, d.number));
         }
     }
 }

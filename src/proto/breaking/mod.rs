@@ -34,3 +34,16 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
     ];
     families.into_iter().flatten()
 }
+
+/// The element (see `Finding::element`) of field or enum value `number` of `scope`, a message's,
+/// enum's or extendee's full name: what buf's rules and treaty's own rules about the same field
+/// number share, so one can supersede the other even when fields share a line.
+pub(super) fn numbered(scope: &str, number: i32) -> String {
+    format!("{scope}#{number}")
+}
+
+/// The element of a finding about two numbers of one scope (a field moved from one to the
+/// other): keys separated by a line break, which supersession reads as one key each.
+pub(super) fn numbered_both(scope: &str, a: i32, b: i32) -> String {
+    format!("{}\n{}", numbered(scope, a), numbered(scope, b))
+}
