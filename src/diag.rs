@@ -8,7 +8,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::finding::Location;
+use crate::finding::{Location, Revision};
 
 /// Where an error is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -55,6 +55,9 @@ pub struct InputError {
     pub text: Option<Arc<str>>,
     /// How to fix it, shown apart from the message.
     pub hint: Option<String>,
+    /// Which side of a comparison the file was read from; `None` outside a comparison, or
+    /// when both sides have the same error (it is reported once).
+    pub revision: Option<Revision>,
 }
 
 impl InputError {
@@ -65,6 +68,7 @@ impl InputError {
             place: None,
             text: None,
             hint: None,
+            revision: None,
         }
     }
 
@@ -100,6 +104,20 @@ impl InputError {
         self
     }
 
+    /// The same error, read from one side of a comparison.
+    pub fn in_revision(mut self, revision: Revision) -> InputError {
+        self.revision = Some(revision);
+        self
+    }
+
+    /// "in the old revision" when the error is one side's, for messages.
+    pub fn revision_note(&self) -> Option<&'static str> {
+        self.revision.map(|r| match r {
+            Revision::Old => "in the old revision",
+            Revision::New => "in the new revision",
+        })
+    }
+
     /// The position, when the error has one.
     pub fn location(&self) -> Option<&Location> {
         self.place.as_ref().and_then(Place::location)
@@ -116,6 +134,9 @@ impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(place) = &self.place {
             write!(f, "{place}: ")?;
+        }
+        if let Some(note) = self.revision_note() {
+            write!(f, "{note}: ")?;
         }
         write!(f, "{}", self.message)?;
         if let Some(hint) = &self.hint {

@@ -236,6 +236,9 @@ pub fn load_with(
         next += 1;
     }
 
+    if errors.is_empty() {
+        errors.extend(import_cycles(&files, &by_path));
+    }
     let mut set = ProtoSet { files, by_path };
     if errors.is_empty() {
         errors.extend(link::link(&mut set));
@@ -246,6 +249,73 @@ pub fn load_with(
         errors.sort_by(|a, b| a.location().cmp(&b.location()));
         Err(InputErrors(errors))
     }
+}
+
+/// Imports that close a cycle (protoc and buf refuse them; a file importing itself is the
+/// shortest), each an error at the import that closes it, naming the whole cycle. A depth-first
+/// walk with an explicit stack: an import chain thousands of files long must not overflow.
+fn import_cycles(files: &[SourceProto], by_path: &HashMap<String, usize>) -> Vec<InputError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut state = vec![State::New; files.len()];
+    let mut errors = Vec::new();
+    for start in 0..files.len() {
+        if state[start] != State::New {
+            continue;
+        }
+        // (file, index of its next import to follow); the stack is the current import path.
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = State::OnPath;
+        while let Some(&mut (file, ref mut next)) = stack.last_mut() {
+            let imports = &files[file].ast.imports;
+            let Some(import) = imports.get(*next) else {
+                state[file] = State::Done;
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            let Some(&target) = by_path.get(&import.path) else {
+                continue;
+            };
+            match state[target] {
+                State::New => {
+                    state[target] = State::OnPath;
+                    stack.push((target, 0));
+                }
+                State::OnPath => {
+                    let from = stack.iter().position(|&(f, _)| f == target).unwrap_or(0);
+                    let mut cycle: Vec<&str> = stack[from..]
+                        .iter()
+                        .map(|&(f, _)| files[f].ast.path.as_str())
+                        .collect();
+                    cycle.push(&files[target].ast.path);
+                    let importer = &files[file];
+                    let message = if cycle.len() == 2 {
+                        format!("{} imports itself", importer.ast.path)
+                    } else {
+                        format!("import cycle: {}", cycle.join(" -> "))
+                    };
+                    errors.push(
+                        InputError::at(
+                            message,
+                            importer.location(import.path_span),
+                            Some(importer.text.clone()),
+                        )
+                        .with_hint(
+                            "protoc and buf refuse import cycles: move what the files share \
+                             into a file both import",
+                        ),
+                    );
+                }
+                State::Done => {}
+            }
+        }
+    }
+    errors
 }
 
 /// The directory under which a missing import is in the tree (`proto` when `a/b.proto` is

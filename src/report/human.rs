@@ -318,7 +318,10 @@ pub fn render_errors(errors: &[InputError], color: bool) -> String {
             Some(Place::At(loc)) => {
                 let lines = e.text.as_ref().map(|t| Arc::new(LineIndex::new(t)));
                 located(
-                    e.message.clone(),
+                    match e.revision_note() {
+                        Some(note) => format!("{}, {note}", e.message),
+                        None => e.message.clone(),
+                    },
                     "here",
                     loc,
                     e.text.as_ref().zip(lines.as_ref()),
@@ -326,8 +329,11 @@ pub fn render_errors(errors: &[InputError], color: bool) -> String {
                 )
             }
             place => Diag {
-                message: match place {
-                    Some(Place::File(file)) => format!("{file}: {}", e.message),
+                message: match (place, e.revision_note()) {
+                    (Some(Place::File(file)), Some(note)) => {
+                        format!("{file} ({note}): {}", e.message)
+                    }
+                    (Some(Place::File(file)), None) => format!("{file}: {}", e.message),
                     _ => e.message.clone(),
                 },
                 code: None,
@@ -338,6 +344,9 @@ pub fn render_errors(errors: &[InputError], color: bool) -> String {
             },
         };
         diag.help = e.hint.clone();
+        if !out.is_empty() {
+            out.push('\n');
+        }
         let _ = handler.render_report(&mut out, &diag);
     }
     out

@@ -32,6 +32,9 @@ struct ErrorView<'a> {
     column: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hint: Option<&'a str>,
+    /// `old` or `new` when the file was read from one side of a comparison only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<Revision>,
 }
 
 fn error_view(e: &InputError) -> ErrorView<'_> {
@@ -41,6 +44,7 @@ fn error_view(e: &InputError) -> ErrorView<'_> {
         line: e.location().map(|l| l.line),
         column: e.location().map(|l| l.column),
         hint: e.hint.as_deref(),
+        revision: e.revision,
     }
 }
 

@@ -19,7 +19,7 @@ pub use policy::{is_unstable_package, Options, Policy};
 
 use crate::consistency;
 use crate::date::Date;
-use crate::diag::InputErrors;
+use crate::diag::{InputError, InputErrors};
 use crate::finding::{Finding, Revision, Sink};
 use crate::openapi;
 use crate::proto;
@@ -42,8 +42,8 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
     };
     let ((old_set, old_specs), (new_set, new_specs)) =
         rayon::join(|| load_side(old), || load_side(new));
-    let protos = both(old_set, new_set);
-    let specs = both(old_specs, new_specs);
+    let protos = per_side(old_set, new_set);
+    let specs = per_side(old_specs, new_specs);
     let ((old_set, new_set), (old_specs, new_specs)) = both(protos, specs)?;
     let mut report = Report {
         files_checked: new_set.tree_files().count(),
@@ -259,7 +259,7 @@ pub fn check(
                         lint_protos(&set, options, &lint)
                     };
                     let (old_lint, new_lint) = rayon::join(|| side(old), || side(new));
-                    let (old_lint, new_lint) = both(old_lint, new_lint)?;
+                    let (old_lint, new_lint) = per_side(old_lint, new_lint)?;
                     Ok((Some(old_lint), new_lint))
                 },
             );
@@ -291,7 +291,7 @@ pub fn check(
                     || lint_specs(&old_specs, Some(&changed(&old_specs)), options, &lint),
                     || lint_specs(&new_specs, Some(&changed(&new_specs)), options, &lint),
                 );
-                let (old_lint, new_lint) = both(old_lint, new_lint)?;
+                let (old_lint, new_lint) = per_side(old_lint, new_lint)?;
                 (Some(old_lint), new_lint)
             };
             report.merge(brought(old_lint, new_lint));
@@ -634,6 +634,47 @@ fn both<A, B>(
             let mut errors = Vec::new();
             errors.extend(a.err().into_iter().flat_map(|e| e.0));
             errors.extend(b.err().into_iter().flat_map(|e| e.0));
+            Err(InputErrors(errors))
+        }
+    }
+}
+
+/// The errors of one side of a comparison.
+fn in_revision(errors: InputErrors, revision: Revision) -> InputErrors {
+    InputErrors(
+        errors
+            .0
+            .into_iter()
+            .map(|e| e.in_revision(revision))
+            .collect(),
+    )
+}
+
+/// [`both`] for the two sides of a comparison: each error says which side it is in.
+fn per_side<A, B>(
+    old: Result<A, InputErrors>,
+    new: Result<B, InputErrors>,
+) -> Result<(A, B), InputErrors> {
+    match (old, new) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => {
+            let old: Vec<InputError> = a.err().into_iter().flat_map(|e| e.0).collect();
+            let new: Vec<InputError> = b.err().into_iter().flat_map(|e| e.0).collect();
+            // An error both sides share (an unchanged broken file) is reported once; the
+            // others say which side they are in, as the file names alone do not.
+            let same =
+                |e: &InputError, f: &InputError| e.message == f.message && e.place == f.place;
+            let mut errors: Vec<InputError> = (old.iter())
+                .map(|e| match new.iter().any(|n| same(e, n)) {
+                    true => e.clone(),
+                    false => e.clone().in_revision(Revision::Old),
+                })
+                .collect();
+            errors.extend(
+                (new.into_iter())
+                    .filter(|n| !old.iter().any(|e| same(e, n)))
+                    .map(|n| n.in_revision(Revision::New)),
+            );
             Err(InputErrors(errors))
         }
     }

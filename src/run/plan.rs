@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::policy::path_matches;
-use super::{both, source_error, Options};
+use super::{in_revision, per_side, source_error, Options};
 use crate::diag::InputErrors;
+use crate::finding::Revision;
 use crate::openapi;
 use crate::proto;
 use crate::source::{BlobId, Listing};
@@ -66,7 +67,7 @@ pub(super) fn openapi_listings(
         },
         || load_old(&differing),
     );
-    let new_set = new_set?;
+    let new_set = new_set.map_err(|e| in_revision(e, Revision::New))?;
     let skip = unchanged_specs(&new_set, |p| old_entries.get(p).copied());
     let changed_specs: Vec<&str> = new_set
         .specs
@@ -87,10 +88,11 @@ pub(super) fn openapi_listings(
             })
             .map(|(p, _)| *p)
             .collect();
-        load_old(&old_paths)?
+        load_old(&old_paths)
     } else {
-        old_differing?
-    };
+        old_differing
+    }
+    .map_err(|e| in_revision(e, Revision::Old))?;
     Ok((old_set, new_set, skip))
 }
 
@@ -191,7 +193,7 @@ fn load_pair(
     };
     let (old_set, new_set) =
         rayon::join(|| load_side(old, old_paths), || load_side(new, new_paths));
-    both(old_set, new_set)
+    per_side(old_set, new_set)
 }
 
 /// A file a spec references, read from the listing.
