@@ -244,7 +244,10 @@ fn examine(
     };
     let doc = Doc::new(path, text, root, blob);
     match spec_version(&doc)? {
-        Some(v) => Ok(Examined::Spec(doc, v)),
+        Some(v) => match super::structure::check(&doc, v).into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(Examined::Spec(doc, v)),
+        },
         None => Ok(Examined::Other(doc)),
     }
 }

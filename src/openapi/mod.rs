@@ -6,4 +6,5 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod refs;
+pub mod structure;
 pub mod validate;
