@@ -7,9 +7,11 @@
 //! not parse is an error only when it looks like a spec or is referenced: repositories are full of
 //! YAML that is none of treaty's business.
 //!
-//! For the same reason a YAML/JSON file too large to read (`Snapshot::oversized`) is skipped, not
-//! an error: repositories keep large data files in those formats. (A file named on its own is
-//! refused before it gets here.)
+//! A YAML/JSON file too large to read (`Snapshot::oversized`) is an error when it is a spec (its
+//! first bytes show an `openapi` or `swagger` key, or `[openapi] paths` name it) or a `$ref`
+//! target: leaving it out would pass its changes as "no findings". Other large YAML/JSON is
+//! skipped, since repositories keep large data files in those formats. (A file named on its own
+//! is refused before it gets here.) A git LFS pointer where a spec could be is an error too.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -26,8 +28,10 @@ use crate::tree::{self, Node};
 /// A referenced file not in the snapshot, read on demand: `(path, bytes, blob)`.
 pub type Fetched = (String, Arc<[u8]>, Option<BlobId>);
 
-/// Reads a file the snapshot lacks (a `$ref` target in an unchanged file), by root-relative path.
-pub type Fetch<'f> = &'f (dyn Fn(&str) -> Option<Fetched> + Sync);
+/// Reads a file the snapshot lacks (a `$ref` target in an unchanged file), by root-relative path:
+/// `Ok(None)` when there is no such file, an error when there is one that cannot be read (too
+/// large, say).
+pub type Fetch<'f> = &'f (dyn Fn(&str) -> Result<Option<Fetched>, InputError> + Sync);
 
 /// The OpenAPI major.minor line a spec declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -202,6 +206,30 @@ fn looks_like_spec(text: &str) -> bool {
     })
 }
 
+/// Whether the bytes mention a spec's root key at all.
+fn has_marker(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"openapi").is_some()
+        || memchr::memmem::find(bytes, b"swagger").is_some()
+}
+
+/// Text of bytes that did not decode (or only begin a file), for [`looks_like_spec`]: UTF-16 when
+/// a byte-order mark says so, else UTF-8 with replacement characters.
+fn lossy(bytes: &[u8]) -> String {
+    let utf16 = |body: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = body.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        utf16(body, u16::from_le_bytes)
+    } else if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
+        utf16(body, u16::from_be_bytes)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
 /// What examining one file found.
 enum Examined {
     Spec(Doc, Version),
@@ -218,19 +246,24 @@ fn examine(
     blob: Option<BlobId>,
     may_be_spec: bool,
 ) -> Result<Examined, InputError> {
+    if !may_be_spec {
+        return Ok(Examined::Skipped);
+    }
+    // What is in place of the file says nothing of what it holds: it may well be a spec.
+    if crate::text::is_lfs_pointer(bytes) {
+        return Err(crate::text::lfs_pointer_error(path));
+    }
     // Cheap filter first: most YAML in a repository (CI, k8s, compose) never says "openapi".
-    let has_marker = |b: &[u8]| {
-        memchr::memmem::find(b, b"openapi").is_some()
-            || memchr::memmem::find(b, b"swagger").is_some()
-    };
-    if !may_be_spec || !has_marker(bytes) {
+    // UTF-16 spells it with other bytes, so it is decoded first.
+    let utf16 = crate::text::has_utf16_bom(bytes);
+    if !utf16 && !has_marker(bytes) {
         return Ok(Examined::Skipped);
     }
     let text = match crate::text::decode(path, bytes) {
+        Ok(text) if utf16 && !has_marker(text.as_bytes()) => return Ok(Examined::Skipped),
         Ok(text) => text,
         Err(e) => {
-            let spec_like = looks_like_spec(&String::from_utf8_lossy(bytes));
-            return if spec_like {
+            return if looks_like_spec(&lossy(bytes)) {
                 Err(e)
             } else {
                 Ok(Examined::Skipped)
@@ -306,6 +339,20 @@ pub fn load(
         .collect();
 
     let mut errors = Vec::new();
+    // A spec too large to read cannot be compared: refused, or its changes would pass unseen.
+    for o in snapshot.oversized.values() {
+        if !is_yaml_or_json(&o.path) || !filter.under(&o.path) {
+            continue;
+        }
+        let is_spec = match &matcher {
+            // The configuration says which files are specs: no need to look.
+            Some(m) => m.is_match(o.path.trim_start_matches("./")),
+            None => looks_like_spec(&lossy(&o.head)),
+        };
+        if is_spec {
+            errors.push(o.error().with_hint(TOO_LARGE_HINT));
+        }
+    }
     let mut set = SpecSet::default();
     // Parsed non-specs, by path, until a `$ref` asks for them.
     let mut others: BTreeMap<String, Doc> = BTreeMap::new();
@@ -338,9 +385,12 @@ pub fn load(
         if let Some(doc) = others.remove(path) {
             return Ok(Some(doc));
         }
+        if let Some(o) = snapshot.oversized.get(path) {
+            return Err(o.error().with_hint(TOO_LARGE_HINT));
+        }
         let (bytes, blob) = match snapshot.files.get(path) {
             Some(f) => (f.bytes.clone(), Some(f.blob)),
-            None => match fetch(path) {
+            None => match fetch(path)? {
                 Some((_, bytes, blob)) => (bytes, blob),
                 None => return Ok(None),
             },
@@ -377,9 +427,13 @@ pub fn load(
     }
 }
 
+/// What to do about a spec or referenced file over the size limit.
+pub const TOO_LARGE_HINT: &str = "split the spec into files joined by $ref, or leave it out \
+                                  with [openapi] paths in treaty.toml";
+
 /// A fetch that finds nothing (a snapshot holding every file).
-pub fn no_fetch(_: &str) -> Option<Fetched> {
-    None
+pub fn no_fetch(_: &str) -> Result<Option<Fetched>, InputError> {
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -4,10 +4,14 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
+use super::{
+    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
+    OVERSIZED_HEAD_BYTES,
+};
 
 /// Directories that never hold contract sources but can be huge (VCS data, build output,
 /// vendored JS); hidden directories are skipped as well.
@@ -115,17 +119,23 @@ fn walk(
 }
 
 fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> {
-    let file = fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut file = fs::File::open(path).map_err(|e| io_err(path, e))?;
     let size = file.metadata().map_err(|e| io_err(path, e))?.len();
-    let oversized = |size| {
+    let oversized = |size, head: &[u8]| {
         Entry::Oversized(Oversized {
             path: rel.clone(),
             shown: path.display().to_string(),
             size,
+            head: Arc::from(&head[..head.len().min(OVERSIZED_HEAD_BYTES)]),
         })
     };
     if size > MAX_FILE_BYTES {
-        return Ok(oversized(size));
+        let mut head = Vec::with_capacity(OVERSIZED_HEAD_BYTES);
+        (&mut file)
+            .take(OVERSIZED_HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| io_err(path, e))?;
+        return Ok(oversized(size, &head));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Bounded read: the file may grow between the size check and the read.
@@ -133,7 +143,7 @@ fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> {
         .read_to_end(&mut bytes)
         .map_err(|e| io_err(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Ok(oversized(bytes.len() as u64));
+        return Ok(oversized(bytes.len() as u64, &bytes));
     }
     Ok(Entry::File(SourceFile {
         path: rel,
@@ -219,7 +229,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(&dir.path().join("a.proto"), "a");
         for name in ["big.proto", "dump.json"] {
-            // Sparse file: no 64 MiB actually written.
+            // Sparse file: no 256 MiB actually written.
             fs::File::create(dir.path().join(name))
                 .unwrap()
                 .set_len(MAX_FILE_BYTES + 1)
@@ -230,7 +240,10 @@ mod tests {
         let big = &snapshot.oversized["big.proto"];
         assert_eq!(big.size, MAX_FILE_BYTES + 1);
         let msg = big.to_string();
-        assert!(msg.contains("big.proto") && msg.contains("64 MiB"), "{msg}");
+        assert!(
+            msg.contains("big.proto") && msg.contains("256 MiB"),
+            "{msg}"
+        );
         assert!(snapshot.oversized.contains_key("dump.json"));
         // Named on its own, it is all there is to compare: an error.
         let err = load(&dir.path().join("dump.json"), &all).err().unwrap();

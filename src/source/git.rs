@@ -10,7 +10,12 @@ use rayon::prelude::*;
 use super::error::{chain, shallow_fix};
 use super::{
     BlobId, Entry, Filter, Listing, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
+    OVERSIZED_HEAD_BYTES,
 };
+
+/// An oversized blob up to this size is inflated once to keep its first bytes (gix reads whole
+/// objects); beyond it, its start is not looked at.
+const MAX_PEEKED_BLOB: u64 = 1024 * 1024 * 1024;
 
 /// Tag chains longer than this are corrupt (or hostile); git itself never builds them.
 const MAX_PEEL: usize = 64;
@@ -450,10 +455,20 @@ fn read_blob(
         .find_header(id)
         .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
     if header.size() > MAX_FILE_BYTES {
+        let head: std::sync::Arc<[u8]> = if header.size() <= MAX_PEEKED_BLOB {
+            let object = repo
+                .find_object(id)
+                .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
+            let data = &object.data;
+            data[..data.len().min(OVERSIZED_HEAD_BYTES)].into()
+        } else {
+            std::sync::Arc::from(&[][..])
+        };
         return Ok(Entry::Oversized(Oversized {
             path: rel,
             shown: place.file(repo_path),
             size: header.size(),
+            head,
         }));
     }
     let object = repo

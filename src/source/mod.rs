@@ -20,8 +20,13 @@ pub use error::{shallow_fix, SourceError};
 /// Contract files are text; anything bigger than this is a mistake (a vendored binary, a dump)
 /// that would only waste memory, so it is never read. A file named on its own that big is an
 /// error ([`SourceError::TooLarge`]); one found in a directory or tree is handed on as
-/// [`Oversized`].
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// [`Oversized`]. The largest real specs fit: Microsoft Graph beta is 74 MB pretty-printed, and
+/// a spec of the limit's size parses in about 2.5 times its size of memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How much of an oversized file is kept: enough for a loader to see what the file means to be
+/// (an `openapi` key comes first in a spec, after at most a comment header).
+pub const OVERSIZED_HEAD_BYTES: usize = 16 * 1024;
 
 /// A file over [`MAX_FILE_BYTES`] found in a directory or tree: listed, not read. Whether that
 /// matters is the loaders' call: a contract too large to read is an error, while repositories
@@ -33,9 +38,26 @@ pub struct Oversized {
     /// Where the file is, as messages name it: `main:api/big.proto`, `api/big.proto`.
     pub shown: String,
     pub size: u64,
+    /// Its first [`OVERSIZED_HEAD_BYTES`] (fewer when it could not be read cheaply: a git blob
+    /// over 1 GiB is not inflated just to look at its start).
+    pub head: Arc<[u8]>,
 }
 
-/// `'main:big.proto' is 70000000 bytes, larger than the 64 MiB limit for a contract file`.
+impl Oversized {
+    /// The error for a contract this large: exit 2 naming the file.
+    pub fn error(&self) -> crate::diag::InputError {
+        crate::diag::InputError::in_file(
+            &self.shown,
+            format!(
+                "file is {} bytes, larger than the {} MiB limit for a contract file",
+                self.size,
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+    }
+}
+
+/// `'main:big.proto' is 70000000 bytes, larger than the 256 MiB limit for a contract file`.
 impl std::fmt::Display for Oversized {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         error::too_large(f, &self.shown, self.size)
