@@ -323,3 +323,96 @@ fn lfs_pointers_in_revisions_and_the_work_tree_are_exit_2() {
     let out = treaty(d, &["breaking", "--against", "HEAD"]);
     assert_refused(&out, &["api/openapi.json", "LFS"]);
 }
+/// A repository at `d` with `vendor` a submodule (holding `a.proto`), committed twice: the
+/// second commit moves the submodule to a commit where a message is gone.
+fn with_submodule(d: &Path) {
+    let lib = d.join("lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    git(&lib, &["init", "-q"]);
+    write(
+        &lib,
+        "a.proto",
+        "syntax = \"proto3\";\npackage v;\nmessage A {}\nmessage B {}\n",
+    );
+    git(&lib, &["add", "."]);
+    git(&lib, &["commit", "-qm", "lib v1"]);
+    let top = d.join("top");
+    std::fs::create_dir_all(&top).unwrap();
+    git(&top, &["init", "-q"]);
+    write(
+        &top,
+        "proto/own.proto",
+        "syntax = \"proto3\";\npackage own;\n",
+    );
+    git(
+        &top,
+        &["submodule", "add", "-q", lib.to_str().unwrap(), "vendor"],
+    );
+    git(&top, &["add", "."]);
+    git(&top, &["commit", "-qm", "v1"]);
+    let sub = top.join("vendor");
+    write(
+        &sub,
+        "a.proto",
+        "syntax = \"proto3\";\npackage v;\nmessage A {}\n",
+    );
+    git(&sub, &["commit", "-qam", "lib v2"]);
+    git(&top, &["add", "vendor"]);
+    git(&top, &["commit", "-qm", "v2"]);
+}
+
+#[test]
+fn a_path_into_a_submodule_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    with_submodule(d);
+    let top = d.join("top");
+    for args in [
+        &["breaking", "--against", "HEAD~1", "vendor"][..],
+        &[
+            "breaking",
+            "--against",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "vendor",
+        ],
+        &["breaking", "--against", "HEAD~1", "vendor/a.proto"],
+    ] {
+        let out = treaty(&top, args);
+        assert_refused(&out, &["vendor", "submodule's files are not compared"]);
+    }
+}
+
+#[test]
+fn a_changed_submodule_is_exit_2_and_one_elsewhere_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    with_submodule(d);
+    let top = d.join("top");
+    let out = treaty(&top, &["breaking", "--against", "HEAD~1", "--head", "HEAD"]);
+    assert_refused(&out, &["vendor", "submodule's files are not compared"]);
+    let out = treaty(&top, &["breaking", "--against", "HEAD~1"]);
+    assert_refused(&out, &["vendor", "submodule's files are not compared"]);
+    // The comparison narrowed to the repository's own contracts does not reach it.
+    let out = treaty(
+        &top,
+        &["breaking", "--against", "HEAD~1", "--head", "HEAD", "proto"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = treaty(&top, &["breaking", "--against", "HEAD~1", "proto"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // An unchanged submodule does not stop a run over the whole repository.
+    write(
+        &top,
+        "proto/own.proto",
+        "syntax = \"proto3\";\npackage own;\nmessage X {}\n",
+    );
+    git(&top, &["commit", "-qam", "v3"]);
+    let out = treaty(&top, &["breaking", "--against", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = treaty(&top, &["breaking", "--against", "HEAD"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = treaty(&top, &["check", "--against", "HEAD~1"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -1,6 +1,6 @@
 //! Snapshots of a directory or a single file on disk.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,16 +31,37 @@ pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError>
     }
 
     let root = fs::canonicalize(path).map_err(|e| io_or_missing(path, e))?;
-    let mut found = Vec::new();
+    let mut found = Walked::default();
     let mut visited = HashSet::new();
     visited.insert(root.clone());
     walk(path, &root, "", &root, &mut visited, filter, &mut found)?;
 
     let read: Vec<Entry> = found
+        .files
         .into_par_iter()
         .map(|(rel, abs)| read_file(rel, &abs))
         .collect::<Result<_, _>>()?;
-    Ok(Snapshot::from_reads(label, read))
+    let mut snapshot = Snapshot::from_reads(label, read);
+    snapshot.submodules = found.submodules;
+    Ok(snapshot)
+}
+
+/// What a walk found.
+#[derive(Default)]
+struct Walked {
+    /// `(relative path, path to read)` of each file.
+    files: Vec<(String, PathBuf)>,
+    /// Directories that are git checkouts of their own (submodules), with the commit checked
+    /// out: a git revision holds that commit in their place, not their files.
+    submodules: BTreeMap<String, Option<String>>,
+}
+
+/// The commit checked out in `dir`, when it is a repository of its own (a `.git` file or
+/// directory in it); `Some(None)` when that commit cannot be read.
+fn checkout_commit(dir: &Path) -> Option<Option<String>> {
+    fs::symlink_metadata(dir.join(".git")).ok()?;
+    let repo = gix::open(dir).ok();
+    Some(repo.and_then(|r| r.head_id().ok().map(|id| id.to_string())))
 }
 
 /// Collects `(relative path, path to read)` for files under `dir`.
@@ -54,7 +75,7 @@ fn walk(
     root: &Path,
     visited: &mut HashSet<PathBuf>,
     filter: Filter,
-    out: &mut Vec<(String, PathBuf)>,
+    out: &mut Walked,
 ) -> Result<(), SourceError> {
     let mut entries = fs::read_dir(dir)
         .map_err(|e| io_err(dir, e))?
@@ -110,9 +131,13 @@ fn walk(
             if !visited.insert(child_canon.clone()) {
                 continue;
             }
+            // Still walked: its files are on disk, and may be imports of the rest.
+            if let Some(commit) = checkout_commit(&path) {
+                out.submodules.insert(child_rel.clone(), commit);
+            }
             walk(&path, &child_canon, &child_rel, root, visited, filter, out)?;
         } else if filter(&child_rel) {
-            out.push((child_rel, path));
+            out.files.push((child_rel, path));
         }
     }
     Ok(())

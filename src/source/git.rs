@@ -156,7 +156,12 @@ pub(super) fn list_revision(
     }
 
     let mut wanted = Vec::new();
-    collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut wanted)?;
+    let mut submodules = Vec::new();
+    let mut found = Found {
+        files: &mut wanted,
+        submodules: &mut submodules,
+    };
+    collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut found)?;
     let shallow_fix = place.shallow_fix;
     Ok(Listing::git(GitFiles {
         sync,
@@ -165,6 +170,7 @@ pub(super) fn list_revision(
         repo_prefix,
         label,
         entries: wanted.into_iter().collect(),
+        submodules: commits(submodules),
     }))
 }
 
@@ -372,15 +378,29 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-/// Collects `(root-relative path, blob id)` of regular files under `tree` passing `filter`.
-/// Symlinks and submodules hold no contract text and are skipped.
+/// What a walk of a tree found: `(root-relative path, id)` of regular files and of submodules.
+struct Found<'v> {
+    files: &'v mut Vec<(String, ObjectId)>,
+    /// A submodule is a commit of another repository: its files are not in this one.
+    submodules: &'v mut Vec<(String, ObjectId)>,
+}
+
+/// Submodules by path, with the commit each points at.
+fn commits(submodules: Vec<(String, ObjectId)>) -> BTreeMap<String, Option<String>> {
+    (submodules.into_iter())
+        .map(|(path, id)| (path, Some(id.to_string())))
+        .collect()
+}
+
+/// Collects the regular files under `tree` passing `filter`, and every submodule. Symlinks hold
+/// no contract text and are skipped.
 fn collect_tree(
     repo: &gix::Repository,
     tree: ObjectId,
     repo_prefix: &str,
     filter: Filter,
     place: &Place,
-    out: &mut Vec<(String, ObjectId)>,
+    out: &mut Found,
 ) -> Result<(), SourceError> {
     // An explicit stack: a hostile repository can nest trees deeper than the call stack.
     let mut stack = vec![(tree, String::new())];
@@ -402,7 +422,9 @@ fn collect_tree(
             if mode.is_tree() {
                 stack.push((entry.object_id(), child));
             } else if mode.is_blob() && filter(&child) {
-                out.push((child, entry.object_id()));
+                out.files.push((child, entry.object_id()));
+            } else if mode.is_commit() {
+                out.submodules.push((child, entry.object_id()));
             }
         }
     }
@@ -530,6 +552,7 @@ pub(super) fn list_staged(
     // Every staged file under (or equal to) `want`, with its repository path.
     let under = |p: &str| want.is_empty() || p == want || p.starts_with(&format!("{want}/"));
     let mut staged: Vec<(String, ObjectId)> = Vec::new();
+    let mut submodules: Vec<(String, ObjectId)> = Vec::new();
     let mut exact: Option<(ObjectId, gix::index::entry::Mode)> = None;
     // Tells a wrong path from one whose files the filter all dropped.
     let mut matched_any = false;
@@ -560,15 +583,22 @@ pub(super) fn list_staged(
         }
         if sparse {
             // Sparse checkouts fold whole directories into one tree entry: expand it.
-            let mut inner = Vec::new();
-            collect_tree(&repo, entry.id, full, &|_: &str| true, &place, &mut inner)?;
+            let (mut inner, mut inner_submodules) = (Vec::new(), Vec::new());
+            let mut found = Found {
+                files: &mut inner,
+                submodules: &mut inner_submodules,
+            };
+            collect_tree(&repo, entry.id, full, &|_: &str| true, &place, &mut found)?;
             staged.extend(inner.into_iter().map(|(p, id)| (join(full, &p), id)));
+            submodules.extend((inner_submodules.into_iter()).map(|(p, id)| (join(full, &p), id)));
         } else if entry.mode == gix::index::entry::Mode::FILE
             || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE
         {
             staged.push((full.to_string(), entry.id));
+        } else if entry.mode == gix::index::entry::Mode::COMMIT {
+            submodules.push((full.to_string(), entry.id));
         }
-        // Symlinks and submodules hold no contract text.
+        // Symlinks hold no contract text.
     }
 
     if let Some((id, mode)) = exact.filter(|(_, m)| !m.is_sparse()) {
@@ -605,6 +635,11 @@ pub(super) fn list_staged(
             path: path.unwrap_or_default().to_string(),
         });
     }
+    let submodules: Vec<(String, ObjectId)> = submodules
+        .into_iter()
+        .filter(|(full, _)| full.len() > strip && under(full))
+        .map(|(full, id)| (full[strip..].to_string(), id))
+        .collect();
     Ok(Listing::git(GitFiles {
         sync,
         rev: None,
@@ -612,6 +647,7 @@ pub(super) fn list_staged(
         repo_prefix: want,
         label,
         entries: wanted.into_iter().collect(),
+        submodules: commits(submodules),
     }))
 }
 
@@ -623,6 +659,8 @@ pub(crate) struct GitFiles {
     repo_prefix: String,
     pub(crate) label: String,
     pub(crate) entries: BTreeMap<String, ObjectId>,
+    /// Submodules by path, with the commit each points at.
+    pub(crate) submodules: BTreeMap<String, Option<String>>,
 }
 
 impl GitFiles {
@@ -638,7 +676,9 @@ impl GitFiles {
             .filter_map(|p| self.entries.get(*p).map(|id| (p.to_string(), *id)))
             .collect();
         let read = read_blobs(&self.sync, &repo, wanted, &self.repo_prefix, &place)?;
-        Ok(Snapshot::from_reads(self.label.clone(), read))
+        let mut snapshot = Snapshot::from_reads(self.label.clone(), read);
+        snapshot.submodules = self.submodules.clone();
+        Ok(snapshot)
     }
 }
 
