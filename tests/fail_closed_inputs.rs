@@ -416,3 +416,19 @@ fn a_changed_submodule_is_exit_2_and_one_elsewhere_is_left_alone() {
     let out = treaty(&top, &["check", "--against", "HEAD~1"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn a_revision_path_inside_a_submodule_names_the_submodule() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    with_submodule(d);
+    let top = d.join("top");
+    let out = treaty(
+        &top,
+        &["diff", "HEAD~1:vendor/a.proto", "HEAD:vendor/a.proto"],
+    );
+    assert_refused(
+        &out,
+        &["'vendor/a.proto' in revision 'HEAD~1' is inside the submodule 'vendor'"],
+    );
+}

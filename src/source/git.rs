@@ -120,13 +120,34 @@ pub(super) fn list_revision(
             let root = repo
                 .find_tree(root_tree)
                 .map_err(|e| place.missing(format!("the tree of '{rev}'"), &e))?;
-            let entry = root
-                .lookup_entry(components.iter().map(String::as_str))
-                .map_err(|e| place.missing(format!("'{path}' in '{rev}'"), &e))?
-                .ok_or_else(|| SourceError::PathNotInRevision {
-                    path: path.to_string(),
-                    rev: rev.to_string(),
-                })?;
+            let lookup = |components: &[String]| {
+                root.lookup_entry(components.iter().map(String::as_str))
+                    .map_err(|e| place.missing(format!("'{path}' in '{rev}'"), &e))
+            };
+            let entry = match lookup(&components) {
+                Ok(Some(entry)) => entry,
+                // Under a submodule the path may well exist, in another repository (whose
+                // objects the lookup fails to find).
+                not_found => {
+                    for end in 1..components.len() {
+                        let entry = lookup(&components[..end]);
+                        if entry.is_ok_and(|e| e.is_some_and(|e| e.mode().is_commit())) {
+                            return Err(SourceError::InSubmodule {
+                                path: path.to_string(),
+                                submodule: components[..end].join("/"),
+                                place: place.describe(),
+                            });
+                        }
+                    }
+                    return Err(match not_found {
+                        Err(e) => e,
+                        Ok(_) => SourceError::PathNotInRevision {
+                            path: path.to_string(),
+                            rev: rev.to_string(),
+                        },
+                    });
+                }
+            };
             let mode = entry.mode();
             let repo_path = components.join("/");
             if mode.is_tree() {
