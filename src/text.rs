@@ -60,6 +60,24 @@ pub fn lfs_pointer_error(display: &str) -> InputError {
     )
 }
 
+/// Text of bytes that do not decode (or only begin a file), to look for words in: UTF-16 when a
+/// byte-order mark says so, else UTF-8, with replacement characters where they fail.
+pub fn lossy(bytes: &[u8]) -> String {
+    let utf16 = |body: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = body.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        utf16(body, u16::from_le_bytes)
+    } else if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
+        utf16(body, u16::from_be_bytes)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
 /// A file's text without its byte-order mark, or an error naming `display` and where it does
 /// not decode. UTF-8 text shares the bytes' allocation (a tree's worth of text is the largest
 /// thing treaty holds); UTF-16 (only with a byte-order mark: without one it cannot be told from
@@ -162,6 +180,9 @@ mod tests {
         assert!(err.message.contains("UTF-16"), "{err}");
         let odd: Arc<[u8]> = Arc::from(&b"\xFF\xFEa\x00b"[..]);
         assert!(decode("a.yaml", &odd).is_err());
+        // Cut off mid-character, as the head of an oversized file is: what decodes is kept.
+        assert_eq!(lossy(b"\xFF\xFEo\x00p\x00\x00\xD8"), "op\u{FFFD}");
+        assert_eq!(lossy(b"openapi: \xE2\x82"), "openapi: \u{FFFD}");
     }
 
     #[test]

@@ -212,24 +212,6 @@ fn has_marker(bytes: &[u8]) -> bool {
         || memchr::memmem::find(bytes, b"swagger").is_some()
 }
 
-/// Text of bytes that did not decode (or only begin a file), for [`looks_like_spec`]: UTF-16 when
-/// a byte-order mark says so, else UTF-8 with replacement characters.
-fn lossy(bytes: &[u8]) -> String {
-    let utf16 = |body: &[u8], unit: fn([u8; 2]) -> u16| {
-        let units = body.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-        char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect()
-    };
-    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
-        utf16(body, u16::from_le_bytes)
-    } else if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
-        utf16(body, u16::from_be_bytes)
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
-    }
-}
-
 /// What examining one file found.
 enum Examined {
     Spec(Doc, Version),
@@ -263,7 +245,7 @@ fn examine(
         Ok(text) if utf16 && !has_marker(text.as_bytes()) => return Ok(Examined::Skipped),
         Ok(text) => text,
         Err(e) => {
-            return if looks_like_spec(&lossy(bytes)) {
+            return if looks_like_spec(&crate::text::lossy(bytes)) {
                 Err(e)
             } else {
                 Ok(Examined::Skipped)
@@ -347,7 +329,7 @@ pub fn load(
         let is_spec = match &matcher {
             // The configuration says which files are specs: no need to look.
             Some(m) => m.is_match(o.path.trim_start_matches("./")),
-            None => looks_like_spec(&lossy(&o.head)),
+            None => looks_like_spec(&crate::text::lossy(&o.head)),
         };
         if is_spec {
             errors.push(o.error().with_hint(TOO_LARGE_HINT));
