@@ -239,6 +239,15 @@ fn examine(
     // UTF-16 spells it with other bytes, so it is decoded first.
     let utf16 = crate::text::has_utf16_bom(bytes);
     if !utf16 && !has_marker(bytes) {
+        // UTF-16 without a byte-order mark cannot be told from other bytes, but a spec's key
+        // spelled that way can.
+        if memchr::memmem::find(bytes, b"o\0p\0e\0n\0a\0p\0i\0").is_some() {
+            return Err(InputError::in_file(
+                path,
+                "file looks like UTF-16 without a byte-order mark, which treaty cannot read",
+            )
+            .with_hint("save it as UTF-8 (or as UTF-16 with a byte-order mark)"));
+        }
         return Ok(Examined::Skipped);
     }
     let text = match crate::text::decode(path, bytes) {
@@ -452,6 +461,20 @@ mod tests {
             specs,
             [("api/a.yaml", Version::V30), ("api/b.json", Version::V31)]
         );
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_refused_when_it_spells_openapi() {
+        let utf16 = |text: &str| -> String {
+            let units: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            String::from_utf8(units).unwrap()
+        };
+        let err = load_files(&[("a.yaml", &utf16("openapi: 3.0.3\npaths: {}\n"))])
+            .err()
+            .unwrap();
+        assert_eq!(err.0[0].file(), Some("a.yaml"));
+        assert!(err.0[0].message.contains("UTF-16"), "{err}");
+        assert!(load_files(&[("b.yaml", &utf16("jobs: {}\n"))]).is_ok());
     }
 
     #[test]
