@@ -531,12 +531,12 @@ fn junit_github_and_markdown_outputs() {
     );
 }
 
-/// A file one byte over the 64 MiB limit, sparse: nothing that big is written.
+/// A file one byte over the 256 MiB limit, sparse: nothing that big is written.
 fn oversized(dir: &Path, rel: &str) {
     let path = dir.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let file = std::fs::File::create(path).unwrap();
-    file.set_len(64 * 1024 * 1024 + 1).unwrap();
+    file.set_len(256 * 1024 * 1024 + 1).unwrap();
 }
 
 #[test]
@@ -552,7 +552,7 @@ fn oversized_proto_in_a_directory_is_exit_2_naming_it() {
     let err = stderr(&out);
     assert!(
         err.contains(
-            "'new/big.proto' is 67108865 bytes, larger than the 64 MiB limit for a contract file"
+            "new/big.proto: file is 268435457 bytes, larger than the 256 MiB limit for a contract file"
         ),
         "{err}"
     );
@@ -573,7 +573,7 @@ fn oversized_yaml_or_json_in_a_directory_is_ignored_unless_named() {
     let out = treaty(&["diff", "new/dump.json", "new/dump.json"], d);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stderr(&out).contains("dump.json"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("64 MiB"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("256 MiB"), "{}", stderr(&out));
 }
 
 #[test]

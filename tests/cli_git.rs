@@ -188,10 +188,10 @@ fn outside_a_repository_breaking_is_exit_2() {
 fn oversized_blobs_fail_closed_for_protos_and_are_skipped_for_data() {
     let dir = repo();
     let d = dir.path();
-    // One byte over the 64 MiB limit, sparse on disk; git stores it compressed.
+    // One byte over the 256 MiB limit, sparse on disk; git stores it compressed.
     let oversized = |rel: &str| {
         let file = std::fs::File::create(d.join(rel)).unwrap();
-        file.set_len(64 * 1024 * 1024 + 1).unwrap();
+        file.set_len(256 * 1024 * 1024 + 1).unwrap();
     };
     oversized("dump.json");
     git(d, &["add", "."]);
@@ -211,7 +211,9 @@ fn oversized_blobs_fail_closed_for_protos_and_are_skipped_for_data() {
     assert_eq!(out.status.code(), Some(2), "{}", concise(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("'HEAD:proto/big.proto' is 67108865 bytes, larger than the 64 MiB limit"),
+        err.contains(
+            "HEAD:proto/big.proto: file is 268435457 bytes, larger than the 256 MiB limit"
+        ),
         "{err}"
     );
 }

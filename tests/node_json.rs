@@ -177,9 +177,9 @@ fn utf8_and_bom() {
 
 #[test]
 fn size_cap() {
-    let big = " ".repeat((64 << 20) + 1);
+    let big = " ".repeat((256 << 20) + 1);
     let e = parse("t.json", &big).unwrap_err();
-    assert!(e.message.contains("larger than the 64 MiB limit"), "{e}");
+    assert!(e.message.contains("larger than the 256 MiB limit"), "{e}");
 }
 
 #[test]

@@ -390,7 +390,7 @@ fn large_blob_is_handed_on_unread() {
     assert_eq!(
         snap.oversized["big.proto"].to_string(),
         format!(
-            "'HEAD:big.proto' is {} bytes, larger than the 64 MiB limit for a contract file",
+            "'HEAD:big.proto' is {} bytes, larger than the 256 MiB limit for a contract file",
             source::MAX_FILE_BYTES + 1
         )
     );

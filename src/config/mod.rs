@@ -359,12 +359,38 @@ pub fn load_config(dir_files: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Config
     Ok(Config::default())
 }
 
+/// The largest config file read: real ones are a few kilobytes.
+pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+
+fn refuse_large_config(name: &str, bytes: &[u8]) -> Result<(), InputError> {
+    if bytes.len() <= MAX_CONFIG_BYTES {
+        return Ok(());
+    }
+    Err(InputError::in_file(
+        name,
+        format!(
+            "config file is larger than the {} MiB limit for a config",
+            MAX_CONFIG_BYTES >> 20
+        ),
+    ))
+}
+
 /// `--config FILE`: a `.toml` file is a treaty.toml, a `buf.work.yaml` a buf workspace, anything
 /// else a buf.yaml (YAML or JSON). Paths inside are relative to the file's directory.
 pub fn load_config_file(path: &Path) -> Result<Config, InputError> {
+    use std::io::Read;
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::in_file(&name, format!("cannot read config file: {e}")))?;
+    let cannot_read =
+        |e: std::io::Error| InputError::in_file(&name, format!("cannot read config file: {e}"));
+    let mut bytes = Vec::new();
+    // Bounded: `--config` may name anything, a huge file or a device that never ends.
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(MAX_CONFIG_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(cannot_read)?;
+    refuse_large_config(&name, &bytes)?;
     if path.file_name().is_some_and(|n| n == BUF_WORK_YAML) {
         let dir = path.parent().unwrap_or(Path::new("."));
         let text = crate::tree::utf8(&name, &bytes)?;
@@ -376,6 +402,7 @@ pub fn load_config_file(path: &Path) -> Result<Config, InputError> {
 /// Parses config bytes; `name` decides the format (`*.toml` is treaty's) and names the file in
 /// errors.
 pub fn parse_config(name: &str, bytes: &[u8]) -> Result<Config, InputError> {
+    refuse_large_config(name, bytes)?;
     let text = crate::tree::utf8(name, bytes)?;
     if name.to_ascii_lowercase().ends_with(".toml") {
         treaty::parse(name, text)

@@ -7,9 +7,11 @@
 //! not parse is an error only when it looks like a spec or is referenced: repositories are full of
 //! YAML that is none of treaty's business.
 //!
-//! For the same reason a YAML/JSON file too large to read (`Snapshot::oversized`) is skipped, not
-//! an error: repositories keep large data files in those formats. (A file named on its own is
-//! refused before it gets here.)
+//! A YAML/JSON file too large to read (`Snapshot::oversized`) is an error when it is a spec (its
+//! first bytes show an `openapi` or `swagger` key, or `[openapi] paths` name it) or a `$ref`
+//! target: leaving it out would pass its changes as "no findings". Other large YAML/JSON is
+//! skipped, since repositories keep large data files in those formats. (A file named on its own
+//! is refused before it gets here.) A git LFS pointer where a spec could be is an error too.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -26,8 +28,10 @@ use crate::tree::{self, Node};
 /// A referenced file not in the snapshot, read on demand: `(path, bytes, blob)`.
 pub type Fetched = (String, Arc<[u8]>, Option<BlobId>);
 
-/// Reads a file the snapshot lacks (a `$ref` target in an unchanged file), by root-relative path.
-pub type Fetch<'f> = &'f (dyn Fn(&str) -> Option<Fetched> + Sync);
+/// Reads a file the snapshot lacks (a `$ref` target in an unchanged file), by root-relative path:
+/// `Ok(None)` when there is no such file, an error when there is one that cannot be read (too
+/// large, say).
+pub type Fetch<'f> = &'f (dyn Fn(&str) -> Result<Option<Fetched>, InputError> + Sync);
 
 /// The OpenAPI major.minor line a spec declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -202,6 +206,12 @@ fn looks_like_spec(text: &str) -> bool {
     })
 }
 
+/// Whether the bytes mention a spec's root key at all.
+fn has_marker(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"openapi").is_some()
+        || memchr::memmem::find(bytes, b"swagger").is_some()
+}
+
 /// What examining one file found.
 enum Examined {
     Spec(Doc, Version),
@@ -218,19 +228,33 @@ fn examine(
     blob: Option<BlobId>,
     may_be_spec: bool,
 ) -> Result<Examined, InputError> {
+    if !may_be_spec {
+        return Ok(Examined::Skipped);
+    }
+    // What is in place of the file says nothing of what it holds: it may well be a spec.
+    if crate::text::is_lfs_pointer(bytes) {
+        return Err(crate::text::lfs_pointer_error(path));
+    }
     // Cheap filter first: most YAML in a repository (CI, k8s, compose) never says "openapi".
-    let has_marker = |b: &[u8]| {
-        memchr::memmem::find(b, b"openapi").is_some()
-            || memchr::memmem::find(b, b"swagger").is_some()
-    };
-    if !may_be_spec || !has_marker(bytes) {
+    // UTF-16 spells it with other bytes, so it is decoded first.
+    let utf16 = crate::text::has_utf16_bom(bytes);
+    if !utf16 && !has_marker(bytes) {
+        // UTF-16 without a byte-order mark cannot be told from other bytes, but a spec's key
+        // spelled that way can.
+        if memchr::memmem::find(bytes, b"o\0p\0e\0n\0a\0p\0i\0").is_some() {
+            return Err(InputError::in_file(
+                path,
+                "file looks like UTF-16 without a byte-order mark, which treaty cannot read",
+            )
+            .with_hint("save it as UTF-8 (or as UTF-16 with a byte-order mark)"));
+        }
         return Ok(Examined::Skipped);
     }
     let text = match crate::text::decode(path, bytes) {
+        Ok(text) if utf16 && !has_marker(text.as_bytes()) => return Ok(Examined::Skipped),
         Ok(text) => text,
         Err(e) => {
-            let spec_like = looks_like_spec(&String::from_utf8_lossy(bytes));
-            return if spec_like {
+            return if looks_like_spec(&crate::text::lossy(bytes)) {
                 Err(e)
             } else {
                 Ok(Examined::Skipped)
@@ -309,6 +333,20 @@ pub fn load(
         .collect();
 
     let mut errors = Vec::new();
+    // A spec too large to read cannot be compared: refused, or its changes would pass unseen.
+    for o in snapshot.oversized.values() {
+        if !is_yaml_or_json(&o.path) || !filter.under(&o.path) {
+            continue;
+        }
+        let is_spec = match &matcher {
+            // The configuration says which files are specs: no need to look.
+            Some(m) => m.is_match(o.path.trim_start_matches("./")),
+            None => looks_like_spec(&crate::text::lossy(&o.head)),
+        };
+        if is_spec {
+            errors.push(o.error().with_hint(TOO_LARGE_HINT));
+        }
+    }
     let mut set = SpecSet::default();
     // Parsed non-specs, by path, until a `$ref` asks for them.
     let mut others: BTreeMap<String, Doc> = BTreeMap::new();
@@ -341,9 +379,12 @@ pub fn load(
         if let Some(doc) = others.remove(path) {
             return Ok(Some(doc));
         }
+        if let Some(o) = snapshot.oversized.get(path) {
+            return Err(o.error().with_hint(TOO_LARGE_HINT));
+        }
         let (bytes, blob) = match snapshot.files.get(path) {
             Some(f) => (f.bytes.clone(), Some(f.blob)),
-            None => match fetch(path) {
+            None => match fetch(path)? {
                 Some((_, bytes, blob)) => (bytes, blob),
                 None => return Ok(None),
             },
@@ -380,9 +421,13 @@ pub fn load(
     }
 }
 
+/// What to do about a spec or referenced file over the size limit.
+pub const TOO_LARGE_HINT: &str = "split the spec into files joined by $ref, or leave it out \
+                                  with [openapi] paths in treaty.toml";
+
 /// A fetch that finds nothing (a snapshot holding every file).
-pub fn no_fetch(_: &str) -> Option<Fetched> {
-    None
+pub fn no_fetch(_: &str) -> Result<Option<Fetched>, InputError> {
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -419,6 +464,20 @@ mod tests {
             specs,
             [("api/a.yaml", Version::V30), ("api/b.json", Version::V31)]
         );
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_refused_when_it_spells_openapi() {
+        let utf16 = |text: &str| -> String {
+            let units: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            String::from_utf8(units).unwrap()
+        };
+        let err = load_files(&[("a.yaml", &utf16("openapi: 3.0.3\npaths: {}\n"))])
+            .err()
+            .unwrap();
+        assert_eq!(err.0[0].file(), Some("a.yaml"));
+        assert!(err.0[0].message.contains("UTF-16"), "{err}");
+        assert!(load_files(&[("b.yaml", &utf16("jobs: {}\n"))]).is_ok());
     }
 
     #[test]

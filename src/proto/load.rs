@@ -162,7 +162,10 @@ pub fn load_with(
         .oversized
         .values()
         .filter(|o| layout.proto_import_path(&o.path).is_some())
-        .map(|o| InputError::new(o.to_string()))
+        .map(|o| {
+            o.error()
+                .with_hint("split the file, or leave it out with [proto] excludes in treaty.toml")
+        })
         .collect();
     let mut files = Vec::with_capacity(parsed.len());
     let mut by_path: HashMap<String, usize> = HashMap::new();

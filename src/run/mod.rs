@@ -63,6 +63,7 @@ pub fn breaking_listings(
     options: &Options,
 ) -> Result<Report, InputErrors> {
     let today = today()?;
+    crate::source::refuse_uncompared_submodules(old, new, &options.paths, &options.layout.roots)?;
     let policies = Policies::new(options, Kind::Breaking);
     let (protos, specs) = rayon::join(
         || -> Result<Report, InputErrors> {
@@ -242,6 +243,7 @@ pub fn check(
     all_lint: bool,
 ) -> Result<Report, InputErrors> {
     let today = today()?;
+    crate::source::refuse_uncompared_submodules(old, new, &options.paths, &options.layout.roots)?;
     let breaking = Policies::new(options, Kind::Breaking);
     let lint = Policies::new(options, Kind::Lint);
     let (protos, specs) = rayon::join(

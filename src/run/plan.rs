@@ -196,10 +196,18 @@ fn load_pair(
     per_side(old_set, new_set)
 }
 
-/// A file a spec references, read from the listing.
-pub(super) fn fetch_file(listing: &Listing, path: &str) -> Option<openapi::load::Fetched> {
-    let file = listing.read(&[path]).ok()?.files.into_values().next()?;
-    Some((file.path, file.bytes, Some(file.blob)))
+/// A file a spec references, read from the listing: an error when it is there but cannot be
+/// read (too large, or the repository fails), `None` when it is not there.
+pub(super) fn fetch_file(
+    listing: &Listing,
+    path: &str,
+) -> Result<Option<openapi::load::Fetched>, crate::diag::InputError> {
+    let snapshot = listing.read(&[path])?;
+    if let Some(o) = snapshot.oversized.get(path) {
+        return Err(o.error().with_hint(openapi::load::TOO_LARGE_HINT));
+    }
+    let file = snapshot.files.into_values().next();
+    Ok(file.map(|file| (file.path, file.bytes, Some(file.blob))))
 }
 
 /// An import of a changed file, read from the listing under the first root that has it.

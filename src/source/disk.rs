@@ -1,13 +1,17 @@
 //! Snapshots of a directory or a single file on disk.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES};
+use super::{
+    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
+    OVERSIZED_HEAD_BYTES,
+};
 
 /// Directories that never hold contract sources but can be huge (VCS data, build output,
 /// vendored JS); hidden directories are skipped as well.
@@ -27,16 +31,37 @@ pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError>
     }
 
     let root = fs::canonicalize(path).map_err(|e| io_or_missing(path, e))?;
-    let mut found = Vec::new();
+    let mut found = Walked::default();
     let mut visited = HashSet::new();
     visited.insert(root.clone());
     walk(path, &root, "", &root, &mut visited, filter, &mut found)?;
 
     let read: Vec<Entry> = found
+        .files
         .into_par_iter()
         .map(|(rel, abs)| read_file(rel, &abs))
         .collect::<Result<_, _>>()?;
-    Ok(Snapshot::from_reads(label, read))
+    let mut snapshot = Snapshot::from_reads(label, read);
+    snapshot.submodules = found.submodules;
+    Ok(snapshot)
+}
+
+/// What a walk found.
+#[derive(Default)]
+struct Walked {
+    /// `(relative path, path to read)` of each file.
+    files: Vec<(String, PathBuf)>,
+    /// Directories that are git checkouts of their own (submodules), with the commit checked
+    /// out: a git revision holds that commit in their place, not their files.
+    submodules: BTreeMap<String, Option<String>>,
+}
+
+/// The commit checked out in `dir`, when it is a repository of its own (a `.git` file or
+/// directory in it); `Some(None)` when that commit cannot be read.
+fn checkout_commit(dir: &Path) -> Option<Option<String>> {
+    fs::symlink_metadata(dir.join(".git")).ok()?;
+    let repo = gix::open(dir).ok();
+    Some(repo.and_then(|r| r.head_id().ok().map(|id| id.to_string())))
 }
 
 /// Collects `(relative path, path to read)` for files under `dir`.
@@ -50,7 +75,7 @@ fn walk(
     root: &Path,
     visited: &mut HashSet<PathBuf>,
     filter: Filter,
-    out: &mut Vec<(String, PathBuf)>,
+    out: &mut Walked,
 ) -> Result<(), SourceError> {
     let mut entries = fs::read_dir(dir)
         .map_err(|e| io_err(dir, e))?
@@ -106,26 +131,36 @@ fn walk(
             if !visited.insert(child_canon.clone()) {
                 continue;
             }
+            // Still walked: its files are on disk, and may be imports of the rest.
+            if let Some(commit) = checkout_commit(&path) {
+                out.submodules.insert(child_rel.clone(), commit);
+            }
             walk(&path, &child_canon, &child_rel, root, visited, filter, out)?;
         } else if filter(&child_rel) {
-            out.push((child_rel, path));
+            out.files.push((child_rel, path));
         }
     }
     Ok(())
 }
 
 fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> {
-    let file = fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut file = fs::File::open(path).map_err(|e| io_err(path, e))?;
     let size = file.metadata().map_err(|e| io_err(path, e))?.len();
-    let oversized = |size| {
+    let oversized = |size, head: &[u8]| {
         Entry::Oversized(Oversized {
             path: rel.clone(),
             shown: path.display().to_string(),
             size,
+            head: Arc::from(&head[..head.len().min(OVERSIZED_HEAD_BYTES)]),
         })
     };
     if size > MAX_FILE_BYTES {
-        return Ok(oversized(size));
+        let mut head = Vec::with_capacity(OVERSIZED_HEAD_BYTES);
+        (&mut file)
+            .take(OVERSIZED_HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| io_err(path, e))?;
+        return Ok(oversized(size, &head));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Bounded read: the file may grow between the size check and the read.
@@ -133,7 +168,7 @@ fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> {
         .read_to_end(&mut bytes)
         .map_err(|e| io_err(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Ok(oversized(bytes.len() as u64));
+        return Ok(oversized(bytes.len() as u64, &bytes));
     }
     Ok(Entry::File(SourceFile {
         path: rel,
@@ -219,7 +254,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(&dir.path().join("a.proto"), "a");
         for name in ["big.proto", "dump.json"] {
-            // Sparse file: no 64 MiB actually written.
+            // Sparse file: no 256 MiB actually written.
             fs::File::create(dir.path().join(name))
                 .unwrap()
                 .set_len(MAX_FILE_BYTES + 1)
@@ -230,7 +265,10 @@ mod tests {
         let big = &snapshot.oversized["big.proto"];
         assert_eq!(big.size, MAX_FILE_BYTES + 1);
         let msg = big.to_string();
-        assert!(msg.contains("big.proto") && msg.contains("64 MiB"), "{msg}");
+        assert!(
+            msg.contains("big.proto") && msg.contains("256 MiB"),
+            "{msg}"
+        );
         assert!(snapshot.oversized.contains_key("dump.json"));
         // Named on its own, it is all there is to compare: an error.
         let err = load(&dir.path().join("dump.json"), &all).err().unwrap();

@@ -40,6 +40,12 @@ pub enum SourceError {
         place: String,
         what: &'static str,
     },
+    /// `path` is inside `submodule`, whose files are another repository's.
+    InSubmodule {
+        path: String,
+        submodule: String,
+        place: String,
+    },
     /// `path` has an unresolved merge conflict in the index, so there is no single staged version.
     Conflicted { path: String },
     /// A path on disk does not exist.
@@ -103,6 +109,15 @@ impl fmt::Display for SourceError {
                     "'{path}' in {place} is a {what}, not a file or directory"
                 )
             }
+            SourceError::InSubmodule {
+                path,
+                submodule,
+                place,
+            } => write!(
+                f,
+                "'{path}' in {place} is inside the submodule '{submodule}', whose files are not \
+                 compared: git holds only the commit it points at"
+            ),
             SourceError::Conflicted { path } => write!(
                 f,
                 "'{path}' has an unresolved merge conflict in the staged index"

@@ -10,7 +10,12 @@ use rayon::prelude::*;
 use super::error::{chain, shallow_fix};
 use super::{
     BlobId, Entry, Filter, Listing, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
+    OVERSIZED_HEAD_BYTES,
 };
+
+/// An oversized blob up to this size is inflated once to keep its first bytes (gix reads whole
+/// objects); beyond it, its start is not looked at.
+const MAX_PEEKED_BLOB: u64 = 1024 * 1024 * 1024;
 
 /// Tag chains longer than this are corrupt (or hostile); git itself never builds them.
 const MAX_PEEL: usize = 64;
@@ -115,13 +120,34 @@ pub(super) fn list_revision(
             let root = repo
                 .find_tree(root_tree)
                 .map_err(|e| place.missing(format!("the tree of '{rev}'"), &e))?;
-            let entry = root
-                .lookup_entry(components.iter().map(String::as_str))
-                .map_err(|e| place.missing(format!("'{path}' in '{rev}'"), &e))?
-                .ok_or_else(|| SourceError::PathNotInRevision {
-                    path: path.to_string(),
-                    rev: rev.to_string(),
-                })?;
+            let lookup = |components: &[String]| {
+                root.lookup_entry(components.iter().map(String::as_str))
+                    .map_err(|e| place.missing(format!("'{path}' in '{rev}'"), &e))
+            };
+            let entry = match lookup(&components) {
+                Ok(Some(entry)) => entry,
+                // Under a submodule the path may well exist, in another repository (whose
+                // objects the lookup fails to find).
+                not_found => {
+                    for end in 1..components.len() {
+                        let entry = lookup(&components[..end]);
+                        if entry.is_ok_and(|e| e.is_some_and(|e| e.mode().is_commit())) {
+                            return Err(SourceError::InSubmodule {
+                                path: path.to_string(),
+                                submodule: components[..end].join("/"),
+                                place: place.describe(),
+                            });
+                        }
+                    }
+                    return Err(match not_found {
+                        Err(e) => e,
+                        Ok(_) => SourceError::PathNotInRevision {
+                            path: path.to_string(),
+                            rev: rev.to_string(),
+                        },
+                    });
+                }
+            };
             let mode = entry.mode();
             let repo_path = components.join("/");
             if mode.is_tree() {
@@ -151,7 +177,12 @@ pub(super) fn list_revision(
     }
 
     let mut wanted = Vec::new();
-    collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut wanted)?;
+    let mut submodules = Vec::new();
+    let mut found = Found {
+        files: &mut wanted,
+        submodules: &mut submodules,
+    };
+    collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut found)?;
     let shallow_fix = place.shallow_fix;
     Ok(Listing::git(GitFiles {
         sync,
@@ -160,6 +191,7 @@ pub(super) fn list_revision(
         repo_prefix,
         label,
         entries: wanted.into_iter().collect(),
+        submodules: commits(submodules),
     }))
 }
 
@@ -367,15 +399,29 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-/// Collects `(root-relative path, blob id)` of regular files under `tree` passing `filter`.
-/// Symlinks and submodules hold no contract text and are skipped.
+/// What a walk of a tree found: `(root-relative path, id)` of regular files and of submodules.
+struct Found<'v> {
+    files: &'v mut Vec<(String, ObjectId)>,
+    /// A submodule is a commit of another repository: its files are not in this one.
+    submodules: &'v mut Vec<(String, ObjectId)>,
+}
+
+/// Submodules by path, with the commit each points at.
+fn commits(submodules: Vec<(String, ObjectId)>) -> BTreeMap<String, Option<String>> {
+    (submodules.into_iter())
+        .map(|(path, id)| (path, Some(id.to_string())))
+        .collect()
+}
+
+/// Collects the regular files under `tree` passing `filter`, and every submodule. Symlinks hold
+/// no contract text and are skipped.
 fn collect_tree(
     repo: &gix::Repository,
     tree: ObjectId,
     repo_prefix: &str,
     filter: Filter,
     place: &Place,
-    out: &mut Vec<(String, ObjectId)>,
+    out: &mut Found,
 ) -> Result<(), SourceError> {
     // An explicit stack: a hostile repository can nest trees deeper than the call stack.
     let mut stack = vec![(tree, String::new())];
@@ -397,7 +443,9 @@ fn collect_tree(
             if mode.is_tree() {
                 stack.push((entry.object_id(), child));
             } else if mode.is_blob() && filter(&child) {
-                out.push((child, entry.object_id()));
+                out.files.push((child, entry.object_id()));
+            } else if mode.is_commit() {
+                out.submodules.push((child, entry.object_id()));
             }
         }
     }
@@ -450,10 +498,20 @@ fn read_blob(
         .find_header(id)
         .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
     if header.size() > MAX_FILE_BYTES {
+        let head: std::sync::Arc<[u8]> = if header.size() <= MAX_PEEKED_BLOB {
+            let object = repo
+                .find_object(id)
+                .map_err(|e| place.missing(format!("'{}'", place.file(repo_path)), &e))?;
+            let data = &object.data;
+            data[..data.len().min(OVERSIZED_HEAD_BYTES)].into()
+        } else {
+            std::sync::Arc::from(&[][..])
+        };
         return Ok(Entry::Oversized(Oversized {
             path: rel,
             shown: place.file(repo_path),
             size: header.size(),
+            head,
         }));
     }
     let object = repo
@@ -515,6 +573,7 @@ pub(super) fn list_staged(
     // Every staged file under (or equal to) `want`, with its repository path.
     let under = |p: &str| want.is_empty() || p == want || p.starts_with(&format!("{want}/"));
     let mut staged: Vec<(String, ObjectId)> = Vec::new();
+    let mut submodules: Vec<(String, ObjectId)> = Vec::new();
     let mut exact: Option<(ObjectId, gix::index::entry::Mode)> = None;
     // Tells a wrong path from one whose files the filter all dropped.
     let mut matched_any = false;
@@ -545,15 +604,22 @@ pub(super) fn list_staged(
         }
         if sparse {
             // Sparse checkouts fold whole directories into one tree entry: expand it.
-            let mut inner = Vec::new();
-            collect_tree(&repo, entry.id, full, &|_: &str| true, &place, &mut inner)?;
+            let (mut inner, mut inner_submodules) = (Vec::new(), Vec::new());
+            let mut found = Found {
+                files: &mut inner,
+                submodules: &mut inner_submodules,
+            };
+            collect_tree(&repo, entry.id, full, &|_: &str| true, &place, &mut found)?;
             staged.extend(inner.into_iter().map(|(p, id)| (join(full, &p), id)));
+            submodules.extend((inner_submodules.into_iter()).map(|(p, id)| (join(full, &p), id)));
         } else if entry.mode == gix::index::entry::Mode::FILE
             || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE
         {
             staged.push((full.to_string(), entry.id));
+        } else if entry.mode == gix::index::entry::Mode::COMMIT {
+            submodules.push((full.to_string(), entry.id));
         }
-        // Symlinks and submodules hold no contract text.
+        // Symlinks hold no contract text.
     }
 
     if let Some((id, mode)) = exact.filter(|(_, m)| !m.is_sparse()) {
@@ -590,6 +656,11 @@ pub(super) fn list_staged(
             path: path.unwrap_or_default().to_string(),
         });
     }
+    let submodules: Vec<(String, ObjectId)> = submodules
+        .into_iter()
+        .filter(|(full, _)| full.len() > strip && under(full))
+        .map(|(full, id)| (full[strip..].to_string(), id))
+        .collect();
     Ok(Listing::git(GitFiles {
         sync,
         rev: None,
@@ -597,6 +668,7 @@ pub(super) fn list_staged(
         repo_prefix: want,
         label,
         entries: wanted.into_iter().collect(),
+        submodules: commits(submodules),
     }))
 }
 
@@ -608,6 +680,8 @@ pub(crate) struct GitFiles {
     repo_prefix: String,
     pub(crate) label: String,
     pub(crate) entries: BTreeMap<String, ObjectId>,
+    /// Submodules by path, with the commit each points at.
+    pub(crate) submodules: BTreeMap<String, Option<String>>,
 }
 
 impl GitFiles {
@@ -623,7 +697,9 @@ impl GitFiles {
             .filter_map(|p| self.entries.get(*p).map(|id| (p.to_string(), *id)))
             .collect();
         let read = read_blobs(&self.sync, &repo, wanted, &self.repo_prefix, &place)?;
-        Ok(Snapshot::from_reads(self.label.clone(), read))
+        let mut snapshot = Snapshot::from_reads(self.label.clone(), read);
+        snapshot.submodules = self.submodules.clone();
+        Ok(snapshot)
     }
 }
 

@@ -20,8 +20,14 @@ pub use error::{shallow_fix, SourceError};
 /// Contract files are text; anything bigger than this is a mistake (a vendored binary, a dump)
 /// that would only waste memory, so it is never read. A file named on its own that big is an
 /// error ([`SourceError::TooLarge`]); one found in a directory or tree is handed on as
-/// [`Oversized`].
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// [`Oversized`]. The largest real specs fit: Microsoft Graph beta is 74 MB pretty-printed
+/// (linting it peaks at 324 MB of memory, comparing it with a 62 MB version at 486 MB), so a
+/// file at the limit costs about 1 GiB to lint.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How much of an oversized file is kept: enough for a loader to see what the file means to be
+/// (an `openapi` key comes first in a spec, after at most a comment header).
+pub const OVERSIZED_HEAD_BYTES: usize = 16 * 1024;
 
 /// A file over [`MAX_FILE_BYTES`] found in a directory or tree: listed, not read. Whether that
 /// matters is the loaders' call: a contract too large to read is an error, while repositories
@@ -33,9 +39,26 @@ pub struct Oversized {
     /// Where the file is, as messages name it: `main:api/big.proto`, `api/big.proto`.
     pub shown: String,
     pub size: u64,
+    /// Its first [`OVERSIZED_HEAD_BYTES`] (fewer when it could not be read cheaply: a git blob
+    /// over 1 GiB is not inflated just to look at its start).
+    pub head: Arc<[u8]>,
 }
 
-/// `'main:big.proto' is 70000000 bytes, larger than the 64 MiB limit for a contract file`.
+impl Oversized {
+    /// The error for a contract this large: exit 2 naming the file.
+    pub fn error(&self) -> crate::diag::InputError {
+        crate::diag::InputError::in_file(
+            &self.shown,
+            format!(
+                "file is {} bytes, larger than the {} MiB limit for a contract file",
+                self.size,
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+    }
+}
+
+/// `'main:big.proto' is 70000000 bytes, larger than the 256 MiB limit for a contract file`.
 impl std::fmt::Display for Oversized {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         error::too_large(f, &self.shown, self.size)
@@ -106,6 +129,10 @@ pub struct Snapshot {
     pub files: BTreeMap<String, SourceFile>,
     /// Files too large to read, by path (not in `files`).
     pub oversized: BTreeMap<String, Oversized>,
+    /// Submodules by path, with the commit each points at. In a git tree or the index a
+    /// submodule is that commit alone, its files absent; on disk it is a checked-out directory
+    /// read like any other, with the commit checked out (`None` when that cannot be read).
+    pub submodules: BTreeMap<String, Option<String>>,
 }
 
 impl Snapshot {
@@ -128,6 +155,7 @@ impl Snapshot {
             label: label.to_string(),
             files: files.collect(),
             oversized: BTreeMap::new(),
+            submodules: BTreeMap::new(),
         }
     }
 
@@ -137,6 +165,7 @@ impl Snapshot {
             label,
             files: BTreeMap::new(),
             oversized: BTreeMap::new(),
+            submodules: BTreeMap::new(),
         };
         for read in reads {
             match read {
@@ -293,9 +322,23 @@ impl Listing {
                     })
                     .collect(),
                 oversized: s.oversized.clone(),
+                submodules: s.submodules.clone(),
             }),
             ListingInner::Git(g) => g.read(paths),
         }
+    }
+
+    /// The submodules of this side (see [`Snapshot::submodules`]).
+    pub fn submodules(&self) -> &BTreeMap<String, Option<String>> {
+        match &self.0 {
+            ListingInner::Loaded(s) => &s.submodules,
+            ListingInner::Git(g) => &g.submodules,
+        }
+    }
+
+    /// Whether a submodule's files are in this side: on disk they are, in git only its commit.
+    fn holds_submodule_files(&self) -> bool {
+        matches!(self.0, ListingInner::Loaded(_))
     }
 
     /// Every file.
@@ -307,6 +350,83 @@ impl Listing {
                 g.read(&paths)
             }
         }
+    }
+}
+
+/// Refuses a comparison that would pass over the files of a submodule, which git holds only as
+/// the commit it points at: when `paths` (what the run compares, all when empty) or `roots` (the
+/// protobuf import roots) reach into one, or when one under `paths` points at another commit on
+/// each side (or is on one side only). An unchanged submodule, or one outside `paths`, is left
+/// alone: it holds nothing this comparison could find.
+pub fn refuse_uncompared_submodules(
+    old: &Listing,
+    new: &Listing,
+    paths: &[String],
+    roots: &[String],
+) -> Result<(), crate::diag::InputErrors> {
+    let trim = |p: &str| p.trim_start_matches("./").trim_end_matches('/').to_string();
+    let inside = |path: &str, dir: &str| {
+        path == dir || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+    };
+    let paths: Vec<String> = paths.iter().map(|p| trim(p)).filter(|p| p != ".").collect();
+    let roots: Vec<String> = roots.iter().map(|p| trim(p)).filter(|p| p != ".").collect();
+    let gitlinks: std::collections::BTreeSet<&str> = [old, new]
+        .into_iter()
+        .filter(|side| !side.holds_submodule_files())
+        .flat_map(|side| side.submodules().keys().map(String::as_str))
+        .collect();
+    let mut errors = Vec::new();
+    for submodule in gitlinks {
+        let error = |why: String| {
+            crate::diag::InputError::in_file(
+                submodule,
+                format!("this submodule's files are not compared: {why}"),
+            )
+            .with_hint(
+                "compare the submodule's own revisions (run treaty inside it), or vendor its \
+                 files into this repository; to compare this repository's own contracts only, \
+                 name their paths (`treaty breaking --against REV proto`)",
+            )
+        };
+        let reaching = paths
+            .iter()
+            .map(|p| (p, "the path"))
+            .chain((roots.iter()).map(|r| (r, "the import root")));
+        if let Some((path, what)) = reaching.into_iter().find(|(p, _)| inside(p, submodule)) {
+            errors.push(error(format!("{what} '{path}' is in it")));
+            continue;
+        }
+        if !paths.is_empty() && !paths.iter().any(|p| inside(submodule, p)) {
+            continue;
+        }
+        if !same_submodule(old, new, submodule) {
+            errors.push(error(
+                "it points at a different commit on each side, or is on one side only".into(),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::diag::InputErrors(errors))
+    }
+}
+
+/// Whether both sides have the submodule at `path` at the same commit, or both lack it. A
+/// directory on disk that is no checkout (never initialised) says nothing, and passes: its files
+/// are as absent as in the tree that names the submodule. A commit that could not be read is
+/// never the same.
+fn same_submodule(old: &Listing, new: &Listing, path: &str) -> bool {
+    let (old_commit, new_commit) = (old.submodules().get(path), new.submodules().get(path));
+    let unknown =
+        |side: &Listing, commit: Option<_>| commit.is_none() && side.holds_submodule_files();
+    if unknown(old, old_commit) || unknown(new, new_commit) {
+        return true;
+    }
+    match (old_commit, new_commit) {
+        (Some(Some(a)), Some(Some(b))) => a == b,
+        (None, None) => true,
+        _ => false,
     }
 }
 

@@ -27,8 +27,9 @@ pub mod yaml;
 pub const DEFAULT_MAX_DEPTH: usize = 256;
 /// Nodes that alias expansion may add per file (saphyr's own loader uses the same default).
 pub const DEFAULT_ALIAS_BUDGET: usize = 100_000;
-/// Largest file accepted.
-pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
+/// Largest file accepted: the same as `source::MAX_FILE_BYTES`, so that whatever is read is
+/// parsed.
+pub const DEFAULT_MAX_BYTES: usize = 256 << 20;
 
 /// Resource limits for one parse; `Limits::default()` is what [`parse`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
