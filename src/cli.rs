@@ -503,6 +503,7 @@ fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options
         return Err(InputErrors(unknown));
     }
     let (config, used) = find_config(common, old, new)?;
+    run::check_config_paths(&config, old, new)?;
     if let Some(used) = used.filter(|_| common.human()) {
         eprintln!("treaty: using {used}");
     }
@@ -796,6 +797,52 @@ fn revisions(
     Ok((old, new))
 }
 
+/// Path arguments read from the repository root: like git pathspecs, they are relative to the
+/// current directory (`cd api && treaty breaking --against main v1` means `api/v1`).
+fn from_repository_root(
+    paths: &[String],
+    cwd: &std::path::Path,
+) -> Result<Vec<run::PathArgument>, InputErrors> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let root = source::worktree_root(cwd).map_err(InputError::from)?;
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canonical(&root);
+    let cwd = canonical(cwd);
+    let slashes = |p: &std::path::Path| p.to_string_lossy().replace('\\', "/");
+    let here = cwd.strip_prefix(&root).map(slashes).unwrap_or_default();
+    paths
+        .iter()
+        .map(|written| {
+            let path = std::path::Path::new(written);
+            let joined = if path.is_absolute() {
+                let path = canonical(path);
+                match path.strip_prefix(&root) {
+                    Ok(rel) => slashes(rel),
+                    Err(_) => {
+                        return Err(InputError::new(format!(
+                            "'{written}' is outside the repository ({})",
+                            root.display()
+                        )))
+                    }
+                }
+            } else if here.is_empty() {
+                written.clone()
+            } else {
+                format!("{here}/{written}")
+            };
+            let from_root = config::normalize_path(&joined)
+                .map_err(|_| InputError::new(format!("'{written}' is outside the repository")))?;
+            Ok(run::PathArgument {
+                written: written.clone(),
+                from_root,
+            })
+        })
+        .collect::<Result<_, InputError>>()
+        .map_err(InputErrors::from)
+}
+
 fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
     let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
     if let Command::Diff { common, .. }
@@ -823,9 +870,12 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
         } => {
             let announce = common.human();
             let (old, new) = revisions("breaking", against, head, *staged, announce, &cwd)?;
-            // Both sides are whole revisions: paths are already from the repository root.
+            let paths = from_repository_root(paths, &cwd)?;
+            run::check_path_arguments(&paths, &old, &new)?;
+            let paths: Vec<String> = paths.into_iter().map(|p| p.from_root).collect();
+            // Both sides are whole revisions: their paths are from the repository root.
             let prefixes = report::RepoPrefixes::default();
-            compare(&old, &new, common, paths, color, &prefixes)
+            compare(&old, &new, common, &paths, color, &prefixes)
         }
         Command::Check {
             against,
@@ -855,7 +905,15 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
                 (rev, _) => {
                     let root = source::worktree_root(&cwd).map_err(InputError::from)?;
-                    let path = path.clone();
+                    // As in git, a path is relative to the current directory.
+                    let path = match path {
+                        Some(path) => {
+                            let written = std::slice::from_ref(path);
+                            let argument = from_repository_root(written, &cwd)?.remove(0);
+                            (argument.from_root != ".").then_some(argument.from_root)
+                        }
+                        None => None,
+                    };
                     let spec = match rev {
                         Some(rev) => SourceSpec::Revision {
                             rev: rev.clone(),

@@ -10,12 +10,14 @@
 
 mod plan;
 mod policy;
+mod scope;
 mod supersede;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub use policy::{is_unstable_package, Options, Policy};
+pub use scope::{check_config_paths, check_path_arguments, PathArgument};
 
 use crate::consistency;
 use crate::date::Date;
@@ -33,7 +35,8 @@ use policy::Policies;
 pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
     let today = today()?;
     let policies = Policies::new(options, Kind::Breaking);
-    let filter = options.spec_filter();
+    let files = old.files.keys().chain(new.files.keys()).map(String::as_str);
+    let filter = options.spec_filter(&[&policies], files);
     let load_side = |s: &Snapshot| {
         rayon::join(
             || proto::load::load(s, &options.layout),
@@ -74,7 +77,7 @@ pub fn breaking_listings(
             compare_proto(&mut report, &old_set, &new_set, &policies)?;
             Ok(report)
         },
-        || plan::openapi_listings(old, new, options),
+        || plan::openapi_listings(old, new, options, &[&policies]),
     );
     let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
     let sides = (&old_specs, &new_specs);
@@ -95,7 +98,7 @@ fn lint_with(
     import: &(dyn Fn(&str) -> Option<proto::load::Fetched> + Sync),
 ) -> Result<Report, InputErrors> {
     let policies = Policies::new(options, Kind::Lint);
-    let filter = options.spec_filter();
+    let filter = options.spec_filter(&[&policies], snapshot.files.keys().map(String::as_str));
     let (protos, specs) = rayon::join(
         || proto::load::load_with(snapshot, &options.layout, import),
         || openapi::load::load(snapshot, &filter, &openapi::load::no_fetch),
@@ -275,7 +278,8 @@ pub fn check(
         || -> Result<Report, InputErrors> {
             // The sets the breaking comparison reads serve the lint too: the old side holds
             // every spec that changed, the new side every spec.
-            let (old_specs, new_specs, unchanged) = plan::openapi_listings(old, new, options)?;
+            let (old_specs, new_specs, unchanged) =
+                plan::openapi_listings(old, new, options, &[&breaking, &lint])?;
             let mut report = Report::default();
             let sides = (&old_specs, &new_specs);
             compare_openapi(&mut report, sides, &unchanged, &breaking, today, options)?;

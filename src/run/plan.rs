@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::policy::path_matches;
+use super::policy::{path_matches, Policies};
 use super::{both, source_error, Options};
 use crate::diag::InputErrors;
 use crate::openapi;
@@ -42,9 +42,11 @@ pub(super) fn openapi_listings(
     old: &Listing,
     new: &Listing,
     options: &Options,
+    kinds: &[&Policies],
 ) -> Result<(openapi::load::SpecSet, openapi::load::SpecSet, Vec<String>), InputErrors> {
-    let filter = options.spec_filter();
     let (old_entries, new_entries) = (old.entries(), new.entries());
+    let files = old_entries.keys().chain(new_entries.keys()).copied();
+    let filter = options.spec_filter(kinds, files);
     let load_old = |paths: &[&str]| -> Result<openapi::load::SpecSet, InputErrors> {
         let snapshot = old.read(paths).map_err(source_error)?;
         openapi::load::load(&snapshot, &filter, &|p: &str| fetch_file(old, p))

@@ -1,0 +1,134 @@
+//! What a run is limited to must exist: a path argument or a config path (a protobuf root, a
+//! buf module, an `[openapi] paths` glob) that names nothing in either revision is a typo, and
+//! would otherwise turn checking off and report "no findings". Either revision will do: a spec
+//! the change adds is only in the new one, a file it deletes only in the old one.
+
+use std::collections::BTreeSet;
+
+use super::policy::path_matches;
+use crate::config::{contains_path, Config};
+use crate::diag::{InputError, InputErrors};
+use crate::rules::spelling::nearest;
+use crate::source::Listing;
+
+/// A path argument, as the user wrote it and as it reads from the compared root.
+pub struct PathArgument {
+    pub written: String,
+    pub from_root: String,
+}
+
+/// Every path argument must name a contract file, or a directory holding one, in `old` or
+/// `new`.
+pub fn check_path_arguments(
+    paths: &[PathArgument],
+    old: &Listing,
+    new: &Listing,
+) -> Result<(), InputErrors> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let files = contract_files(old, new);
+    let errors: Vec<InputError> = paths
+        .iter()
+        .filter(|p| !files.iter().any(|f| path_matches(f, &p.from_root)))
+        .map(|p| {
+            let shown = if same_path(&p.written, &p.from_root) {
+                format!("'{}'", p.written)
+            } else {
+                format!("'{}' ({} from the repository root)", p.written, p.from_root)
+            };
+            let error = InputError::new(format!(
+                "{shown} matches no contract file in either revision"
+            ));
+            match suggestion(&p.from_root, &files) {
+                Some(near) => error.with_hint(format!("did you mean '{near}'?")),
+                None => error.with_hint(
+                    "paths are relative to the current directory; contract files are .proto, \
+                     .yaml, .yml and .json files",
+                ),
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
+/// Every path the config names (see [`Config::named_paths`]) must match a file in `old` or
+/// `new`; an error at its line otherwise.
+pub fn check_config_paths(
+    config: &Config,
+    old: &Listing,
+    new: &Listing,
+) -> Result<(), InputErrors> {
+    if config.named_paths.is_empty() {
+        return Ok(());
+    }
+    let files = contract_files(old, new);
+    let mut errors = Vec::new();
+    for named in &config.named_paths {
+        let found = if named.glob {
+            match globset::GlobBuilder::new(&named.path)
+                .literal_separator(true)
+                .build()
+            {
+                Ok(glob) => {
+                    let glob = glob.compile_matcher();
+                    files.iter().any(|f| glob.is_match(f))
+                }
+                // The config reader reports a glob that does not compile.
+                Err(_) => true,
+            }
+        } else {
+            files.iter().any(|f| contains_path(&named.path, f))
+        };
+        if found {
+            continue;
+        }
+        let message = format!(
+            "{} entry {:?} matches no file in either revision: nothing would be checked there",
+            named.key, named.path
+        );
+        let hint = match suggestion(&named.path, &files) {
+            Some(near) => format!("did you mean {near:?}?"),
+            None => "paths are relative to the config file's directory".to_string(),
+        };
+        errors.push(
+            InputError::at(message, named.at.clone(), Some(named.text.clone())).with_hint(hint),
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
+/// The contract files of both sides (listings hold nothing else, bar config files).
+fn contract_files(old: &Listing, new: &Listing) -> BTreeSet<String> {
+    let mut files: BTreeSet<String> = old.entries().keys().map(|p| p.to_string()).collect();
+    files.extend(new.entries().keys().map(|p| p.to_string()));
+    files
+}
+
+/// The file or directory of `files` nearest to `typo`, when one is close.
+fn suggestion(typo: &str, files: &BTreeSet<String>) -> Option<String> {
+    let typo = typo.trim_start_matches("./").trim_end_matches('/');
+    let mut candidates: BTreeSet<&str> = BTreeSet::new();
+    for file in files {
+        candidates.insert(file);
+        for (i, _) in file.match_indices('/') {
+            candidates.insert(&file[..i]);
+        }
+    }
+    // Only whole paths: a bare file name elsewhere in the tree is not what was meant.
+    let whole = |c: &&str| c.matches('/').count() == typo.matches('/').count();
+    nearest(typo, candidates.into_iter().filter(whole)).map(str::to_string)
+}
+
+fn same_path(a: &str, b: &str) -> bool {
+    let norm = |p: &str| p.trim_start_matches("./").trim_end_matches('/').to_string();
+    norm(a) == norm(b)
+}
