@@ -797,6 +797,12 @@ fn revisions(
     Ok((old, new))
 }
 
+/// A side named on the command line that holds no contract file: nothing would be checked.
+fn no_contracts(what: String) -> InputError {
+    InputError::new(format!("{what}: nothing would be checked"))
+        .with_hint("contract files are .proto, .yaml, .yml and .json files")
+}
+
 /// Path arguments read from the repository root: like git pathspecs, they are relative to the
 /// current directory (`cd api && treaty breaking --against main v1` means `api/v1`).
 fn from_repository_root(
@@ -854,10 +860,18 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
         common.targets()?;
     }
     match &cli.command {
-        Command::Diff { old, new, common } => {
-            let (old_spec, new_spec) = (source::parse_spec(old), source::parse_spec(new));
+        Command::Diff {
+            old: old_arg,
+            new: new_arg,
+            common,
+        } => {
+            let (old_spec, new_spec) = (source::parse_spec(old_arg), source::parse_spec(new_arg));
             let old = list(&old_spec, &cwd)?;
             let new = list(&new_spec, &cwd)?;
+            if !run::holds_contracts(&old) && !run::holds_contracts(&new) {
+                let named = format!("neither '{old_arg}' nor '{new_arg}' holds a contract file");
+                return Err(no_contracts(named).into());
+            }
             let prefixes = prefixes_for(common, [(&old_spec, &old), (&new_spec, &new)], &cwd);
             compare(&old, &new, common, &[], color, &prefixes)
         }
@@ -925,6 +939,9 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
             };
             let listing = list(&spec, &dir)?;
+            if let Some(path) = path.as_ref().filter(|_| !run::holds_contracts(&listing)) {
+                return Err(no_contracts(format!("'{path}' holds no contract file")).into());
+            }
             let prefixes = prefixes_for(common, [(&spec, &listing), (&spec, &listing)], &dir);
             // The errors of one tree are placed as its findings would be.
             let from_root = |errors| errors_from_repo_root(errors, &prefixes.new);

@@ -418,3 +418,30 @@ fn an_ignored_proto_still_serves_its_importers() {
     assert!(text.contains("\"Coupon\""), "{text}");
     assert!(!text.contains("legacy/money.proto"), "{text}");
 }
+
+#[test]
+fn a_side_named_on_the_command_line_without_contracts_is_exit_2() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "docs/guide.md", "# Guide\n");
+    write(d, "README.md", "# Shop\n");
+    for (args, said) in [
+        (&["lint", "docs"][..], "'docs' holds no contract file"),
+        (&["lint", "README.md"], "'README.md' holds no contract file"),
+        (
+            &["diff", "docs", "README.md"],
+            "neither 'docs' nor 'README.md' holds a contract file",
+        ),
+    ] {
+        let out = treaty(d, &[args, &["--format", "json"]].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        let message = json(&out)["errors"][0]["message"].clone();
+        assert!(
+            message.as_str().unwrap().starts_with(said),
+            "{args:?}: {message}"
+        );
+    }
+    // One side without contracts is a comparison with everything added or deleted.
+    let out = treaty(d, &["diff", "docs", "proto"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub use policy::{is_unstable_package, Options, Policy};
-pub use scope::{check_config_paths, check_path_arguments, PathArgument};
+pub use scope::{check_config_paths, check_path_arguments, holds_contracts, PathArgument};
 
 use crate::consistency;
 use crate::date::Date;

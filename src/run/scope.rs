@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::policy::path_matches;
-use crate::config::{contains_path, Config};
+use crate::config::{contains_path, Config, BUF_WORK_YAML, BUF_YAML, TREATY_TOML};
 use crate::diag::{InputError, InputErrors};
 use crate::rules::spelling::nearest;
 use crate::source::Listing;
@@ -27,7 +27,8 @@ pub fn check_path_arguments(
     if paths.is_empty() {
         return Ok(());
     }
-    let files = contract_files(old, new);
+    let mut files = listed_files(old, new);
+    files.retain(|f| is_contract_file(f));
     let errors: Vec<InputError> = paths
         .iter()
         .filter(|p| !files.iter().any(|f| path_matches(f, &p.from_root)))
@@ -66,7 +67,7 @@ pub fn check_config_paths(
     if config.named_paths.is_empty() {
         return Ok(());
     }
-    let files = contract_files(old, new);
+    let files = listed_files(old, new);
     let mut errors = Vec::new();
     for named in &config.named_paths {
         let found = if named.glob {
@@ -106,8 +107,25 @@ pub fn check_config_paths(
     }
 }
 
-/// The contract files of both sides (listings hold nothing else, bar config files).
-fn contract_files(old: &Listing, new: &Listing) -> BTreeSet<String> {
+/// Whether a side named on the command line (`treaty lint docs`, `treaty diff a b`) holds a
+/// contract file: one that holds none checks nothing.
+pub fn holds_contracts(listing: &Listing) -> bool {
+    listing.entries().keys().any(|f| is_contract_file(f))
+}
+
+/// A file named on its own is listed whatever it is: only these are ever checked.
+fn is_contract_file(path: &str) -> bool {
+    !is_config_file(path)
+        && (path.ends_with(".proto") || crate::openapi::load::is_yaml_or_json(path))
+}
+
+fn is_config_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    [TREATY_TOML, BUF_YAML, BUF_WORK_YAML].contains(&name)
+}
+
+/// The files of both sides: contract and config files (listings hold nothing else).
+fn listed_files(old: &Listing, new: &Listing) -> BTreeSet<String> {
     let mut files: BTreeSet<String> = old.entries().keys().map(|p| p.to_string()).collect();
     files.extend(new.entries().keys().map(|p| p.to_string()));
     files
