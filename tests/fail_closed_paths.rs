@@ -389,7 +389,7 @@ fn swagger_2_fails_unless_ignored() {
 }
 
 #[test]
-fn an_ignored_proto_still_serves_its_importers() {
+fn an_ignored_proto_is_read_only_as_an_import() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
@@ -407,16 +407,38 @@ fn an_ignored_proto_still_serves_its_importers() {
         &common("  int64 units = 1;\n  int32 nanos = 2;\n"),
     );
     write(d, "shop/v1/shop.proto", &shop("message Coupon {}\n"));
+    // Nobody imports it: ignored, it is not read at all.
+    write(d, "legacy/broken.proto", "this is no protobuf\n");
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "v1"]);
-    write(d, "treaty.toml", "[breaking]\nignore = [\"legacy\"]\n");
+    write(
+        d,
+        "treaty.toml",
+        "[breaking]\nignore = [\"legacy\"]\n\n[lint]\nignore = [\"legacy\"]\n",
+    );
     write(d, "legacy/money.proto", &common("  int64 units = 1;\n"));
     write(d, "shop/v1/shop.proto", &shop(""));
     let out = treaty(d, &["breaking", "--against", "main", "--format", "concise"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("\"Coupon\""), "{text}");
-    assert!(!text.contains("legacy/money.proto"), "{text}");
+    assert!(!text.contains("legacy/"), "{text}");
+    let out = treaty(d, &["check", "--against", "main", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("legacy/"), "{}", stdout(&out));
+    let out = treaty(d, &["lint", "--format", "concise"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("legacy/"), "{}", stdout(&out));
+
+    // Not ignored, the broken file is an error again.
+    std::fs::remove_file(d.join("treaty.toml")).unwrap();
+    let out = treaty(d, &["breaking", "--against", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("legacy/broken.proto"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -69,7 +69,8 @@ pub fn breaking_listings(
     let policies = Policies::new(options, Kind::Breaking);
     let (protos, specs) = rayon::join(
         || -> Result<Report, InputErrors> {
-            let (old_set, new_set, files_checked) = plan::proto_listings(old, new, options)?;
+            let (old_set, new_set, files_checked) =
+                plan::proto_listings(old, new, options, &policies)?;
             let mut report = Report {
                 files_checked,
                 ..Report::default()
@@ -226,11 +227,17 @@ fn lint_specs(
     Ok(report)
 }
 
-/// Lint every contract of a listing (all of them are read).
+/// Lint every contract of a listing. A protobuf file the lint `ignore` names is read only
+/// when another file imports it, as context: none of its findings would stand, and a file
+/// nobody imports need not even parse.
 pub fn lint_listing(listing: &Listing, options: &Options) -> Result<Report, InputErrors> {
-    let paths: Vec<&str> = listing.entries().into_keys().collect();
+    let policies = Policies::new(options, Kind::Lint);
+    let paths: Vec<&str> = (listing.entries().into_keys())
+        .filter(|p| !(p.ends_with(".proto") && policies.ignores_file(p)))
+        .collect();
     let snapshot = listing.read(&paths).map_err(source_error)?;
-    lint(&snapshot, options)
+    let import = |ip: &str| plan::fetch_import(listing, &options.layout, ip);
+    lint_with(&snapshot, options, &import)
 }
 
 /// A pull request's check: the breaking changes from `old` to `new` and the lint findings of
@@ -250,15 +257,15 @@ pub fn check(
     let (protos, specs) = rayon::join(
         || -> Result<Report, InputErrors> {
             let (compared, lints) = rayon::join(
-                || plan::proto_listings(old, new, options),
+                || plan::proto_listings(old, new, options, &breaking),
                 || -> Result<(Option<Report>, Report), InputErrors> {
                     if all_lint {
-                        let set = load_protos(new, None, options)?;
+                        let set = load_protos(new, None, options, &lint)?;
                         return Ok((None, lint_protos(&set, options, &lint)?));
                     }
                     let dirs = changed_proto_dirs(old, new);
                     let side = |listing| -> Result<Report, InputErrors> {
-                        let set = load_protos(listing, dirs.as_ref(), options)?;
+                        let set = load_protos(listing, dirs.as_ref(), options, &lint)?;
                         lint_protos(&set, options, &lint)
                     };
                     let (old_lint, new_lint) = rayon::join(|| side(old), || side(new));
@@ -341,18 +348,20 @@ fn changed_proto_dirs<'a>(old: &'a Listing, new: &'a Listing) -> Option<HashSet<
     (in_dirs * 4 <= protos().count()).then_some(dirs)
 }
 
-/// The protobuf files of `listing` (those in `dirs`, when given), linked against their
-/// imports read from the same listing as context.
+/// The protobuf files of `listing` (those in `dirs`, when given) that `policies` does not
+/// ignore, linked against their imports read from the same listing as context.
 fn load_protos(
     listing: &Listing,
     dirs: Option<&HashSet<String>>,
     options: &Options,
+    policies: &Policies,
 ) -> Result<proto::model::ProtoSet, InputErrors> {
     let entries = listing.entries();
     let paths: Vec<&str> = entries
         .keys()
         .copied()
         .filter(|p| p.ends_with(".proto") && dirs.is_none_or(|d| d.contains(parent_dir(p))))
+        .filter(|p| !policies.ignores_file(p))
         .collect();
     let snapshot = listing.read(&paths).map_err(source_error)?;
     let import = |ip: &str| plan::fetch_import(listing, &options.layout, ip);

@@ -102,16 +102,21 @@ pub(super) fn openapi_listings(
 /// elements, so no rule can fire on them — unless a declaration they may depend on disappeared
 /// or changed kind, which needs the whole tree to judge (and to report what no longer
 /// compiles).
+///
+/// Files the `ignore` of `policies` names are compared with none of their findings standing:
+/// they are read only as the imports of others (so one nobody imports need not even parse).
 pub(super) fn proto_listings(
     old: &Listing,
     new: &Listing,
     options: &Options,
+    policies: &Policies,
 ) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet, usize), InputErrors> {
     let (old_entries, new_entries) = (old.entries(), new.entries());
     let protos = |entries: &BTreeMap<&str, BlobId>| -> Vec<String> {
         entries
             .keys()
             .filter(|p| p.ends_with(".proto") && options.layout.import_path(p).is_some())
+            .filter(|p| !policies.ignores_file(p))
             .filter(|p| {
                 options.paths.is_empty() || options.paths.iter().any(|want| path_matches(p, want))
             })
