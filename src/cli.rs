@@ -57,7 +57,8 @@ pub enum Command {
         /// Compare the staged index with HEAD (the pre-commit case).
         #[arg(long)]
         staged: bool,
-        /// Limit the comparison to these paths (directories or files, relative to the repository root).
+        /// Limit the comparison to these paths (directories or files, relative to the current
+        /// directory as in git); one that matches nothing in either revision is an error.
         paths: Vec<String>,
         #[command(flatten)]
         common: Common,
@@ -85,7 +86,7 @@ pub enum Command {
     /// `REV:PATH`, a revision (--rev) or the staged index (--staged).
     Lint {
         /// A directory, a file or REV:PATH (default: the current directory); with --rev or
-        /// --staged, a path inside the repository.
+        /// --staged, a path inside the repository (relative to the current directory).
         path: Option<String>,
         /// Lint this revision (no checkout needed).
         #[arg(long, conflicts_with = "staged")]
