@@ -306,6 +306,12 @@ fn path_arguments_are_relative_to_the_current_directory() {
         "{}",
         stderr(&out)
     );
+    let out = treaty(&api, &["breaking", "--against", "main", "v2"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("did you mean 'api/v1' (from the repository root)?"),
+        "{err}"
+    );
 
     // `lint --rev` reads its path the same way.
     let out = treaty(&api, &["lint", "--rev", "main", "v1", "--format", "json"]);

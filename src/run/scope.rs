@@ -33,15 +33,19 @@ pub fn check_path_arguments(
         .iter()
         .filter(|p| !files.iter().any(|f| path_matches(f, &p.from_root)))
         .map(|p| {
-            let shown = if same_path(&p.written, &p.from_root) {
-                format!("'{}'", p.written)
-            } else {
+            let from_root = !same_path(&p.written, &p.from_root);
+            let shown = if from_root {
                 format!("'{}' ({} from the repository root)", p.written, p.from_root)
+            } else {
+                format!("'{}'", p.written)
             };
             let error = InputError::new(format!(
                 "{shown} matches no contract file in either revision"
             ));
             match suggestion(&p.from_root, &files) {
+                Some(near) if from_root => {
+                    error.with_hint(format!("did you mean '{near}' (from the repository root)?"))
+                }
                 Some(near) => error.with_hint(format!("did you mean '{near}'?")),
                 None => error.with_hint(
                     "paths are relative to the current directory; contract files are .proto, \
@@ -125,14 +129,14 @@ fn is_config_file(path: &str) -> bool {
 }
 
 /// The files of both sides: contract and config files (listings hold nothing else).
-fn listed_files(old: &Listing, new: &Listing) -> BTreeSet<String> {
-    let mut files: BTreeSet<String> = old.entries().keys().map(|p| p.to_string()).collect();
-    files.extend(new.entries().keys().map(|p| p.to_string()));
+fn listed_files<'l>(old: &'l Listing, new: &'l Listing) -> BTreeSet<&'l str> {
+    let mut files: BTreeSet<&str> = old.entries().into_keys().collect();
+    files.extend(new.entries().into_keys());
     files
 }
 
 /// The file or directory of `files` nearest to `typo`, when one is close.
-fn suggestion(typo: &str, files: &BTreeSet<String>) -> Option<String> {
+fn suggestion(typo: &str, files: &BTreeSet<&str>) -> Option<String> {
     let typo = typo.trim_start_matches("./").trim_end_matches('/');
     let mut candidates: BTreeSet<&str> = BTreeSet::new();
     for file in files {
