@@ -237,6 +237,16 @@ fn a_config_path_that_matches_nothing_is_exit_2_at_its_line() {
         (Some("buf.yaml"), Some(4))
     );
 
+    // Lint reads one tree.
+    write(d, "treaty.toml", "[proto]\nroots = [\"protos\"]\n");
+    let out = treaty(d, &["lint", "--format", "json"]);
+    std::fs::remove_file(d.join("treaty.toml")).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        json(&out)["errors"][0]["message"],
+        "proto.roots entry \"protos\" matches no file: nothing would be checked there"
+    );
+
     let e = config_error(
         d,
         "buf.work.yaml",

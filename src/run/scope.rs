@@ -92,8 +92,14 @@ pub fn check_config_paths(
         if found {
             continue;
         }
+        // `lint` reads one tree, given as both sides.
+        let revisions = if std::ptr::eq(old, new) {
+            ""
+        } else {
+            " in either revision"
+        };
         let message = format!(
-            "{} entry {:?} matches no file in either revision: nothing would be checked there",
+            "{} entry {:?} matches no file{revisions}: nothing would be checked there",
             named.key, named.path
         );
         let hint = match suggestion(&named.path, &files) {
