@@ -268,6 +268,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
         });
     }
 
+    let shared_text: Arc<str> = Arc::from(text);
     let named = |key: &str, list: &[Spanned<String>], glob: bool| -> Vec<NamedPath> {
         list.iter()
             .filter_map(|raw| {
@@ -277,7 +278,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
                     path: normalize_path(raw.get_ref()).ok()?,
                     glob,
                     at: Location::point(path, line, col),
-                    text: Arc::from(text),
+                    text: shared_text.clone(),
                 })
             })
             .collect()
