@@ -483,3 +483,40 @@ fn a_side_named_on_the_command_line_without_contracts_is_exit_2() {
     let out = treaty(d, &["diff", "docs", "proto"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn an_ignored_proto_that_takes_away_what_others_import_is_still_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(
+        d,
+        "legacy/money.proto",
+        "syntax = \"proto3\";\npackage legacy;\nmessage Money {}\n",
+    );
+    write(
+        d,
+        "shop/v1/shop.proto",
+        "syntax = \"proto3\";\npackage shop.v1;\nimport \"legacy/money.proto\";\nmessage Cart {\n  legacy.Money total = 1;\n}\n",
+    );
+    // Enough unchanged files that the comparison would read only the changed ones.
+    for i in 0..8 {
+        let text = format!("syntax = \"proto3\";\npackage other.v{i};\nmessage M {{}}\n");
+        write(d, &format!("other/v{i}/m.proto"), &text);
+    }
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "v1"]);
+    write(d, "treaty.toml", "[breaking]\nignore = [\"legacy\"]\n");
+    write(
+        d,
+        "legacy/money.proto",
+        "syntax = \"proto3\";\npackage legacy;\n",
+    );
+    let out = treaty(d, &["breaking", "--against", "main"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("shop/v1/shop.proto"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -135,8 +135,18 @@ pub(super) fn proto_listings(
     };
     let changed_old = changed(&all_old, &old_entries, &new_entries);
     let changed_new = changed(&all_new, &new_entries, &old_entries);
+    // An ignored file that changed may have taken away what the others use: only the whole
+    // tree (reading it as their import) tells.
+    let differs = |own: &BTreeMap<&str, BlobId>, theirs: &BTreeMap<&str, BlobId>| {
+        (own.iter()).any(|(p, blob)| {
+            p.ends_with(".proto") && theirs.get(p) != Some(blob) && policies.ignores_file(p)
+        })
+    };
+    let ignored_changed =
+        differs(&old_entries, &new_entries) || differs(&new_entries, &old_entries);
     // Beyond a quarter of the tree, reading everything in one parallel sweep is cheaper.
-    let incremental = (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
+    let incremental = !ignored_changed
+        && (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
     if incremental {
         let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
         // Unchanged files can only be affected through what the changed files declare: when
