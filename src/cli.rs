@@ -950,6 +950,17 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let progress = Progress::on_terminal(|| listing.entries().len());
             let report = run::lint_listing(&listing, &options).map_err(from_root)?;
             drop(progress);
+            if let Some(path) = path.as_ref().filter(|_| report.files_checked == 0) {
+                // YAML that is no spec, protos outside every root, files the config ignores.
+                return Err(InputError::new(format!(
+                    "'{path}' holds no protobuf file or OpenAPI spec treaty reads: nothing was checked"
+                ))
+                .with_hint(
+                    "specs are YAML/JSON with a top-level `openapi` key; protobuf files count \
+                     under the config's roots, unless its [lint] ignore names them",
+                )
+                .into());
+            }
             finish(&report, common, color, &prefixes)
         }
         Command::Init { force } => init(&cwd, *force),

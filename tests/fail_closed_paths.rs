@@ -479,6 +479,15 @@ fn a_side_named_on_the_command_line_without_contracts_is_exit_2() {
             "{args:?}: {message}"
         );
     }
+    // A YAML file that is no spec is no contract either.
+    write(d, "ci/build.yaml", "jobs: {build: {}}\n");
+    let out = treaty(d, &["lint", "ci/build.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("nothing was checked"),
+        "{}",
+        stderr(&out)
+    );
     // One side without contracts is a comparison with everything added or deleted.
     let out = treaty(d, &["diff", "docs", "proto"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
