@@ -57,7 +57,8 @@ pub enum Command {
         /// Compare the staged index with HEAD (the pre-commit case).
         #[arg(long)]
         staged: bool,
-        /// Limit the comparison to these paths (directories or files, relative to the repository root).
+        /// Limit the comparison to these paths (directories or files, relative to the current
+        /// directory as in git); one that matches nothing in either revision is an error.
         paths: Vec<String>,
         #[command(flatten)]
         common: Common,
@@ -85,7 +86,7 @@ pub enum Command {
     /// `REV:PATH`, a revision (--rev) or the staged index (--staged).
     Lint {
         /// A directory, a file or REV:PATH (default: the current directory); with --rev or
-        /// --staged, a path inside the repository.
+        /// --staged, a path inside the repository (relative to the current directory).
         path: Option<String>,
         /// Lint this revision (no checkout needed).
         #[arg(long, conflicts_with = "staged")]
@@ -509,6 +510,7 @@ fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options
         return Err(InputErrors(unknown));
     }
     let (config, used) = find_config(common, old, new)?;
+    run::check_config_paths(&config, old, new)?;
     if let Some(used) = used.filter(|_| common.human()) {
         eprintln!("treaty: using {used}");
     }
@@ -802,6 +804,58 @@ fn revisions(
     Ok((old, new))
 }
 
+/// A side named on the command line that holds no contract file: nothing would be checked.
+fn no_contracts(what: String) -> InputError {
+    InputError::new(format!("{what}: nothing would be checked"))
+        .with_hint("contract files are .proto, .yaml, .yml and .json files")
+}
+
+/// Path arguments read from the repository root: like git pathspecs, they are relative to the
+/// current directory (`cd api && treaty breaking --against main v1` means `api/v1`).
+fn from_repository_root(
+    paths: &[String],
+    cwd: &std::path::Path,
+) -> Result<Vec<run::PathArgument>, InputErrors> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let root = source::worktree_root(cwd).map_err(InputError::from)?;
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canonical(&root);
+    let cwd = canonical(cwd);
+    let slashes = |p: &std::path::Path| p.to_string_lossy().replace('\\', "/");
+    let here = cwd.strip_prefix(&root).map(slashes).unwrap_or_default();
+    paths
+        .iter()
+        .map(|written| {
+            let path = std::path::Path::new(written);
+            let joined = if path.is_absolute() {
+                let path = canonical(path);
+                match path.strip_prefix(&root) {
+                    Ok(rel) => slashes(rel),
+                    Err(_) => {
+                        return Err(InputError::new(format!(
+                            "'{written}' is outside the repository ({})",
+                            root.display()
+                        )))
+                    }
+                }
+            } else if here.is_empty() {
+                written.clone()
+            } else {
+                format!("{here}/{written}")
+            };
+            let from_root = config::normalize_path(&joined)
+                .map_err(|_| InputError::new(format!("'{written}' is outside the repository")))?;
+            Ok(run::PathArgument {
+                written: written.clone(),
+                from_root,
+            })
+        })
+        .collect::<Result<_, InputError>>()
+        .map_err(InputErrors::from)
+}
+
 fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
     let cwd = std::env::current_dir().map_err(|e| InputError::new(e.to_string()))?;
     if let Command::Diff { common, .. }
@@ -813,10 +867,18 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
         common.targets()?;
     }
     match &cli.command {
-        Command::Diff { old, new, common } => {
-            let (old_spec, new_spec) = (source::parse_spec(old), source::parse_spec(new));
+        Command::Diff {
+            old: old_arg,
+            new: new_arg,
+            common,
+        } => {
+            let (old_spec, new_spec) = (source::parse_spec(old_arg), source::parse_spec(new_arg));
             let old = list(&old_spec, &cwd)?;
             let new = list(&new_spec, &cwd)?;
+            if !run::holds_contracts(&old) && !run::holds_contracts(&new) {
+                let named = format!("neither '{old_arg}' nor '{new_arg}' holds a contract file");
+                return Err(no_contracts(named).into());
+            }
             let prefixes = prefixes_for(common, [(&old_spec, &old), (&new_spec, &new)], &cwd);
             compare(&old, &new, common, &[], color, &prefixes)
         }
@@ -829,9 +891,12 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
         } => {
             let announce = common.human();
             let (old, new) = revisions("breaking", against, head, *staged, announce, &cwd)?;
-            // Both sides are whole revisions: paths are already from the repository root.
+            let paths = from_repository_root(paths, &cwd)?;
+            run::check_path_arguments(&paths, &old, &new)?;
+            let paths: Vec<String> = paths.into_iter().map(|p| p.from_root).collect();
+            // Both sides are whole revisions: their paths are from the repository root.
             let prefixes = report::RepoPrefixes::default();
-            compare(&old, &new, common, paths, color, &prefixes)
+            compare(&old, &new, common, &paths, color, &prefixes)
         }
         Command::Check {
             against,
@@ -861,7 +926,15 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
                 (rev, _) => {
                     let root = source::worktree_root(&cwd).map_err(InputError::from)?;
-                    let path = path.clone();
+                    // As in git, a path is relative to the current directory.
+                    let path = match path {
+                        Some(path) => {
+                            let written = std::slice::from_ref(path);
+                            let argument = from_repository_root(written, &cwd)?.remove(0);
+                            (argument.from_root != ".").then_some(argument.from_root)
+                        }
+                        None => None,
+                    };
                     let spec = match rev {
                         Some(rev) => SourceSpec::Revision {
                             rev: rev.clone(),
@@ -873,6 +946,9 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 }
             };
             let listing = list(&spec, &dir)?;
+            if let Some(path) = path.as_ref().filter(|_| !run::holds_contracts(&listing)) {
+                return Err(no_contracts(format!("'{path}' holds no contract file")).into());
+            }
             let prefixes = prefixes_for(common, [(&spec, &listing), (&spec, &listing)], &dir);
             // The errors of one tree are placed as its findings would be.
             let from_root = |errors| errors_from_repo_root(errors, &prefixes.new);
@@ -880,6 +956,17 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let progress = Progress::on_terminal(|| listing.entries().len());
             let report = run::lint_listing(&listing, &options).map_err(from_root)?;
             drop(progress);
+            if let Some(path) = path.as_ref().filter(|_| report.files_checked == 0) {
+                // YAML that is no spec, protos outside every root, files the config ignores.
+                return Err(InputError::new(format!(
+                    "'{path}' holds no protobuf file or OpenAPI spec treaty reads: nothing was checked"
+                ))
+                .with_hint(
+                    "specs are YAML/JSON with a top-level `openapi` key; protobuf files count \
+                     under the config's roots, unless its [lint] ignore names them",
+                )
+                .into());
+            }
             finish(&report, common, color, &prefixes)
         }
         Command::Init { force } => init(&cwd, *force),

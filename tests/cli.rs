@@ -552,7 +552,7 @@ fn oversized_proto_in_a_directory_is_exit_2_naming_it() {
     let err = stderr(&out);
     assert!(
         err.contains(
-            "new/big.proto: file is 268435457 bytes, larger than the 256 MiB limit for a contract file"
+            "new/big.proto (in the new revision): file is 268435457 bytes, larger than the 256 MiB limit for a contract file"
         ),
         "{err}"
     );

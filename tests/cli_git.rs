@@ -212,7 +212,7 @@ fn oversized_blobs_fail_closed_for_protos_and_are_skipped_for_data() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
-            "HEAD:proto/big.proto: file is 268435457 bytes, larger than the 256 MiB limit"
+            "HEAD:proto/big.proto (in the new revision): file is 268435457 bytes, larger than the 256 MiB limit"
         ),
         "{err}"
     );

@@ -8,10 +8,12 @@
 
 use super::{
     contains_path, error_at, join_path, normalize_path, BreakingConfig, Config, ConfigSource,
-    LintConfig, ProtoRoot,
+    LintConfig, NamedPath, ProtoRoot,
 };
 use crate::diag::InputError;
+use crate::finding::Location;
 use crate::tree::{self, Node, Value};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Version {
@@ -129,6 +131,17 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn err(&self, node: &Node, message: impl Into<String>) -> InputError {
         error_at(self.path, node.line, node.col, message)
+    }
+
+    /// A path written at `node` that must exist in the compared tree.
+    fn named(&self, key: &str, path: &str, node: &Node) -> NamedPath {
+        NamedPath {
+            key: key.to_string(),
+            path: path.to_string(),
+            glob: false,
+            at: Location::point(self.path, node.line, node.col),
+            text: Arc::from(self.text),
+        }
     }
 
     fn warn(&mut self, node: &Node, message: impl AsRef<str>) {
@@ -460,6 +473,9 @@ impl<'a> Reader<'a> {
                 "`build.roots` is only valid in version v1beta1; v1 has one root, the buf.yaml directory",
             ));
         }
+        let named_paths = (roots.iter())
+            .map(|(p, node)| self.named("build.roots", p, node))
+            .collect();
         if roots.is_empty() {
             roots.push((".".to_string(), root));
         }
@@ -503,6 +519,7 @@ impl<'a> Reader<'a> {
             breaking: self.breaking(&breaking, &map)?,
             lint: self.lint(&lint, &map, version)?,
             source: ConfigSource::BufV1(self.path.to_string()),
+            named_paths,
             ..Config::default()
         })
     }
@@ -536,6 +553,7 @@ impl<'a> Reader<'a> {
         let lint = self.lint(&top_lint, &as_is, Version::V2)?;
 
         let mut roots = Vec::new();
+        let mut named_paths = Vec::new();
         let modules: &[Node] = match root.get("modules") {
             None => &[],
             Some(m) => match &m.value {
@@ -558,7 +576,9 @@ impl<'a> Reader<'a> {
             let dir = match module.get("path") {
                 Some(p) => {
                     let raw = self.string(p, &format!("{what}.path"))?;
-                    self.path_of(&raw, p)?
+                    let dir = self.path_of(&raw, p)?;
+                    named_paths.push(self.named(&format!("{what}.path"), &dir, p));
+                    dir
                 }
                 None => ".".to_string(),
             };
@@ -624,6 +644,7 @@ impl<'a> Reader<'a> {
             breaking,
             lint,
             source: ConfigSource::BufV2(self.path.to_string()),
+            named_paths,
             ..Config::default()
         })
     }
@@ -668,6 +689,9 @@ pub(super) fn parse_work(
         if dir == "." {
             return Err(reader.err(node, "a workspace directory cannot be \".\""));
         }
+        config
+            .named_paths
+            .push(reader.named("directories", dir, node));
         let module_file = join_path(dir, super::BUF_YAML);
         let module = match read(&module_file) {
             Some(bytes) => super::parse_config(&module_file, &bytes)?,
@@ -704,6 +728,13 @@ pub(super) fn parse_work(
             });
         }
         reader.warnings.extend(module.warnings);
+        // A module's own roots are checked under its directory, where they are applied.
+        config
+            .named_paths
+            .extend(module.named_paths.into_iter().map(|named| NamedPath {
+                path: join_path(dir, &named.path),
+                ..named
+            }));
     }
     config.warnings = reader.warnings;
     Ok(config)

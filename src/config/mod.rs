@@ -183,6 +183,22 @@ impl ProtoRoot {
     }
 }
 
+/// A path the config names that must match something in the compared tree (a protobuf root,
+/// a buf module or workspace directory, an `[openapi] paths` glob): a typo in one would turn
+/// checking off without a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedPath {
+    /// The key that holds it, as messages name it: `proto.roots`, `openapi.paths`.
+    pub key: String,
+    /// Normalised, relative to the config directory.
+    pub path: String,
+    /// A glob matched against whole file paths (`[openapi] paths`), not a directory or file.
+    pub glob: bool,
+    /// Where it is written, and the config's text (to show the line).
+    pub at: Location,
+    pub text: std::sync::Arc<str>,
+}
+
 /// Where the configuration came from (paths as given to the loader).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigSource {
@@ -273,6 +289,8 @@ pub struct Config {
     /// `[breaking] deprecation_days_beta` / `deprecation_days_stable`.
     pub deprecation: Deprecation,
     pub treaty_ignores: TreatyIgnores,
+    /// Paths that must exist in one of the compared revisions, in file order.
+    pub named_paths: Vec<NamedPath>,
 }
 
 impl Default for Config {
@@ -289,6 +307,7 @@ impl Default for Config {
             overrides: Vec::new(),
             deprecation: Deprecation::default(),
             treaty_ignores: TreatyIgnores::default(),
+            named_paths: Vec::new(),
         }
     }
 }

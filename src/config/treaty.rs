@@ -85,12 +85,15 @@ use toml::Spanned;
 
 use super::{
     contains_path, error_at_offset, normalize_path, BreakingConfig, Config, ConfigSource,
-    Deprecation, ErrorShapeConfig, ErrorVariant, GuideConfig, Level, LintConfig, Override,
-    ProtoRoot, SeverityMap, TreatyIgnores,
+    Deprecation, ErrorShapeConfig, ErrorVariant, GuideConfig, Level, LintConfig, NamedPath,
+    Override, ProtoRoot, SeverityMap, TreatyIgnores,
 };
 use crate::diag::InputError;
+use crate::finding::Location;
 use crate::rules::spelling::nearest;
+use crate::span::line_col_at;
 use crate::url_path::{Casing, SegmentStyle};
+use std::sync::Arc;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -265,6 +268,28 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
         });
     }
 
+    let shared_text: Arc<str> = Arc::from(text);
+    let named = |key: &str, list: &[Spanned<String>], glob: bool| -> Vec<NamedPath> {
+        list.iter()
+            .filter_map(|raw| {
+                let (line, col) = line_col_at(text, raw.span().start);
+                Some(NamedPath {
+                    key: key.to_string(),
+                    path: normalize_path(raw.get_ref()).ok()?,
+                    glob,
+                    at: Location::point(path, line, col),
+                    text: shared_text.clone(),
+                })
+            })
+            .collect()
+    };
+    let mut named_paths = named(
+        "proto.roots",
+        file.proto.roots.as_deref().unwrap_or(&[]),
+        false,
+    );
+    named_paths.extend(named("openapi.paths", &file.openapi.paths, true));
+
     Ok(Config {
         roots,
         breaking,
@@ -283,6 +308,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, InputError> {
             lint: !l.disallow_ignores,
             breaking: !b.disallow_ignores,
         },
+        named_paths,
     })
 }
 

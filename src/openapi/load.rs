@@ -142,6 +142,8 @@ pub struct SpecFilter {
     pub globs: Vec<String>,
     /// Only files under these paths (CLI path arguments); empty: everywhere.
     pub under: Vec<String>,
+    /// Files the config's `ignore` names: never specs (still read when a spec references them).
+    pub ignored: std::collections::HashSet<String>,
 }
 
 impl SpecFilter {
@@ -286,8 +288,9 @@ fn spec_version(doc: &Doc) -> Result<Option<Version>, InputError> {
             Some(doc.text.clone()),
         )
         .with_hint(
-            "convert the spec to OpenAPI 3 (e.g. with swagger2openapi), or leave it out with \
-             [openapi] paths in treaty.toml",
+            "convert the spec to OpenAPI 3 (e.g. with swagger2openapi), or leave it out: add its \
+             path to `ignore` in treaty.toml's [breaking] (read by `treaty breaking`) and [lint] \
+             (`treaty lint`; `treaty check` reads both), or list the specs in [openapi] paths",
         ));
     }
     let Some((_, value)) = doc.root.get_entry("openapi") else {
@@ -322,6 +325,7 @@ pub fn load(
         .filter(|(path, _)| is_yaml_or_json(path))
         .map(|(path, file)| {
             let may_be_spec = filter.under(path)
+                && !filter.ignored.contains(path)
                 && matcher
                     .as_ref()
                     .is_none_or(|m| m.is_match(path.trim_start_matches("./")));
@@ -533,7 +537,7 @@ mod tests {
         ];
         let filter = SpecFilter {
             globs: vec!["api/**/*.yaml".into()],
-            under: vec![],
+            ..SpecFilter::default()
         };
         let set = load(&snapshot(&files), &filter, &no_fetch).unwrap();
         assert_eq!(set.specs.len(), 1);

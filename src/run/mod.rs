@@ -10,12 +10,14 @@
 
 mod plan;
 mod policy;
+mod scope;
 mod supersede;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub use policy::{is_unstable_package, Options, Policy};
+pub use scope::{check_config_paths, check_path_arguments, holds_contracts, PathArgument};
 
 use crate::consistency;
 use crate::date::Date;
@@ -33,7 +35,8 @@ use policy::Policies;
 pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
     let today = today()?;
     let policies = Policies::new(options, Kind::Breaking);
-    let filter = options.spec_filter();
+    let files = old.files.keys().chain(new.files.keys()).map(String::as_str);
+    let filter = options.spec_filter(&[&policies], files);
     let load_side = |s: &Snapshot| {
         rayon::join(
             || proto::load::load(s, &options.layout),
@@ -67,7 +70,8 @@ pub fn breaking_listings(
     let policies = Policies::new(options, Kind::Breaking);
     let (protos, specs) = rayon::join(
         || -> Result<Report, InputErrors> {
-            let (old_set, new_set, files_checked) = plan::proto_listings(old, new, options)?;
+            let (old_set, new_set, files_checked) =
+                plan::proto_listings(old, new, options, &policies)?;
             let mut report = Report {
                 files_checked,
                 ..Report::default()
@@ -75,7 +79,7 @@ pub fn breaking_listings(
             compare_proto(&mut report, &old_set, &new_set, &policies)?;
             Ok(report)
         },
-        || plan::openapi_listings(old, new, options),
+        || plan::openapi_listings(old, new, options, &[&policies]),
     );
     let (mut report, (old_specs, new_specs, skip)) = both(protos, specs)?;
     let sides = (&old_specs, &new_specs);
@@ -96,7 +100,7 @@ fn lint_with(
     import: &(dyn Fn(&str) -> Option<proto::load::Fetched> + Sync),
 ) -> Result<Report, InputErrors> {
     let policies = Policies::new(options, Kind::Lint);
-    let filter = options.spec_filter();
+    let filter = options.spec_filter(&[&policies], snapshot.files.keys().map(String::as_str));
     let (protos, specs) = rayon::join(
         || proto::load::load_with(snapshot, &options.layout, import),
         || openapi::load::load(snapshot, &filter, &openapi::load::no_fetch),
@@ -224,11 +228,17 @@ fn lint_specs(
     Ok(report)
 }
 
-/// Lint every contract of a listing (all of them are read).
+/// Lint every contract of a listing. A protobuf file the lint `ignore` names is read only
+/// when another file imports it, as context: none of its findings would stand, and a file
+/// nobody imports need not even parse.
 pub fn lint_listing(listing: &Listing, options: &Options) -> Result<Report, InputErrors> {
-    let paths: Vec<&str> = listing.entries().into_keys().collect();
+    let policies = Policies::new(options, Kind::Lint);
+    let paths: Vec<&str> = (listing.entries().into_keys())
+        .filter(|p| !(p.ends_with(".proto") && policies.ignores_file(p)))
+        .collect();
     let snapshot = listing.read(&paths).map_err(source_error)?;
-    lint(&snapshot, options)
+    let import = |ip: &str| plan::fetch_import(listing, &options.layout, ip);
+    lint_with(&snapshot, options, &import)
 }
 
 /// A pull request's check: the breaking changes from `old` to `new` and the lint findings of
@@ -249,15 +259,15 @@ pub fn check(
     let (protos, specs) = rayon::join(
         || -> Result<Report, InputErrors> {
             let (compared, lints) = rayon::join(
-                || plan::proto_listings(old, new, options),
+                || plan::proto_listings(old, new, options, &breaking),
                 || -> Result<(Option<Report>, Report), InputErrors> {
                     if all_lint {
-                        let set = load_protos(new, None, options)?;
+                        let set = load_protos(new, None, options, &lint)?;
                         return Ok((None, lint_protos(&set, options, &lint)?));
                     }
                     let dirs = changed_proto_dirs(old, new);
                     let side = |listing| -> Result<Report, InputErrors> {
-                        let set = load_protos(listing, dirs.as_ref(), options)?;
+                        let set = load_protos(listing, dirs.as_ref(), options, &lint)?;
                         lint_protos(&set, options, &lint)
                     };
                     let (old_lint, new_lint) = rayon::join(|| side(old), || side(new));
@@ -277,7 +287,8 @@ pub fn check(
         || -> Result<Report, InputErrors> {
             // The sets the breaking comparison reads serve the lint too: the old side holds
             // every spec that changed, the new side every spec.
-            let (old_specs, new_specs, unchanged) = plan::openapi_listings(old, new, options)?;
+            let (old_specs, new_specs, unchanged) =
+                plan::openapi_listings(old, new, options, &[&breaking, &lint])?;
             let mut report = Report::default();
             let sides = (&old_specs, &new_specs);
             compare_openapi(&mut report, sides, &unchanged, &breaking, today, options)?;
@@ -339,18 +350,20 @@ fn changed_proto_dirs<'a>(old: &'a Listing, new: &'a Listing) -> Option<HashSet<
     (in_dirs * 4 <= protos().count()).then_some(dirs)
 }
 
-/// The protobuf files of `listing` (those in `dirs`, when given), linked against their
-/// imports read from the same listing as context.
+/// The protobuf files of `listing` (those in `dirs`, when given) that `policies` does not
+/// ignore, linked against their imports read from the same listing as context.
 fn load_protos(
     listing: &Listing,
     dirs: Option<&HashSet<String>>,
     options: &Options,
+    policies: &Policies,
 ) -> Result<proto::model::ProtoSet, InputErrors> {
     let entries = listing.entries();
     let paths: Vec<&str> = entries
         .keys()
         .copied()
         .filter(|p| p.ends_with(".proto") && dirs.is_none_or(|d| d.contains(parent_dir(p))))
+        .filter(|p| !policies.ignores_file(p))
         .collect();
     let snapshot = listing.read(&paths).map_err(source_error)?;
     let import = |ip: &str| plan::fetch_import(listing, &options.layout, ip);

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::policy::path_matches;
+use super::policy::{path_matches, Policies};
 use super::{in_revision, per_side, source_error, Options};
 use crate::diag::InputErrors;
 use crate::finding::Revision;
@@ -43,9 +43,11 @@ pub(super) fn openapi_listings(
     old: &Listing,
     new: &Listing,
     options: &Options,
+    kinds: &[&Policies],
 ) -> Result<(openapi::load::SpecSet, openapi::load::SpecSet, Vec<String>), InputErrors> {
-    let filter = options.spec_filter();
     let (old_entries, new_entries) = (old.entries(), new.entries());
+    let files = old_entries.keys().chain(new_entries.keys()).copied();
+    let filter = options.spec_filter(kinds, files);
     let load_old = |paths: &[&str]| -> Result<openapi::load::SpecSet, InputErrors> {
         let snapshot = old.read(paths).map_err(source_error)?;
         openapi::load::load(&snapshot, &filter, &|p: &str| fetch_file(old, p))
@@ -102,16 +104,21 @@ pub(super) fn openapi_listings(
 /// elements, so no rule can fire on them — unless a declaration they may depend on disappeared
 /// or changed kind, which needs the whole tree to judge (and to report what no longer
 /// compiles).
+///
+/// Files the `ignore` of `policies` names are compared with none of their findings standing:
+/// they are read only as the imports of others (so one nobody imports need not even parse).
 pub(super) fn proto_listings(
     old: &Listing,
     new: &Listing,
     options: &Options,
+    policies: &Policies,
 ) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet, usize), InputErrors> {
     let (old_entries, new_entries) = (old.entries(), new.entries());
     let protos = |entries: &BTreeMap<&str, BlobId>| -> Vec<String> {
         entries
             .keys()
             .filter(|p| p.ends_with(".proto") && options.layout.import_path(p).is_some())
+            .filter(|p| !policies.ignores_file(p))
             .filter(|p| {
                 options.paths.is_empty() || options.paths.iter().any(|want| path_matches(p, want))
             })
@@ -130,8 +137,18 @@ pub(super) fn proto_listings(
     };
     let changed_old = changed(&all_old, &old_entries, &new_entries);
     let changed_new = changed(&all_new, &new_entries, &old_entries);
+    // An ignored file that changed may have taken away what the others use: only the whole
+    // tree (reading it as their import) tells.
+    let differs = |own: &BTreeMap<&str, BlobId>, theirs: &BTreeMap<&str, BlobId>| {
+        (own.iter()).any(|(p, blob)| {
+            p.ends_with(".proto") && theirs.get(p) != Some(blob) && policies.ignores_file(p)
+        })
+    };
+    let ignored_changed =
+        differs(&old_entries, &new_entries) || differs(&new_entries, &old_entries);
     // Beyond a quarter of the tree, reading everything in one parallel sweep is cheaper.
-    let incremental = (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
+    let incremental = !ignored_changed
+        && (changed_old.len() + changed_new.len()) * 4 <= all_old.len() + all_new.len();
     if incremental {
         let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
         // Unchanged files can only be affected through what the changed files declare: when

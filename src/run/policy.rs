@@ -199,10 +199,24 @@ impl Options {
         }
     }
 
-    pub(super) fn spec_filter(&self) -> openapi::load::SpecFilter {
+    /// Which of `files` may be specs: what `[openapi] paths` and the path arguments allow,
+    /// bar the files the `ignore` of every kind of rule that runs names (no finding of theirs
+    /// would stand, and a file treaty cannot read, such as Swagger 2.0, is left out so).
+    pub(super) fn spec_filter<'f>(
+        &self,
+        kinds: &[&Policies],
+        files: impl IntoIterator<Item = &'f str>,
+    ) -> openapi::load::SpecFilter {
+        let ignored = files
+            .into_iter()
+            .filter(|f| openapi::load::is_yaml_or_json(f))
+            .filter(|f| kinds.iter().all(|policies| policies.ignores_file(f)))
+            .map(str::to_string)
+            .collect();
         openapi::load::SpecFilter {
             globs: self.openapi_paths.clone(),
             under: self.paths.clone(),
+            ignored,
         }
     }
 
@@ -417,6 +431,12 @@ impl<'o> Policies<'o> {
                 Kind::Lint => options.treaty_ignores.lint,
             },
         }
+    }
+
+    /// Whether the `ignore` of the policy governing `file` names it: none of its findings
+    /// would stand, so it is not read as a spec.
+    pub(super) fn ignores_file(&self, file: &str) -> bool {
+        self.policy_for(file).ignore.iter().any(|p| p.matches(file))
     }
 
     /// The policy that governs `file`: its module's (the deepest), else the default.
