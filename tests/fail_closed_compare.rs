@@ -394,3 +394,52 @@ fn the_extensions_alone_do_not_silence_it() {
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["rule"], INCOMPLETE);
 }
+
+#[test]
+fn a_response_behind_a_chain_longer_than_the_limit_is_incomplete() {
+    // The response object itself, not its schema, is at the end of the chain.
+    let spec = |leaf: &str| {
+        let mut s = String::from(
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    get:
+      responses:
+        '200': {$ref: '#/components/responses/R0'}
+components:
+  responses:
+",
+        );
+        for i in 0..MAX_CHAIN {
+            s.push_str(&format!(
+                "    R{i}: {{$ref: '#/components/responses/R{}'}}\n",
+                i + 1
+            ));
+        }
+        s.push_str(&format!(
+            "    R{MAX_CHAIN}:\n      description: ok\n      content:\n        application/json:\n          schema: {{type: {leaf}}}\n"
+        ));
+        s
+    };
+    let new = spec("string");
+    let dir = pair(&spec("integer"), &new);
+    let (code, findings) = diff(dir.path(), &[]);
+    assert_eq!(code, 1, "{findings:#?}");
+    let found = of_rule(&findings, INCOMPLETE);
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    let f = found[0];
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["operation"], "GET /pets");
+    let stop = new
+        .lines()
+        .position(|l| l.starts_with(&format!("    R{}:", MAX_CHAIN - 1)))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(f["line"], stop, "{f:#}");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("responses/200 was not compared"),
+        "{message}"
+    );
+}

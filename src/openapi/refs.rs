@@ -910,7 +910,43 @@ mod tests {
         for name in ["Self", "A", "B"] {
             let v = view_at(&set, &format!("/components/schemas/{name}"));
             assert_eq!(v.entries().count(), 0, "{name}");
+            assert!(!v.chain_cut, "a cycle is not a chain cut short: {name}");
         }
+    }
+
+    #[test]
+    fn chains_past_the_limit_are_cut_and_say_so() {
+        // S0 -> ... -> S{n}, then (for the last case) a cycle of 3 entered after a prefix of 40.
+        let chain = |n: usize, end: &str| {
+            let mut text = String::from("openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "    S{i}: {{$ref: '#/components/schemas/S{}'}}\n",
+                    i + 1
+                ));
+            }
+            text.push_str(&format!("    S{n}: {end}\n"));
+            text
+        };
+        let at_limit = chain(MAX_CHAIN, "{type: string}");
+        let set = load_ok(&[("a.yaml", &at_limit)]);
+        let v = view_at(&set, "/components/schemas/S0");
+        assert_eq!((v.str("type"), v.chain_cut), (Some("string"), false));
+
+        let past = chain(MAX_CHAIN + 1, "{type: string}");
+        let set = load_ok(&[("a.yaml", &past)]);
+        let v = view_at(&set, "/components/schemas/S0");
+        assert!(v.chain_cut);
+        assert_eq!(v.str("type"), None);
+        assert_eq!(
+            v.target.node.line as usize,
+            5 + MAX_CHAIN,
+            "stopped at S{MAX_CHAIN}"
+        );
+
+        let into_cycle = chain(42, "{$ref: '#/components/schemas/S40'}");
+        let set = load_ok(&[("a.yaml", &into_cycle)]);
+        assert!(!view_at(&set, "/components/schemas/S0").chain_cut);
     }
 
     #[test]
