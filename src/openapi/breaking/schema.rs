@@ -407,9 +407,8 @@ impl<'a> Differ<'a> {
         if self.stops.is_empty() {
             return result;
         }
-        // The root's result is incomplete: not to be reused as it stands (another site
-        // reaching it compares again and stops again), and it says where it stopped.
-        self.exact.remove(&(old.key(), new.key()));
+        // The root's result says where it stopped; remembered so, another site reaching the
+        // same pair gets the same stop without walking to it again.
         let mut diff = match result {
             Some(r) => SchemaDiff {
                 old,
@@ -431,7 +430,10 @@ impl<'a> Differ<'a> {
                 new_at: n.target,
             });
         }
-        Some(Arc::new(diff))
+        let diff = Arc::new(diff);
+        self.exact
+            .insert((old.key(), new.key()), Some(diff.clone()));
+        Some(diff)
     }
 
     /// Note that the comparison stopped at `old`/`new` (the first place for each reason).
