@@ -334,9 +334,11 @@ fn recursive_schemas_are_not_incomplete() {
     assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
 }
 
-/// A chain past the limit, with the spec also carrying `x-treaty-ignore` for the rule on the
-/// operation and the response schema.
+/// A chain past the limit, with `x-treaty-ignore` for the rule on the operation, on the
+/// response schema and on the component where the comparison stops (which would silence a
+/// finding there of any other rule).
 fn suppressed_pair() -> tempfile::TempDir {
+    let stop = format!("    S{}: {{", MAX_CHAIN - 1);
     let with_ignores = |text: String| {
         text.replace(
             "    get:\n",
@@ -345,6 +347,10 @@ fn suppressed_pair() -> tempfile::TempDir {
         .replace(
             "              schema: {$ref: '#/components/schemas/S0'}",
             "              schema:\n                $ref: '#/components/schemas/S0'\n                x-treaty-ignore: {openapi/comparison-incomplete: trust me}",
+        )
+        .replace(
+            &stop,
+            &format!("{stop}x-treaty-ignore: {{openapi/comparison-incomplete: trust me}}, "),
         )
     };
     pair(
