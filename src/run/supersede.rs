@@ -86,7 +86,7 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
                 // element the superseding finding names as its old location.
                 (None, Revision::Old) => replaced_at(&at_old, &f.location, f.rule),
             };
-            !replaced
+            !replaced || f.rule.fails_closed()
         })
         .collect();
     let mut keep = keep.into_iter();

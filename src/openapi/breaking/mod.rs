@@ -19,10 +19,12 @@
 //!   `values`, `properties`, `compositions`, `keywords`) and `media`, the body itself and its
 //!   media types; a request rule and its response twin read a change through the same helpers of
 //!   [`body`], with the other direction breaking;
-//! - [`responses`]: statuses and the guide's error shape.
+//! - [`responses`]: statuses and the guide's error shape;
+//! - [`incomplete`]: where the schema walk stopped at one of its bounds.
 
 pub mod body;
 pub mod headers;
+pub mod incomplete;
 pub mod index;
 pub mod lifecycle;
 pub mod operations;
@@ -66,6 +68,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule<Check>> {
         response_body::media::RULES,
         responses::RULES,
         security::RULES,
+        incomplete::RULES,
     ];
     families.iter().copied().flatten()
 }
