@@ -649,6 +649,7 @@ fn finish(
                 .collect(),
             sources: report.sources.clone(),
             files_checked: report.files_checked,
+            base: report.base.clone(),
         };
         &without_info
     } else {
@@ -703,13 +704,24 @@ fn compare(
     paths: &[String],
     color: bool,
     prefixes: &report::RepoPrefixes,
+    base: Option<report::Base>,
 ) -> Result<i32, InputErrors> {
     let mut options = options(common, old, new)?;
     options.paths = paths.to_vec();
     let progress = Progress::on_terminal(|| old.entries().len() + new.entries().len());
-    let report = run::breaking_listings(old, new, &options)?;
+    let mut report = run::breaking_listings(old, new, &options)?;
     drop(progress);
+    report.base = base;
     finish(&report, common, color, prefixes)
+}
+
+/// The base of `breaking` and `check` for the report: `--against` as given (HEAD for
+/// `--staged`), and the commit read.
+fn base_of(against: &Option<String>, old: &Listing) -> Option<report::Base> {
+    Some(report::Base {
+        revision: against.clone().unwrap_or_else(|| "HEAD".to_string()),
+        commit: old.commit().map(str::to_string),
+    })
 }
 
 /// The two sides of `breaking` and `check`: the base revision, and the work tree, another
@@ -880,7 +892,7 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 return Err(no_contracts(named).into());
             }
             let prefixes = prefixes_for(common, [(&old_spec, &old), (&new_spec, &new)], &cwd);
-            compare(&old, &new, common, &[], color, &prefixes)
+            compare(&old, &new, common, &[], color, &prefixes, None)
         }
         Command::Breaking {
             against,
@@ -896,7 +908,8 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let paths: Vec<String> = paths.into_iter().map(|p| p.from_root).collect();
             // Both sides are whole revisions: their paths are from the repository root.
             let prefixes = report::RepoPrefixes::default();
-            compare(&old, &new, common, &paths, color, &prefixes)
+            let base = base_of(against, &old);
+            compare(&old, &new, common, &paths, color, &prefixes, base)
         }
         Command::Check {
             against,
@@ -909,8 +922,9 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             let (old, new) = revisions("check", against, head, *staged, announce, &cwd)?;
             let options = options(common, &old, &new)?;
             let progress = Progress::on_terminal(|| old.entries().len() + new.entries().len());
-            let report = run::check(&old, &new, &options, *all)?;
+            let mut report = run::check(&old, &new, &options, *all)?;
             drop(progress);
+            report.base = base_of(against, &old);
             finish(&report, common, color, &report::RepoPrefixes::default())
         }
         Command::Lint {

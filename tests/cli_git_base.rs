@@ -163,6 +163,21 @@ fn machine_formats_keep_the_merge_base_note_off_both_streams() {
     assert_eq!(stderr(&out), "");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["findings"], serde_json::json!([]));
+    // The report says what it was compared against, as given and as resolved.
+    let base = git(dir.path(), &["merge-base", "main", "HEAD"]);
+    assert_eq!(json["base"]["revision"], "main...");
+    assert_eq!(json["base"]["commit"], base.trim());
+    // A name is its tip; `check` records it too.
+    let tip = git(dir.path(), &["rev-parse", "main"]);
+    for command in ["breaking", "check"] {
+        let out = treaty(
+            dir.path(),
+            &[command, "--against", "main", "--format", "json"],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["base"]["revision"], "main", "{command}");
+        assert_eq!(json["base"]["commit"], tip.trim(), "{command}");
+    }
 }
 
 #[test]

@@ -15,6 +15,9 @@ struct Document<'a> {
     version: u32,
     findings: Vec<FindingView<'a>>,
     summary: Summary,
+    /// The base revision compared against (`breaking`, `check`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base: Option<&'a super::Base>,
     /// Inputs that could not be read (the run exited 2): only present when there are some,
     /// so a CI tool reading the report sees why it holds no findings.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -129,6 +132,7 @@ fn document(report: &Report, errors: &[InputError]) -> String {
             info: count(Severity::Info),
             files_checked: report.files_checked,
         },
+        base: report.base.as_ref(),
         errors: errors.iter().map(error_view).collect(),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("findings always serialize");

@@ -23,6 +23,17 @@ pub struct Report {
     pub sources: HashMap<(Revision, String), Arc<str>>,
     /// How many contract files were compared (new revision).
     pub files_checked: usize,
+    /// The base revision of `breaking` and `check`, as given and as resolved.
+    pub base: Option<Base>,
+}
+
+/// What a comparison was made against: `--against` as written (`main...`) and the commit it
+/// resolved to (the merge base for the three-dot form; none before the first commit).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Base {
+    pub revision: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// See [`Report::identity`].
@@ -195,6 +206,7 @@ pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
     Report {
         findings,
         files_checked: report.files_checked,
+        base: report.base.clone(),
         ..Report::default()
     }
 }

@@ -106,6 +106,8 @@ pub(super) fn list_revision(
 
     let id = resolve(&repo, rev, place.shallow_fix.as_deref())?;
     let root_tree = peel_to_tree(&repo, id, rev, &place)?;
+    // A revision may name a tree, which has no commit.
+    let commit = peel_to_commit(&repo, id, rev).ok().map(|c| c.to_string());
 
     let mut repo_prefix = String::new();
     let mut tree = root_tree;
@@ -187,6 +189,7 @@ pub(super) fn list_revision(
     Ok(Listing::git(GitFiles {
         sync,
         rev: Some(rev.to_string()),
+        commit,
         shallow_fix,
         repo_prefix,
         label,
@@ -664,6 +667,7 @@ pub(super) fn list_staged(
     Ok(Listing::git(GitFiles {
         sync,
         rev: None,
+        commit: None,
         shallow_fix: None,
         repo_prefix: want,
         label,
@@ -676,6 +680,8 @@ pub(super) fn list_staged(
 pub(crate) struct GitFiles {
     sync: gix::ThreadSafeRepository,
     rev: Option<String>,
+    /// The commit `rev` resolved to (none for the index, or a revision naming a tree).
+    pub(crate) commit: Option<String>,
     shallow_fix: Option<String>,
     repo_prefix: String,
     pub(crate) label: String,

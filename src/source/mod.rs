@@ -329,6 +329,14 @@ impl Listing {
     }
 
     /// The submodules of this side (see [`Snapshot::submodules`]).
+    /// The full hash of the commit a revision listing was read from.
+    pub fn commit(&self) -> Option<&str> {
+        match &self.0 {
+            ListingInner::Loaded(_) => None,
+            ListingInner::Git(g) => g.commit.as_deref(),
+        }
+    }
+
     pub fn submodules(&self) -> &BTreeMap<String, Option<String>> {
         match &self.0 {
             ListingInner::Loaded(s) => &s.submodules,
