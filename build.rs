@@ -82,7 +82,7 @@ fn catalog(root: &Path) -> String {
             code,
             "    RuleDoc {{ id: {:?}, kind: Kind::{}, protocol: Protocol::{}, categories: &{:?}, \
              severity: Severity::{}, aliases: &{:?}, summary: {:?}, default: {default}, \
-             supersedes: &{:?}, body: {:?}, source: {:?} }},",
+             supersedes: &{:?}, deprecated_aliases: &{:?}, body: {:?}, source: {:?} }},",
             d.id,
             variant(&d.kind),
             variant(&d.protocol),
@@ -91,6 +91,7 @@ fn catalog(root: &Path) -> String {
             d.aliases,
             d.summary,
             d.supersedes,
+            d.deprecated_aliases,
             d.body,
             source,
         )

@@ -15,6 +15,8 @@ pub struct FrontMatter {
     /// `None` when the entry does not say: selected by default when in buf's `FILE`.
     pub default: Option<bool>,
     pub supersedes: Vec<String>,
+    /// Peers' deprecated ids that select this rule among others (`buf:FIELD_SAME_LABEL`).
+    pub deprecated_aliases: Vec<String>,
     /// The markdown after the front matter: why, a bad and a good example.
     pub body: String,
 }
@@ -72,6 +74,7 @@ pub fn parse(source: &str, text: &str) -> Result<FrontMatter, String> {
             "summary" => doc.summary = value.trim_matches('"').to_string(),
             "default" => doc.default = Some(value == "true"),
             "supersedes" => doc.supersedes = parse_list(value),
+            "deprecated_aliases" => doc.deprecated_aliases = parse_list(value),
             other => return Err(format!("{source}: unknown front matter key {other:?}")),
         }
     }

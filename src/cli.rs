@@ -445,32 +445,8 @@ fn find_config(
         let config = config::load_config_file(path).map_err(InputErrors::from)?;
         return Ok((config, Some(path.display().to_string())));
     }
-    let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
     for listing in [new, old] {
-        // A config file too large to read is an error, not a missing config. (A directory's
-        // oversized files are in no listing's entries, but come with every read of it.)
-        let oversized = listing.read(&names).ok().and_then(|snapshot| {
-            let mut oversized = snapshot.oversized.into_values();
-            oversized.find(|o| names.contains(&o.path.as_str()))
-        });
-        if let Some(o) = oversized {
-            return Err(InputError::new(o.to_string()).into());
-        }
-        let entries = listing.entries();
-        // In the order `load_config` reads them: the first present is the one used.
-        let present: Vec<&str> = (names.iter().copied())
-            .filter(|name| entries.contains_key(*name))
-            .collect();
-        if let Some((used, ignored)) = present.split_first() {
-            let read = |name: &str| -> Option<Vec<u8>> {
-                let snapshot = listing.read(&[name]).ok()?;
-                snapshot
-                    .files
-                    .into_values()
-                    .next()
-                    .map(|f| f.bytes.to_vec())
-            };
-            let config = config::load_config(&read).map_err(InputErrors::from)?;
+        if let Some((config, used, ignored)) = config_of(listing)? {
             let side = if std::ptr::eq(listing, new) {
                 ""
             } else {
@@ -488,6 +464,42 @@ fn find_config(
         }
     }
     Ok((config::Config::default(), None))
+}
+
+/// The configuration at a listing's root, if it has one: the config, the file it came from,
+/// and the others beside it that it wins over.
+#[allow(clippy::type_complexity)]
+fn config_of(
+    listing: &Listing,
+) -> Result<Option<(config::Config, &'static str, Vec<&'static str>)>, InputErrors> {
+    let names = [config::TREATY_TOML, config::BUF_YAML, config::BUF_WORK_YAML];
+    // A config file too large to read is an error, not a missing config. (A directory's
+    // oversized files are in no listing's entries, but come with every read of it.)
+    let oversized = listing.read(&names).ok().and_then(|snapshot| {
+        let mut oversized = snapshot.oversized.into_values();
+        oversized.find(|o| names.contains(&o.path.as_str()))
+    });
+    if let Some(o) = oversized {
+        return Err(InputError::new(o.to_string()).into());
+    }
+    let entries = listing.entries();
+    // In the order `load_config` reads them: the first present is the one used.
+    let present: Vec<&'static str> = (names.iter().copied())
+        .filter(|name| entries.contains_key(*name))
+        .collect();
+    let Some((used, ignored)) = present.split_first() else {
+        return Ok(None);
+    };
+    let read = |name: &str| -> Option<Vec<u8>> {
+        let snapshot = listing.read(&[name]).ok()?;
+        snapshot
+            .files
+            .into_values()
+            .next()
+            .map(|f| f.bytes.to_vec())
+    };
+    let config = config::load_config(&read).map_err(InputErrors::from)?;
+    Ok(Some((config, used, ignored.to_vec())))
 }
 
 fn list(spec: &SourceSpec, repo_dir: &std::path::Path) -> Result<Listing, InputErrors> {
@@ -517,7 +529,16 @@ fn options(common: &Common, old: &Listing, new: &Listing) -> Result<run::Options
     for warning in &config.warnings {
         eprintln!("treaty: warning: {warning}");
     }
-    let options = run::Options::from_config(&config, &common.only, &common.skip);
+    let mut options = run::Options::from_config(&config, &common.only, &common.skip);
+    // Each side's files take their import paths from that side's own configuration (roots
+    // moved between the revisions), as buf reads each side's workspace; the rules stay the
+    // new side's.
+    if common.config.is_none() && !std::ptr::eq(old, new) {
+        if let Some((old_config, _, _)) = config_of(old)? {
+            let layout = run::Options::layout_of(&old_config);
+            options.old_layout = (layout != options.layout).then_some(layout);
+        }
+    }
     let unknown = options.unknown_tokens();
     if !unknown.is_empty() {
         return Err(InputError::new(format!(
@@ -1044,10 +1065,23 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             Ok(0)
         }
         Command::Explain { rule } => {
+            if let (Some(written), docs) = crate::rules::replacing(rule) {
+                if crate::rules::find(rule).is_none() {
+                    emit(&explain_deprecated(written, &docs))?;
+                    return Ok(0);
+                }
+            }
             let doc = crate::rules::find(rule).ok_or_else(|| {
-                InputErrors::from(InputError::new(format!(
-                    "no rule or alias named {rule:?} (see `treaty rules`)"
-                )))
+                let nearest = crate::rules::unknown_token_message(rule)
+                    .and_then(|m| m.split_once("did you mean ").map(|(_, n)| n.to_string()));
+                InputErrors::from(match nearest {
+                    Some(name) => InputError::new(format!(
+                        "no rule or alias named {rule:?}; did you mean {name}"
+                    )),
+                    None => InputError::new(format!(
+                        "no rule or alias named {rule:?} (see `treaty rules`)"
+                    )),
+                })
             })?;
             emit(&format!(
                 "{}\n  kind: {}  protocol: {}  severity: {}  default: {}\n  categories: {}\n  aliases: {}\n\n{}\n\n{}\n\n{}",
@@ -1057,7 +1091,11 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
                 doc.severity.as_str(),
                 if doc.default { "on" } else { "off" },
                 doc.categories.join(", "),
-                doc.aliases.join(", "),
+                doc.aliases.join(", ")
+                    + &match doc.deprecated_aliases {
+                        [] => String::new(),
+                        ids => format!("\n  deprecated ids that select it: {}", ids.join(", ")),
+                    },
                 doc.summary,
                 doc.body.trim_end(),
                 doc.suppression()
@@ -1065,6 +1103,25 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             Ok(0)
         }
     }
+}
+
+/// `treaty explain` of a peer's deprecated id: what it selects now.
+fn explain_deprecated(written: &str, docs: &[&crate::rules::RuleDoc]) -> String {
+    let mut text = format!(
+        "{written} is deprecated by its peer; a configuration or `--only` naming it selects {} rule{}:\n\n",
+        docs.len(),
+        if docs.len() == 1 { "" } else { "s" }
+    );
+    for doc in docs {
+        text.push_str(&format!(
+            "  {}  ({})\n    {}\n",
+            doc.id,
+            doc.aliases.join(", "),
+            doc.summary
+        ));
+    }
+    text.push_str("\n`treaty explain ID` tells more of each.\n");
+    text
 }
 
 /// `treaty init`: the starter config, written unless one exists (`--force` replaces it), and

@@ -15,7 +15,7 @@ use crate::source::Snapshot;
 use crate::span::LineIndex;
 
 /// Where import paths start, and what to leave out, relative to the snapshot root.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     /// `"."` (or `""`) for the snapshot root itself.
     pub roots: Vec<String>,

@@ -69,6 +69,11 @@ pub struct RuleDoc {
     /// Rules (ids, aliases) whose findings about the same element this rule's finding
     /// replaces in treaty's default selection: one clear finding instead of side effects.
     pub supersedes: &'static [&'static str],
+    /// A peer's deprecated ids that select this rule, often with others: buf's
+    /// `FIELD_SAME_LABEL` selects the three cardinality rules that replaced it. They select, as
+    /// aliases do, but no finding is named by them.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub deprecated_aliases: &'static [&'static str],
     /// The markdown body: why, a bad and a good example.
     #[serde(skip)]
     pub body: &'static str,
@@ -259,14 +264,40 @@ impl<C> Rule<C> {
     }
 }
 
-/// The rule whose id or alias is `name` (aliases compare case-insensitively).
+/// The rule whose id or alias is `name` (aliases compare case-insensitively; a buf id may go
+/// without its `buf:` prefix, as buf.yaml writes it).
 pub fn find(name: &str) -> Option<&'static RuleDoc> {
-    match index_of(name) {
-        Some(i) => Some(&CATALOG[i]),
-        None => CATALOG
-            .iter()
-            .find(|d| d.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))),
+    if let Some(i) = index_of(name) {
+        return Some(&CATALOG[i]);
     }
+    let named = |alias: &str| {
+        alias.eq_ignore_ascii_case(name)
+            || alias
+                .strip_prefix("buf:")
+                .is_some_and(|bare| bare.eq_ignore_ascii_case(name))
+    };
+    CATALOG.iter().find(|d| d.aliases.iter().any(|a| named(a)))
+}
+
+/// The rules a peer's deprecated id selects (`FIELD_SAME_LABEL`: the three cardinality
+/// rules), with the id as the catalog writes it; empty when `name` is no deprecated id.
+pub fn replacing(name: &str) -> (Option<&'static str>, Vec<&'static RuleDoc>) {
+    let named = |alias: &str| {
+        alias.eq_ignore_ascii_case(name)
+            || alias
+                .split_once(':')
+                .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(name))
+    };
+    let mut written = None;
+    let docs = CATALOG
+        .iter()
+        .filter(|d| {
+            let found = d.deprecated_aliases.iter().find(|a| named(a));
+            written = written.or(found.copied());
+            found.is_some()
+        })
+        .collect();
+    (written, docs)
 }
 
 /// Does `token` name `doc`? A token is an id, an alias with or without its peer prefix
@@ -290,6 +321,7 @@ pub fn token_matches(token: &str, doc: &RuleDoc) -> bool {
     token == "all"
         || doc.id == token
         || doc.aliases.iter().any(|a| alias_matches(a))
+        || doc.deprecated_aliases.iter().any(|a| alias_matches(a))
         || doc.categories.contains(&category)
         || doc.categories.contains(&token)
         || (token == "proto" && doc.protocol == Protocol::Proto)

@@ -37,14 +37,16 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
     let policies = Policies::new(options, Kind::Breaking);
     let files = old.files.keys().chain(new.files.keys()).map(String::as_str);
     let filter = options.spec_filter(&[&policies], files);
-    let load_side = |s: &Snapshot| {
+    let load_side = |s: &Snapshot, side: Revision| {
         rayon::join(
-            || proto::load::load(s, &options.layout),
+            || proto::load::load(s, options.layout(side)),
             || openapi::load::load(s, &filter, &openapi::load::no_fetch),
         )
     };
-    let ((old_set, old_specs), (new_set, new_specs)) =
-        rayon::join(|| load_side(old), || load_side(new));
+    let ((old_set, old_specs), (new_set, new_specs)) = rayon::join(
+        || load_side(old, Revision::Old),
+        || load_side(new, Revision::New),
+    );
     let protos = per_side(old_set, new_set);
     let specs = per_side(old_specs, new_specs);
     let ((old_set, new_set), (old_specs, new_specs)) = both(protos, specs)?;
@@ -262,15 +264,17 @@ pub fn check(
                 || plan::proto_listings(old, new, options, &breaking),
                 || -> Result<(Option<Report>, Report), InputErrors> {
                     if all_lint {
-                        let set = load_protos(new, None, options, &lint)?;
+                        let set = load_protos(new, None, &options.layout, &lint)?;
                         return Ok((None, lint_protos(&set, options, &lint)?));
                     }
                     let dirs = changed_proto_dirs(old, new);
-                    let side = |listing| -> Result<Report, InputErrors> {
-                        let set = load_protos(listing, dirs.as_ref(), options, &lint)?;
+                    let side = |listing, revision| -> Result<Report, InputErrors> {
+                        let layout = options.layout(revision);
+                        let set = load_protos(listing, dirs.as_ref(), layout, &lint)?;
                         lint_protos(&set, options, &lint)
                     };
-                    let (old_lint, new_lint) = rayon::join(|| side(old), || side(new));
+                    let (old_lint, new_lint) =
+                        rayon::join(|| side(old, Revision::Old), || side(new, Revision::New));
                     let (old_lint, new_lint) = per_side(old_lint, new_lint)?;
                     Ok((Some(old_lint), new_lint))
                 },
@@ -355,7 +359,7 @@ fn changed_proto_dirs<'a>(old: &'a Listing, new: &'a Listing) -> Option<HashSet<
 fn load_protos(
     listing: &Listing,
     dirs: Option<&HashSet<String>>,
-    options: &Options,
+    layout: &proto::load::Layout,
     policies: &Policies,
 ) -> Result<proto::model::ProtoSet, InputErrors> {
     let entries = listing.entries();
@@ -366,8 +370,8 @@ fn load_protos(
         .filter(|p| !policies.ignores_file(p))
         .collect();
     let snapshot = listing.read(&paths).map_err(source_error)?;
-    let import = |ip: &str| plan::fetch_import(listing, &options.layout, ip);
-    proto::load::load_with(&snapshot, &options.layout, &import)
+    let import = |ip: &str| plan::fetch_import(listing, layout, ip);
+    proto::load::load_with(&snapshot, layout, &import)
 }
 
 fn parent_dir(path: &str) -> &str {

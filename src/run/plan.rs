@@ -114,10 +114,11 @@ pub(super) fn proto_listings(
     policies: &Policies,
 ) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet, usize), InputErrors> {
     let (old_entries, new_entries) = (old.entries(), new.entries());
-    let protos = |entries: &BTreeMap<&str, BlobId>| -> Vec<String> {
+    let protos = |entries: &BTreeMap<&str, BlobId>, side: Revision| -> Vec<String> {
+        let layout = options.layout(side);
         entries
             .keys()
-            .filter(|p| p.ends_with(".proto") && options.layout.import_path(p).is_some())
+            .filter(|p| p.ends_with(".proto") && layout.import_path(p).is_some())
             .filter(|p| !policies.ignores_file(p))
             .filter(|p| {
                 options.paths.is_empty() || options.paths.iter().any(|want| path_matches(p, want))
@@ -125,7 +126,10 @@ pub(super) fn proto_listings(
             .map(|p| p.to_string())
             .collect()
     };
-    let (all_old, all_new) = (protos(&old_entries), protos(&new_entries));
+    let (all_old, all_new) = (
+        protos(&old_entries, Revision::Old),
+        protos(&new_entries, Revision::New),
+    );
     let changed = |mine: &[String],
                    own: &BTreeMap<&str, BlobId>,
                    theirs: &BTreeMap<&str, BlobId>|
@@ -202,14 +206,17 @@ fn load_pair(
     new_paths: &[String],
     options: &Options,
 ) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet), InputErrors> {
-    let load_side = |listing: &Listing, paths: &[String]| {
+    let load_side = |listing: &Listing, paths: &[String], side: Revision| {
+        let layout = options.layout(side);
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         let snapshot = listing.read(&paths).map_err(source_error)?;
-        let fetch = |ip: &str| fetch_import(listing, &options.layout, ip);
-        proto::load::load_with(&snapshot, &options.layout, &fetch)
+        let fetch = |ip: &str| fetch_import(listing, layout, ip);
+        proto::load::load_with(&snapshot, layout, &fetch)
     };
-    let (old_set, new_set) =
-        rayon::join(|| load_side(old, old_paths), || load_side(new, new_paths));
+    let (old_set, new_set) = rayon::join(
+        || load_side(old, old_paths, Revision::Old),
+        || load_side(new, new_paths, Revision::New),
+    );
     per_side(old_set, new_set)
 }
 

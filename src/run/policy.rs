@@ -5,7 +5,7 @@ use crate::config::{
     BreakingConfig, Config, ConfigSource, Deprecation, ErrorVariant, GuideConfig, Level,
     LintConfig, Override, SeverityMap, TreatyIgnores,
 };
-use crate::finding::Finding;
+use crate::finding::{Finding, Revision};
 use crate::openapi;
 use crate::proto;
 use crate::rules::{Kind, Protocol, RuleId, RuleSet, Selection};
@@ -81,6 +81,9 @@ fn lint_settings(lint: &LintConfig, guide: &GuideConfig) -> proto::lint::Setting
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub layout: proto::load::Layout,
+    /// The base revision's own layout, when its own configuration gives one that differs
+    /// (roots moved between the revisions): files still pair by import path.
+    pub old_layout: Option<proto::load::Layout>,
     /// The policy of files outside every module with its own settings.
     pub policy: Policy,
     /// buf v2 modules with their own `breaking` section: (module directory, policy).
@@ -134,6 +137,26 @@ fn openapi_lint_settings(guide: &GuideConfig) -> openapi::lint::Settings {
 }
 
 impl Options {
+    /// The protobuf module layout (import roots, excludes) a configuration declares.
+    pub fn layout_of(config: &Config) -> proto::load::Layout {
+        proto::load::Layout {
+            roots: config.roots.iter().map(|r| r.path.clone()).collect(),
+            excludes: config
+                .roots
+                .iter()
+                .flat_map(|r| r.excludes.clone())
+                .collect(),
+        }
+    }
+
+    /// The layout of one side of a comparison.
+    pub fn layout(&self, revision: Revision) -> &proto::load::Layout {
+        match (revision, &self.old_layout) {
+            (Revision::Old, Some(old)) => old,
+            _ => &self.layout,
+        }
+    }
+
     /// Options from a configuration, with the command line's `--only`/`--skip`.
     pub fn from_config(config: &Config, only: &[String], skip: &[String]) -> Options {
         // No config file: treaty's default selections (breaking: buf's FILE plus GUIDE and
@@ -148,14 +171,8 @@ impl Options {
             )
         };
         Options {
-            layout: proto::load::Layout {
-                roots: config.roots.iter().map(|r| r.path.clone()).collect(),
-                excludes: config
-                    .roots
-                    .iter()
-                    .flat_map(|r| r.excludes.clone())
-                    .collect(),
-            },
+            layout: Self::layout_of(config),
+            old_layout: None,
             policy: default_policy,
             module_policies: config
                 .roots
