@@ -17,6 +17,38 @@ use super::{
 /// vendored JS); hidden directories are skipped as well.
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 
+/// The files of `path` as a listing: a directory in a git work tree is listed with the blob ids
+/// its index vouches for and read on demand (see [`super::worktree`]); anything else is read
+/// at once.
+pub(super) fn list(path: &Path, filter: Filter) -> Result<super::Listing, SourceError> {
+    let is_dir = fs::metadata(path).is_ok_and(|m| m.is_dir());
+    let Some(index) = is_dir
+        .then(|| super::worktree::IndexStat::of_dir(path))
+        .flatten()
+    else {
+        return Ok(super::Listing::loaded(load(path, filter)?));
+    };
+    let (files, submodules) = walk_dir(path, filter)?;
+    let label = path.display().to_string();
+    let listed = super::worktree::WorktreeFiles::list(label, files, &index, submodules)?;
+    Ok(super::Listing::worktree(listed))
+}
+
+/// The files under directory `path` that pass `filter`, as `(relative path, path to read)`,
+/// and the submodules checked out in it.
+#[allow(clippy::type_complexity)]
+fn walk_dir(
+    path: &Path,
+    filter: Filter,
+) -> Result<(Vec<(String, PathBuf)>, BTreeMap<String, Option<String>>), SourceError> {
+    let root = fs::canonicalize(path).map_err(|e| io_or_missing(path, e))?;
+    let mut found = Walked::default();
+    let mut visited = HashSet::new();
+    visited.insert(root.clone());
+    walk(path, &root, "", &root, &mut visited, filter, &mut found)?;
+    Ok((found.files, found.submodules))
+}
+
 pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError> {
     let label = path.display().to_string();
     let meta = fs::metadata(path).map_err(|e| io_or_missing(path, e))?;
@@ -30,19 +62,13 @@ pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError>
         return Ok(Snapshot::from_reads(label, [Entry::File(file)]));
     }
 
-    let root = fs::canonicalize(path).map_err(|e| io_or_missing(path, e))?;
-    let mut found = Walked::default();
-    let mut visited = HashSet::new();
-    visited.insert(root.clone());
-    walk(path, &root, "", &root, &mut visited, filter, &mut found)?;
-
-    let read: Vec<Entry> = found
-        .files
+    let (files, submodules) = walk_dir(path, filter)?;
+    let read: Vec<Entry> = files
         .into_par_iter()
         .map(|(rel, abs)| read_file(rel, &abs))
         .collect::<Result<_, _>>()?;
     let mut snapshot = Snapshot::from_reads(label, read);
-    snapshot.submodules = found.submodules;
+    snapshot.submodules = submodules;
     Ok(snapshot)
 }
 
@@ -143,7 +169,7 @@ fn walk(
     Ok(())
 }
 
-fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> {
+pub(super) fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> {
     let mut file = fs::File::open(path).map_err(|e| io_err(path, e))?;
     let size = file.metadata().map_err(|e| io_err(path, e))?.len();
     let oversized = |size, head: &[u8]| {

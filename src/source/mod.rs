@@ -10,6 +10,7 @@
 mod disk;
 mod error;
 mod git;
+mod worktree;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -253,7 +254,7 @@ pub fn load(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Snapsh
 /// comparison can skip what did not change. Disk files are read (and hashed) at once.
 pub fn list(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Listing, SourceError> {
     match spec {
-        SourceSpec::Path(path) => Ok(Listing::loaded(disk::load(path, filter)?)),
+        SourceSpec::Path(path) => disk::list(path, filter),
         SourceSpec::Revision { rev, path } => {
             git::list_revision(repo_dir, rev, path.as_deref(), filter)
         }
@@ -268,6 +269,7 @@ enum ListingInner {
     Loaded(Snapshot),
     // Boxed: a repository handle is much larger than a snapshot.
     Git(Box<git::GitFiles>),
+    Worktree(Box<worktree::WorktreeFiles>),
 }
 
 impl Listing {
@@ -280,10 +282,15 @@ impl Listing {
         Listing(ListingInner::Git(Box::new(files)))
     }
 
+    pub(crate) fn worktree(files: worktree::WorktreeFiles) -> Listing {
+        Listing(ListingInner::Worktree(Box::new(files)))
+    }
+
     pub fn label(&self) -> &str {
         match &self.0 {
             ListingInner::Loaded(s) => &s.label,
             ListingInner::Git(g) => &g.label,
+            ListingInner::Worktree(w) => &w.label,
         }
     }
 
@@ -297,6 +304,7 @@ impl Listing {
                 .iter()
                 .filter_map(|(p, id)| BlobId::from_oid(id).map(|b| (p.as_str(), b)))
                 .collect(),
+            ListingInner::Worktree(w) => w.entries(),
         }
     }
 
@@ -325,6 +333,7 @@ impl Listing {
                 submodules: s.submodules.clone(),
             }),
             ListingInner::Git(g) => g.read(paths),
+            ListingInner::Worktree(w) => w.read(paths),
         }
     }
 
@@ -332,7 +341,7 @@ impl Listing {
     /// The full hash of the commit a revision listing was read from.
     pub fn commit(&self) -> Option<&str> {
         match &self.0 {
-            ListingInner::Loaded(_) => None,
+            ListingInner::Loaded(_) | ListingInner::Worktree(_) => None,
             ListingInner::Git(g) => g.commit.as_deref(),
         }
     }
@@ -341,18 +350,20 @@ impl Listing {
         match &self.0 {
             ListingInner::Loaded(s) => &s.submodules,
             ListingInner::Git(g) => &g.submodules,
+            ListingInner::Worktree(w) => &w.submodules,
         }
     }
 
     /// Whether a submodule's files are in this side: on disk they are, in git only its commit.
     fn holds_submodule_files(&self) -> bool {
-        matches!(self.0, ListingInner::Loaded(_))
+        matches!(self.0, ListingInner::Loaded(_) | ListingInner::Worktree(_))
     }
 
     /// Every file.
     pub fn read_all(self) -> Result<Snapshot, SourceError> {
         match self.0 {
             ListingInner::Loaded(s) => Ok(s),
+            ListingInner::Worktree(w) => w.read_all(),
             ListingInner::Git(g) => {
                 let paths: Vec<&str> = g.entries.keys().map(String::as_str).collect();
                 g.read(&paths)
