@@ -649,6 +649,7 @@ fn finish(
                 .collect(),
             sources: report.sources.clone(),
             files_checked: report.files_checked,
+            files_unchanged: report.files_unchanged,
         };
         &without_info
     } else {

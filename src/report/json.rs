@@ -82,6 +82,7 @@ struct Summary {
     warning: usize,
     info: usize,
     files_checked: usize,
+    files_unchanged: usize,
 }
 
 fn view(f: &Finding) -> FindingView<'_> {
@@ -128,6 +129,7 @@ fn document(report: &Report, errors: &[InputError]) -> String {
             warning: count(Severity::Warning),
             info: count(Severity::Info),
             files_checked: report.files_checked,
+            files_unchanged: report.files_unchanged,
         },
         errors: errors.iter().map(error_view).collect(),
     };

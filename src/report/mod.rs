@@ -21,8 +21,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Source texts by (revision, file), for showing the lines in human output.
     pub sources: HashMap<(Revision, String), Arc<str>>,
-    /// How many contract files were compared (new revision).
+    /// How many contract files of the new revision the run covered, those left out as
+    /// unchanged included.
     pub files_checked: usize,
+    /// How many of `files_checked` a comparison left out because they and everything they
+    /// import or reference are the same in both revisions (the base's own run covered them).
+    pub files_unchanged: usize,
 }
 
 /// See [`Report::identity`].
@@ -51,8 +55,8 @@ impl Report {
             .collect()
     }
 
-    /// Add another report's findings and texts (both of the same revisions), keeping the
-    /// findings sorted.
+    /// Add another report's findings, texts and file counts (both of the same revisions, of
+    /// different files: one protocol's report to the other's), keeping the findings sorted.
     pub fn merge(&mut self, other: Report) {
         self.findings.extend(other.findings);
         self.findings
@@ -61,7 +65,8 @@ impl Report {
         for (key, text) in other.sources {
             self.sources.entry(key).or_insert(text);
         }
-        self.files_checked = self.files_checked.max(other.files_checked);
+        self.files_checked += other.files_checked;
+        self.files_unchanged += other.files_unchanged;
     }
 }
 
@@ -195,6 +200,7 @@ pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
     Report {
         findings,
         files_checked: report.files_checked,
+        files_unchanged: report.files_unchanged,
         ..Report::default()
     }
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
-    OVERSIZED_HEAD_BYTES,
+    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, Unfollowed,
+    UnfollowedLink, MAX_FILE_BYTES, OVERSIZED_HEAD_BYTES,
 };
 
 /// Directories that never hold contract sources but can be huge (VCS data, build output,
@@ -43,6 +43,7 @@ pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError>
         .collect::<Result<_, _>>()?;
     let mut snapshot = Snapshot::from_reads(label, read);
     snapshot.submodules = found.submodules;
+    snapshot.links = found.links;
     Ok(snapshot)
 }
 
@@ -54,6 +55,8 @@ struct Walked {
     /// Directories that are git checkouts of their own (submodules), with the commit checked
     /// out: a git revision holds that commit in their place, not their files.
     submodules: BTreeMap<String, Option<String>>,
+    /// Links not followed, so that a reference to one says why it cannot be read.
+    links: BTreeMap<String, UnfollowedLink>,
 }
 
 /// The commit checked out in `dir`, when it is a repository of its own (a `.git` file or
@@ -97,10 +100,23 @@ fn walk(
         let (is_dir, child_canon) = if file_type.is_symlink() {
             // Dangling links and links leaving the walked directory are skipped: the snapshot
             // must not depend on files outside what the user pointed at.
-            let Ok(target) = fs::canonicalize(&path) else {
-                continue;
+            let unfollowed = |why| {
+                let target = fs::read_link(&path).unwrap_or_default();
+                let target = target.to_string_lossy().into_owned();
+                UnfollowedLink { target, why }
+            };
+            let target = match fs::canonicalize(&path) {
+                Ok(target) => target,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    out.links
+                        .insert(child_rel, unfollowed(Unfollowed::Dangling));
+                    continue;
+                }
+                Err(_) => continue,
             };
             if !target.starts_with(root) {
+                let link = unfollowed(Unfollowed::LeavesTree);
+                out.links.insert(child_rel, link);
                 continue;
             }
             let Ok(meta) = fs::metadata(&target) else {
