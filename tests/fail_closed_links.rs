@@ -202,3 +202,14 @@ fn a_dangling_link_says_where_it_points() {
     let want = "`gone.yaml` is a symbolic link to `nowhere.yaml`, which does not exist";
     assert!(err.contains(want), "{err}");
 }
+
+#[test]
+fn a_link_loop_says_it_cannot_be_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "api/openapi.yaml", &spec("loop.yaml#/Pet"));
+    symlink("loop.yaml", d.join("api/loop.yaml")).unwrap();
+    let err = errors(d, &["lint", "api"]);
+    let want = "`loop.yaml` is a symbolic link to `loop.yaml`, which cannot be resolved";
+    assert!(err.contains(want), "{err}");
+}

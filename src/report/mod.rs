@@ -24,8 +24,8 @@ pub struct Report {
     /// How many contract files of the new revision the run covered, those left out as
     /// unchanged included.
     pub files_checked: usize,
-    /// How many of `files_checked` a comparison left out because they and everything they
-    /// import or reference are the same in both revisions (the base's own run covered them).
+    /// How many of `files_checked` a comparison left out because they are the same in both
+    /// revisions and nothing they depend on moved (the base's own run covered them).
     pub files_unchanged: usize,
 }
 

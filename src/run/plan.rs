@@ -35,20 +35,19 @@ pub(super) fn unchanged_specs(
 
 /// How many files of `new` belong to none but the `skip` specs: unchanged, and not compared.
 pub(super) fn unchanged_files(new: &openapi::load::SpecSet, skip: &[String]) -> usize {
-    let mut compared = vec![false; new.docs.len()];
-    let compared_specs = (new.specs.iter()).filter(|s| !skip.contains(&new.docs[s.doc].path));
-    for spec in compared_specs {
+    // Per file: (in a compared spec, in a skipped one).
+    let mut seen = vec![(false, false); new.docs.len()];
+    for spec in &new.specs {
+        let skipped = skip.contains(&new.docs[spec.doc].path);
         for d in std::iter::once(spec.doc).chain(spec.closure.iter().copied()) {
-            compared[d] = true;
+            match skipped {
+                true => seen[d].1 = true,
+                false => seen[d].0 = true,
+            }
         }
     }
-    let in_skipped = |d: usize| {
-        (new.specs.iter())
-            .filter(|s| skip.contains(&new.docs[s.doc].path))
-            .any(|s| s.doc == d || s.closure.contains(&d))
-    };
-    (0..new.docs.len())
-        .filter(|&d| !compared[d] && in_skipped(d))
+    (seen.iter())
+        .filter(|&&(compared, skipped)| skipped && !compared)
         .count()
 }
 
@@ -119,11 +118,11 @@ pub(super) fn openapi_listings(
 }
 
 /// The two protobuf sets of two listings to compare, and a report counting the new side's files
-/// under comparison and those of them left out as unchanged. When few files changed, only the changed files are loaded, linked against the
-/// (unchanged) files they import. Files with the same blob id on both sides hold the same
-/// elements, so no rule can fire on them — unless a declaration they may depend on disappeared
-/// or changed kind, which needs the whole tree to judge (and to report what no longer
-/// compiles).
+/// under comparison and those of them left out as unchanged. When few files changed, only the
+/// changed files are loaded, linked against the (unchanged) files they import. Files with the
+/// same blob id on both sides hold the same elements, so no rule can fire on them — unless the
+/// names the changed files declare differ between the sides, which may change what an unchanged
+/// file's names resolve to, or make it no longer compile: only the whole tree tells.
 ///
 /// Files the `ignore` of `policies` names are compared with none of their findings standing:
 /// they are read only as the imports of others (so one nobody imports need not even parse).

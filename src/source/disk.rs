@@ -98,8 +98,9 @@ fn walk(
         let file_type = entry.file_type().map_err(|e| io_err(&path, e))?;
 
         let (is_dir, child_canon) = if file_type.is_symlink() {
-            // Dangling links and links leaving the walked directory are skipped: the snapshot
-            // must not depend on files outside what the user pointed at.
+            // Dangling links and links leaving the walked directory are not followed: the
+            // snapshot must not depend on files outside what the user pointed at. They are
+            // kept aside, so that a reference to one says why it cannot be read.
             let unfollowed = |why| {
                 let target = fs::read_link(&path).unwrap_or_default();
                 let target = target.to_string_lossy().into_owned();
@@ -107,12 +108,14 @@ fn walk(
             };
             let target = match fs::canonicalize(&path) {
                 Ok(target) => target,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    out.links
-                        .insert(child_rel, unfollowed(Unfollowed::Dangling));
+                Err(e) => {
+                    let why = match e.kind() {
+                        std::io::ErrorKind::NotFound => Unfollowed::Dangling,
+                        _ => Unfollowed::Unresolvable,
+                    };
+                    out.links.insert(child_rel, unfollowed(why));
                     continue;
                 }
-                Err(_) => continue,
             };
             if !target.starts_with(root) {
                 let link = unfollowed(Unfollowed::LeavesTree);

@@ -80,6 +80,8 @@ pub enum Unfollowed {
     LeavesTree,
     /// Nothing is there.
     Dangling,
+    /// It cannot be resolved: a loop, or a directory on the way that cannot be read.
+    Unresolvable,
     /// Git stores a link as the path it points to; a revision is read without a checkout, and
     /// links in it are not resolved.
     InRevision,
@@ -97,6 +99,10 @@ impl UnfollowedLink {
             Unfollowed::Dangling => {
                 format!("`{path}` is a symbolic link to `{target}`, which does not exist")
             }
+            Unfollowed::Unresolvable => format!(
+                "`{path}` is a symbolic link to `{target}`, which cannot be resolved (a loop of \
+                 links, or a directory that cannot be read)"
+            ),
             Unfollowed::InRevision => format!(
                 "`{path}` is a symbolic link to `{target}`: treaty does not follow symbolic \
                  links in a git revision"
