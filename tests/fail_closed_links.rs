@@ -213,3 +213,22 @@ fn a_link_loop_says_it_cannot_be_resolved() {
     let want = "`loop.yaml` is a symbolic link to `loop.yaml`, which cannot be resolved";
     assert!(err.contains(want), "{err}");
 }
+
+#[test]
+fn a_staged_link_out_of_the_tree_says_so() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "common.yaml", "Pet: {type: object}\n");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(d, "api/openapi.yaml", &spec("common.yaml#/Pet"));
+    let target = outside.path().join("common.yaml");
+    symlink(&target, d.join("api/common.yaml")).unwrap();
+    git(d, &["add", "."]);
+    let err = errors(d, &["lint", "--staged"]);
+    let want = format!(
+        "$ref \"common.yaml#/Pet\": {}",
+        leaves("api/common.yaml", &target)
+    );
+    assert!(err.contains(&want), "{err}");
+}
