@@ -671,6 +671,7 @@ fn finish(
             sources: report.sources.clone(),
             files_checked: report.files_checked,
             base: report.base.clone(),
+            files_unchanged: report.files_unchanged,
         };
         &without_info
     } else {

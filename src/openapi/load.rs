@@ -386,6 +386,9 @@ pub fn load(
         if let Some(o) = snapshot.oversized.get(path) {
             return Err(o.error().with_hint(TOO_LARGE_HINT));
         }
+        if let Some((link, unfollowed)) = snapshot.unfollowed_link(path) {
+            return Err(InputError::new(unfollowed.explain(link)));
+        }
         let (bytes, blob) = match snapshot.files.get(path) {
             Some(f) => (f.bytes.clone(), Some(f.blob)),
             None => match fetch(path)? {

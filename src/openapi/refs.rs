@@ -681,7 +681,8 @@ pub(crate) fn resolve_all(
     let mut scanned = vec![false; set.docs.len()];
     // doc -> docs it references
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); set.docs.len()];
-    let mut missing: HashMap<String, ()> = HashMap::new();
+    // Referenced files that cannot be read, with why when it is not their absence.
+    let mut missing: HashMap<String, Option<String>> = HashMap::new();
     let mut pointers = Pointers::default();
     while let Some(d) = queue.pop_front() {
         if scanned.get(d).copied().unwrap_or(false) {
@@ -707,12 +708,9 @@ pub(crate) fn resolve_all(
                 Some(path) => match set.by_path.get(&path) {
                     Some(&i) => i,
                     None if missing.contains_key(&path) => {
-                        errors.push(ref_error(
-                            &doc,
-                            value,
-                            format!("$ref {raw:?}: file {path} not found"),
-                            None,
-                        ));
+                        let why = missing[&path].clone();
+                        let why = why.unwrap_or_else(|| format!("file {path} not found"));
+                        errors.push(ref_error(&doc, value, format!("$ref {raw:?}: {why}"), None));
                         continue;
                     }
                     None => match provide(&path) {
@@ -725,7 +723,7 @@ pub(crate) fn resolve_all(
                             i
                         }
                         Ok(None) => {
-                            missing.insert(path.clone(), ());
+                            missing.insert(path.clone(), None);
                             errors.push(ref_error(
                                 &doc,
                                 value,
@@ -734,8 +732,16 @@ pub(crate) fn resolve_all(
                             ));
                             continue;
                         }
+                        // An error of no file in particular (a link not followed, a
+                        // repository failing) is placed at the `$ref` that needed the file.
+                        Err(e) if e.place.is_none() => {
+                            let message = format!("$ref {raw:?}: {}", e.message);
+                            errors.push(ref_error(&doc, value, message, e.hint));
+                            missing.insert(path.clone(), Some(e.message));
+                            continue;
+                        }
                         Err(e) => {
-                            missing.insert(path.clone(), ());
+                            missing.insert(path.clone(), None);
                             errors.push(e);
                             continue;
                         }

@@ -72,6 +72,10 @@ impl Layout {
     }
 }
 
+/// What to do about a `.proto` over the size limit.
+pub const TOO_LARGE_HINT: &str =
+    "split the file, or leave it out with [proto] excludes in treaty.toml";
+
 /// Embedded `google/protobuf/*` and `google/api/*` files.
 fn bundled(import_path: &str) -> Option<&'static str> {
     crate::embedded::BUNDLED_PROTOS
@@ -129,7 +133,7 @@ fn parse_one(
 
 /// Parse and link every `.proto` of `snapshot` selected by `layout`.
 pub fn load(snapshot: &Snapshot, layout: &Layout) -> Result<ProtoSet, InputErrors> {
-    load_with(snapshot, layout, &|_: &str| None)
+    load_with(snapshot, layout, &|_: &str| Ok(None))
 }
 
 /// A file outside the compared set, supplied to satisfy an import: its display path and bytes.
@@ -137,10 +141,11 @@ pub type Fetched = (String, Arc<[u8]>, Option<crate::source::BlobId>);
 
 /// Like [`load`], but imports missing from `snapshot` are asked of `fetch` (by import path)
 /// before the bundled files: they are loaded as context, linked against but never compared.
+/// `fetch` answers `None` for an import it does not have, an error for one it cannot read.
 pub fn load_with(
     snapshot: &Snapshot,
     layout: &Layout,
-    fetch: &dyn Fn(&str) -> Option<Fetched>,
+    fetch: &dyn Fn(&str) -> Result<Option<Fetched>, InputError>,
 ) -> Result<ProtoSet, InputErrors> {
     let selected: Vec<(&str, &crate::source::SourceFile)> = snapshot
         .files
@@ -162,10 +167,7 @@ pub fn load_with(
         .oversized
         .values()
         .filter(|o| layout.proto_import_path(&o.path).is_some())
-        .map(|o| {
-            o.error()
-                .with_hint("split the file, or leave it out with [proto] excludes in treaty.toml")
-        })
+        .map(|o| o.error().with_hint(TOO_LARGE_HINT))
         .collect();
     let mut files = Vec::with_capacity(parsed.len());
     let mut by_path: HashMap<String, usize> = HashMap::new();
@@ -200,7 +202,14 @@ pub fn load_with(
             if by_path.contains_key(&path) {
                 continue;
             }
-            if let Some((display, bytes, blob)) = fetch(&path) {
+            let fetched = match fetch(&path) {
+                Ok(fetched) => fetched,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            if let Some((display, bytes, blob)) = fetched {
                 match crate::text::decode(&display, &bytes)
                     .and_then(|text| parse_one(&path, display, text, blob, true))
                 {
@@ -219,6 +228,14 @@ pub fn load_with(
                     }
                     Err(e) => errors.push(e),
                 }
+            } else if let Some(why) = unfollowed_link(snapshot, layout, &path) {
+                let importer = &files[next];
+                let message = format!("import {path:?}: {why}");
+                errors.push(InputError::at(
+                    message,
+                    importer.location(span),
+                    Some(importer.text.clone()),
+                ));
             } else {
                 let importer = &files[next];
                 let error = InputError::at(
@@ -319,6 +336,20 @@ fn import_cycles(files: &[SourceProto], by_path: &HashMap<String, usize>) -> Vec
         }
     }
     errors
+}
+
+/// Why an import the tree lacks is a symbolic link treaty does not follow, under the first root
+/// where it is one.
+fn unfollowed_link(snapshot: &Snapshot, layout: &Layout, import_path: &str) -> Option<String> {
+    layout.roots.iter().find_map(|root| {
+        let root = normalize_dir(root);
+        let path = match root.is_empty() {
+            true => import_path.to_string(),
+            false => format!("{root}/{import_path}"),
+        };
+        let (link, unfollowed) = snapshot.unfollowed_link(&path)?;
+        Some(unfollowed.explain(link))
+    })
 }
 
 /// The directory under which a missing import is in the tree (`proto` when `a/b.proto` is

@@ -291,17 +291,30 @@ fn group_headline(group: &[&Finding]) -> String {
 
 pub fn summary_line(report: &Report) -> String {
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (checked, unchanged) = (report.files_checked, report.files_unchanged);
     if report.findings.is_empty() {
+        let left_out = match unchanged {
+            0 => String::new(),
+            _ => format!(", {unchanged} of them unchanged and not compared"),
+        };
         format!(
-            "treaty: no findings ({} contract file{} checked)\n",
-            report.files_checked,
-            if report.files_checked == 1 { "" } else { "s" }
+            "treaty: no findings ({checked} contract file{} checked{left_out})\n",
+            plural(checked)
         )
     } else {
+        // Said with findings too: a reader must know what the comparison did not look at.
+        let left_out = match unchanged {
+            0 => String::new(),
+            _ => format!(
+                " ({unchanged} of {checked} contract file{} unchanged and not compared)",
+                plural(checked)
+            ),
+        };
         format!(
-            "treaty: {} finding{}: {} error, {} warning, {} info\n",
+            "treaty: {} finding{}: {} error, {} warning, {} info{left_out}\n",
             report.findings.len(),
-            if report.findings.len() == 1 { "" } else { "s" },
+            plural(report.findings.len()),
             count(Severity::Error),
             count(Severity::Warning),
             count(Severity::Info)

@@ -85,6 +85,7 @@ struct Summary {
     warning: usize,
     info: usize,
     files_checked: usize,
+    files_unchanged: usize,
 }
 
 fn view(f: &Finding) -> FindingView<'_> {
@@ -131,6 +132,7 @@ fn document(report: &Report, errors: &[InputError]) -> String {
             warning: count(Severity::Warning),
             info: count(Severity::Info),
             files_checked: report.files_checked,
+            files_unchanged: report.files_unchanged,
         },
         base: report.base.as_ref(),
         errors: errors.iter().map(error_view).collect(),

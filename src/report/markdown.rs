@@ -11,9 +11,13 @@ fn cell(text: &str) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::from("## treaty\n\n");
     if report.findings.is_empty() {
+        let left_out = match report.files_unchanged {
+            0 => String::new(),
+            n => format!(", {n} of them unchanged and not compared"),
+        };
         let _ = writeln!(
             out,
-            "No findings ({} contract files checked).",
+            "No findings ({} contract files checked{left_out}).",
             report.files_checked
         );
         return out;

@@ -21,8 +21,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Source texts by (revision, file), for showing the lines in human output.
     pub sources: HashMap<(Revision, String), Arc<str>>,
-    /// How many contract files were compared (new revision).
+    /// How many contract files of the new revision the run covered, those left out as
+    /// unchanged included.
     pub files_checked: usize,
+    /// How many of `files_checked` a comparison left out because they are the same in both
+    /// revisions and nothing they depend on moved (the base's own run covered them).
+    pub files_unchanged: usize,
     /// The base revision of `breaking` and `check`, as given and as resolved.
     pub base: Option<Base>,
 }
@@ -62,8 +66,8 @@ impl Report {
             .collect()
     }
 
-    /// Add another report's findings and texts (both of the same revisions), keeping the
-    /// findings sorted.
+    /// Add another report's findings, texts and file counts (both of the same revisions, of
+    /// different files: one protocol's report to the other's), keeping the findings sorted.
     pub fn merge(&mut self, other: Report) {
         self.findings.extend(other.findings);
         self.findings
@@ -72,7 +76,8 @@ impl Report {
         for (key, text) in other.sources {
             self.sources.entry(key).or_insert(text);
         }
-        self.files_checked = self.files_checked.max(other.files_checked);
+        self.files_checked += other.files_checked;
+        self.files_unchanged += other.files_unchanged;
     }
 }
 
@@ -207,6 +212,7 @@ pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
         findings,
         files_checked: report.files_checked,
         base: report.base.clone(),
+        files_unchanged: report.files_unchanged,
         ..Report::default()
     }
 }

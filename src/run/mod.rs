@@ -72,12 +72,8 @@ pub fn breaking_listings(
     let policies = Policies::new(options, Kind::Breaking);
     let (protos, specs) = rayon::join(
         || -> Result<Report, InputErrors> {
-            let (old_set, new_set, files_checked) =
+            let (old_set, new_set, mut report) =
                 plan::proto_listings(old, new, options, &policies)?;
-            let mut report = Report {
-                files_checked,
-                ..Report::default()
-            };
             compare_proto(&mut report, &old_set, &new_set, &policies)?;
             Ok(report)
         },
@@ -91,7 +87,7 @@ pub fn breaking_listings(
 
 /// Lint one snapshot: every contract in it, with the selected lint rules.
 pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputErrors> {
-    lint_with(snapshot, options, &|_: &str| None)
+    lint_with(snapshot, options, &|_: &str| Ok(None))
 }
 
 /// Lint the contracts of `snapshot`; the protobuf imports it lacks come from `import` and are
@@ -99,7 +95,7 @@ pub fn lint(snapshot: &Snapshot, options: &Options) -> Result<Report, InputError
 fn lint_with(
     snapshot: &Snapshot,
     options: &Options,
-    import: &(dyn Fn(&str) -> Option<proto::load::Fetched> + Sync),
+    import: &(dyn Fn(&str) -> Result<Option<proto::load::Fetched>, InputError> + Sync),
 ) -> Result<Report, InputErrors> {
     let policies = Policies::new(options, Kind::Lint);
     let filter = options.spec_filter(&[&policies], snapshot.files.keys().map(String::as_str));
@@ -279,11 +275,7 @@ pub fn check(
                     Ok((Some(old_lint), new_lint))
                 },
             );
-            let ((old_set, new_set, files_checked), (old_lint, new_lint)) = both(compared, lints)?;
-            let mut report = Report {
-                files_checked,
-                ..Report::default()
-            };
+            let ((old_set, new_set, mut report), (old_lint, new_lint)) = both(compared, lints)?;
             compare_proto(&mut report, &old_set, &new_set, &breaking)?;
             report.merge(brought(old_lint, new_lint));
             Ok(report)
@@ -443,6 +435,7 @@ fn compare_openapi(
     options: &Options,
 ) -> Result<(), InputErrors> {
     report.files_checked += new.file_count();
+    report.files_unchanged += plan::unchanged_files(new, skip);
     if old.specs.is_empty() && new.specs.is_empty() {
         return Ok(());
     }

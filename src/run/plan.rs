@@ -10,6 +10,7 @@ use crate::diag::InputErrors;
 use crate::finding::Revision;
 use crate::openapi;
 use crate::proto;
+use crate::report::Report;
 use crate::source::{BlobId, Listing};
 
 /// Specs of `new` whose file and every file it references have the same blob on the old side:
@@ -30,6 +31,24 @@ pub(super) fn unchanged_specs(
         })
         .map(|spec| new.docs[spec.doc].path.clone())
         .collect()
+}
+
+/// How many files of `new` belong to none but the `skip` specs: unchanged, and not compared.
+pub(super) fn unchanged_files(new: &openapi::load::SpecSet, skip: &[String]) -> usize {
+    // Per file: (in a compared spec, in a skipped one).
+    let mut seen = vec![(false, false); new.docs.len()];
+    for spec in &new.specs {
+        let skipped = skip.contains(&new.docs[spec.doc].path);
+        for d in std::iter::once(spec.doc).chain(spec.closure.iter().copied()) {
+            match skipped {
+                true => seen[d].1 = true,
+                false => seen[d].0 = true,
+            }
+        }
+    }
+    (seen.iter())
+        .filter(|&&(compared, skipped)| skipped && !compared)
+        .count()
 }
 
 /// Load the OpenAPI side of two listings: every YAML/JSON file of the new side (specs are found
@@ -98,12 +117,12 @@ pub(super) fn openapi_listings(
     Ok((old_set, new_set, skip))
 }
 
-/// The two protobuf sets of two listings to compare, and how many files the new side has under
-/// comparison. When few files changed, only the changed files are loaded, linked against the
-/// (unchanged) files they import. Files with the same blob id on both sides hold the same
-/// elements, so no rule can fire on them — unless a declaration they may depend on disappeared
-/// or changed kind, which needs the whole tree to judge (and to report what no longer
-/// compiles).
+/// The two protobuf sets of two listings to compare, and a report counting the new side's files
+/// under comparison and those of them left out as unchanged. When few files changed, only the
+/// changed files are loaded, linked against the (unchanged) files they import. Files with the
+/// same blob id on both sides hold the same elements, so no rule can fire on them — unless the
+/// names the changed files declare differ between the sides, which may change what an unchanged
+/// file's names resolve to, or make it no longer compile: only the whole tree tells.
 ///
 /// Files the `ignore` of `policies` names are compared with none of their findings standing:
 /// they are read only as the imports of others (so one nobody imports need not even parse).
@@ -112,7 +131,7 @@ pub(super) fn proto_listings(
     new: &Listing,
     options: &Options,
     policies: &Policies,
-) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet, usize), InputErrors> {
+) -> Result<(proto::model::ProtoSet, proto::model::ProtoSet, Report), InputErrors> {
     let (old_entries, new_entries) = (old.entries(), new.entries());
     let protos = |entries: &BTreeMap<&str, BlobId>, side: Revision| -> Vec<String> {
         let layout = options.layout(side);
@@ -156,18 +175,30 @@ pub(super) fn proto_listings(
     if incremental {
         let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
         // Unchanged files can only be affected through what the changed files declare: when
-        // everything the old changed files declared is still declared alike, nothing else moved.
-        if declarations(&old_set).is_subset(&declarations(&new_set)) {
-            return Ok((old_set, new_set, all_new.len()));
+        // they declare the same names alike on both sides, nothing else moved. A name added is
+        // not enough: it may clash with one an unchanged file declares, or change what a name
+        // written in an unchanged file resolves to, which only the whole tree tells.
+        if declarations(&old_set) == declarations(&new_set) {
+            let counts = Report {
+                files_checked: all_new.len(),
+                // Read as imports of the changed files or not at all: never compared.
+                files_unchanged: all_new.len() - changed_new.len(),
+                ..Report::default()
+            };
+            return Ok((old_set, new_set, counts));
         }
     }
     let (old_set, new_set) = load_pair(old, new, &all_old, &all_new, options)?;
-    Ok((old_set, new_set, all_new.len()))
+    let counts = Report {
+        files_checked: all_new.len(),
+        ..Report::default()
+    };
+    Ok((old_set, new_set, counts))
 }
 
-/// What the compared files of one side declare that other files can depend on: packages,
-/// the kind of every message and enum by full name, and each enum's first value (a proto2
-/// enum field's implicit default elsewhere).
+/// What the compared files of one side declare that other files can depend on or clash with:
+/// packages, every name the linker knows by full name and kind (messages, groups, enums,
+/// services), and each enum's first value (a proto2 enum field's implicit default elsewhere).
 fn declarations(set: &proto::model::ProtoSet) -> BTreeSet<String> {
     fn message(out: &mut BTreeSet<String>, scope: &str, m: &proto::ast::Message) {
         let name = format!("{scope}.{}", m.name);
@@ -176,6 +207,9 @@ fn declarations(set: &proto::model::ProtoSet) -> BTreeSet<String> {
         }
         for e in &m.enums {
             enumeration(out, &name, e);
+        }
+        for group in m.extends.iter().flat_map(|x| &x.group_messages) {
+            message(out, &name, group);
         }
         out.insert(format!("message {name}"));
     }
@@ -192,6 +226,12 @@ fn declarations(set: &proto::model::ProtoSet) -> BTreeSet<String> {
         }
         for e in &file.ast.enums {
             enumeration(&mut out, package, e);
+        }
+        for service in &file.ast.services {
+            out.insert(format!("service {package}.{}", service.name));
+        }
+        for group in file.ast.extends.iter().flat_map(|x| &x.group_messages) {
+            message(&mut out, package, group);
         }
     }
     out
@@ -234,26 +274,31 @@ pub(super) fn fetch_file(
     Ok(file.map(|file| (file.path, file.bytes, Some(file.blob))))
 }
 
-/// An import of a changed file, read from the listing under the first root that has it.
+/// An import of a changed file, read from the listing under the first root that has it: an
+/// error when it is there but cannot be read (too large, or the repository fails), `None` when
+/// no root has it.
 pub(super) fn fetch_import(
     listing: &Listing,
     layout: &proto::load::Layout,
     import_path: &str,
-) -> Option<proto::load::Fetched> {
-    layout.roots.iter().find_map(|root| {
+) -> Result<Option<proto::load::Fetched>, crate::diag::InputError> {
+    for root in &layout.roots {
         let root = root.trim_start_matches("./").trim_end_matches('/');
         let path = if root.is_empty() || root == "." {
             import_path.to_string()
         } else {
             format!("{root}/{import_path}")
         };
-        layout.import_path(&path)?;
-        let file = listing
-            .read(&[path.as_str()])
-            .ok()?
-            .files
-            .into_values()
-            .next()?;
-        Some((file.path, file.bytes, Some(file.blob)))
-    })
+        if layout.import_path(&path).is_none() {
+            continue;
+        }
+        let snapshot = listing.read(&[path.as_str()])?;
+        if let Some(o) = snapshot.oversized.get(&path) {
+            return Err(o.error().with_hint(proto::load::TOO_LARGE_HINT));
+        }
+        if let Some(file) = snapshot.files.into_values().next() {
+            return Ok(Some((file.path, file.bytes, Some(file.blob))));
+        }
+    }
+    Ok(None)
 }

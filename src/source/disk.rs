@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
-    OVERSIZED_HEAD_BYTES,
+    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, Unfollowed,
+    UnfollowedLink, MAX_FILE_BYTES, OVERSIZED_HEAD_BYTES,
 };
 
 /// Directories that never hold contract sources but can be huge (VCS data, build output,
@@ -28,25 +28,21 @@ pub(super) fn list(path: &Path, filter: Filter) -> Result<super::Listing, Source
     else {
         return Ok(super::Listing::loaded(load(path, filter)?));
     };
-    let (files, submodules) = walk_dir(path, filter)?;
+    let found = walk_dir(path, filter)?;
     let label = path.display().to_string();
-    let listed = super::worktree::WorktreeFiles::list(label, files, &index, submodules)?;
+    let listed = super::worktree::WorktreeFiles::list(label, found, &index)?;
     Ok(super::Listing::worktree(listed))
 }
 
-/// The files under directory `path` that pass `filter`, as `(relative path, path to read)`,
-/// and the submodules checked out in it.
-#[allow(clippy::type_complexity)]
-fn walk_dir(
-    path: &Path,
-    filter: Filter,
-) -> Result<(Vec<(String, PathBuf)>, BTreeMap<String, Option<String>>), SourceError> {
+/// The files under directory `path` that pass `filter`, the submodules checked out in it and
+/// the links not followed.
+fn walk_dir(path: &Path, filter: Filter) -> Result<Walked, SourceError> {
     let root = fs::canonicalize(path).map_err(|e| io_or_missing(path, e))?;
     let mut found = Walked::default();
     let mut visited = HashSet::new();
     visited.insert(root.clone());
     walk(path, &root, "", &root, &mut visited, filter, &mut found)?;
-    Ok((found.files, found.submodules))
+    Ok(found)
 }
 
 pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError> {
@@ -62,24 +58,28 @@ pub(super) fn load(path: &Path, filter: Filter) -> Result<Snapshot, SourceError>
         return Ok(Snapshot::from_reads(label, [Entry::File(file)]));
     }
 
-    let (files, submodules) = walk_dir(path, filter)?;
-    let read: Vec<Entry> = files
+    let found = walk_dir(path, filter)?;
+    let read: Vec<Entry> = found
+        .files
         .into_par_iter()
         .map(|(rel, abs)| read_file(rel, &abs))
         .collect::<Result<_, _>>()?;
     let mut snapshot = Snapshot::from_reads(label, read);
-    snapshot.submodules = submodules;
+    snapshot.submodules = found.submodules;
+    snapshot.links = found.links;
     Ok(snapshot)
 }
 
 /// What a walk found.
 #[derive(Default)]
-struct Walked {
+pub(super) struct Walked {
     /// `(relative path, path to read)` of each file.
-    files: Vec<(String, PathBuf)>,
+    pub(super) files: Vec<(String, PathBuf)>,
     /// Directories that are git checkouts of their own (submodules), with the commit checked
     /// out: a git revision holds that commit in their place, not their files.
-    submodules: BTreeMap<String, Option<String>>,
+    pub(super) submodules: BTreeMap<String, Option<String>>,
+    /// Links not followed, so that a reference to one says why it cannot be read.
+    pub(super) links: BTreeMap<String, UnfollowedLink>,
 }
 
 /// The commit checked out in `dir`, when it is a repository of its own (a `.git` file or
@@ -121,12 +121,28 @@ fn walk(
         let file_type = entry.file_type().map_err(|e| io_err(&path, e))?;
 
         let (is_dir, child_canon) = if file_type.is_symlink() {
-            // Dangling links and links leaving the walked directory are skipped: the snapshot
-            // must not depend on files outside what the user pointed at.
-            let Ok(target) = fs::canonicalize(&path) else {
-                continue;
+            // Dangling links and links leaving the walked directory are not followed: the
+            // snapshot must not depend on files outside what the user pointed at. They are
+            // kept aside, so that a reference to one says why it cannot be read.
+            let unfollowed = |why| {
+                let target = fs::read_link(&path).unwrap_or_default();
+                let target = target.to_string_lossy().into_owned();
+                UnfollowedLink { target, why }
+            };
+            let target = match fs::canonicalize(&path) {
+                Ok(target) => target,
+                Err(e) => {
+                    let why = match e.kind() {
+                        std::io::ErrorKind::NotFound => Unfollowed::Dangling,
+                        _ => Unfollowed::Unresolvable,
+                    };
+                    out.links.insert(child_rel, unfollowed(why));
+                    continue;
+                }
             };
             if !target.starts_with(root) {
+                let link = unfollowed(Unfollowed::LeavesTree);
+                out.links.insert(child_rel, link);
                 continue;
             }
             let Ok(meta) = fs::metadata(&target) else {

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use super::error::{chain, shallow_fix};
 use super::{
-    BlobId, Entry, Filter, Listing, Oversized, Snapshot, SourceError, SourceFile, MAX_FILE_BYTES,
-    OVERSIZED_HEAD_BYTES,
+    BlobId, Entry, Filter, Listing, Oversized, Snapshot, SourceError, SourceFile, Unfollowed,
+    UnfollowedLink, MAX_FILE_BYTES, OVERSIZED_HEAD_BYTES,
 };
 
 /// An oversized blob up to this size is inflated once to keep its first bytes (gix reads whole
@@ -178,15 +178,16 @@ pub(super) fn list_revision(
         }
     }
 
-    let mut wanted = Vec::new();
-    let mut submodules = Vec::new();
+    let (mut wanted, mut submodules, mut links) = (Vec::new(), Vec::new(), Vec::new());
     let mut found = Found {
         files: &mut wanted,
         submodules: &mut submodules,
+        links: &mut links,
     };
     collect_tree(&repo, tree, &repo_prefix, filter, &place, &mut found)?;
     let shallow_fix = place.shallow_fix;
     Ok(Listing::git(GitFiles {
+        links: unfollowed_links(&repo, links),
         sync,
         rev: Some(rev.to_string()),
         commit,
@@ -407,6 +408,8 @@ struct Found<'v> {
     files: &'v mut Vec<(String, ObjectId)>,
     /// A submodule is a commit of another repository: its files are not in this one.
     submodules: &'v mut Vec<(String, ObjectId)>,
+    /// Symbolic links, whose blob is the path they point to.
+    links: &'v mut Vec<(String, ObjectId)>,
 }
 
 /// Submodules by path, with the commit each points at.
@@ -416,8 +419,8 @@ fn commits(submodules: Vec<(String, ObjectId)>) -> BTreeMap<String, Option<Strin
         .collect()
 }
 
-/// Collects the regular files under `tree` passing `filter`, and every submodule. Symlinks hold
-/// no contract text and are skipped.
+/// Collects the regular files under `tree` passing `filter`, every submodule and every symbolic
+/// link (not followed: a reference to one says so).
 fn collect_tree(
     repo: &gix::Repository,
     tree: ObjectId,
@@ -449,10 +452,50 @@ fn collect_tree(
                 out.files.push((child, entry.object_id()));
             } else if mode.is_commit() {
                 out.submodules.push((child, entry.object_id()));
+            } else if mode.is_link() {
+                out.links.push((child, entry.object_id()));
             }
         }
     }
     Ok(())
+}
+
+/// The links of a tree by path, each with where it points. A link whose blob cannot be read
+/// still stands for a file that is not there, with no target to name.
+fn unfollowed_links(
+    repo: &gix::Repository,
+    links: Vec<(String, ObjectId)>,
+) -> BTreeMap<String, UnfollowedLink> {
+    (links.into_iter())
+        .map(|(path, id)| {
+            let target = (repo.find_object(id).ok())
+                .map(|o| String::from_utf8_lossy(&o.data).into_owned())
+                .unwrap_or_default();
+            let why = if leaves_tree(&path, &target) {
+                Unfollowed::LeavesTree
+            } else {
+                Unfollowed::InRevision
+            };
+            (path, UnfollowedLink { target, why })
+        })
+        .collect()
+}
+
+/// Whether the link at `path` (relative to the tree's root) to `target` leads out of the tree.
+fn leaves_tree(path: &str, target: &str) -> bool {
+    if target.starts_with('/') {
+        return true;
+    }
+    let mut depth = path.matches('/').count();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if depth == 0 => return true,
+            ".." => depth -= 1,
+            _ => depth += 1,
+        }
+    }
+    false
 }
 
 /// Reads blobs in parallel, each rayon task with its own thread-local repository handle (the
@@ -577,6 +620,7 @@ pub(super) fn list_staged(
     let under = |p: &str| want.is_empty() || p == want || p.starts_with(&format!("{want}/"));
     let mut staged: Vec<(String, ObjectId)> = Vec::new();
     let mut submodules: Vec<(String, ObjectId)> = Vec::new();
+    let mut links: Vec<(String, ObjectId)> = Vec::new();
     let mut exact: Option<(ObjectId, gix::index::entry::Mode)> = None;
     // Tells a wrong path from one whose files the filter all dropped.
     let mut matched_any = false;
@@ -608,21 +652,25 @@ pub(super) fn list_staged(
         if sparse {
             // Sparse checkouts fold whole directories into one tree entry: expand it.
             let (mut inner, mut inner_submodules) = (Vec::new(), Vec::new());
+            let mut inner_links = Vec::new();
             let mut found = Found {
                 files: &mut inner,
                 submodules: &mut inner_submodules,
+                links: &mut inner_links,
             };
             collect_tree(&repo, entry.id, full, &|_: &str| true, &place, &mut found)?;
             staged.extend(inner.into_iter().map(|(p, id)| (join(full, &p), id)));
             submodules.extend((inner_submodules.into_iter()).map(|(p, id)| (join(full, &p), id)));
+            links.extend((inner_links.into_iter()).map(|(p, id)| (join(full, &p), id)));
         } else if entry.mode == gix::index::entry::Mode::FILE
             || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE
         {
             staged.push((full.to_string(), entry.id));
         } else if entry.mode == gix::index::entry::Mode::COMMIT {
             submodules.push((full.to_string(), entry.id));
+        } else if entry.mode == gix::index::entry::Mode::SYMLINK {
+            links.push((full.to_string(), entry.id));
         }
-        // Symlinks hold no contract text.
     }
 
     if let Some((id, mode)) = exact.filter(|(_, m)| !m.is_sparse()) {
@@ -659,12 +707,16 @@ pub(super) fn list_staged(
             path: path.unwrap_or_default().to_string(),
         });
     }
-    let submodules: Vec<(String, ObjectId)> = submodules
-        .into_iter()
-        .filter(|(full, _)| full.len() > strip && under(full))
-        .map(|(full, id)| (full[strip..].to_string(), id))
-        .collect();
+    let below_want = |found: Vec<(String, ObjectId)>| -> Vec<(String, ObjectId)> {
+        (found.into_iter())
+            .filter(|(full, _)| full.len() > strip && under(full))
+            .map(|(full, id)| (full[strip..].to_string(), id))
+            .collect()
+    };
+    let submodules = below_want(submodules);
+    let links = unfollowed_links(&repo, below_want(links));
     Ok(Listing::git(GitFiles {
+        links,
         sync,
         rev: None,
         commit: None,
@@ -688,6 +740,7 @@ pub(crate) struct GitFiles {
     pub(crate) entries: BTreeMap<String, ObjectId>,
     /// Submodules by path, with the commit each points at.
     pub(crate) submodules: BTreeMap<String, Option<String>>,
+    pub(crate) links: BTreeMap<String, UnfollowedLink>,
 }
 
 impl GitFiles {
@@ -705,6 +758,7 @@ impl GitFiles {
         let read = read_blobs(&self.sync, &repo, wanted, &self.repo_prefix, &place)?;
         let mut snapshot = Snapshot::from_reads(self.label.clone(), read);
         snapshot.submodules = self.submodules.clone();
+        snapshot.links = self.links.clone();
         Ok(snapshot)
     }
 }
@@ -712,6 +766,17 @@ impl GitFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_climbing_above_the_root_or_absolute_leave_the_tree() {
+        assert!(leaves_tree("a.yaml", "/etc/x"));
+        assert!(leaves_tree("a.yaml", "../x"));
+        assert!(leaves_tree("api/a.yaml", "../../x"));
+        assert!(leaves_tree("api/a.yaml", "./../.././x"));
+        assert!(!leaves_tree("api/a.yaml", "../x"));
+        assert!(!leaves_tree("api/a.yaml", "b/../../shared/x"));
+        assert!(!leaves_tree("a.yaml", "b.yaml"));
+    }
 
     #[test]
     fn normalize_paths() {

@@ -66,6 +66,52 @@ impl std::fmt::Display for Oversized {
     }
 }
 
+/// A symbolic link a snapshot holds but does not follow: a reference to its path cannot be
+/// read, and says why instead of "not found".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnfollowedLink {
+    /// Where it points, as the link says.
+    pub target: String,
+    pub why: Unfollowed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unfollowed {
+    /// It leads out of the directory or tree compared: what is there is no part of it.
+    LeavesTree,
+    /// Nothing is there.
+    Dangling,
+    /// It cannot be resolved: a loop, or a directory on the way that cannot be read.
+    Unresolvable,
+    /// Git stores a link as the path it points to; a revision is read without a checkout, and
+    /// links in it are not resolved.
+    InRevision,
+}
+
+impl UnfollowedLink {
+    /// Why the file at `path`, this link, cannot be read.
+    pub fn explain(&self, path: &str) -> String {
+        let target = &self.target;
+        match self.why {
+            Unfollowed::LeavesTree => format!(
+                "`{path}` is a symbolic link to `{target}`, outside the compared tree: treaty \
+                 does not follow links out of it"
+            ),
+            Unfollowed::Dangling => {
+                format!("`{path}` is a symbolic link to `{target}`, which does not exist")
+            }
+            Unfollowed::Unresolvable => format!(
+                "`{path}` is a symbolic link to `{target}`, which cannot be resolved (a loop of \
+                 links, or a directory that cannot be read)"
+            ),
+            Unfollowed::InRevision => format!(
+                "`{path}` is a symbolic link to `{target}`: treaty does not follow symbolic \
+                 links in a git revision"
+            ),
+        }
+    }
+}
+
 /// What reading one listed file gave.
 pub(crate) enum Entry {
     File(SourceFile),
@@ -134,6 +180,8 @@ pub struct Snapshot {
     /// submodule is that commit alone, its files absent; on disk it is a checked-out directory
     /// read like any other, with the commit checked out (`None` when that cannot be read).
     pub submodules: BTreeMap<String, Option<String>>,
+    /// Symbolic links not followed, by path (not in `files`).
+    pub links: BTreeMap<String, UnfollowedLink>,
 }
 
 impl Snapshot {
@@ -157,7 +205,14 @@ impl Snapshot {
             files: files.collect(),
             oversized: BTreeMap::new(),
             submodules: BTreeMap::new(),
+            links: BTreeMap::new(),
         }
+    }
+
+    /// The symbolic link this snapshot does not follow at `path` or at a directory above it,
+    /// with the link's path.
+    pub fn unfollowed_link(&self, path: &str) -> Option<(&str, &UnfollowedLink)> {
+        link_at_or_above(&self.links, path)
     }
 
     /// A snapshot of files read (or found too large) in any order.
@@ -167,6 +222,7 @@ impl Snapshot {
             files: BTreeMap::new(),
             oversized: BTreeMap::new(),
             submodules: BTreeMap::new(),
+            links: BTreeMap::new(),
         };
         for read in reads {
             match read {
@@ -180,6 +236,17 @@ impl Snapshot {
         }
         snapshot
     }
+}
+
+fn link_at_or_above<'l>(
+    links: &'l BTreeMap<String, UnfollowedLink>,
+    path: &str,
+) -> Option<(&'l str, &'l UnfollowedLink)> {
+    if links.is_empty() {
+        return None;
+    }
+    let ancestors = path.match_indices('/').map(|(i, _)| &path[..i]);
+    (ancestors.chain([path])).find_map(|p| links.get_key_value(p).map(|(k, l)| (k.as_str(), l)))
 }
 
 /// Where a side of a comparison comes from. [`parse_spec`] turns a CLI argument into one.
@@ -331,6 +398,7 @@ impl Listing {
                     .collect(),
                 oversized: s.oversized.clone(),
                 submodules: s.submodules.clone(),
+                links: s.links.clone(),
             }),
             ListingInner::Git(g) => g.read(paths),
             ListingInner::Worktree(w) => w.read(paths),
@@ -357,6 +425,16 @@ impl Listing {
     /// Whether a submodule's files are in this side: on disk they are, in git only its commit.
     fn holds_submodule_files(&self) -> bool {
         matches!(self.0, ListingInner::Loaded(_) | ListingInner::Worktree(_))
+    }
+
+    /// The symbolic link this side does not follow at `path` or at a directory above it, with
+    /// the link's path.
+    pub fn unfollowed_link(&self, path: &str) -> Option<(&str, &UnfollowedLink)> {
+        match &self.0 {
+            ListingInner::Loaded(s) => s.unfollowed_link(path),
+            ListingInner::Git(g) => link_at_or_above(&g.links, path),
+            ListingInner::Worktree(w) => link_at_or_above(&w.links, path),
+        }
     }
 
     /// Every file.

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use gix::index::entry::{stat, Mode, Stage, Stat};
 use rayon::prelude::*;
 
-use super::disk::read_file;
-use super::{BlobId, Entry, Oversized, Snapshot, SourceError, SourceFile};
+use super::disk::{read_file, Walked};
+use super::{BlobId, Entry, Oversized, Snapshot, SourceError, SourceFile, UnfollowedLink};
 
 /// The index entries of one repository that can vouch for a work-tree file: regular files at
 /// stage 0, not racy, not marked assume-unchanged or intent-to-add.
@@ -93,19 +93,20 @@ pub(crate) struct WorktreeFiles {
     files: BTreeMap<String, Listed>,
     oversized: BTreeMap<String, Oversized>,
     pub(crate) submodules: BTreeMap<String, Option<String>>,
+    pub(crate) links: BTreeMap<String, UnfollowedLink>,
 }
 
 impl WorktreeFiles {
-    /// List `files` (`(path from the directory, path to read)`), reading only those the index
-    /// does not vouch for. A file over the size limit is read (its head) whatever the index says:
-    /// every read of a directory carries its oversized files.
+    /// List what a walk `found`, reading only the files the index does not vouch for. A file
+    /// over the size limit is read (its head) whatever the index says: every read of a
+    /// directory carries its oversized files.
     pub(super) fn list(
         label: String,
-        files: Vec<(String, PathBuf)>,
+        found: Walked,
         index: &IndexStat,
-        submodules: BTreeMap<String, Option<String>>,
     ) -> Result<WorktreeFiles, SourceError> {
-        let entries: Vec<(String, Result<Listed, Oversized>)> = files
+        let entries: Vec<(String, Result<Listed, Oversized>)> = found
+            .files
             .into_par_iter()
             .map(|(rel, abs)| {
                 if let Some(blob) = index.blob(&rel, &abs).filter(|_| !oversized_on_disk(&abs)) {
@@ -121,7 +122,8 @@ impl WorktreeFiles {
             label,
             files: BTreeMap::new(),
             oversized: BTreeMap::new(),
-            submodules,
+            submodules: found.submodules,
+            links: found.links,
         };
         for (rel, entry) in entries {
             match entry {
@@ -167,6 +169,7 @@ impl WorktreeFiles {
         let mut snapshot = Snapshot::from_reads(self.label.clone(), reads);
         snapshot.oversized.extend(self.oversized.clone());
         snapshot.submodules = self.submodules.clone();
+        snapshot.links = self.links.clone();
         Ok(snapshot)
     }
 
