@@ -302,6 +302,7 @@ pub(super) fn for_each_field_pair<'a>(
         if old_m.message.fields.is_empty() || new_m.message.fields.is_empty() {
             continue;
         }
+        let new_fields = ctx.new.field_numbers(new_m);
         let old_scope = message_levels(&ctx.old, old_m);
         let new_scope = message_levels(&ctx.new, new_m);
         let old_map = map_type_span(&ctx.old, old_m);
@@ -309,7 +310,7 @@ pub(super) fn for_each_field_pair<'a>(
         let old_map_field = map_field_of(&ctx.old, old_m);
         let new_map_field = map_field_of(&ctx.new, new_m);
         for old_field in &old_m.message.fields {
-            let Some(new_field) = ctx.new.field_by_number(new_m, old_field.number) else {
+            let Some(new_field) = new_fields.get(old_field.number) else {
                 continue;
             };
             let old = Site::new(

@@ -70,6 +70,23 @@ pub struct Side<'a> {
 
 type FieldsByNumber<'a> = HashMap<i32, &'a Field, foldhash::fast::RandomState>;
 
+/// One message's fields by number ([`Side::field_numbers`]).
+pub enum FieldNumbers<'s, 'a> {
+    Scan(&'a [Field]),
+    Indexed(&'s FieldsByNumber<'a>),
+}
+
+impl<'a> FieldNumbers<'_, 'a> {
+    /// The field with `number`; the last one when several share it, as a map collected from
+    /// the fields would hold.
+    pub fn get(&self, number: i32) -> Option<&'a Field> {
+        match self {
+            FieldNumbers::Scan(fields) => fields.iter().rev().find(|f| f.number == number),
+            FieldNumbers::Indexed(by_number) => by_number.get(&number).copied(),
+        }
+    }
+}
+
 /// Up to this many fields a scan finds a number faster than a hash map would.
 const SCANNED_FIELDS: usize = 16;
 
@@ -203,13 +220,12 @@ impl<'a> Side<'a> {
         self.by_file.entry(file.ast.path.as_str()).or_default()
     }
 
-    /// The field of message `m` (of this revision) with `number`; the last one when several
-    /// share it, as a map collected from the fields would hold.
-    pub fn field_by_number(&self, m: &MessageRef<'a>, number: i32) -> Option<&'a Field> {
+    /// Message `m`'s (of this revision) fields by number: resolved once per message, then
+    /// asked once per field.
+    pub fn field_numbers(&self, m: &MessageRef<'a>) -> FieldNumbers<'_, 'a> {
         let fields = &m.message.fields;
-        let scan = || fields.iter().rev().find(|f| f.number == number);
         if fields.len() <= SCANNED_FIELDS {
-            return scan();
+            return FieldNumbers::Scan(fields);
         }
         let indexed = self.field_numbers.get_or_init(|| {
             self.messages
@@ -224,9 +240,9 @@ impl<'a> Side<'a> {
         match indexed.get(m.full_name) {
             // Another message of the same full name (declared twice) is not in the index.
             Some(by_number) if std::ptr::eq(fields, &self.messages[m.full_name].message.fields) => {
-                by_number.get(&number).copied()
+                FieldNumbers::Indexed(by_number)
             }
-            _ => scan(),
+            _ => FieldNumbers::Scan(fields),
         }
     }
 
