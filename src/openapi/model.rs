@@ -6,6 +6,8 @@
 //! and 3.1; where the versions differ (`nullable` vs `type: [x, "null"]`, `$ref` siblings) the
 //! difference is absorbed in [`refs`](super::refs) and the schema comparison.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::OnceLock;
 
 use super::load::{Doc, SpecSet, Version};
@@ -387,9 +389,113 @@ pub fn same_value(a: &Node, b: &Node) -> bool {
     true
 }
 
+/// Values compared as [`same_value`] compares them, held by a hash of their structure: telling
+/// which of n enum values repeat, or which of one list are in another, takes n lookups rather
+/// than n² comparisons (an enum of 1M values would take hours).
+pub struct ValueSet<'n> {
+    hasher: foldhash::fast::RandomState,
+    buckets: HashMap<u64, Vec<&'n Node>, foldhash::fast::RandomState>,
+}
+
+impl<'n> ValueSet<'n> {
+    pub fn new() -> ValueSet<'n> {
+        ValueSet {
+            hasher: foldhash::fast::RandomState::default(),
+            buckets: HashMap::default(),
+        }
+    }
+
+    pub fn of(values: &'n [Node]) -> ValueSet<'n> {
+        let mut set = ValueSet::new();
+        for v in values {
+            set.insert(v);
+        }
+        set
+    }
+
+    /// Is a value equal to `v` held?
+    pub fn contains(&self, v: &Node) -> bool {
+        self.buckets
+            .get(&value_hash(&self.hasher, v))
+            .is_some_and(|held| held.iter().any(|w| same_value(v, w)))
+    }
+
+    /// Holds `v`; false when an equal value was held already.
+    pub fn insert(&mut self, v: &'n Node) -> bool {
+        let held = self.buckets.entry(value_hash(&self.hasher, v)).or_default();
+        if held.iter().any(|w| same_value(v, w)) {
+            return false;
+        }
+        held.push(v);
+        true
+    }
+}
+
+impl Default for ValueSet<'_> {
+    fn default() -> Self {
+        ValueSet::new()
+    }
+}
+
+/// A hash equal for values that [`same_value`] finds equal: numbers by their `f64` (so `1` and
+/// `1.0` agree), mappings whatever their key order. Recursion is bounded by the parser's depth
+/// limit.
+fn value_hash(state: &impl BuildHasher, node: &Node) -> u64 {
+    use crate::tree::Value;
+    let mut h = state.build_hasher();
+    match &node.value {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, b).hash(&mut h),
+        Value::Str(s) => (2u8, &**s).hash(&mut h),
+        Value::Int(_) | Value::Float(_) => {
+            let f = node.as_f64().unwrap_or(0.0);
+            // -0.0 == 0.0 but their bits differ.
+            let f = if f == 0.0 { 0.0 } else { f };
+            (3u8, f.to_bits()).hash(&mut h);
+        }
+        Value::Seq(items) => {
+            (4u8, items.len()).hash(&mut h);
+            for item in items.iter() {
+                value_hash(state, item).hash(&mut h);
+            }
+        }
+        Value::Map(entries) => {
+            // A sum does not depend on the entries' order.
+            let sum = entries.iter().fold(0u64, |sum, (k, v)| {
+                let entry = state.hash_one((k.as_str().unwrap_or(""), value_hash(state, v)));
+                sum.wrapping_add(entry)
+            });
+            (5u8, entries.len(), sum).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_sets_hold_values_as_same_value_compares_them() {
+        let list = crate::tree::parse(
+            "t.yaml",
+            "[1, 1.0, -0.0, 0, {a: 1, b: [x]}, {b: [x], a: 1.0}, .nan, .nan, '1', [1, 2], [2, 1]]",
+        )
+        .unwrap();
+        let values = list.as_seq().unwrap();
+        let mut seen = ValueSet::new();
+        let repeated: Vec<usize> = (0..values.len())
+            .filter(|&i| !seen.insert(&values[i]))
+            .collect();
+        // 1.0 is 1, 0 is -0.0, key order does not count; NaN equals nothing, '1' is a string,
+        // and list order counts.
+        assert_eq!(repeated, [1, 3, 5]);
+        let pairwise: Vec<usize> = (0..values.len())
+            .filter(|&i| values[..i].iter().any(|w| same_value(&values[i], w)))
+            .collect();
+        assert_eq!(repeated, pairwise);
+        assert!(ValueSet::of(values).contains(&values[8]));
+    }
     use crate::openapi::load::{load, no_fetch, SpecFilter};
     use crate::source::Snapshot;
 

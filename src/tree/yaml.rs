@@ -41,7 +41,7 @@ pub fn parse(path: &str, text: &str, limits: &Limits) -> Result<Node, InputError
         path,
         text,
         offsets: Offsets::new(text),
-        tree: TreeBuilder::new(path, text, limits.max_depth),
+        tree: TreeBuilder::new(path, text, limits),
         anchors: Vec::new(),
         expanded: 0,
         budget: limits.alias_budget,
@@ -136,7 +136,7 @@ impl<'t> Loader<'t> {
                         };
                         set_anchor(&mut self.anchors, anchor, anchored);
                     }
-                    self.tree.push(node);
+                    self.tree.push(node)?;
                 }
                 Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                     let map = matches!(event, Event::MappingStart(..));
@@ -238,7 +238,7 @@ impl<'t> Loader<'t> {
             parent.1 = parent.1.max(anchored.depth);
         }
         let copy = anchored.node.clone();
-        self.tree.push(copy);
+        self.tree.push(copy)?;
         Ok(())
     }
 

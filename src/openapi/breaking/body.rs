@@ -17,7 +17,7 @@ use std::collections::HashSet;
 pub use super::schema::Direction;
 use super::schema::{Change, Limit, SchemaChange, Site, TypeSet};
 use super::Ctx;
-use crate::openapi::model::same_value;
+use crate::openapi::model::ValueSet;
 use crate::openapi::refs::{NodeRef, Obj};
 
 // ---------------------------------------------------------------------------------------------
@@ -225,8 +225,9 @@ pub fn extensible_values_removed<'a>(c: &SchemaChange<'a>) -> Vec<NodeRef<'a>> {
     let (Some(old), Some(new)) = (from.node.as_seq(), to.node.as_seq()) else {
         return Vec::new();
     };
+    let new = ValueSet::of(new);
     old.iter()
-        .filter(|v| !new.iter().any(|w| same_value(v, w)))
+        .filter(|v| !new.contains(v))
         .map(|v| NodeRef::new(from.doc, v))
         .collect()
 }

@@ -18,8 +18,9 @@ use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
+use super::body::{node_key, NodeKey};
 use super::index::{Ctx, OperationPair};
-use crate::openapi::model::{content, same_value, Media, Operation};
+use crate::openapi::model::{content, same_value, Media, Operation, ValueSet};
 use crate::openapi::refs::{NodeRef, Obj, MAX_CHAIN};
 
 /// Which way data flows through the schema: what a client sends, or what it receives.
@@ -763,8 +764,9 @@ impl<'a> Differ<'a> {
                 if ov.len() == nv.len() && ov.iter().zip(nv).all(|(v, w)| same_value(v, w)) {
                     return;
                 }
+                let (old_values, new_values) = (ValueSet::of(ov), ValueSet::of(nv));
                 for v in ov {
-                    if !nv.iter().any(|w| same_value(v, w)) {
+                    if !new_values.contains(v) {
                         d.changes.push(Located {
                             change: Change::EnumValueRemoved(NodeRef::new(o.doc, v)),
                             old_at: NodeRef::new(o.doc, v),
@@ -773,7 +775,7 @@ impl<'a> Differ<'a> {
                     }
                 }
                 for w in nv {
-                    if !ov.iter().any(|v| same_value(v, w)) {
+                    if !old_values.contains(w) {
                         d.changes.push(Located {
                             change: Change::EnumValueAdded(NodeRef::new(n.doc, w)),
                             old_at: old.at("enum").unwrap_or(o),
@@ -1701,6 +1703,9 @@ pub struct SchemaChange<'a> {
     pub under_not: bool,
     /// The schemas holding `old`/`new` and how they hang off it; `None` at the site's root.
     pub parent: Option<Parent<'a>>,
+    /// Number of the schema node the change sits at, shared by the changes of equal
+    /// [`super::body::node_key`]: [`Ctx::changes_at`] finds them without a scan.
+    pub node: usize,
 }
 
 /// The enclosing schema pair of a change's schemas: for a property, the object declaring it
@@ -2045,13 +2050,31 @@ pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
                                 new: p.new,
                                 segment: segment.clone(),
                             }),
+                            node: 0,
                         });
                     },
                 );
             }
         }
     }
+    number_nodes(&mut out);
     out
+}
+
+/// Sets each change's [`SchemaChange::node`], numbering nodes in walk order.
+fn number_nodes(changes: &mut [SchemaChange]) {
+    let mut numbers: HashMap<NodeKey, usize, foldhash::fast::RandomState> = HashMap::default();
+    let nodes: Vec<usize> = changes
+        .iter()
+        .map(|c| {
+            let next = numbers.len();
+            *numbers.entry(node_key(c)).or_insert(next)
+        })
+        .collect();
+    drop(numbers);
+    for (c, node) in changes.iter_mut().zip(nodes) {
+        c.node = node;
+    }
 }
 
 #[cfg(test)]

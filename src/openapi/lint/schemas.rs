@@ -4,7 +4,7 @@
 
 use super::{Check, Ctx, Sink};
 use crate::openapi::load::{Doc, Version};
-use crate::openapi::model::same_value;
+use crate::openapi::model::ValueSet;
 use crate::openapi::refs::NodeRef;
 use crate::rules::Rule;
 use crate::tree::{Node, Value};
@@ -113,11 +113,11 @@ fn enum_value_duplicate(ctx: &Ctx, sink: &mut Sink) {
                 return;
             };
             let Some(values) = list.as_seq() else { return };
+            let mut seen = ValueSet::new();
             let repeated: Vec<&str> = values
                 .iter()
-                .enumerate()
-                .filter(|(i, v)| values[..*i].iter().any(|w| same_value(v, w)))
-                .map(|(_, v)| v.source(&doc.text))
+                .filter(|v| !seen.insert(v))
+                .map(|v| v.source(&doc.text))
                 .collect();
             if repeated.is_empty() {
                 return;

@@ -120,7 +120,7 @@ fn map_field_of<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Option<&'a Field> {
     })
 }
 
-fn map_type_span(side: &Side, m: &MessageRef) -> Option<Span> {
+fn map_type_span<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Option<Span> {
     if !m.message.is_map_entry {
         return None;
     }
@@ -128,7 +128,7 @@ fn map_type_span(side: &Side, m: &MessageRef) -> Option<Span> {
 }
 
 /// Where buf locates a message: its declaration, or the map type for a map entry.
-pub(super) fn message_location(side: &Side, m: &MessageRef) -> Location {
+pub(super) fn message_location<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Location {
     m.file
         .location(map_type_span(side, m).unwrap_or(m.message.span))
 }
@@ -302,8 +302,7 @@ pub(super) fn for_each_field_pair<'a>(
         if old_m.message.fields.is_empty() || new_m.message.fields.is_empty() {
             continue;
         }
-        let new_by_number: HashMap<i32, &Field> =
-            new_m.message.fields.iter().map(|f| (f.number, f)).collect();
+        let new_fields = ctx.new.field_numbers(new_m);
         let old_scope = message_levels(&ctx.old, old_m);
         let new_scope = message_levels(&ctx.new, new_m);
         let old_map = map_type_span(&ctx.old, old_m);
@@ -311,7 +310,7 @@ pub(super) fn for_each_field_pair<'a>(
         let old_map_field = map_field_of(&ctx.old, old_m);
         let new_map_field = map_field_of(&ctx.new, new_m);
         for old_field in &old_m.message.fields {
-            let Some(new_field) = new_by_number.get(&old_field.number) else {
+            let Some(new_field) = new_fields.get(old_field.number) else {
                 continue;
             };
             let old = Site::new(
@@ -798,7 +797,7 @@ fn float_literal(value: &OptionValue) -> Option<f64> {
 
 /// The field's default value (explicit, or the zero of its kind; an enum's first value),
 /// or `None` when it cannot have one.
-fn default_value(ctx_side: &Side, set: &ProtoSet, site: &Site) -> Option<Value> {
+fn default_value<'a>(ctx_side: &Side<'a>, set: &'a ProtoSet, site: &Site<'a>) -> Option<Value> {
     if site.field.is_map || site.field.label == Some(Label::Repeated) {
         return None;
     }
@@ -1105,12 +1104,12 @@ fn message_same_json_format(ctx: &Ctx, sink: &mut Sink) {
         let was = old_levels.feature(Feature::JsonFormat);
         let is = new_levels.feature(Feature::JsonFormat);
         if was == "ALLOW" && is != "ALLOW" {
-            let at = |side: &Side, m: &MessageRef, levels: &Levels| match levels
-                .own_feature_decl(Feature::JsonFormat)
-            {
-                Some(d) if !m.message.is_map_entry => m.file.location(d.span),
-                _ => message_location(side, m),
-            };
+            fn at<'a>(side: &Side<'a>, m: &MessageRef<'a>, levels: &Levels) -> Location {
+                match levels.own_feature_decl(Feature::JsonFormat) {
+                    Some(d) if !m.message.is_map_entry => m.file.location(d.span),
+                    _ => message_location(side, m),
+                }
+            }
             sink.report(
                 at(&ctx.new, new_m, &new_levels),
                 Some(at(&ctx.old, old_m, &old_levels)),

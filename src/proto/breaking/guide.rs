@@ -57,7 +57,7 @@ pub const RULES: &[Rule<Check>] = &[
 ];
 
 /// One message present in both revisions, with its fields indexed by name and by number.
-struct MessagePair<'a> {
+pub(super) struct MessagePair<'a> {
     full_name: &'a str,
     old_file: &'a SourceProto,
     new_file: &'a SourceProto,
@@ -68,7 +68,12 @@ struct MessagePair<'a> {
     new_by_number: HashMap<i32, &'a Field>,
 }
 
-fn message_pairs<'a>(ctx: &Ctx<'a>) -> Vec<MessagePair<'a>> {
+/// Built once per comparison: each of the field rules below reads them all.
+fn message_pairs<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c [MessagePair<'a>] {
+    ctx.guide_pairs.get_or_init(|| pair_messages(ctx))
+}
+
+fn pair_messages<'a>(ctx: &Ctx<'a>) -> Vec<MessagePair<'a>> {
     let mut out = Vec::new();
     for (name, old) in &ctx.old.messages {
         let Some(new) = ctx.new.messages.get(name) else {
@@ -390,7 +395,7 @@ fn deleted_fields<'a>(p: &MessagePair<'a>) -> Vec<DeletedField<'a>> {
 
 fn field_deleted_not_reserved(ctx: &Ctx, sink: &mut Sink) {
     for p in message_pairs(ctx) {
-        for d in deleted_fields(&p) {
+        for d in deleted_fields(p) {
             let old = d.old;
             if d.number_ok && d.name_ok {
                 continue;
@@ -424,7 +429,7 @@ fn field_deleted_not_reserved(ctx: &Ctx, sink: &mut Sink) {
 
 fn field_deleted_without_deprecation(ctx: &Ctx, sink: &mut Sink) {
     for p in message_pairs(ctx) {
-        for d in deleted_fields(&p) {
+        for d in deleted_fields(p) {
             let old = d.old;
             // Not reserved: field-deleted-not-reserved says both what to reserve and this.
             if !(d.number_ok && d.name_ok) || is_deprecated(&old.options) {
@@ -454,7 +459,7 @@ fn field_deleted_without_deprecation(ctx: &Ctx, sink: &mut Sink) {
 
 fn field_deleted_after_deprecation(ctx: &Ctx, sink: &mut Sink) {
     for p in message_pairs(ctx) {
-        for d in deleted_fields(&p) {
+        for d in deleted_fields(p) {
             let old = d.old;
             if !(d.number_ok && d.name_ok && is_deprecated(&old.options)) {
                 continue;

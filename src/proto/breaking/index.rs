@@ -2,6 +2,7 @@
 //! revisions, built once per comparison.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use crate::finding::Location;
 pub use crate::finding::Sink;
@@ -61,7 +62,33 @@ pub struct Side<'a> {
     /// Import path -> full names of what the file declares, so per-file lookups need not scan
     /// the whole revision.
     by_file: HashMap<&'a str, FileNames<'a>>,
+    /// Fields by number of the messages with many fields, by full name, built on first use:
+    /// every field rule pairs fields by number, and hashing a large message's fields once per
+    /// rule made a message of 1M fields take seconds per rule.
+    field_numbers: OnceLock<HashMap<&'a str, FieldsByNumber<'a>>>,
 }
+
+type FieldsByNumber<'a> = HashMap<i32, &'a Field, foldhash::fast::RandomState>;
+
+/// One message's fields by number ([`Side::field_numbers`]).
+pub enum FieldNumbers<'s, 'a> {
+    Scan(&'a [Field]),
+    Indexed(&'s FieldsByNumber<'a>),
+}
+
+impl<'a> FieldNumbers<'_, 'a> {
+    /// The field with `number`; the last one when several share it, as a map collected from
+    /// the fields would hold.
+    pub fn get(&self, number: i32) -> Option<&'a Field> {
+        match self {
+            FieldNumbers::Scan(fields) => fields.iter().rev().find(|f| f.number == number),
+            FieldNumbers::Indexed(by_number) => by_number.get(&number).copied(),
+        }
+    }
+}
+
+/// Up to this many fields a scan finds a number faster than a hash map would.
+const SCANNED_FIELDS: usize = 16;
 
 #[derive(Default)]
 struct FileNames<'a> {
@@ -193,6 +220,32 @@ impl<'a> Side<'a> {
         self.by_file.entry(file.ast.path.as_str()).or_default()
     }
 
+    /// Message `m`'s (of this revision) fields by number: resolved once per message, then
+    /// asked once per field.
+    pub fn field_numbers(&self, m: &MessageRef<'a>) -> FieldNumbers<'_, 'a> {
+        let fields = &m.message.fields;
+        if fields.len() <= SCANNED_FIELDS {
+            return FieldNumbers::Scan(fields);
+        }
+        let indexed = self.field_numbers.get_or_init(|| {
+            self.messages
+                .values()
+                .filter(|m| m.message.fields.len() > SCANNED_FIELDS)
+                .map(|m| {
+                    let by_number = m.message.fields.iter().map(|f| (f.number, f)).collect();
+                    (m.full_name, by_number)
+                })
+                .collect()
+        });
+        match indexed.get(m.full_name) {
+            // Another message of the same full name (declared twice) is not in the index.
+            Some(by_number) if std::ptr::eq(fields, &self.messages[m.full_name].message.fields) => {
+                FieldNumbers::Indexed(by_number)
+            }
+            _ => FieldNumbers::Scan(fields),
+        }
+    }
+
     /// Messages of one file by nested name (`Outer.Inner`).
     pub fn file_messages(&self, path: &str) -> BTreeMap<&'a str, MessageRef<'a>> {
         let names = self.by_file.get(path).map_or(&[][..], |f| &f.messages[..]);
@@ -236,6 +289,8 @@ pub struct Ctx<'a> {
     pub new_set: &'a ProtoSet,
     pub old: Side<'a>,
     pub new: Side<'a>,
+    /// Messages in both revisions with their fields indexed, shared by the guide's rules.
+    pub(super) guide_pairs: OnceLock<Vec<super::guide::MessagePair<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -245,6 +300,7 @@ impl<'a> Ctx<'a> {
             new_set,
             old: Side::new(old_set),
             new: Side::new(new_set),
+            guide_pairs: OnceLock::new(),
         }
     }
 

@@ -6,6 +6,8 @@
 //! info rules. A list of types gaining or losing a type, or a nullable wrapper going, is
 //! reported by [`super::types`], not as a branch.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use super::super::body::{node_key, NodeKey};
 use super::super::schema::{Change, Composition, SchemaChange};
 use super::super::{Check, Ctx, Sink};
@@ -178,8 +180,9 @@ fn branches(
     added: bool,
     keep: impl Fn(&SchemaChange) -> bool,
 ) {
-    // In walk order, one entry per schema.
-    let mut groups: Vec<(NodeKey, &SchemaChange, Vec<&str>)> = Vec::new();
+    // In walk order, one entry per schema; `group_of` finds a schema's entry by its key.
+    let mut groups: Vec<(&SchemaChange, Vec<&str>)> = Vec::new();
+    let mut group_of: HashMap<NodeKey, usize> = HashMap::new();
     for c in changes(ctx, scope) {
         let label = match &c.change {
             Change::SubschemaAdded { kind: k, label } if added && *k == kind => label,
@@ -189,13 +192,15 @@ fn branches(
         if !keep(c) {
             continue;
         }
-        let key = node_key(c);
-        match groups.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, labels)) => labels.push(label),
-            None => groups.push((key, c, vec![label])),
+        match group_of.entry(node_key(c)) {
+            Entry::Occupied(at) => groups[*at.get()].1.push(label),
+            Entry::Vacant(at) => {
+                at.insert(groups.len());
+                groups.push((c, vec![label]));
+            }
         }
     }
-    for (_, c, labels) in groups {
+    for (c, labels) in groups {
         let list = labels.join("', '");
         let k = kind.keyword();
         let message = if added {
@@ -239,11 +244,8 @@ fn alternatives_added(ctx: &Ctx, c: &SchemaChange, kind: Composition) -> Option<
     if list_of_types(&c.old, &c.new).is_some() {
         return None;
     }
-    let key = node_key(c);
     let labels: Vec<&str> = ctx
-        .schema_changes()
-        .iter()
-        .filter(|d| node_key(d) == key)
+        .changes_at(c)
         .filter_map(|d| match &d.change {
             Change::SubschemaAdded { kind: k, label } if *k == kind => Some(label.as_str()),
             _ => None,

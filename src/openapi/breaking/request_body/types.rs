@@ -11,7 +11,7 @@
 //! - `oneOf: [{type: 'null'}, X]` unwrapped to `X` is `became-not-nullable`, not a removed
 //!   `oneOf` branch.
 
-use super::super::body::{node_key, nullability, Admits, Direction};
+use super::super::body::{nullability, Admits, Direction};
 use super::super::schema::{Change, Composition, SchemaChange, Site, TypeSet};
 use super::super::{Check, Ctx, Sink};
 use super::limits::Subject;
@@ -376,8 +376,5 @@ fn became_not_nullable(ctx: &Ctx, sink: &mut Sink, level: Level) {
 
 /// Whether some change at the schema `c` sits at matches `pred`.
 pub(crate) fn any_at(ctx: &Ctx, c: &SchemaChange, pred: impl Fn(&SchemaChange) -> bool) -> bool {
-    let key = node_key(c);
-    ctx.schema_changes()
-        .iter()
-        .any(|d| d.in_request_body() && node_key(d) == key && pred(d))
+    ctx.changes_at(c).any(|d| d.in_request_body() && pred(d))
 }
