@@ -2,7 +2,7 @@
 //! every type reference resolved with protobuf's scoping rules (innermost scope first).
 //! It checks only what the rules depend on: duplicate symbols and unresolvable names.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ast::{Enum, Extend, Field, FieldType, Message, RefKind, TypeRef};
 use super::model::ProtoSet;
@@ -71,6 +71,7 @@ impl Table {
             SymbolKind::Message,
             message.name_span,
         );
+        self.unique_fields(set, file, &name, message);
         for nested in &message.messages {
             self.define_message(set, file, &name, nested);
         }
@@ -80,6 +81,32 @@ impl Table {
         for extend in &message.extends {
             for group in &extend.group_messages {
                 self.define_message(set, file, &name, group);
+            }
+        }
+    }
+
+    /// Two fields of one message with the same number or name: protoc refuses the file, and
+    /// the comparisons, which pair fields by number and by name, would pair the wrong ones.
+    fn unique_fields(&mut self, set: &ProtoSet, file: usize, name: &str, message: &Message) {
+        let here = &set.files[file];
+        let mut numbers: HashMap<i32, &str> = HashMap::new();
+        let mut names: HashSet<&str> = HashSet::new();
+        for field in &message.fields {
+            let (number, field_name) = (field.number, &field.name);
+            let clash = if let Some(first) = numbers.get(&number) {
+                let text = format!("field number {number} of {name:?} is taken by field {first:?}");
+                Some((text, field.number_span))
+            } else if !names.insert(field_name) {
+                let text = format!("field {field_name:?} of {name:?} is declared twice");
+                Some((text, field.name_span))
+            } else {
+                None
+            };
+            numbers.entry(number).or_insert(field_name);
+            if let Some((text, span)) = clash {
+                let location = here.location(span);
+                self.errors
+                    .push(InputError::at(text, location, Some(here.text.clone())));
             }
         }
     }
