@@ -86,3 +86,22 @@ fn what_openapi_allows_is_not_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_error_far_along_a_one_line_spec_is_exit_2_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    // Minified JSON: a duplicate key past column 70,000 of its only line.
+    let filler = "0,".repeat(40_000);
+    let spec = format!(
+        "{{\"openapi\":\"3.0.3\",\"info\":{{\"title\":\"t\",\"version\":\"1\"}},\"x-filler\":[{filler}0],\"paths\":{{}},\"paths\":{{}}}}"
+    );
+    std::fs::write(dir.path().join("spec.json"), spec).unwrap();
+    let out = treaty(dir.path(), &["lint", "spec.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("spec.json:1:"), "{stderr}");
+    assert!(
+        stderr.len() < 2_000,
+        "the line is named, not quoted: {stderr}"
+    );
+}

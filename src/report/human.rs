@@ -108,6 +108,9 @@ impl Diagnostic for Diag {
     }
 }
 
+/// The longest source line (in bytes) the report quotes.
+const MAX_QUOTED_LINE: usize = 4096;
+
 fn located(
     message: String,
     label: &str,
@@ -115,6 +118,13 @@ fn located(
     text: Option<(&Arc<str>, &Arc<LineIndex>)>,
     severity: miette::Severity,
 ) -> Diag {
+    // A minified JSON spec is one line: quoting it would print megabytes (and miette cannot
+    // point past column 65,535), so such a place is named, not shown.
+    let text = text.filter(|(text, lines)| {
+        let start = lines.offset(text, loc.line, 1);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        end - start <= MAX_QUOTED_LINE
+    });
     let (source, labels) = match text {
         Some((text, lines)) => {
             let (start, len) = byte_span(text, lines, loc);
@@ -381,6 +391,31 @@ mod tests {
         };
         let (start, len) = byte_span(text, &LineIndex::new(text), &loc);
         assert_eq!(&text[start..start + len], "é ");
+    }
+
+    #[test]
+    fn a_place_on_a_very_long_line_is_named_not_quoted() {
+        let text: Arc<str> = format!("{{\"a\": [{}1]}}\n", "0, ".repeat(30_000)).into();
+        let lines = Arc::new(LineIndex::new(&text));
+        let at = Location {
+            file: "spec.json".into(),
+            line: 1,
+            column: 90_001,
+            end_line: 1,
+            end_column: 90_002,
+        };
+        let diag = located(
+            "bad".into(),
+            "here",
+            &at,
+            Some((&text, &lines)),
+            miette::Severity::Error,
+        );
+        assert!(diag.source.is_none());
+        assert_eq!(diag.message, "spec.json:1:90001: bad");
+        let mut out = String::new();
+        handler(false).render_report(&mut out, &diag).unwrap();
+        assert!(out.contains("spec.json:1:90001: bad"), "{out}");
     }
 
     #[test]

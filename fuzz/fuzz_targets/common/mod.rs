@@ -40,6 +40,7 @@ pub fn tree(data: &[u8]) {
         max_depth: 8,
         alias_budget: 64,
         max_bytes: 1 << 16,
+        max_nodes: 4096,
     };
     for name in ["t.yaml", "t.json", "t"] {
         let full = parse_bytes(name, data);
