@@ -1,6 +1,7 @@
 //! A directory inside a git work tree, listed the way `git status` knows it: a file whose
-//! metadata (size, times, inode) matches its entry in the index, written before the file last
-//! changed, holds the entry's blob, so its blob id is known without reading it. Only the other
+//! metadata (size, times, inode) matches its entry in the index, and that entry was written
+//! after the file last changed (git's racy case excluded), holds the entry's blob: its blob id
+//! is known without reading it. Only the other
 //! files are read and hashed at once; the rest are read when a comparison asks for them. On
 //! googleapis (7,000 files) a one-file change then costs a walk, not 83 MB of reads and hashes.
 
