@@ -464,17 +464,11 @@ impl<'a> Validator<'a> {
     }
 
     fn string(&mut self, s: &'a Node, value: &'a Node, text: &str) -> Outcome<'a> {
-        let has_length = s.get("maxLength").is_some() || s.get("minLength").is_some();
-        let length = if has_length { text.chars().count() } else { 0 };
-        if let Some(max) = count(s, "maxLength")? {
-            if length > max {
-                return Err(self.fail(value, format!("length {length} is above maxLength {max}")));
-            }
-        }
-        if let Some(min) = count(s, "minLength")? {
-            if length < min {
-                return Err(self.fail(value, format!("length {length} is below minLength {min}")));
-            }
+        if s.get("maxLength").is_some() || s.get("minLength").is_some() {
+            let length = text.chars().count();
+            self.bounded(s, value, length, ["maxLength", "minLength"], |n| {
+                format!("length {n} is")
+            })?;
         }
         if let Some(pattern) = s.get("pattern").and_then(Node::as_str) {
             if self.pattern(pattern).is_some_and(|re| !re.is_match(text)) {
@@ -489,6 +483,27 @@ impl<'a> Validator<'a> {
                     format!("{} is not a valid {format} (format)", show(value)),
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// A length, item or property count against its `[max, min]` keywords: "length 5 is above
+    /// maxLength 3", "0 items, below minItems 1" (`counted` says the first words).
+    fn bounded(
+        &mut self,
+        s: &'a Node,
+        value: &'a Node,
+        actual: usize,
+        [max_key, min_key]: [&str; 2],
+        counted: impl Fn(usize) -> String,
+    ) -> Outcome<'a> {
+        if let Some(max) = count(s, max_key)?.filter(|&max| actual > max) {
+            let message = format!("{} above {max_key} {max}", counted(actual));
+            return Err(self.fail(value, message));
+        }
+        if let Some(min) = count(s, min_key)?.filter(|&min| actual < min) {
+            let message = format!("{} below {min_key} {min}", counted(actual));
+            return Err(self.fail(value, message));
         }
         Ok(())
     }
@@ -508,22 +523,9 @@ impl<'a> Validator<'a> {
         depth: u32,
     ) -> Outcome<'a> {
         let s = schema.node;
-        if let Some(max) = count(s, "maxItems")? {
-            if items.len() > max {
-                return Err(self.fail(
-                    value,
-                    format!("{} items, above maxItems {max}", items.len()),
-                ));
-            }
-        }
-        if let Some(min) = count(s, "minItems")? {
-            if items.len() < min {
-                return Err(self.fail(
-                    value,
-                    format!("{} items, below minItems {min}", items.len()),
-                ));
-            }
-        }
+        self.bounded(s, value, items.len(), ["maxItems", "minItems"], |n| {
+            format!("{n} items,")
+        })?;
         if s.get("uniqueItems").and_then(Node::as_bool) == Some(true) {
             for j in 1..items.len() {
                 self.spend(j as u32)?;
@@ -592,18 +594,13 @@ impl<'a> Validator<'a> {
         depth: u32,
     ) -> Outcome<'a> {
         let s = schema.node;
-        if let Some(max) = count(s, "maxProperties")? {
-            if entries.len() > max {
-                let message = format!("{} properties, above maxProperties {max}", entries.len());
-                return Err(self.fail(value, message));
-            }
-        }
-        if let Some(min) = count(s, "minProperties")? {
-            if entries.len() < min {
-                let message = format!("{} properties, below minProperties {min}", entries.len());
-                return Err(self.fail(value, message));
-            }
-        }
+        self.bounded(
+            s,
+            value,
+            entries.len(),
+            ["maxProperties", "minProperties"],
+            |n| format!("{n} properties,"),
+        )?;
         let properties = schema.get("properties");
         if let Some(required) = s.get("required") {
             for name in required.as_seq().ok_or(Stop::GiveUp)? {
