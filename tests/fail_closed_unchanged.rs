@@ -339,3 +339,76 @@ fn a_name_added_elsewhere_that_an_unchanged_file_now_resolves_to_is_compared() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_name_added_that_no_unchanged_file_spells_leaves_them_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    unchanged_packages(d);
+    write(d, "old/b.proto", &package("p", "string a = 1;"));
+    let added = "syntax = \"proto3\";\npackage p;\nmessage M { int64 a = 1; }\nmessage Zebra {}\n";
+    write(d, "new/b.proto", added);
+    let out = treaty(d, &["diff", "old", "new", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Nothing else spells `Zebra`: the four other files are left out, the change is found.
+    assert_eq!(json["summary"]["files_unchanged"], 4, "{json}");
+    let rules: Vec<&str> = (json["findings"].as_array().unwrap().iter())
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"proto/field-same-type"), "{json}");
+}
+
+#[test]
+fn a_name_removed_that_an_unchanged_file_uses_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    unchanged_packages(d);
+    let user = "syntax = \"proto3\";\npackage u;\nimport \"c.proto\";\nmessage User { c.Used used = 1; }\n";
+    write(d, "old/user.proto", user);
+    write(d, "new/user.proto", user);
+    write(
+        d,
+        "old/c.proto",
+        "syntax = \"proto3\";\npackage c;\nmessage Used {}\nmessage Kept {}\n",
+    );
+    write(
+        d,
+        "new/c.proto",
+        "syntax = \"proto3\";\npackage c;\nmessage Kept {}\n",
+    );
+    let out = treaty(d, &["diff", "old", "new"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("user.proto"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_package_renamed_so_that_it_captures_a_reference_of_an_unchanged_file_is_seen() {
+    // `c.Msg` in x.b's user.proto means the top-level package `c`; once the file it imports
+    // declares the package `x.c` instead of `x.d`, scope search finds `x.c` first, which has
+    // no `Msg`: the new side no longer compiles, although user.proto did not change.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    unchanged_packages(d);
+    for side in ["old", "new"] {
+        write(
+            d,
+            &format!("{side}/c.proto"),
+            "syntax = \"proto3\";\npackage c;\nmessage Msg {}\n",
+        );
+        let user = "syntax = \"proto3\";\npackage x.b;\nimport \"c.proto\";\nimport \"xc.proto\";\nmessage User { c.Msg m = 1; }\n";
+        write(d, &format!("{side}/user.proto"), user);
+    }
+    let other =
+        |package: &str| format!("syntax = \"proto3\";\npackage {package};\nmessage Other {{}}\n");
+    write(d, "old/xc.proto", &other("x.d"));
+    write(d, "new/xc.proto", &other("x.c"));
+    let out = treaty(d, &["diff", "old", "new"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("type \"c.Msg\" resolves to \"x.c.Msg\", which is not defined"),
+        "{err}"
+    );
+    assert!(err.contains("user.proto:5:16"), "{err}");
+}

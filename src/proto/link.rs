@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::ast::{Enum, Extend, Field, FieldType, Message, RefKind, TypeRef};
+use super::ast::{Enum, Extend, Field, FieldType, ImportKind, Message, RefKind, TypeRef};
 use super::model::ProtoSet;
 use crate::diag::InputError;
 
@@ -122,54 +122,129 @@ impl Table {
     }
 
     /// Resolve `written` from `scope` the way protoc does: try the innermost scope first
-    /// and walk outwards; a leading dot means fully qualified.
-    fn resolve(&self, scope: &str, written: &str) -> Option<(String, SymbolKind)> {
-        let lookup = |name: &str| self.symbols.get(name).map(|s| s.kind);
+    /// and walk outwards; a leading dot means fully qualified. Only the symbols `seen` lets
+    /// the file see count, and the first scope where the first component of the name is
+    /// found decides: when the rest is not there, the name does not resolve (protoc does not
+    /// go on outwards): the error then holds the name it resolved to.
+    fn resolve(
+        &self,
+        scope: &str,
+        written: &str,
+        seen: &Visible,
+    ) -> Result<(String, SymbolKind), Option<String>> {
+        let lookup = |name: &str| {
+            let symbol = self.symbols.get(name)?;
+            let visible = match symbol.kind {
+                // A package is visible through any visible file in it or below it.
+                SymbolKind::Package => seen.files.iter().any(|&f| {
+                    let package = seen.packages[f];
+                    package == name
+                        || (package.starts_with(name) && package.as_bytes()[name.len()] == b'.')
+                }),
+                _ => seen.files.contains(&symbol.file),
+            };
+            visible.then_some(symbol.kind)
+        };
         if let Some(full) = written.strip_prefix('.') {
-            return lookup(full).map(|k| (full.to_string(), k));
+            return lookup(full).map(|k| (full.to_string(), k)).ok_or(None);
         }
         let first = written.split('.').next().unwrap_or(written);
         let mut scope = scope;
         loop {
-            let candidate_first = join(scope, first);
-            if lookup(&candidate_first).is_some() {
+            if lookup(&join(scope, first)).is_some() {
                 let candidate = join(scope, written);
-                if let Some(kind) = lookup(&candidate) {
-                    if kind == SymbolKind::Message || kind == SymbolKind::Enum {
-                        return Some((candidate, kind));
-                    }
-                }
+                return match lookup(&candidate) {
+                    Some(kind) => Ok((candidate, kind)),
+                    None => Err(Some(candidate)),
+                };
             }
             if scope.is_empty() {
-                return None;
+                return Err(None);
             }
             scope = scope.rfind('.').map_or("", |i| &scope[..i]);
         }
     }
+
+    /// Where `written` would resolve if every file were imported: for saying which import
+    /// is missing.
+    fn defined_in(&self, written: &str) -> Option<usize> {
+        let name = written.strip_prefix('.').unwrap_or(written);
+        let suffix = format!(".{name}");
+        (self.symbols.iter())
+            .filter(|(full, s)| {
+                s.kind != SymbolKind::Package && (*full == name || full.ends_with(&suffix))
+            })
+            .map(|(_, s)| s.file)
+            .min()
+    }
+}
+
+/// The files whose symbols one file sees: itself, what it imports, and what those import
+/// publicly, transitively (as protoc builds a file's dependencies).
+struct Visible<'p> {
+    files: HashSet<usize>,
+    /// Every file's package, by file index.
+    packages: &'p [&'p str],
+}
+
+fn visible_files(set: &ProtoSet, by_path: &HashMap<&str, usize>, file: usize) -> HashSet<usize> {
+    let mut files = HashSet::from([file]);
+    let imports = |f: usize| set.files[f].ast.imports.iter();
+    let mut todo: Vec<usize> = imports(file)
+        .filter(|i| i.kind != ImportKind::Option)
+        .filter_map(|i| by_path.get(i.path.as_str()).copied())
+        .collect();
+    while let Some(f) = todo.pop() {
+        if files.insert(f) {
+            todo.extend(
+                imports(f)
+                    .filter(|i| i.kind == ImportKind::Public)
+                    .filter_map(|i| by_path.get(i.path.as_str()).copied()),
+            );
+        }
+    }
+    files
 }
 
 struct Resolver<'t> {
     table: &'t Table,
+    seen: Visible<'t>,
+    /// Every file's display path, by file index.
+    files: &'t [String],
     errors: Vec<(String, super::ast::Span)>,
 }
 
 impl Resolver<'_> {
     fn type_ref(&mut self, scope: &str, r: &mut TypeRef, messages_only: bool) {
-        match self.table.resolve(scope, &r.written) {
-            Some((name, SymbolKind::Message)) => {
+        match self.table.resolve(scope, &r.written, &self.seen) {
+            Ok((name, SymbolKind::Message)) => {
                 r.resolved = name;
                 r.kind = RefKind::Message;
             }
-            Some((name, SymbolKind::Enum)) if !messages_only => {
+            Ok((name, SymbolKind::Enum)) if !messages_only => {
                 r.resolved = name;
                 r.kind = RefKind::Enum;
             }
-            Some((name, _)) => self
+            Ok((name, _)) => self
                 .errors
                 .push((format!("{name:?} is not a message type"), r.span)),
-            None => self
-                .errors
-                .push((format!("type {:?} is not defined", r.written), r.span)),
+            Err(Some(resolved)) => self.errors.push((
+                format!(
+                    "type {:?} resolves to {resolved:?}, which is not defined (the scope it was found in hides any outer one)",
+                    r.written
+                ),
+                r.span,
+            )),
+            Err(None) => {
+                let text = match self.table.defined_in(&r.written) {
+                    Some(f) if !self.seen.files.contains(&f) => format!(
+                        "type {:?} is not defined here: a file this one does not import, {}, defines it",
+                        r.written, self.files[f]
+                    ),
+                    _ => format!("type {:?} is not defined", r.written),
+                };
+                self.errors.push((text, r.span))
+            }
         }
     }
 
@@ -241,10 +316,24 @@ pub fn link(set: &mut ProtoSet) -> Vec<InputError> {
     }
     let mut errors = std::mem::take(&mut table.errors);
 
-    for file in &mut set.files {
+    let by_path: HashMap<&str, usize> = (set.files.iter().enumerate())
+        .map(|(i, f)| (f.ast.path.as_str(), i))
+        .collect();
+    let seen: Vec<HashSet<usize>> = (0..set.files.len())
+        .map(|f| visible_files(set, &by_path, f))
+        .collect();
+    let packages: Vec<String> = set.files.iter().map(|f| f.package().to_string()).collect();
+    let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
+    let displays: Vec<String> = set.files.iter().map(|f| f.display.clone()).collect();
+    for (file, seen) in set.files.iter_mut().zip(seen) {
         let package = file.package().to_string();
         let mut resolver = Resolver {
             table: &table,
+            seen: Visible {
+                files: seen,
+                packages: &packages,
+            },
+            files: &displays,
             errors: Vec::new(),
         };
         for message in &mut file.ast.messages {

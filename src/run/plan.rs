@@ -175,14 +175,42 @@ pub(super) fn proto_listings(
     if incremental {
         let (old_set, new_set) = load_pair(old, new, &changed_old, &changed_new, options)?;
         // Unchanged files can only be affected through what the changed files declare: when
-        // they declare the same names alike on both sides, nothing else moved. A name added is
-        // not enough: it may clash with one an unchanged file declares, or change what a name
-        // written in an unchanged file resolves to, which only the whole tree tells.
-        if declarations(&old_set) == declarations(&new_set) {
+        // they declare the same names alike on both sides, nothing else moved.
+        let (old_names, new_names) = (declarations(&old_set), declarations(&new_set));
+        if old_names == new_names {
             let counts = Report {
                 files_checked: all_new.len(),
                 // Read as imports of the changed files or not at all: never compared.
                 files_unchanged: all_new.len() - changed_new.len(),
+                ..Report::default()
+            };
+            return Ok((old_set, new_set, counts));
+        }
+        // A name added or removed may clash with one an unchanged file declares, or change what
+        // a name written in one resolves to. Either way that file spells the name's last
+        // component (a reference's first component is what scope search captures, and a
+        // clash repeats the name), so the unchanged files that never spell any of them cannot
+        // be affected; the others are compared too, with themselves.
+        let (changed, in_old): (BTreeSet<&String>, BTreeSet<&String>) =
+            (changed_new.iter().collect(), all_old.iter().collect());
+        let unchanged: Vec<&str> = (all_new.iter())
+            .filter(|p| !changed.contains(p) && in_old.contains(p))
+            .map(String::as_str)
+            .collect();
+        if let Some(words) = moved_words(&old_names, &new_names) {
+            let affected = spelling_any(new, &unchanged, &words).map_err(source_error)?;
+            let with = |changed: &[String]| -> Vec<String> {
+                changed
+                    .iter()
+                    .cloned()
+                    .chain(affected.iter().cloned())
+                    .collect()
+            };
+            let (old_set, new_set) =
+                load_pair(old, new, &with(&changed_old), &with(&changed_new), options)?;
+            let counts = Report {
+                files_checked: all_new.len(),
+                files_unchanged: all_new.len() - changed_new.len() - affected.len(),
                 ..Report::default()
             };
             return Ok((old_set, new_set, counts));
@@ -235,6 +263,52 @@ fn declarations(set: &proto::model::ProtoSet) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Beyond this many names moved, scanning every unchanged file for each costs more than parsing
+/// the whole tree.
+const MAX_MOVED_WORDS: usize = 64;
+
+/// The identifiers an unchanged file must spell to be affected by the declarations that differ
+/// between the sides: each name's last component, and every component of a package (a new
+/// package's prefixes are new names too). `None` when there are too many to scan for.
+fn moved_words(old: &BTreeSet<String>, new: &BTreeSet<String>) -> Option<BTreeSet<String>> {
+    let mut words = BTreeSet::new();
+    for declaration in old.symmetric_difference(new) {
+        // "<kind> <full name>[ <first enum value>]"
+        let mut parts = declaration.split(' ');
+        let (kind, name) = (parts.next()?, parts.next().unwrap_or(""));
+        match kind {
+            "package" => words.extend(name.split('.').filter(|w| !w.is_empty()).map(String::from)),
+            _ => words.extend(name.rsplit('.').next().map(String::from)),
+        }
+    }
+    (words.len() <= MAX_MOVED_WORDS).then_some(words)
+}
+
+/// The paths among `paths` whose text spells one of `words` as a whole identifier (a comment
+/// counts too: reading one file more is harmless).
+fn spelling_any(
+    listing: &Listing,
+    paths: &[&str],
+    words: &BTreeSet<String>,
+) -> Result<Vec<String>, crate::source::SourceError> {
+    let finders: Vec<memchr::memmem::Finder> = words
+        .iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let spells = |bytes: &[u8]| {
+        finders.iter().any(|finder| {
+            let len = finder.needle().len();
+            finder.find_iter(bytes).any(|at| {
+                let before = at.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(at + len).copied();
+                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+            })
+        })
+    };
+    listing.select_by_content(paths, &spells)
 }
 
 /// Read and load `old_paths` of `old` and `new_paths` of `new`, in parallel; their imports

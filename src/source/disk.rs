@@ -219,7 +219,7 @@ pub(super) fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> 
     }))
 }
 
-fn io_err(path: &Path, source: std::io::Error) -> SourceError {
+pub(super) fn io_err(path: &Path, source: std::io::Error) -> SourceError {
     SourceError::Io {
         path: path.to_path_buf(),
         source,

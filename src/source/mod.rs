@@ -405,6 +405,31 @@ impl Listing {
         }
     }
 
+    /// The paths among `paths` whose bytes `wanted` accepts, reading a bounded number of files
+    /// at a time and keeping none; a listed file that cannot be read whole (too large) counts
+    /// as accepted, so that whoever loads it next learns why it cannot be read.
+    pub fn select_by_content(
+        &self,
+        paths: &[&str],
+        wanted: &(dyn Fn(&[u8]) -> bool + Sync),
+    ) -> Result<Vec<String>, SourceError> {
+        if let ListingInner::Worktree(w) = &self.0 {
+            return w.select_by_content(paths, wanted);
+        }
+        let mut selected = Vec::new();
+        for chunk in paths.chunks(512) {
+            let snapshot = self.read(chunk)?;
+            selected.extend(chunk.iter().filter_map(|p| {
+                let accepted = match snapshot.files.get(*p) {
+                    Some(file) => wanted(&file.bytes),
+                    None => snapshot.oversized.contains_key(*p),
+                };
+                accepted.then(|| p.to_string())
+            }));
+        }
+        Ok(selected)
+    }
+
     /// The submodules of this side (see [`Snapshot::submodules`]).
     /// The full hash of the commit a revision listing was read from.
     pub fn commit(&self) -> Option<&str> {

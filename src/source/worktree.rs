@@ -6,12 +6,13 @@
 //! googleapis (7,000 files) a one-file change then costs a walk, not 83 MB of reads and hashes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use gix::index::entry::{stat, Mode, Stage, Stat};
 use rayon::prelude::*;
 
-use super::disk::{read_file, Walked};
+use super::disk::{io_err, read_file, Walked};
 use super::{BlobId, Entry, Oversized, Snapshot, SourceError, SourceFile, UnfollowedLink};
 
 /// The index entries of one repository that can vouch for a work-tree file: regular files at
@@ -172,6 +173,35 @@ impl WorktreeFiles {
         snapshot.submodules = self.submodules.clone();
         snapshot.links = self.links.clone();
         Ok(snapshot)
+    }
+
+    /// See [`super::Listing::select_by_content`]. A file the index vouches for is read without
+    /// hashing it: only its words matter here, not its identity.
+    pub(crate) fn select_by_content(
+        &self,
+        paths: &[&str],
+        wanted: &(dyn Fn(&[u8]) -> bool + Sync),
+    ) -> Result<Vec<String>, SourceError> {
+        let picks: Vec<Option<String>> = paths
+            .par_iter()
+            .map(|path| {
+                let accepted = match (self.files.get(*path), self.oversized.contains_key(*path)) {
+                    (_, true) => true,
+                    (None, false) => false,
+                    (Some(Listed::Read(file)), _) => wanted(&file.bytes),
+                    (Some(Listed::Vouched { abs, .. }), _) => {
+                        let mut bytes = Vec::new();
+                        // Bounded: the file may have grown since it was listed.
+                        (std::fs::File::open(abs).map(|f| f.take(super::MAX_FILE_BYTES + 1)))
+                            .and_then(|mut f| f.read_to_end(&mut bytes))
+                            .map_err(|e| io_err(abs, e))?;
+                        bytes.len() as u64 > super::MAX_FILE_BYTES || wanted(&bytes)
+                    }
+                };
+                Ok(accepted.then(|| path.to_string()))
+            })
+            .collect::<Result<_, SourceError>>()?;
+        Ok(picks.into_iter().flatten().collect())
     }
 
     /// Every file read.
