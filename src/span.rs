@@ -111,7 +111,12 @@ impl LineIndex {
         };
         let start = (self.starts[line] as usize).min(text.len());
         let end = (offset as usize).min(text.len());
-        let column = self.chars_before(text, end) - self.chars_before(text, start);
+        // A usual line is shorter than the walk from a block's mark would be.
+        let column = if end - start <= BLOCK / 2 {
+            chars_in(&text.as_bytes()[start..end])
+        } else {
+            self.chars_before(text, end) - self.chars_before(text, start)
+        };
         (line as u32 + 1, column as u32 + 1)
     }
 }

@@ -122,6 +122,30 @@ impl OptionDecl {
         }
         out
     }
+
+    /// Whether [`OptionDecl::name_string`] is `written`, without building it: option lookups
+    /// run for every element of a tree.
+    pub fn is_named(&self, written: &str) -> bool {
+        let mut rest = written;
+        for (i, part) in self.name.iter().enumerate() {
+            let after_dot = if i == 0 {
+                Some(rest)
+            } else {
+                rest.strip_prefix('.')
+            };
+            let after = after_dot.and_then(|r| match part.is_extension {
+                true => (r.strip_prefix('('))
+                    .and_then(|r| r.strip_prefix(part.name.as_str()))
+                    .and_then(|r| r.strip_prefix(')')),
+                false => r.strip_prefix(part.name.as_str()),
+            });
+            match after {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -303,7 +327,7 @@ pub struct Field {
 
 impl Field {
     pub fn option(&self, name: &str) -> Option<&OptionDecl> {
-        self.options.iter().find(|o| o.name_string() == name)
+        self.options.iter().find(|o| o.is_named(name))
     }
 }
 

@@ -1683,6 +1683,8 @@ option features.field_presence = EXPLICIT;
         let o = &f.options[1];
         assert_eq!(at(src, o.span), "option (google.api.http).get = \"/v1\";");
         assert_eq!(at(src, o.name_span), "(google.api.http).get");
+        assert!(o.is_named("(google.api.http).get"));
+        assert!(!o.is_named("(google.api.http)") && !o.is_named("(google.api.http).post"));
         assert_eq!(at(src, o.value_span), "\"/v1\"");
         assert_eq!(f.options[4].value, OptionValue::Ident("EXPLICIT".into()));
     }
@@ -2001,6 +2003,10 @@ message M {
         assert_eq!(at(src, o.name_span), "choice");
         assert!(at(src, o.span).starts_with("oneof choice {") && at(src, o.span).ends_with('}'));
         assert_eq!(o.options[0].name_string(), "(my.opt)");
+        assert!(o.options[0].is_named("(my.opt)"));
+        for other in ["my.opt", "(my.opt", "(my.opt).x", "(my)", ""] {
+            assert!(!o.options[0].is_named(other), "{other}");
+        }
         let members: Vec<(&str, Option<usize>, Option<Label>)> = m
             .fields
             .iter()

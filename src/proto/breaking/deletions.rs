@@ -13,7 +13,9 @@
 //! revision, else at the top of the file; with nothing left to point at (its file is gone),
 //! it is reported at its old location.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use foldhash::HashMap;
 
 use super::index::{join, loc, Side};
 use super::{Check, Ctx, Sink};
@@ -298,9 +300,10 @@ const MESSAGE_SET_MAX: i64 = 2_147_483_646;
 const ENUM_MAX: i64 = 2_147_483_647;
 
 fn message_max(m: &Message) -> i64 {
-    let message_set = m.options.iter().any(|o| {
-        o.name_string() == "message_set_wire_format" && o.value == OptionValue::Bool(true)
-    });
+    let message_set = m
+        .options
+        .iter()
+        .any(|o| o.is_named("message_set_wire_format") && o.value == OptionValue::Bool(true));
     if message_set {
         MESSAGE_SET_MAX
     } else {

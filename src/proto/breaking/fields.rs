@@ -930,7 +930,7 @@ fn java_string_check_utf8(file: &SourceProto) -> Option<&OptionDecl> {
         .options
         .iter()
         .rev()
-        .find(|o| o.name_string() == "java_string_check_utf8")
+        .find(|o| o.is_named("java_string_check_utf8"))
 }
 
 fn is_true(value: &OptionValue) -> bool {

@@ -331,7 +331,7 @@ fn reserve_parts(
 fn is_deprecated(options: &[OptionDecl]) -> bool {
     options
         .iter()
-        .any(|o| o.name_string() == "deprecated" && o.value == OptionValue::Bool(true))
+        .any(|o| o.is_named("deprecated") && o.value == OptionValue::Bool(true))
 }
 
 /// The guide's order for a deletion: "deprecate it first (deprecated = true) in a release, then

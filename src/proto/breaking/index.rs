@@ -1,7 +1,9 @@
 //! The shared pairing layer every protobuf breaking rule reads: full-name indexes of both
 //! revisions, built once per comparison.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::sync::OnceLock;
 
 use crate::finding::Location;
@@ -68,7 +70,7 @@ pub struct Side<'a> {
     field_numbers: OnceLock<HashMap<&'a str, FieldsByNumber<'a>>>,
 }
 
-type FieldsByNumber<'a> = HashMap<i32, &'a Field, foldhash::fast::RandomState>;
+type FieldsByNumber<'a> = HashMap<i32, &'a Field>;
 
 /// One message's fields by number ([`Side::field_numbers`]).
 pub enum FieldNumbers<'s, 'a> {

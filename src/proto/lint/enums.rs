@@ -57,8 +57,7 @@ fn enum_no_allow_alias(ctx: &Ctx, sink: &mut Sink) {
     for file in ctx.files() {
         each_enum(file, |name, e| {
             for option in &e.options {
-                if option.name_string() == "allow_alias" && option.value == OptionValue::Bool(true)
-                {
+                if option.is_named("allow_alias") && option.value == OptionValue::Bool(true) {
                     sink.lint(
                         file.location(option.span),
                         format!(

@@ -257,7 +257,7 @@ fn has_presence(file: &ProtoFile, field: &Field, is_message: bool) -> bool {
                     || implicit(
                         file.options
                             .iter()
-                            .find(|o| o.name_string() == "features.field_presence"),
+                            .find(|o| o.is_named("features.field_presence")),
                     ))
         }
     }
