@@ -10,8 +10,9 @@
 //!   `deprecation_days_stable`, 0 by default: a sunset must not be past), except that
 //!   deprecating a stable operation (one without `x-stability-level`, or `stable`) always
 //!   requires a sunset date, as the guide asks ("pair it with a sunset date").
-//! - A sunset that stops parsing when it is changed is reported as `api-deprecated-sunset-parse`
-//!   (oasdiff files it under `api-path-sunset-parse`, which treaty keeps for removed operations).
+//! - A sunset that stops parsing, or stops being unparseable, when it is changed is reported as
+//!   `api-deprecated-sunset-parse` (oasdiff files both under `api-path-sunset-parse`, which
+//!   treaty keeps for removed operations).
 
 use super::index::{in_scope, sunset_date, OperationPair, SpecPair, UnreadableSunset};
 use super::operations::for_each_pair;
@@ -151,14 +152,34 @@ fn api_invalid_stability_level(ctx: &Ctx, sink: &mut Sink) {
     for spec in &ctx.specs {
         if let Some(new) = &spec.new {
             for (i, op) in new.operations.iter().enumerate() {
-                let Err(bad) = stability_rank(op) else {
-                    continue;
-                };
                 let partner = spec
                     .ops
                     .iter()
                     .find(|p| p.new == i)
                     .and_then(|p| spec.old.as_ref().map(|old| &old.operations[p.old]));
+                let bad = match (stability_rank(op), partner.map(stability_rank)) {
+                    (Err(bad), _) => bad,
+                    // An unreadable level replaced by a readable one: the stability change
+                    // cannot be judged (it may have been lowered).
+                    (Ok(now), Some(Err(before))) => {
+                        let level = op
+                            .obj
+                            .get("x-stability-level")
+                            .map_or("stable (no x-stability-level)", |_| LEVELS[now]);
+                        sink.report_operation(
+                            &op.id,
+                            stability_at(op),
+                            partner.map(stability_at),
+                            format!(
+                                "failed to parse the previous stability level: '{}' is not one of {}; cannot tell whether the new level '{level}' lowered it",
+                                before.0,
+                                LEVELS.join(", ")
+                            ),
+                        );
+                        continue;
+                    }
+                    (Ok(_), _) => continue,
+                };
                 if let Some(old) = partner {
                     let same_level = stability_rank(old).err().as_ref() == Some(&bad);
                     if same_level && same_value(old.obj.target.node, op.obj.target.node) {
@@ -379,7 +400,8 @@ fn api_sunset_date_too_small(ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// An unreadable sunset on a deprecated operation, when this revision wrote it (newly
-/// deprecated, or the value changed).
+/// deprecated, or the value changed); or an unreadable one replaced by a date, which cannot be
+/// checked against what was announced.
 fn api_deprecated_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
     for_each_pair(ctx, |pair| {
         if !pair.new.deprecated() {
@@ -388,10 +410,26 @@ fn api_deprecated_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
         let Some(s) = operation_sunset(pair.new) else {
             return;
         };
+        let before = operation_sunset(pair.old);
+        if let (Ok(date), Some(b)) = (&s.date, &before) {
+            // Only a deprecated operation's sunset was a promise to compare with.
+            if pair.old.deprecated() && b.date.is_err() && b.text != s.text {
+                sink.report_operation(
+                    pair.id(),
+                    s.at.line_location(),
+                    Some(b.at.line_location()),
+                    format!(
+                        "failed to parse the previous sunset date '{}'{}: cannot tell whether the new sunset date '{date}' moved it earlier",
+                        b.text,
+                        b.source()
+                    ),
+                );
+            }
+            return;
+        }
         if s.date.is_ok() {
             return;
         }
-        let before = operation_sunset(pair.old);
         let unchanged = before.as_ref().is_some_and(|b| b.text == s.text);
         if pair.old.deprecated() && unchanged {
             return;

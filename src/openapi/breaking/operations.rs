@@ -198,13 +198,19 @@ pub(super) fn within(op: &Operation, key: &str) -> Location {
 fn operation_id(ctx: &Ctx, sink: &mut Sink, added: bool) {
     for spec in &ctx.specs {
         for pair in spec.operation_pairs() {
+            // An empty id names nothing: it counts as none.
             let (was, now) = (
-                pair.old.obj.str("operationId"),
-                pair.new.obj.str("operationId"),
+                pair.old.obj.str("operationId").filter(|id| !id.is_empty()),
+                pair.new.obj.str("operationId").filter(|id| !id.is_empty()),
             );
             let message = match (was, now, added) {
                 (None, Some(id), true) => format!("added the operation id '{id}'"),
                 (Some(id), None, false) => format!("removed the operation id '{id}'"),
+                // A changed id is the old one gone (as oasdiff files it): generated clients
+                // rename the method.
+                (Some(old), Some(new), false) if old != new => {
+                    format!("removed the operation id '{old}' and replaced it with '{new}'")
+                }
                 _ => continue,
             };
             let at = |op: &Operation| op.obj.at("operationId").unwrap_or(op.key).line_location();

@@ -1280,8 +1280,8 @@ impl<'a> Differ<'a> {
 
     /// Branches are matched by content, not position: the same component, then equivalent
     /// schemas (renamed components, inline vs `$ref`), then the same `title`, then a lone
-    /// leftover on each side (not two references to different components); what is left was
-    /// added or removed.
+    /// leftover on each side (not two references to different components), then a lone inline
+    /// leftover on each side; what is left was added or removed.
     fn composition(
         &mut self,
         d: &mut SchemaDiff<'a>,
@@ -1408,6 +1408,19 @@ impl<'a> Differ<'a> {
             if ob[*i].ref_text.is_none() || nb[*j].ref_text.is_none() {
                 take(*i, *j, &mut pairs, &mut oused, &mut nused);
             }
+        }
+        // 5. One inline branch left on each side, among references: the same branch, modified
+        // (`[A, {type: string}]` -> `[A, B, {type: number}]` added B and changed the other).
+        let inline_left = |list: &[Obj<'a>], used: &[bool]| -> Vec<usize> {
+            (0..list.len())
+                .filter(|&k| !used[k] && list[k].ref_text.is_none())
+                .collect()
+        };
+        if let ([i], [j]) = (
+            inline_left(&ob, &oused).as_slice(),
+            inline_left(&nb, &nused).as_slice(),
+        ) {
+            take(*i, *j, &mut pairs, &mut oused, &mut nused);
         }
         pairs.sort_unstable();
         for (i, j) in pairs {

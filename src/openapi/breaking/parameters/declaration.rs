@@ -212,6 +212,9 @@ fn request_parameter_removed_before_sunset(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
+/// An unreadable sunset date on a deprecated parameter: one removed (its removal cannot be
+/// judged), one this revision wrote (newly deprecated, or the date changed), or one replaced
+/// by a date (which cannot be compared with what was announced).
 fn request_parameter_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
     removed_parameters(ctx, sink, |p, d| match d {
         Departure::SunsetParse(e) => Some(format!(
@@ -219,6 +222,31 @@ fn request_parameter_sunset_parse(ctx: &Ctx, sink: &mut Sink) {
             p.location, p.name
         )),
         _ => None,
+    });
+    param_pairs(ctx, |pair, old, new| {
+        if !new.deprecated() {
+            return;
+        }
+        let Some(now) = new.obj.get("x-sunset") else {
+            return;
+        };
+        let was = old.obj.get("x-sunset");
+        let text = |n: NodeRef| n.node.scalar_text(&n.doc.text).map(|t| t.into_owned());
+        let rewritten = was.is_none_or(|w| text(w) != text(now));
+        let message = match (sunset_date(now), was.map(sunset_date)) {
+            // Written by this revision: newly deprecated, or the date changed.
+            (Err(e), _) if !old.deprecated() || rewritten => format!(
+                "failed to parse sunset date for the '{}' request parameter '{}': '{e}'",
+                new.location, new.name
+            ),
+            (Ok(date), Some(Err(e))) if old.deprecated() && rewritten => format!(
+                "failed to parse the previous sunset date for the '{}' request parameter '{}' ('{e}'): cannot tell whether the new sunset date '{date}' moved it earlier",
+                new.location, new.name
+            ),
+            _ => return,
+        };
+        let related = was.map_or_else(|| old.at().line_location(), |w| w.line_location());
+        sink.report_operation(pair.id(), param_at(new, "x-sunset"), Some(related), message);
     });
 }
 

@@ -6,7 +6,7 @@
 
 use super::super::body::{nullability, Admits, Direction::Request, Once};
 use super::super::request_body::types::became_nullable;
-use super::super::schema::{Change, Differ, SchemaChange, TypeSet};
+use super::super::schema::{Change, Differ, SchemaChange, Segment, TypeSet};
 use super::super::{Check, Ctx, Sink};
 use super::{
     param_changes, report_changes, run, subject, Named,
@@ -323,7 +323,8 @@ fn request_parameter_type_generalized(ctx: &Ctx, sink: &mut Sink) {
 fn request_parameter_property_type_generalized(ctx: &Ctx, sink: &mut Sink) {
     for (t, p) in type_changes(ctx) {
         let c = t.first;
-        if c.path.is_empty() || param_type_list(&c.old, &c.new).is_some() {
+        if c.path.is_empty() || param_type_list(&c.old, &c.new).is_some() || branch_of_type_list(c)
+        {
             continue;
         }
         if t.verdict(true) && t.verdict(false) {
@@ -375,6 +376,15 @@ pub(super) fn type_list(o: &Obj) -> Option<Vec<String>> {
                 simple.then(|| t.node.as_str().map(str::to_string))?
             })
             .collect()
+    })
+}
+
+/// A change inside an alternative of a list of types (`format: uuid` dropped as `type: string`
+/// became `oneOf: [{type: string}, {type: integer}]`): the list rules tell that widening, once.
+fn branch_of_type_list(c: &SchemaChange) -> bool {
+    c.parent.as_ref().is_some_and(|parent| {
+        matches!(parent.segment, Segment::Sub { .. })
+            && param_type_list(&parent.old, &parent.new).is_some()
     })
 }
 

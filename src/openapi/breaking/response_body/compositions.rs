@@ -10,7 +10,7 @@ use super::super::body::Level;
 use super::super::request_body::compositions::annotation_only;
 use super::super::schema::{Change, Composition, SchemaChange, Segment};
 use super::super::{Check, Ctx, Sink};
-use super::types::in_list_of_types;
+use super::types::list_of_types_changed;
 use super::{changes, status, subject};
 use crate::openapi::refs::{NodeRef, Obj};
 use crate::rules::Rule;
@@ -158,8 +158,8 @@ fn branches(
             Change::SubschemaRemoved { kind, label } if !added => (*kind, label),
             _ => continue,
         };
-        // A list of types is reported as such.
-        if k != kind || in_list_of_types(c) {
+        // A list of types that gained or lost a type is reported as such.
+        if k != kind || list_of_types_changed(c) {
             continue;
         }
         let (verb, dir) = if added {

@@ -14,8 +14,9 @@
 //! ([`Bound::moved`], [`count_absent`]), with the other direction breaking.
 //!
 //! Left out, so as not to report side effects: changes under a `writeOnly` schema (never in a
-//! response), and changes to a keyword that does not apply to the schema's type on either side
-//! (a `maximum` dropped along with `type: integer` is the type change's story, not a bound's).
+//! response), and a keyword added or removed where it does not apply to the schema's type on
+//! either side (a `maximum` dropped along with `type: integer` is the type change's story, not
+//! a bound's). A keyword present on both sides is compared whatever the type, as oasdiff does.
 
 use super::super::body::{count_absent, count_applies, Admits, Bound, Level};
 use super::super::schema::{Change, Limit, SchemaChange, Site, TypeSet};
@@ -287,16 +288,25 @@ fn classify(c: &SchemaChange) -> Option<Found> {
     }
     let subject = subject(c);
     let both = |types: &[&str]| applies(&c.old, types) && applies(&c.new, types);
+    // A keyword the author kept on both sides is compared whatever `type` says (as oasdiff
+    // does): a `minimum` on an object body still tells what the author promised.
+    let kept_or_applies = |from: bool, to: bool, types: &[&str]| (from && to) || both(types);
     let (kind, text) = match &c.change {
-        Change::Maximum { from, to } if both(&["number", "integer"]) => {
+        Change::Maximum { from, to }
+            if kept_or_applies(from.is_some(), to.is_some(), &["number", "integer"]) =>
+        {
             bound(c, *from, *to, true, &subject)?
         }
-        Change::Minimum { from, to } if both(&["number", "integer"]) => {
+        Change::Minimum { from, to }
+            if kept_or_applies(from.is_some(), to.is_some(), &["number", "integer"]) =>
+        {
             bound(c, *from, *to, false, &subject)?
         }
         Change::Count { keyword, from, to } => {
             let limit = COUNTS.iter().find(|l| l.keyword == *keyword)?;
-            if !both(&[limit.applies_to]) || !count_applies(c, keyword) {
+            if !kept_or_applies(from.is_some(), to.is_some(), &[limit.applies_to])
+                || !count_applies(c, keyword)
+            {
                 return None;
             }
             count(limit, *from, *to, &subject)?

@@ -208,12 +208,14 @@ fn response_property_became_optional(ctx: &Ctx, sink: &mut Sink) {
             }
             // Only properties defined on both sides: a removed one is reported as removed.
             // Looking through `allOf`: a property may have moved into a branch.
-            let (Some(_), Some(new)) =
+            let (Some(old), Some(new)) =
                 (merged_property(&c.old, name), merged_property(&c.new, name))
             else {
                 continue;
             };
-            if new.flag("writeOnly") || requires(&c.new, name, 0) {
+            // Write-only in the base: clients never read it, so losing `required` breaks no
+            // one (`response-write-only-property-became-optional`).
+            if write_only(&old, &new) || requires(&c.new, name, 0) {
                 continue;
             }
             c.report(
@@ -234,9 +236,16 @@ fn defined<'a>(o: &Obj<'a>, name: &str) -> Option<Obj<'a>> {
     p.node.get(name).map(|n| o.set.view(NodeRef::new(p.doc, n)))
 }
 
+/// Is a property defined on both sides write-only, for the required/optional rules? Write-only
+/// in the base (clients never read it: oasdiff judges nested properties so) or in the revision
+/// (where the property going write-only is its own finding).
+fn write_only(old: &Obj, new: &Obj) -> bool {
+    old.flag("writeOnly") || new.flag("writeOnly")
+}
+
 /// A property defined on both sides that joined (`required`) or left `required`, filtered by
-/// whether it is write-only in the new spec.
-fn required_changed(ctx: &Ctx, sink: &mut Sink, required: bool, write_only: bool) {
+/// whether it is write-only ([`write_only`]).
+fn required_changed(ctx: &Ctx, sink: &mut Sink, required: bool, want_write_only: bool) {
     for level in BOTH {
         for c in changes(ctx, level) {
             let name = match (&c.change, required) {
@@ -244,15 +253,15 @@ fn required_changed(ctx: &Ctx, sink: &mut Sink, required: bool, write_only: bool
                 | (Change::RequiredRemoved { name }, false) => *name,
                 _ => continue,
             };
-            let (Some(_), Some(new)) = (defined(&c.old, name), defined(&c.new, name)) else {
+            let (Some(old), Some(new)) = (defined(&c.old, name), defined(&c.new, name)) else {
                 continue;
             };
             // Still required through an `allOf` branch, or already required through one.
             let (before, after) = (requires(&c.old, name, 0), requires(&c.new, name, 0));
-            if before == after || new.flag("writeOnly") != write_only {
+            if before == after || write_only(&old, &new) != want_write_only {
                 continue;
             }
-            let what = if write_only {
+            let what = if want_write_only {
                 "write-only property"
             } else {
                 "property"

@@ -370,6 +370,14 @@ pub(crate) fn in_list_of_types(c: &SchemaChange) -> bool {
     list_of_types_added(&c.old, &c.new).is_some()
 }
 
+/// Did the list of types at this node gain or lose a type (a `list-of-types-*` finding)? An
+/// alternative added or removed without changing the types (a second `type: string` with
+/// another `enum`) is not, and is reported as a branch.
+pub(crate) fn list_of_types_changed(c: &SchemaChange) -> bool {
+    let gained = |from, to| list_of_types_added(from, to).is_some_and(|t| !t.is_empty());
+    gained(&c.old, &c.new) || gained(&c.new, &c.old)
+}
+
 /// A list of types that gained types (`More`: the response may now be of a type clients do not
 /// expect) or lost some, once per schema.
 fn list_of_types(ctx: &Ctx, sink: &mut Sink, level: Level, admits: Admits) {
