@@ -255,6 +255,23 @@ fn a_link_above_the_root_out_of_the_work_tree_is_refused() {
     assert!(err.contains("api.yaml:11:30"), "{err}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_compared_directory_into_the_work_tree_is_followed() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "shared/common.yaml", COMMON);
+    let reference = "common.yaml#/components/schemas/Pet";
+    for side in ["v1", "v2"] {
+        write(d, &format!("{side}/api.yaml"), &spec(reference));
+        let link = d.join(side).join("common.yaml");
+        std::os::unix::fs::symlink(d.join("shared/common.yaml"), link).unwrap();
+    }
+    run(d, &["diff", "v1", "v2"], 0);
+    // Refused, it would be exit 2.
+    run(d, &["lint", "v1", "--only", "openapi/servers-missing"], 0);
+}
+
 #[test]
 fn outside_git_the_current_directory_bounds_the_refs() {
     let dir = outside_git();
