@@ -633,10 +633,10 @@ fn errors_from_repo_root(errors: InputErrors, prefix: &str) -> InputErrors {
     }
     let rooted = |place| match place {
         Place::At(mut location) => {
-            location.file = format!("{prefix}{}", location.file);
+            location.file = report::under_prefix(prefix, &location.file);
             Place::At(location)
         }
-        Place::File(file) => Place::File(format!("{prefix}{file}")),
+        Place::File(file) => Place::File(report::under_prefix(prefix, &file)),
     };
     InputErrors(
         errors

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use super::refs;
 use crate::diag::{InputError, InputErrors};
 use crate::finding::Location;
-use crate::source::{BlobId, Snapshot};
+use crate::source::{BlobId, Entry, Snapshot, Unfollowed};
 use crate::span::LineIndex;
 use crate::tree::{self, Node};
 
@@ -386,23 +386,39 @@ pub fn load(
         if let Some(o) = snapshot.oversized.get(path) {
             return Err(o.error().with_hint(TOO_LARGE_HINT));
         }
-        if let Some((link, unfollowed)) = snapshot.unfollowed_link(path) {
-            return Err(InputError::new(unfollowed.explain(link)));
-        }
-        let (bytes, blob) = match snapshot.files.get(path) {
-            Some(f) => (f.bytes.clone(), Some(f.blob)),
-            None => match fetch(path)? {
-                Some((_, bytes, blob)) => (bytes, blob),
-                None => return Ok(None),
-            },
+        let read = if let Some((link, unfollowed)) = snapshot.unfollowed_link(path) {
+            // A link out of a directory read from disk may still end inside its boundary.
+            let around = (unfollowed.why == Unfollowed::LeavesTree)
+                .then(|| read_around(snapshot, path).ok().flatten())
+                .flatten();
+            Some(around.ok_or_else(|| InputError::new(unfollowed.explain(link)))?)
+        } else if let Some(f) = snapshot.files.get(path) {
+            Some((f.path.clone(), f.bytes.clone(), Some(f.blob)))
+        } else {
+            match fetch(path)? {
+                Some(fetched) => Some(fetched),
+                None => read_around(snapshot, path)?,
+            }
+        };
+        let Some((_, bytes, blob)) = read else {
+            return Ok(None);
         };
         let text = crate::text::decode(path, &bytes)?;
         let root = tree::parse(path, &text).map_err(|e| e.with_text(text.clone()))?;
         Ok(Some(Doc::new(path, text, root, blob)))
     };
     let before = errors.len();
-    refs::resolve_all(&mut set, &mut provide, &mut errors);
-    if snapshot.files.len() == 1 {
+    let boundary = snapshot.surroundings.as_ref().map(|s| s.boundary_name());
+    let reach = match (&snapshot.surroundings, &boundary) {
+        (Some(around), Some(boundary)) => refs::Reach {
+            above: around.above(),
+            boundary,
+        },
+        _ => refs::Reach::ROOT,
+    };
+    refs::resolve_all(&mut set, &mut provide, reach, &mut errors);
+    // On disk a named file's neighbours are read; elsewhere it comes alone.
+    if snapshot.files.len() == 1 && snapshot.surroundings.is_none() {
         // A single named file comes without its neighbours.
         for e in errors[before..].iter_mut() {
             if e.message.ends_with("not found") && e.hint.is_none() {
@@ -425,6 +441,19 @@ pub fn load(
         // A broken spec that another spec references fails twice, the same way.
         errors.dedup_by(|a, b| a.to_string() == b.to_string());
         Err(InputErrors(errors))
+    }
+}
+
+/// A file around a side read from disk (next to a named file, or above the root), `None`
+/// when there is none or the side is no directory on disk.
+fn read_around(snapshot: &Snapshot, path: &str) -> Result<Option<Fetched>, InputError> {
+    let Some(around) = &snapshot.surroundings else {
+        return Ok(None);
+    };
+    match around.read(path)? {
+        Some(Entry::File(file)) => Ok(Some((file.path, file.bytes, Some(file.blob)))),
+        Some(Entry::Oversized(o)) => Err(o.error().with_hint(TOO_LARGE_HINT)),
+        None => Ok(None),
     }
 }
 

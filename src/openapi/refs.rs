@@ -5,7 +5,9 @@
 //! broken reference is an error with its file and line, even in a part no rule reads), and rules
 //! follow references through [`Obj`] views. A reference that leaves the repository (`..` above the
 //! root, an absolute path) or is a URL is an error: treaty never reads outside the snapshot nor the
-//! network.
+//! network. A side read from disk may reach above its root, as far as its [`Reach`] allows:
+//! such a file's path keeps its leading `..`s (`../common.yaml`), which is how findings name it
+//! and how the two sides' copies pair up.
 //!
 //! Only `$ref` keys in reference positions count: the same key inside an `example`, `default`,
 //! `enum`, `const`, an Example's `value` or an `x-` extension is data.
@@ -414,6 +416,23 @@ impl SpecSet {
     }
 }
 
+/// How far above the snapshot's root a `$ref` may lead.
+#[derive(Clone, Copy)]
+pub(crate) struct Reach<'a> {
+    /// The names of the root and the directories above it, nearest first: one `..` each.
+    pub above: &'a [String],
+    /// What a reference climbing further leaves, for the message.
+    pub boundary: &'a str,
+}
+
+impl Reach<'_> {
+    /// Nothing above the root: a revision, whose root is the repository's, or files in memory.
+    pub const ROOT: Reach<'static> = Reach {
+        above: &[],
+        boundary: "the repository",
+    };
+}
+
 /// Where a `$ref` leads: the file (`None`: this one) and the JSON-pointer fragment.
 type Destination<'r> = (Option<String>, Cow<'r, str>);
 /// Why a `$ref` cannot be followed, worded for the spec's author, and an optional hint.
@@ -421,7 +440,7 @@ type RefProblem = (String, Option<String>);
 
 /// Where `raw`, written in `base`, leads. The fragment borrows from `raw` unless it was
 /// percent-encoded: local references (almost all of them) then cost no allocation.
-fn classify<'r>(base: &str, raw: &'r str) -> Result<Destination<'r>, RefProblem> {
+fn classify<'r>(base: &str, raw: &'r str, reach: Reach) -> Result<Destination<'r>, RefProblem> {
     let is_url = raw.contains("://") || raw.starts_with("//") || has_scheme(raw);
     if is_url {
         return Err((
@@ -452,24 +471,32 @@ fn classify<'r>(base: &str, raw: &'r str) -> Result<Destination<'r>, RefProblem>
         ));
     }
     let dir = base.rsplit_once('/').map_or("", |(d, _)| d);
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in file.split('/') {
+    // Levels above the root (`base` itself may be up there), then the names below that.
+    let mut up = 0;
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in dir.split('/').chain(file.split('/')) {
         match seg {
             "" | "." => {}
+            ".." if parts.pop().is_some() => {}
+            ".." if up < reach.above.len() => up += 1,
             ".." => {
-                if parts.pop().is_none() {
-                    return Err((
-                        format!(
-                            "$ref {raw:?} leaves the repository: treaty only reads files inside it"
-                        ),
-                        None,
-                    ));
-                }
+                let boundary = reach.boundary;
+                return Err((
+                    format!("$ref {raw:?} leaves {boundary}: treaty only reads files inside it"),
+                    None,
+                ));
             }
             s => parts.push(s),
         }
     }
-    Ok((Some(parts.join("/")), fragment))
+    // Back down into the root (`../v1/a.yaml` from `v1/`): one path per file, or a spec
+    // reached both ways would be read twice.
+    let mut below = &parts[..];
+    while up > 0 && below.len() > 1 && below[0] == reach.above[up - 1] {
+        below = &below[1..];
+        up -= 1;
+    }
+    Ok((Some("../".repeat(up) + &below.join("/")), fragment))
 }
 
 /// `http:`, `file:`, `urn:` ... (a drive letter `C:` is not a scheme: it is caught as absolute).
@@ -670,11 +697,12 @@ fn ref_error(doc: &Arc<Doc>, at: &Node, message: String, hint: Option<String>) -
 }
 
 /// Resolve every `$ref` reachable from the specs of `set`, loading referenced files through
-/// `provide` (which returns `None` for a file that does not exist). Fills `set.refs`, the
-/// specs' closures and the per-doc versions.
+/// `provide` (which returns `None` for a file that does not exist), none above what `reach`
+/// allows. Fills `set.refs`, the specs' closures and the per-doc versions.
 pub(crate) fn resolve_all(
     set: &mut SpecSet,
     provide: &mut dyn FnMut(&str) -> Result<Option<Doc>, InputError>,
+    reach: Reach,
     errors: &mut Vec<InputError>,
 ) {
     let mut queue: VecDeque<usize> = (0..set.docs.len()).collect();
@@ -696,7 +724,7 @@ pub(crate) fn resolve_all(
         let doc = set.docs[d].clone();
         for (holder, value) in scan(&doc.root) {
             let raw = value.as_str().unwrap_or("");
-            let (file, fragment) = match classify(&doc.path, raw) {
+            let (file, fragment) = match classify(&doc.path, raw, reach) {
                 Ok(x) => x,
                 Err((message, hint)) => {
                     errors.push(ref_error(&doc, value, message, hint));
@@ -1103,13 +1131,42 @@ mod tests {
     #[test]
     fn classify_normalises_relative_paths() {
         assert_eq!(
-            classify("api/v1/spec.yaml", "./../common/./x.yaml#/A").unwrap(),
+            classify("api/v1/spec.yaml", "./../common/./x.yaml#/A", Reach::ROOT).unwrap(),
             (Some("api/common/x.yaml".into()), "/A".into())
         );
         assert_eq!(
-            classify("spec.yaml", "#/a%20b").unwrap(),
+            classify("spec.yaml", "#/a%20b", Reach::ROOT).unwrap(),
             (None, "/a b".into())
         );
-        assert!(classify("spec.yaml", "#anchor").is_err());
+        assert!(classify("spec.yaml", "#anchor", Reach::ROOT).is_err());
+    }
+
+    #[test]
+    fn classify_climbs_as_far_as_the_reach_allows() {
+        let above = ["v1".to_string(), "api".to_string()];
+        let reach = Reach {
+            above: &above,
+            boundary: "the git work tree at /src",
+        };
+        let file = |base, raw| classify(base, raw, reach).map(|(file, _)| file.unwrap());
+        assert_eq!(file("a.yaml", "../common.yaml").unwrap(), "../common.yaml");
+        assert_eq!(file("a.yaml", "../../x/y.yaml").unwrap(), "../../x/y.yaml");
+        // From a file above the root, relative to where that file is.
+        assert_eq!(file("../common.yaml", "err.yaml").unwrap(), "../err.yaml");
+        assert_eq!(file("../common.yaml", "../z.yaml").unwrap(), "../../z.yaml");
+        // Back into the root: one path per file.
+        assert_eq!(file("../common.yaml", "v1/a.yaml").unwrap(), "a.yaml");
+        assert_eq!(file("a.yaml", "../../api/v1/b.yaml").unwrap(), "b.yaml");
+        assert_eq!(
+            file("a.yaml", "../../api/v2/b.yaml").unwrap(),
+            "../v2/b.yaml"
+        );
+        let (message, _) = classify("a.yaml", "../../../out.yaml", reach).unwrap_err();
+        assert_eq!(
+            message,
+            "$ref \"../../../out.yaml\" leaves the git work tree at /src: treaty only reads \
+             files inside it"
+        );
+        assert!(classify("../../x.yaml", "../y.yaml", reach).is_err());
     }
 }

@@ -193,7 +193,7 @@ pub struct RepoPrefixes {
 /// formats that place findings by repository paths, `github`, `sarif` and `gitlab`, use this).
 pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
     let rooted = |prefix: &str, l: &crate::finding::Location| crate::finding::Location {
-        file: format!("{prefix}{}", l.file),
+        file: under_prefix(prefix, &l.file),
         ..l.clone()
     };
     let findings = report
@@ -214,6 +214,26 @@ pub fn from_repo_root(report: &Report, prefixes: &RepoPrefixes) -> Report {
         base: report.base.clone(),
         files_unchanged: report.files_unchanged,
         ..Report::default()
+    }
+}
+
+/// `file`, relative to a side's root, from the repository root: `prefix` (`api/v1/`) joined to
+/// it, a file read from above the root (`../common.yaml`) climbing out of the prefix
+/// (`api/common.yaml`).
+pub fn under_prefix(prefix: &str, file: &str) -> String {
+    let mut prefix = prefix.trim_end_matches('/');
+    let mut file = file;
+    while let Some(rest) = file.strip_prefix("../") {
+        if prefix.is_empty() {
+            break;
+        }
+        prefix = prefix.rsplit_once('/').map_or("", |(parent, _)| parent);
+        file = rest;
+    }
+    if prefix.is_empty() {
+        file.to_string()
+    } else {
+        format!("{prefix}/{file}")
     }
 }
 
@@ -271,6 +291,16 @@ mod tests {
             github_property("dir/a:b,c 100%.proto"),
             "dir/a%3Ab%2Cc 100%25.proto"
         );
+    }
+
+    #[test]
+    fn files_above_a_side_climb_out_of_its_prefix() {
+        assert_eq!(under_prefix("", "a.yaml"), "a.yaml");
+        assert_eq!(under_prefix("api/v1/", "a.yaml"), "api/v1/a.yaml");
+        assert_eq!(under_prefix("api/v1/", "../common.yaml"), "api/common.yaml");
+        assert_eq!(under_prefix("api/v1/", "../../c/x.yaml"), "c/x.yaml");
+        // Nothing to climb: left as found.
+        assert_eq!(under_prefix("", "../x.yaml"), "../x.yaml");
     }
 
     #[test]

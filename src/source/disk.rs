@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, Unfollowed,
+    BlobId, Entry, Filter, Oversized, Snapshot, SourceError, SourceFile, Surroundings, Unfollowed,
     UnfollowedLink, MAX_FILE_BYTES, OVERSIZED_HEAD_BYTES,
 };
 
@@ -19,18 +19,28 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 
 /// The files of `path` as a listing: a directory in a git work tree is listed with the blob ids
 /// its index vouches for and read on demand (see [`super::worktree`]); anything else is read
-/// at once.
-pub(super) fn list(path: &Path, filter: Filter) -> Result<super::Listing, SourceError> {
+/// at once. Files around it are read on demand, within the boundary found from `cwd` (see
+/// [`Surroundings`]).
+pub(super) fn list(path: &Path, cwd: &Path, filter: Filter) -> Result<super::Listing, SourceError> {
     let is_dir = fs::metadata(path).is_ok_and(|m| m.is_dir());
+    let root = match (is_dir, path.parent()) {
+        (true, _) => path,
+        (false, Some(parent)) if !parent.as_os_str().is_empty() => parent,
+        (false, _) => Path::new("."),
+    };
+    let surroundings = Surroundings::of(root, cwd).map(Arc::new);
     let Some(index) = is_dir
         .then(|| super::worktree::IndexStat::of_dir(path))
         .flatten()
     else {
-        return Ok(super::Listing::loaded(load(path, filter)?));
+        let mut snapshot = load(path, filter)?;
+        snapshot.surroundings = surroundings;
+        return Ok(super::Listing::loaded(snapshot));
     };
     let found = walk_dir(path, filter)?;
     let label = path.display().to_string();
-    let listed = super::worktree::WorktreeFiles::list(label, found, &index)?;
+    let mut listed = super::worktree::WorktreeFiles::list(label, found, &index)?;
+    listed.surroundings = surroundings;
     Ok(super::Listing::worktree(listed))
 }
 

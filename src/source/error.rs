@@ -59,6 +59,13 @@ pub enum SourceError {
     },
     /// Any other failure inside the repository (corrupt or missing objects, unreadable index...).
     Git { context: String, detail: String },
+    /// `path`, around a side on disk, leads out of `boundary`: through a symbolic link to
+    /// `target`, or (`None`) by climbing above it.
+    OutsideBoundary {
+        path: String,
+        target: Option<PathBuf>,
+        boundary: String,
+    },
 }
 
 impl fmt::Display for SourceError {
@@ -130,6 +137,24 @@ impl fmt::Display for SourceError {
                 write!(f, "cannot read '{}': {source}", path.display())
             }
             SourceError::Git { context, detail } => write!(f, "{context}: {detail}"),
+            SourceError::OutsideBoundary {
+                path,
+                target: Some(target),
+                boundary,
+            } => write!(
+                f,
+                "`{path}` leads through a symbolic link to `{}`, outside {boundary}: treaty does \
+                 not follow links out of it",
+                target.display()
+            ),
+            SourceError::OutsideBoundary {
+                path,
+                target: None,
+                boundary,
+            } => write!(
+                f,
+                "`{path}` is outside {boundary}: treaty only reads files inside it"
+            ),
         }
     }
 }

@@ -10,6 +10,7 @@
 mod disk;
 mod error;
 mod git;
+mod surroundings;
 mod worktree;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::{shallow_fix, SourceError};
+pub use surroundings::Surroundings;
 
 /// Contract files are text; anything bigger than this is a mistake (a vendored binary, a dump)
 /// that would only waste memory, so it is never read. A file named on its own that big is an
@@ -182,6 +184,8 @@ pub struct Snapshot {
     pub submodules: BTreeMap<String, Option<String>>,
     /// Symbolic links not followed, by path (not in `files`).
     pub links: BTreeMap<String, UnfollowedLink>,
+    /// For a side on disk: where files it does not hold may be read (`$ref`s to neighbours).
+    pub surroundings: Option<Arc<Surroundings>>,
 }
 
 impl Snapshot {
@@ -206,6 +210,7 @@ impl Snapshot {
             oversized: BTreeMap::new(),
             submodules: BTreeMap::new(),
             links: BTreeMap::new(),
+            surroundings: None,
         }
     }
 
@@ -223,6 +228,7 @@ impl Snapshot {
             oversized: BTreeMap::new(),
             submodules: BTreeMap::new(),
             links: BTreeMap::new(),
+            surroundings: None,
         };
         for read in reads {
             match read {
@@ -312,7 +318,8 @@ fn looks_like_drive(rev: &str, path: &str) -> bool {
 /// Loads the files of `spec`, keeping those passing `filter`.
 ///
 /// `repo_dir` is where the repository is discovered for revisions and the index (upwards, like
-/// git); `Path` specs are read as given (relative to the current directory).
+/// git); `Path` specs are read as given (relative to the current directory), and `repo_dir`
+/// bounds what their `$ref`s may reach when they are in no git work tree.
 pub fn load(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Snapshot, SourceError> {
     list(spec, repo_dir, filter)?.read_all()
 }
@@ -321,7 +328,7 @@ pub fn load(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Snapsh
 /// comparison can skip what did not change. Disk files are read (and hashed) at once.
 pub fn list(spec: &SourceSpec, repo_dir: &Path, filter: Filter) -> Result<Listing, SourceError> {
     match spec {
-        SourceSpec::Path(path) => disk::list(path, filter),
+        SourceSpec::Path(path) => disk::list(path, repo_dir, filter),
         SourceSpec::Revision { rev, path } => {
             git::list_revision(repo_dir, rev, path.as_deref(), filter)
         }
@@ -399,6 +406,7 @@ impl Listing {
                 oversized: s.oversized.clone(),
                 submodules: s.submodules.clone(),
                 links: s.links.clone(),
+                surroundings: s.surroundings.clone(),
             }),
             ListingInner::Git(g) => g.read(paths),
             ListingInner::Worktree(w) => w.read(paths),

@@ -8,12 +8,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gix::index::entry::{stat, Mode, Stage, Stat};
 use rayon::prelude::*;
 
 use super::disk::{io_err, read_file, Walked};
-use super::{BlobId, Entry, Oversized, Snapshot, SourceError, SourceFile, UnfollowedLink};
+use super::{
+    BlobId, Entry, Oversized, Snapshot, SourceError, SourceFile, Surroundings, UnfollowedLink,
+};
 
 /// The index entries of one repository that can vouch for a work-tree file: regular files at
 /// stage 0, not racy, not marked assume-unchanged or intent-to-add.
@@ -96,6 +99,7 @@ pub(crate) struct WorktreeFiles {
     oversized: BTreeMap<String, Oversized>,
     pub(crate) submodules: BTreeMap<String, Option<String>>,
     pub(crate) links: BTreeMap<String, UnfollowedLink>,
+    pub(crate) surroundings: Option<Arc<Surroundings>>,
 }
 
 impl WorktreeFiles {
@@ -126,6 +130,7 @@ impl WorktreeFiles {
             oversized: BTreeMap::new(),
             submodules: found.submodules,
             links: found.links,
+            surroundings: None,
         };
         for (rel, entry) in entries {
             match entry {
@@ -172,6 +177,7 @@ impl WorktreeFiles {
         snapshot.oversized.extend(self.oversized.clone());
         snapshot.submodules = self.submodules.clone();
         snapshot.links = self.links.clone();
+        snapshot.surroundings = self.surroundings.clone();
         Ok(snapshot)
     }
 
