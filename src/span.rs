@@ -22,14 +22,20 @@ pub struct LineIndex {
     starts: Vec<u32>,
     /// Characters before each `BLOCK`-byte boundary: a column on a long line (a spec shipped as
     /// one line of JSON) is counted from the nearest mark, not from the line's start, so
-    /// thousands of findings on one line stay linear.
+    /// thousands of findings on one line stay linear. Marks every 256 bytes cost 1.6% of the
+    /// text and keep the count short: with 4 KiB, 130,000 findings on one line spent 7% of a
+    /// comparison counting.
     chars_before_block: Vec<u32>,
 }
 
-const BLOCK: usize = 4096;
+const BLOCK: usize = 256;
 
 /// Characters starting in `bytes`: every byte that does not continue a UTF-8 sequence.
 fn chars_in(bytes: &[u8]) -> usize {
+    // Most of a spec is ASCII, which std checks a word at a time.
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 

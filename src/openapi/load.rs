@@ -87,16 +87,24 @@ impl Doc {
     /// The location of the first line of `node` only: a finding about a whole operation points
     /// at its key, not at fifty lines of it.
     pub fn line_location(&self, node: &Node) -> Location {
-        let mut loc = self.location(node);
-        if loc.end_line != loc.line {
-            loc.end_line = loc.line;
-            let line_text = self.text[node.span.start as usize..]
-                .split('\n')
-                .next()
-                .unwrap_or("");
-            loc.end_column = loc.column + line_text.trim_end().chars().count() as u32;
+        // The end's line alone says whether the node spans lines: its column, counted in
+        // characters, is only needed when it does not.
+        let spans_lines = node.span.end > node.span.start
+            && self.lines().line_of(node.span.end as usize) as u32 + 1 != node.line;
+        if !spans_lines {
+            return self.location(node);
         }
-        loc
+        let line_text = self.text[node.span.start as usize..]
+            .split('\n')
+            .next()
+            .unwrap_or("");
+        Location {
+            file: self.path.clone(),
+            line: node.line,
+            column: node.col,
+            end_line: node.line,
+            end_column: node.col + line_text.trim_end().chars().count() as u32,
+        }
     }
 }
 

@@ -3,13 +3,15 @@
 //! changed". Applied in treaty's default selection only (see `Policies::supersede`).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use crate::finding::{Finding, Location, Revision};
 use crate::rules::{RuleId, RuleSet};
 
 /// A line of a file: how findings of rules that name no element are compared.
 type Line<'a> = (&'a str, u32);
+
+/// Keyed by borrowed strings of every finding: foldhash, not SipHash (see [`dedupe`]).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 fn line(l: &Location) -> Line<'_> {
     (l.file.as_str(), l.line)
@@ -31,11 +33,11 @@ fn element_and_parents(element: &str) -> impl Iterator<Item = &str> {
 /// element yet fall back to the same line in the new revision, or the same old location.
 pub(super) fn supersede(findings: &mut Vec<Finding>) {
     // What the superseding findings replace, by the element they are about.
-    let mut by_element: HashMap<&str, RuleSet> = HashMap::new();
+    let mut by_element: FastMap<&str, RuleSet> = FastMap::default();
     // The same for findings without an element: by the line they are at (new revision) and by
     // their old location's line.
-    let mut at_new: HashMap<Line, RuleSet> = HashMap::new();
-    let mut at_old: HashMap<Line, RuleSet> = HashMap::new();
+    let mut at_new: FastMap<Line, RuleSet> = FastMap::default();
+    let mut at_old: FastMap<Line, RuleSet> = FastMap::default();
     // Each superseding rule's list, resolved once (only rules with findings here).
     let mut resolved: HashMap<RuleId, RuleSet> = HashMap::new();
     let add = |map_entry: &mut RuleSet, replaced: RuleSet| *map_entry = map_entry.union(replaced);
@@ -64,7 +66,7 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
     if resolved.is_empty() {
         return;
     }
-    let replaced_at = |map: &HashMap<Line, RuleSet>, l: &Location, rule: RuleId| {
+    let replaced_at = |map: &FastMap<Line, RuleSet>, l: &Location, rule: RuleId| {
         map.get(&line(l)).is_some_and(|rules| rules.contains(rule))
     };
     let keep: Vec<bool> = findings
@@ -96,21 +98,26 @@ pub(super) fn supersede(findings: &mut Vec<Finding>) {
 /// Keep one finding per (rule, element, message, place): a spec that lists an enum value twice
 /// loses it once, not once per copy (the copies differ only in their old location).
 pub(super) fn dedupe(findings: &mut Vec<Finding>) {
-    let mut seen: HashSet<(RuleId, Arc<str>, String, Location)> = HashSet::new();
-    findings.retain(|f| match &f.element {
-        Some(element) => seen.insert((
-            f.rule,
-            element.clone(),
-            f.message.clone(),
-            f.location.clone(),
-        )),
-        None => true,
-    });
+    // Borrowed keys hashed with foldhash: cloning and SipHashing every finding's message and
+    // place was a tenth of a comparison with 100,000 findings.
+    let keep: Vec<bool> = {
+        let mut seen: HashSet<(RuleId, &str, &str, &Location), foldhash::fast::RandomState> =
+            HashSet::with_capacity_and_hasher(findings.len(), Default::default());
+        (findings.iter())
+            .map(|f| match &f.element {
+                Some(element) => seen.insert((f.rule, element, &f.message, &f.location)),
+                None => true,
+            })
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn at(file: &str, line: u32) -> Location {
         Location {
