@@ -656,7 +656,7 @@ impl<'a> Differ<'a> {
             push(d, Change::MultipleOf { from: om, to: nm }, "multipleOf");
         }
         let (op, np) = (old.str("pattern"), new.str("pattern"));
-        if op != np {
+        if op.map(unanchored_core) != np.map(unanchored_core) {
             push(d, Change::Pattern { from: op, to: np }, "pattern");
         }
         for key in ["default", "const"] {
@@ -2090,9 +2090,28 @@ fn number_nodes(changes: &mut [SchemaChange]) {
     }
 }
 
+/// A `pattern` without a leading or trailing `.*` that cannot change what it matches: JSON
+/// Schema patterns are unanchored, so `.*arn:aws` and `arn:aws` accept the same strings.
+fn unanchored_core(pattern: &str) -> &str {
+    let quantifier = |rest: &str| rest.starts_with(['?', '+', '*', '{']);
+    let mut core = match pattern.strip_prefix(".*") {
+        Some(rest) if !quantifier(rest) => rest,
+        _ => pattern,
+    };
+    if let Some(rest) = core.strip_suffix(".*") {
+        // `\.*` is a run of literal dots; an odd run of backslashes escapes the dot.
+        let escapes = rest.bytes().rev().take_while(|&b| b == b'\\').count();
+        if escapes % 2 == 0 {
+            core = rest;
+        }
+    }
+    core
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::openapi::load::{load, no_fetch, SpecFilter, SpecSet};
     use crate::source::Snapshot;
 
@@ -2492,5 +2511,20 @@ mod tests {
             diff_with("3.1.0", old, "3.1.0", new, "A"),
             ["x: Keyword @5"]
         );
+    }
+
+    #[test]
+    fn a_leading_or_trailing_dot_star_changes_no_pattern() {
+        assert_eq!(unanchored_core(".*arn:aws:.*"), "arn:aws:");
+        assert_eq!(unanchored_core("arn:aws:"), "arn:aws:");
+        assert_eq!(unanchored_core(".*?x"), ".*?x", "a lazy quantifier is kept");
+        assert_eq!(unanchored_core("a\\.*"), "a\\.*", "literal dots are kept");
+        assert_eq!(
+            unanchored_core("a\\\\.*"),
+            "a\\\\",
+            "an escaped backslash escapes no dot"
+        );
+        assert_eq!(unanchored_core("^a.*"), "^a");
+        assert_ne!(unanchored_core("^a"), unanchored_core("a"));
     }
 }
