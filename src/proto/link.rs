@@ -151,9 +151,19 @@ impl Table {
         }
         let first = written.split('.').next().unwrap_or(written);
         let mut scope = scope;
+        // One buffer for every candidate: a reference deep in a package tries a name per level.
+        let mut candidate = String::with_capacity(scope.len() + written.len() + 1);
         loop {
-            if lookup(&join(scope, first)).is_some() {
-                let candidate = join(scope, written);
+            candidate.clear();
+            candidate.push_str(scope);
+            if !scope.is_empty() {
+                candidate.push('.');
+            }
+            let prefix = candidate.len();
+            candidate.push_str(first);
+            if lookup(&candidate).is_some() {
+                candidate.truncate(prefix);
+                candidate.push_str(written);
                 return match lookup(&candidate) {
                     Some(kind) => Ok((candidate, kind)),
                     None => Err(Some(candidate)),
