@@ -93,3 +93,30 @@ fn a_file_importing_itself_is_exit_2_naming_the_side_it_is_in() {
         "{stderr}"
     );
 }
+
+#[test]
+fn editions_files_importing_the_java_and_go_features_load_from_the_bundle() {
+    // Neither features file is in the tree: treaty brings them, as buf does. The finding is
+    // buf's own, word for word (checked with `buf breaking`).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = |validation: &str| {
+        format!(
+            "edition = \"2023\";\npackage a;\nimport \"google/protobuf/java_features.proto\";\nimport \"google/protobuf/go_features.proto\";\noption features.utf8_validation = NONE;\nmessage M {{\n  string s = 1 [features.(pb.java).utf8_validation = {validation}];\n}}\nenum E {{\n  option features.(pb.go).legacy_unmarshal_json_enum = false;\n  E_UNSPECIFIED = 0;\n}}\n"
+        )
+    };
+    write(d, "old/a.proto", &file("VERIFY"));
+    write(d, "new/a.proto", &file("DEFAULT"));
+    let out = treaty(d, &["diff", "old", "new", "--format", "concise"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("a.proto:7:17: error[proto/field-same-java-utf8-validation] Field \"1\" with name \"s\" on message \"M\" changed Java string UTF8 validation from \"VERIFY\" to \"NONE\"."),
+        "{stdout}"
+    );
+}
