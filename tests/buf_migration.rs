@@ -128,3 +128,42 @@ fn each_revision_reads_its_own_roots_and_files_pair_by_import_path() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn the_heads_ignore_names_base_files_by_import_path() {
+    // buf's breaking_file_no_delete_ignores: the base keeps its files under a v1beta1 root;
+    // the head's `ignore` names import paths, which match base files under that root.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "old/buf.yaml",
+        "version: v1beta1\nbuild:\n  roots:\n    - root\n",
+    );
+    for (path, package) in [
+        ("a/a.proto", "a"),
+        ("a/c/c.proto", "a.c"),
+        ("a/b/b.proto", "a.b"),
+    ] {
+        let text = format!("syntax = \"proto3\";\npackage {package};\n");
+        write(d, &format!("old/root/{path}"), &text);
+        if path == "a/b/b.proto" {
+            write(d, &format!("new/{path}"), &text);
+        }
+    }
+    write(
+        d,
+        "new/buf.yaml",
+        "version: v1beta1\nbreaking:\n  use:\n    - FILE_NO_DELETE\n  ignore:\n    - a/c\n",
+    );
+    let (code, findings) = diff(d);
+    assert_eq!(code, 1, "{findings:?}");
+    // a/a.proto is gone and not ignored; a/c/c.proto is gone but ignored.
+    let deleted: Vec<&str> = findings
+        .iter()
+        .filter(|(rule, _, _)| rule == "proto/file-no-delete")
+        .map(|(_, file, _)| file.as_str())
+        .collect();
+    assert_eq!(deleted.len(), 1, "{findings:?}");
+    assert!(!deleted[0].contains("c.proto"), "{findings:?}");
+}

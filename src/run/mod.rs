@@ -55,7 +55,12 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
         ..Report::default()
     };
     let skip = plan::unchanged_specs(&new_specs, |p| old.files.get(p).map(|f| f.blob));
-    compare_proto(&mut report, &old_set, &new_set, &policies)?;
+    compare_proto(
+        &mut report,
+        (&old_set, &new_set),
+        &policies,
+        &options.layout.roots,
+    )?;
     let sides = (&old_specs, &new_specs);
     compare_openapi(&mut report, sides, &skip, &policies, today, options)?;
     drop_aside((old_specs, new_specs));
@@ -75,7 +80,12 @@ pub fn breaking_listings(
         || -> Result<Report, InputErrors> {
             let (old_set, new_set, mut report) =
                 plan::proto_listings(old, new, options, &policies)?;
-            compare_proto(&mut report, &old_set, &new_set, &policies)?;
+            compare_proto(
+                &mut report,
+                (&old_set, &new_set),
+                &policies,
+                &options.layout.roots,
+            )?;
             drop_aside((old_set, new_set));
             Ok(report)
         },
@@ -169,6 +179,7 @@ fn lint_protos(
             let file = files.get(path).filter(|f| !f.context)?;
             Some(file.package())
         },
+        |_, _| Vec::new(),
         |_, path| files.get(path).map(|f| &f.text),
         |f| comments.silence(f),
     );
@@ -194,6 +205,7 @@ fn lint_consistency(
         consistency::RULES.iter(),
         |check, sink| check(&ctx, sink),
         |_, path| Some(files.get(path).filter(|f| !f.context)?.package()),
+        |_, _| Vec::new(),
         |_, path| match files.get(path) {
             Some(file) => Some(&file.text),
             None => specs.doc(path).map(|doc| &doc.text),
@@ -229,6 +241,7 @@ fn lint_specs(
         openapi::lint::rules(),
         |check, sink| check(&ctx, sink),
         |_, _| None,
+        |_, _| Vec::new(),
         |_, path| specs.doc(path).map(|doc| &doc.text),
         |f| ignores.silence(f),
     );
@@ -285,7 +298,12 @@ pub fn check(
                 },
             );
             let ((old_set, new_set, mut report), (old_lint, new_lint)) = both(compared, lints)?;
-            compare_proto(&mut report, &old_set, &new_set, &breaking)?;
+            compare_proto(
+                &mut report,
+                (&old_set, &new_set),
+                &breaking,
+                &options.layout.roots,
+            )?;
             report.merge(brought(old_lint, new_lint));
             Ok(report)
         },
@@ -382,9 +400,9 @@ fn parent_dir(path: &str) -> &str {
 /// Run the selected protobuf rules over two sets and add their findings to `report`.
 fn compare_proto(
     report: &mut Report,
-    old: &proto::model::ProtoSet,
-    new: &proto::model::ProtoSet,
+    (old, new): (&proto::model::ProtoSet, &proto::model::ProtoSet),
     policies: &Policies,
+    head_roots: &[String],
 ) -> Result<(), InputErrors> {
     let (old_files, new_files) = (files_by_display(old), files_by_display(new));
     let file = |revision: Revision, path: &str| match revision {
@@ -416,6 +434,20 @@ fn compare_proto(
             file(revision, path)
                 .filter(|f| !f.context)
                 .map(|f| f.package())
+        },
+        // buf's `ignore` names files by import path under the head's layout: a base file under
+        // another root (a v1beta1 `roots` base) is matched where the head would keep it.
+        |revision, path| match (revision, file(revision, path)) {
+            (Revision::Old, Some(f)) => (head_roots.iter())
+                .map(
+                    |root| match root.trim_start_matches("./").trim_end_matches('/') {
+                        "" | "." => f.ast.path.clone(),
+                        root => format!("{root}/{}", f.ast.path),
+                    },
+                )
+                .filter(|p| p != path)
+                .collect(),
+            _ => Vec::new(),
         },
         |revision, path| file(revision, path).map(|f| &f.text),
         |f| comments.silence(f),
@@ -462,6 +494,7 @@ fn compare_openapi(
         openapi::breaking::rules(),
         |check, sink| check(&ctx, sink),
         |_, _| None,
+        |_, _| Vec::new(),
         |revision, path| {
             let set = if revision == Revision::Old { old } else { new };
             set.doc(path).map(|doc| &doc.text)
@@ -583,24 +616,30 @@ impl SpecIgnores {
 }
 
 /// One protocol's findings, the same way for every protocol: run its selected rules, keep
-/// what the policy of each finding's file keeps (`package_of` names a file's package), drop
+/// what the policy of each finding's file keeps (`package_of` names a file's package,
+/// `head_paths` the paths an old file would have under the head's layout), drop
 /// what supersession explains, then what a suppression in the contract silences (`silenced`;
 /// after supersession, so silencing a finding does not bring back the ones it replaced), and
 /// add the rest to `report` — sorted, without duplicates — with the texts they point into
 /// (`text_of`).
+// One call per protocol and kind, each naming how its files are looked up: a struct of eight
+// closures would only move the list.
+#[allow(clippy::too_many_arguments)]
 fn check_protocol<'a, C: Sync + 'static>(
     report: &mut Report,
     policies: &Policies,
     rules: impl Iterator<Item = &'static rules::Rule<C>>,
     run: impl Fn(&C, &mut Sink) + Sync,
     package_of: impl Fn(Revision, &str) -> Option<&'a str>,
+    head_paths: impl Fn(Revision, &str) -> Vec<String>,
     text_of: impl Fn(Revision, &str) -> Option<&'a Arc<str>>,
     silenced: impl Fn(&Finding) -> bool,
 ) {
     let mut findings = run_rules(rules, &policies.selected, run);
     findings.retain_mut(|f| {
         let package = package_of(f.revision, &f.location.file);
-        policies.judge(f, package)
+        let head_paths = head_paths(f.revision, &f.location.file);
+        policies.judge(f, package, &head_paths)
     });
     supersede::dedupe(&mut findings);
     if policies.supersede {

@@ -302,13 +302,15 @@ impl<'o> Resolved<'o> {
     }
 
     /// Does this policy keep finding `f` (whose file is in `package`)?
-    fn keeps(&self, f: &Finding, package: Option<&str>) -> bool {
-        let file = &f.location.file;
-        if self.ignore.iter().any(|p| p.matches(file)) {
+    fn keeps(&self, f: &Finding, package: Option<&str>, head_paths: &[String]) -> bool {
+        let names = |p: &PathPattern| {
+            p.matches(&f.location.file) || head_paths.iter().any(|h| p.matches(h))
+        };
+        if self.ignore.iter().any(names) {
             return false;
         }
         for (rules, paths) in &self.ignore_only {
-            if rules.contains(f.rule) && paths.iter().any(|p| p.matches(file)) {
+            if rules.contains(f.rule) && paths.iter().any(names) {
                 return false;
             }
         }
@@ -474,12 +476,17 @@ impl<'o> Policies<'o> {
     /// selected there and not ignored. Then the overrides whose paths match the file apply,
     /// the least specific first, so the most specific has the last word on selection and
     /// severity. A severity of `off` drops the finding; another one replaces the rule's.
-    pub(super) fn judge(&self, f: &mut Finding, package: Option<&str>) -> bool {
+    pub(super) fn judge(
+        &self,
+        f: &mut Finding,
+        package: Option<&str>,
+        head_paths: &[String],
+    ) -> bool {
         if f.rule.fails_closed() {
             return true;
         }
         let policy = self.policy_for(&f.location.file);
-        if !policy.keeps(f, package) {
+        if !policy.keeps(f, package, head_paths) {
             return false;
         }
         let mut selected = policy.selected.contains(f.rule);
