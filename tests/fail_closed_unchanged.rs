@@ -412,3 +412,29 @@ fn a_package_renamed_so_that_it_captures_a_reference_of_an_unchanged_file_is_see
     );
     assert!(err.contains("user.proto:5:16"), "{err}");
 }
+
+#[test]
+fn a_deleted_file_that_an_unchanged_file_still_imports_fails() {
+    // empty.proto declares nothing another changed file does not: only the import of it in
+    // user.proto (unused, but protoc still needs the file) tells that the tree broke.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    unchanged_packages(d);
+    let user = "syntax = \"proto3\";\npackage u;\nimport \"empty.proto\";\nmessage U {}\n";
+    write(d, "old/user.proto", user);
+    write(d, "new/user.proto", user);
+    write(d, "old/empty.proto", "syntax = \"proto3\";\npackage p;\n");
+    write(d, "old/b.proto", &package("p", "string a = 1;"));
+    write(
+        d,
+        "new/b.proto",
+        &package("p", "string a = 1; string b = 2;"),
+    );
+    let out = treaty(d, &["diff", "old", "new"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("empty.proto") && err.contains("user.proto"),
+        "{err}"
+    );
+}

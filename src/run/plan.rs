@@ -177,7 +177,14 @@ pub(super) fn proto_listings(
         // Unchanged files can only be affected through what the changed files declare: when
         // they declare the same names alike on both sides, nothing else moved.
         let (old_names, new_names) = (declarations(&old_set), declarations(&new_set));
-        if old_names == new_names {
+        // A file deleted may be imported (and not used) by an unchanged file, which then no
+        // longer compiles: that file spells its import path.
+        let old_layout = options.layout(Revision::Old);
+        let deleted: BTreeSet<String> = (changed_old.iter())
+            .filter(|p| !new_entries.contains_key(p.as_str()))
+            .filter_map(|p| old_layout.import_path(p).map(String::from))
+            .collect();
+        if old_names == new_names && deleted.is_empty() {
             let counts = Report {
                 files_checked: all_new.len(),
                 // Read as imports of the changed files or not at all: never compared.
@@ -198,7 +205,7 @@ pub(super) fn proto_listings(
             .map(String::as_str)
             .collect();
         if let Some(words) = moved_words(&old_names, &new_names) {
-            let affected = spelling_any(new, &unchanged, &words).map_err(source_error)?;
+            let affected = spelling_any(new, &unchanged, &words, &deleted).map_err(source_error)?;
             let with = |changed: &[String]| -> Vec<String> {
                 changed
                     .iter()
@@ -286,29 +293,38 @@ fn moved_words(old: &BTreeSet<String>, new: &BTreeSet<String>) -> Option<BTreeSe
     (words.len() <= MAX_MOVED_WORDS).then_some(words)
 }
 
-/// The paths among `paths` whose text spells one of `words` as a whole identifier (a comment
-/// counts too: reading one file more is harmless).
+/// The paths among `paths` whose text spells one of `words` as a whole identifier, or one of
+/// `quoted` between quotes (a comment counts too: reading one file more is harmless).
 fn spelling_any(
     listing: &Listing,
     paths: &[&str],
     words: &BTreeSet<String>,
+    quoted: &BTreeSet<String>,
 ) -> Result<Vec<String>, crate::source::SourceError> {
-    let finders: Vec<memchr::memmem::Finder> = words
-        .iter()
-        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-        .collect();
+    let (word_finders, quoted_finders) = (finders(words), finders(quoted));
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let spells = |bytes: &[u8]| {
-        finders.iter().any(|finder| {
-            let len = finder.needle().len();
-            finder.find_iter(bytes).any(|at| {
-                let before = at.checked_sub(1).map(|i| bytes[i]);
-                let after = bytes.get(at + len).copied();
-                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    let is_quote = |b: u8| b == b'"' || b == b'\'';
+    let found =
+        |bytes: &[u8], finders: &[memchr::memmem::Finder], bounded: &dyn Fn(Option<u8>) -> bool| {
+            finders.iter().any(|finder| {
+                let len = finder.needle().len();
+                finder.find_iter(bytes).any(|at| {
+                    bounded(at.checked_sub(1).map(|i| bytes[i]))
+                        && bounded(bytes.get(at + len).copied())
+                })
             })
-        })
+        };
+    let spells = |bytes: &[u8]| {
+        found(bytes, &word_finders, &|b| !b.is_some_and(is_ident))
+            || found(bytes, &quoted_finders, &|b| b.is_some_and(is_quote))
     };
     listing.select_by_content(paths, &spells)
+}
+
+fn finders(needles: &BTreeSet<String>) -> Vec<memchr::memmem::Finder<'_>> {
+    (needles.iter())
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect()
 }
 
 /// Read and load `old_paths` of `old` and `new_paths` of `new`, in parallel; their imports
