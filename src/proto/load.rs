@@ -45,6 +45,20 @@ fn under(path: &str, dir: &str) -> bool {
 }
 
 impl Layout {
+    /// Where a file with `import_path` would be, under each root in order (whether or not an
+    /// exclude leaves it out).
+    pub fn candidate_paths<'a>(
+        &'a self,
+        import_path: &'a str,
+    ) -> impl Iterator<Item = String> + 'a {
+        self.roots
+            .iter()
+            .map(move |root| match normalize_dir(root).as_str() {
+                "" => import_path.to_string(),
+                root => format!("{root}/{import_path}"),
+            })
+    }
+
     /// The import path of a `.proto` this layout compares, `None` for any other file.
     fn proto_import_path<'p>(&self, path: &'p str) -> Option<&'p str> {
         path.ends_with(".proto")

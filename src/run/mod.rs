@@ -59,7 +59,7 @@ pub fn breaking(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Rep
         &mut report,
         (&old_set, &new_set),
         &policies,
-        &options.layout.roots,
+        &options.layout,
     )?;
     let sides = (&old_specs, &new_specs);
     compare_openapi(&mut report, sides, &skip, &policies, today, options)?;
@@ -84,7 +84,7 @@ pub fn breaking_listings(
                 &mut report,
                 (&old_set, &new_set),
                 &policies,
-                &options.layout.roots,
+                &options.layout,
             )?;
             drop_aside((old_set, new_set));
             Ok(report)
@@ -302,7 +302,7 @@ pub fn check(
                 &mut report,
                 (&old_set, &new_set),
                 &breaking,
-                &options.layout.roots,
+                &options.layout,
             )?;
             report.merge(brought(old_lint, new_lint));
             Ok(report)
@@ -402,7 +402,7 @@ fn compare_proto(
     report: &mut Report,
     (old, new): (&proto::model::ProtoSet, &proto::model::ProtoSet),
     policies: &Policies,
-    head_roots: &[String],
+    head_layout: &proto::load::Layout,
 ) -> Result<(), InputErrors> {
     let (old_files, new_files) = (files_by_display(old), files_by_display(new));
     let file = |revision: Revision, path: &str| match revision {
@@ -438,13 +438,7 @@ fn compare_proto(
         // buf's `ignore` names files by import path under the head's layout: a base file under
         // another root (a v1beta1 `roots` base) is matched where the head would keep it.
         |revision, path| match (revision, file(revision, path)) {
-            (Revision::Old, Some(f)) => (head_roots.iter())
-                .map(
-                    |root| match root.trim_start_matches("./").trim_end_matches('/') {
-                        "" | "." => f.ast.path.clone(),
-                        root => format!("{root}/{}", f.ast.path),
-                    },
-                )
+            (Revision::Old, Some(f)) => (head_layout.candidate_paths(&f.ast.path))
                 .filter(|p| p != path)
                 .collect(),
             _ => Vec::new(),

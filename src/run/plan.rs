@@ -372,13 +372,7 @@ pub(super) fn fetch_import(
     layout: &proto::load::Layout,
     import_path: &str,
 ) -> Result<Option<proto::load::Fetched>, crate::diag::InputError> {
-    for root in &layout.roots {
-        let root = root.trim_start_matches("./").trim_end_matches('/');
-        let path = if root.is_empty() || root == "." {
-            import_path.to_string()
-        } else {
-            format!("{root}/{import_path}")
-        };
+    for path in layout.candidate_paths(import_path) {
         if layout.import_path(&path).is_none() {
             continue;
         }
