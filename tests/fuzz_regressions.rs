@@ -60,4 +60,16 @@ fn a_field_number_used_twice_is_an_input_error() {
         error.contains("a.proto:1:30: field \"x\" of \"B\" is declared twice"),
         "{error}"
     );
+    // A message of many fields is checked through maps rather than field by field: the same.
+    let many: String = (1..=40).map(|n| format!("int32 f{n}={n};")).collect();
+    let error =
+        common::proto_errors(format!("message B {{{many}int32 g=7;int32 f3=41;}}").as_bytes());
+    assert!(
+        error.contains("field number 7 of \"B\" is taken by field \"f7\""),
+        "{error}"
+    );
+    assert!(
+        error.contains("field \"f3\" of \"B\" is declared twice"),
+        "{error}"
+    );
 }

@@ -4,6 +4,7 @@
 
 // foldhash: SipHash over every full name took a tenth of linking googleapis.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use rayon::prelude::*;
 
 use super::ast::{Enum, Extend, Field, FieldType, ImportKind, Message, RefKind, TypeRef};
 use super::model::ProtoSet;
@@ -32,7 +33,100 @@ fn join(scope: &str, name: &str) -> String {
 
 struct Table {
     symbols: HashMap<String, Symbol>,
-    errors: Vec<InputError>,
+}
+
+/// What one file declares, in declaration order, and the clashes among its fields: built for
+/// every file in parallel, so that filling the table is only moving names in.
+#[derive(Default)]
+struct Declared {
+    symbols: Vec<(String, SymbolKind, super::ast::Span)>,
+    field_clashes: Vec<(String, super::ast::Span)>,
+}
+
+impl Declared {
+    fn of(file: &super::model::SourceProto) -> Declared {
+        let mut declared = Declared::default();
+        let package = file.package();
+        if let Some(p) = &file.ast.package {
+            let mut end = 0;
+            for part in package.split('.') {
+                end += part.len();
+                declared.symbols.push((
+                    package[..end].to_string(),
+                    SymbolKind::Package,
+                    p.name_span,
+                ));
+                end += 1;
+            }
+        }
+        for message in &file.ast.messages {
+            declared.message(package, message);
+        }
+        for e in &file.ast.enums {
+            declared.enumeration(package, e);
+        }
+        for service in &file.ast.services {
+            let name = join(package, &service.name);
+            (declared.symbols).push((name, SymbolKind::Service, service.name_span));
+        }
+        for extend in &file.ast.extends {
+            for group in &extend.group_messages {
+                declared.message(package, group);
+            }
+        }
+        declared
+    }
+
+    fn message(&mut self, scope: &str, message: &Message) {
+        let name = join(scope, &message.name);
+        self.unique_fields(&name, message);
+        (self.symbols).push((name.clone(), SymbolKind::Message, message.name_span));
+        for nested in &message.messages {
+            self.message(&name, nested);
+        }
+        for e in &message.enums {
+            self.enumeration(&name, e);
+        }
+        for extend in &message.extends {
+            for group in &extend.group_messages {
+                self.message(&name, group);
+            }
+        }
+    }
+
+    fn enumeration(&mut self, scope: &str, e: &Enum) {
+        (self.symbols).push((join(scope, &e.name), SymbolKind::Enum, e.name_span));
+    }
+
+    /// Two fields of one message with the same number or name: protoc refuses the file, and
+    /// the comparisons, which pair fields by number and by name, would pair the wrong ones.
+    fn unique_fields(&mut self, name: &str, message: &Message) {
+        let fields = &message.fields;
+        // A few fields are checked against each other; many (up to a million) through maps.
+        let indexed = fields.len() > 16;
+        let mut numbers: HashMap<i32, &str> = HashMap::new();
+        let mut names: HashSet<&str> = HashSet::new();
+        for (i, field) in fields.iter().enumerate() {
+            let (number, field_name) = (field.number, field.name.as_str());
+            let (first, named_before) = if indexed {
+                let first = numbers.get(&number).copied();
+                numbers.entry(number).or_insert(field_name);
+                (first, !names.insert(field_name))
+            } else {
+                let earlier = &fields[..i];
+                let first = earlier.iter().find(|f| f.number == number);
+                let named = earlier.iter().any(|f| f.name == field_name);
+                (first.map(|f| f.name.as_str()), named)
+            };
+            if let Some(first) = first {
+                let text = format!("field number {number} of {name:?} is taken by field {first:?}");
+                self.field_clashes.push((text, field.number_span));
+            } else if named_before {
+                let text = format!("field {field_name:?} of {name:?} is declared twice");
+                self.field_clashes.push((text, field.name_span));
+            }
+        }
+    }
 }
 
 impl Table {
@@ -40,9 +134,8 @@ impl Table {
         &mut self,
         set: &ProtoSet,
         file: usize,
-        full_name: String,
-        kind: SymbolKind,
-        span: super::ast::Span,
+        (full_name, kind, span): (String, SymbolKind, super::ast::Span),
+        errors: &mut Vec<InputError>,
     ) {
         if let Some(existing) = self.symbols.get(&full_name) {
             if existing.kind == SymbolKind::Package && kind == SymbolKind::Package {
@@ -50,7 +143,7 @@ impl Table {
             }
             let here = &set.files[file];
             let there = &set.files[existing.file];
-            self.errors.push(InputError::at(
+            errors.push(InputError::at(
                 format!(
                     "{full_name:?} is declared multiple times (also in {})",
                     there.display
@@ -61,65 +154,6 @@ impl Table {
             return;
         }
         self.symbols.insert(full_name, Symbol { kind, file });
-    }
-
-    fn define_message(&mut self, set: &ProtoSet, file: usize, scope: &str, message: &Message) {
-        let name = join(scope, &message.name);
-        self.define(
-            set,
-            file,
-            name.clone(),
-            SymbolKind::Message,
-            message.name_span,
-        );
-        self.unique_fields(set, file, &name, message);
-        for nested in &message.messages {
-            self.define_message(set, file, &name, nested);
-        }
-        for e in &message.enums {
-            self.define_enum(set, file, &name, e);
-        }
-        for extend in &message.extends {
-            for group in &extend.group_messages {
-                self.define_message(set, file, &name, group);
-            }
-        }
-    }
-
-    /// Two fields of one message with the same number or name: protoc refuses the file, and
-    /// the comparisons, which pair fields by number and by name, would pair the wrong ones.
-    fn unique_fields(&mut self, set: &ProtoSet, file: usize, name: &str, message: &Message) {
-        let here = &set.files[file];
-        let mut numbers: HashMap<i32, &str> = HashMap::new();
-        let mut names: HashSet<&str> = HashSet::new();
-        for field in &message.fields {
-            let (number, field_name) = (field.number, &field.name);
-            let clash = if let Some(first) = numbers.get(&number) {
-                let text = format!("field number {number} of {name:?} is taken by field {first:?}");
-                Some((text, field.number_span))
-            } else if !names.insert(field_name) {
-                let text = format!("field {field_name:?} of {name:?} is declared twice");
-                Some((text, field.name_span))
-            } else {
-                None
-            };
-            numbers.entry(number).or_insert(field_name);
-            if let Some((text, span)) = clash {
-                let location = here.location(span);
-                self.errors
-                    .push(InputError::at(text, location, Some(here.text.clone())));
-            }
-        }
-    }
-
-    fn define_enum(&mut self, set: &ProtoSet, file: usize, scope: &str, e: &Enum) {
-        self.define(
-            set,
-            file,
-            join(scope, &e.name),
-            SymbolKind::Enum,
-            e.name_span,
-        );
     }
 
     /// Resolve `written` from `scope` the way protoc does: try the innermost scope first
@@ -292,81 +326,69 @@ impl Resolver<'_> {
 
 /// Resolve every type reference of `set` in place; returns the errors found.
 pub fn link(set: &mut ProtoSet) -> Vec<InputError> {
+    let declared: Vec<Declared> = set.files.par_iter().map(Declared::of).collect();
     let mut table = Table {
-        symbols: HashMap::new(),
-        errors: Vec::new(),
+        symbols: HashMap::with_capacity(declared.iter().map(|d| d.symbols.len()).sum()),
     };
-    for (index, file) in set.files.iter().enumerate() {
-        let package = file.package().to_string();
-        if let Some(p) = &file.ast.package {
-            let mut prefix = String::new();
-            for part in package.split('.') {
-                prefix = join(&prefix, part);
-                table.define(set, index, prefix.clone(), SymbolKind::Package, p.name_span);
-            }
+    let mut errors = Vec::new();
+    // In file order: of two declarations of one name, the later one is the error.
+    for (index, declared) in declared.into_iter().enumerate() {
+        let here = &set.files[index];
+        for (text, span) in declared.field_clashes {
+            errors.push(InputError::at(
+                text,
+                here.location(span),
+                Some(here.text.clone()),
+            ));
         }
-        for message in &file.ast.messages {
-            table.define_message(set, index, &package, message);
-        }
-        for e in &file.ast.enums {
-            table.define_enum(set, index, &package, e);
-        }
-        for service in &file.ast.services {
-            table.define(
-                set,
-                index,
-                join(&package, &service.name),
-                SymbolKind::Service,
-                service.name_span,
-            );
-        }
-        for extend in &file.ast.extends {
-            for group in &extend.group_messages {
-                table.define_message(set, index, &package, group);
-            }
+        for symbol in declared.symbols {
+            table.define(set, index, symbol, &mut errors);
         }
     }
-    let mut errors = std::mem::take(&mut table.errors);
 
     let by_path: HashMap<&str, usize> = (set.files.iter().enumerate())
         .map(|(i, f)| (f.ast.path.as_str(), i))
         .collect();
+    // Each file resolves against the finished table on its own: in parallel.
     let seen: Vec<HashSet<usize>> = (0..set.files.len())
+        .into_par_iter()
         .map(|f| visible_files(set, &by_path, f))
         .collect();
     let packages: Vec<String> = set.files.iter().map(|f| f.package().to_string()).collect();
     let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
     let displays: Vec<String> = set.files.iter().map(|f| f.display.clone()).collect();
-    for (file, seen) in set.files.iter_mut().zip(seen) {
-        let package = file.package().to_string();
-        let mut resolver = Resolver {
-            table: &table,
-            seen: Visible {
-                files: seen,
-                packages: &packages,
-            },
-            files: &displays,
-            errors: Vec::new(),
-        };
-        for message in &mut file.ast.messages {
-            resolver.message(&package, message);
-        }
-        for extend in &mut file.ast.extends {
-            resolver.extend(&package, extend);
-        }
-        for service in &mut file.ast.services {
-            for method in &mut service.methods {
-                resolver.type_ref(&package, &mut method.input, true);
-                resolver.type_ref(&package, &mut method.output, true);
+    let resolved: Vec<Vec<InputError>> = (set.files.par_iter_mut())
+        .zip(seen)
+        .map(|(file, seen)| {
+            let package = file.package().to_string();
+            let mut resolver = Resolver {
+                table: &table,
+                seen: Visible {
+                    files: seen,
+                    packages: &packages,
+                },
+                files: &displays,
+                errors: Vec::new(),
+            };
+            for message in &mut file.ast.messages {
+                resolver.message(&package, message);
             }
-        }
-        for (message, span) in resolver.errors {
-            errors.push(InputError::at(
-                message,
-                file.location(span),
-                Some(file.text.clone()),
-            ));
-        }
-    }
+            for extend in &mut file.ast.extends {
+                resolver.extend(&package, extend);
+            }
+            for service in &mut file.ast.services {
+                for method in &mut service.methods {
+                    resolver.type_ref(&package, &mut method.input, true);
+                    resolver.type_ref(&package, &mut method.output, true);
+                }
+            }
+            (resolver.errors.into_iter())
+                .map(|(message, span)| {
+                    InputError::at(message, file.location(span), Some(file.text.clone()))
+                })
+                .collect()
+        })
+        .collect();
+    errors.extend(resolved.into_iter().flatten());
     errors
 }

@@ -214,19 +214,39 @@ pub(super) fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> 
             .map_err(|e| io_err(path, e))?;
         return Ok(oversized(size, &head));
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    // Bounded read: the file may grow between the size check and the read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_err(path, e))?;
+    let bytes = read_sized(&mut file, size as usize).map_err(|e| io_err(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Ok(oversized(bytes.len() as u64, &bytes));
     }
     Ok(Entry::File(SourceFile {
         path: rel,
         blob: BlobId::of_bytes(&bytes),
-        bytes: bytes.into(),
+        bytes,
     }))
+}
+
+/// The bytes of a file of `size` bytes, read straight into their shared buffer (making it from
+/// a `Vec` copied every file once more). Bounded: a file that grows between the size check
+/// and the read is read again, up to one byte over the limit.
+fn read_sized(file: &mut fs::File, size: usize) -> std::io::Result<Arc<[u8]>> {
+    let mut bytes: Arc<[u8]> = std::iter::repeat_n(0, size).collect();
+    let buffer = Arc::get_mut(&mut bytes).expect("a buffer just made has one owner");
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => return Ok(Arc::from(&bytes[..filled])),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut more = Vec::new();
+    file.take(MAX_FILE_BYTES + 1 - size as u64)
+        .read_to_end(&mut more)?;
+    if more.is_empty() {
+        return Ok(bytes);
+    }
+    Ok(bytes.iter().chain(&more).copied().collect())
 }
 
 pub(super) fn io_err(path: &Path, source: std::io::Error) -> SourceError {

@@ -187,9 +187,9 @@ fn field_no_delete_unless_number_reserved(ctx: &Ctx, sink: &mut Sink) {
 /// Fields are paired by number; extensions declared inside a message are not its fields.
 fn fields_deleted(ctx: &Ctx, sink: &mut Sink, unless: Unless) {
     for (old, new) in message_pairs(ctx) {
-        let new_numbers: HashSet<i32> = new.message.fields.iter().map(|f| f.number).collect();
+        let new_numbers = ctx.new.field_numbers(&new);
         for field in &old.message.fields {
-            if new_numbers.contains(&field.number) {
+            if new_numbers.get(field.number).is_some() {
                 continue;
             }
             let suffix = match unless {
@@ -312,7 +312,9 @@ fn message_max(m: &Message) -> i64 {
 }
 
 fn extension_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    for (old, new) in message_pairs(ctx) {
+    // Only a range the old message had can go missing; most messages have none.
+    let pairs = message_pairs(ctx).filter(|(old, _)| !old.message.extension_ranges.is_empty());
+    for (old, new) in pairs {
         let old_ranges: Vec<(i64, i64)> = old
             .message
             .extension_ranges
@@ -345,7 +347,8 @@ fn extension_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn reserved_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    for (old, new) in message_pairs(ctx) {
+    let pairs = message_pairs(ctx).filter(|(old, _)| !old.message.reserved.is_empty());
+    for (old, new) in pairs {
         let site = RangeSite {
             kind: "reserved",
             element_kind: "message",
@@ -364,7 +367,12 @@ fn reserved_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn reserved_enum_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    for (full, old) in &ctx.old.enums {
+    for (full, old) in ctx
+        .old
+        .enums
+        .iter()
+        .filter(|(_, e)| !e.e.reserved.is_empty())
+    {
         let Some(new) = ctx.new.enums.get(full) else {
             continue;
         };

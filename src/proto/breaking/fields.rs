@@ -6,6 +6,7 @@
 //! messages included, so a map's key and value are compared as fields of `FooEntry`),
 //! fields by number; extensions by extendee and number.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::index::{go_quote as go_quote_bytes, ExtensionRef, MessageRef, Side};
@@ -277,7 +278,94 @@ impl<'a> Site<'a> {
     }
 }
 
-/// Calls `f(old, new)` for every field present in both revisions.
+/// Messages present in both revisions with their fields paired by number, and extensions
+/// paired by extendee and number. Built once per comparison: a dozen rules walk the pairs,
+/// and looking each message up again took half of every one of them.
+pub(crate) struct FieldPairs<'a> {
+    messages: Vec<PairedMessage<'a>>,
+    extensions: Vec<(ExtensionRef<'a>, ExtensionRef<'a>)>,
+}
+
+struct PairedMessage<'a> {
+    old: FieldScope<'a>,
+    new: FieldScope<'a>,
+    fields: Vec<(&'a Field, &'a Field)>,
+}
+
+/// What every field of one message shares: its message, feature levels and map entry.
+struct FieldScope<'a> {
+    message: MessageRef<'a>,
+    levels: Levels<'a>,
+    map_type: Option<Span>,
+    map_field: Option<&'a Field>,
+}
+
+impl<'a> FieldScope<'a> {
+    fn of(side: &Side<'a>, message: &MessageRef<'a>) -> FieldScope<'a> {
+        FieldScope {
+            message: *message,
+            levels: message_levels(side, message),
+            map_type: map_type_span(side, message),
+            map_field: map_field_of(side, message),
+        }
+    }
+
+    fn site(&self, field: &'a Field) -> Site<'a> {
+        let m = &self.message;
+        Site::new(
+            m.file,
+            field,
+            Some(*m),
+            None,
+            self.map_type,
+            self.map_field,
+            &self.levels,
+        )
+    }
+}
+
+impl<'a> FieldPairs<'a> {
+    pub(crate) fn of(ctx: &Ctx<'a>) -> FieldPairs<'a> {
+        let mut messages = Vec::new();
+        for (name, old_m) in &ctx.old.messages {
+            let Some(new_m) = ctx.new.messages.get(name) else {
+                continue;
+            };
+            if old_m.message.fields.is_empty() || new_m.message.fields.is_empty() {
+                continue;
+            }
+            let new_fields = ctx.new.field_numbers(new_m);
+            let fields: Vec<_> = (old_m.message.fields.iter())
+                .filter_map(|old| new_fields.get(old.number).map(|new| (old, new)))
+                .collect();
+            if fields.is_empty() {
+                continue;
+            }
+            messages.push(PairedMessage {
+                old: FieldScope::of(&ctx.old, old_m),
+                new: FieldScope::of(&ctx.new, new_m),
+                fields,
+            });
+        }
+        let new_by_key: HashMap<(&str, i32), &ExtensionRef> = ctx
+            .new
+            .extensions
+            .values()
+            .map(|x| ((x.extend.extendee.resolved.as_str(), x.field.number), x))
+            .collect();
+        let extensions = (ctx.old.extensions.values())
+            .filter_map(|old_x| {
+                let key = (old_x.extend.extendee.resolved.as_str(), old_x.field.number);
+                new_by_key.get(&key).map(|new_x| (*old_x, **new_x))
+            })
+            .collect();
+        FieldPairs {
+            messages,
+            extensions,
+        }
+    }
+}
+
 /// Calls `f` for every field present by number in both revisions (message fields, then
 /// extensions); what `f` reports is about that field number (see [`super::numbered`]).
 pub(super) fn for_each_field_pair<'a>(
@@ -295,60 +383,17 @@ pub(super) fn for_each_field_pair<'a>(
             }
         }
     };
-    for (name, old_m) in &ctx.old.messages {
-        let Some(new_m) = ctx.new.messages.get(name) else {
-            continue;
-        };
-        if old_m.message.fields.is_empty() || new_m.message.fields.is_empty() {
-            continue;
-        }
-        let new_fields = ctx.new.field_numbers(new_m);
-        let old_scope = message_levels(&ctx.old, old_m);
-        let new_scope = message_levels(&ctx.new, new_m);
-        let old_map = map_type_span(&ctx.old, old_m);
-        let new_map = map_type_span(&ctx.new, new_m);
-        let old_map_field = map_field_of(&ctx.old, old_m);
-        let new_map_field = map_field_of(&ctx.new, new_m);
-        for old_field in &old_m.message.fields {
-            let Some(new_field) = new_fields.get(old_field.number) else {
-                continue;
-            };
-            let old = Site::new(
-                old_m.file,
-                old_field,
-                Some(*old_m),
-                None,
-                old_map,
-                old_map_field,
-                &old_scope,
-            );
-            let new = Site::new(
-                new_m.file,
-                new_field,
-                Some(*new_m),
-                None,
-                new_map,
-                new_map_field,
-                &new_scope,
-            );
-            visit(&old, &new);
+    let pairs = ctx.field_pairs();
+    for message in &pairs.messages {
+        for (old_field, new_field) in &message.fields {
+            visit(&message.old.site(old_field), &message.new.site(new_field));
         }
     }
-
-    let new_by_key: HashMap<(&str, i32), &ExtensionRef> = ctx
-        .new
-        .extensions
-        .values()
-        .map(|x| ((x.extend.extendee.resolved.as_str(), x.field.number), x))
-        .collect();
-    for old_x in ctx.old.extensions.values() {
-        let key = (old_x.extend.extendee.resolved.as_str(), old_x.field.number);
-        let Some(new_x) = new_by_key.get(&key) else {
-            continue;
-        };
-        let old = extension_site(&ctx.old, old_x);
-        let new = extension_site(&ctx.new, new_x);
-        visit(&old, &new);
+    for (old_x, new_x) in &pairs.extensions {
+        visit(
+            &extension_site(&ctx.old, old_x),
+            &extension_site(&ctx.new, new_x),
+        );
     }
 }
 
@@ -628,10 +673,12 @@ fn field_same_name(ctx: &Ctx, sink: &mut Sink) {
     });
 }
 
-fn json_name(site: &Site) -> String {
+fn json_name<'a>(site: &Site<'a>) -> Cow<'a, str> {
     match site.field.option("json_name").map(|d| &d.value) {
-        Some(OptionValue::Str(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
-        _ => presence::default_json_name(&site.field.name),
+        Some(OptionValue::Str(bytes)) => String::from_utf8_lossy(bytes),
+        // Most names have no underscore: the JSON name is the name itself.
+        _ if !site.field.name.contains('_') => Cow::Borrowed(&site.field.name),
+        _ => Cow::Owned(presence::default_json_name(&site.field.name)),
     }
 }
 

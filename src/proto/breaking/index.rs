@@ -293,17 +293,26 @@ pub struct Ctx<'a> {
     pub new: Side<'a>,
     /// Messages in both revisions with their fields indexed, shared by the guide's rules.
     pub(super) guide_pairs: OnceLock<Vec<super::guide::MessagePair<'a>>>,
+    field_pairs: OnceLock<super::fields::FieldPairs<'a>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(old_set: &'a ProtoSet, new_set: &'a ProtoSet) -> Ctx<'a> {
+        let (old, new) = rayon::join(|| Side::new(old_set), || Side::new(new_set));
         Ctx {
             old_set,
             new_set,
-            old: Side::new(old_set),
-            new: Side::new(new_set),
+            old,
+            new,
             guide_pairs: OnceLock::new(),
+            field_pairs: OnceLock::new(),
         }
+    }
+
+    /// The fields present in both revisions, paired on first use.
+    pub(super) fn field_pairs(&self) -> &super::fields::FieldPairs<'a> {
+        self.field_pairs
+            .get_or_init(|| super::fields::FieldPairs::of(self))
     }
 
     /// Pairs of files present in both revisions, by import path, in path order.
