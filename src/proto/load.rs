@@ -167,13 +167,23 @@ pub fn load_with(
         .filter_map(|f| layout.proto_import_path(&f.path).map(|ip| (ip, f)))
         .collect();
 
-    let parsed: Vec<Result<SourceProto, InputError>> = selected
-        .par_iter()
-        .map(|(import_path, file)| {
-            let text = crate::text::decode(&file.path, &file.bytes)?;
-            parse_one(import_path, file.path.clone(), text, Some(file.blob), false)
+    // The largest files first, one task each: a file of a few MB parses longer than hundreds
+    // of small ones, and taken up last it would leave the other threads idle.
+    let mut order: Vec<usize> = (0..selected.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(selected[i].1.bytes.len()));
+    let mut parsed: Vec<(usize, Result<SourceProto, InputError>)> = order
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| {
+            let (import_path, file) = selected[i];
+            let parsed = crate::text::decode(&file.path, &file.bytes).and_then(|text| {
+                parse_one(import_path, file.path.clone(), text, Some(file.blob), false)
+            });
+            (i, parsed)
         })
         .collect();
+    parsed.sort_unstable_by_key(|(i, _)| *i);
+    let parsed = parsed.into_iter().map(|(_, result)| result);
 
     // A `.proto` too large to read is one this load would compare: leaving it out could hide
     // a breaking change, so it is an error. (Oversized files of other kinds are not ours.)
@@ -183,7 +193,7 @@ pub fn load_with(
         .filter(|o| layout.proto_import_path(&o.path).is_some())
         .map(|o| o.error().with_hint(TOO_LARGE_HINT))
         .collect();
-    let mut files = Vec::with_capacity(parsed.len());
+    let mut files = Vec::with_capacity(selected.len());
     let mut by_path: HashMap<String, usize> = HashMap::new();
     for result in parsed {
         match result {
