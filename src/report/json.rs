@@ -3,6 +3,7 @@
 //! Serialised from borrowed views of the findings, in the contract's field order, straight into
 //! the output text: a large report (80,000 findings of a whole tree) is not built twice.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Report;
@@ -125,7 +126,7 @@ fn document(report: &Report, errors: &[InputError]) -> String {
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let document = Document {
         version: 1,
-        findings: report.findings.iter().map(view).collect(),
+        findings: Vec::new(),
         summary: Summary {
             total: report.findings.len(),
             error: count(Severity::Error),
@@ -137,26 +138,145 @@ fn document(report: &Report, errors: &[InputError]) -> String {
         base: report.base.as_ref(),
         errors: errors.iter().map(error_view).collect(),
     };
-    // Reserved up front: a report of 100,000 findings is 150 MB of text, and growing it by
-    // doubling copied it over and over. Pages never written are never touched.
-    let mut text = Vec::with_capacity(estimated_len(report));
-    serde_json::to_writer_pretty(&mut text, &document).expect("findings always serialize");
+    let mut frame = Vec::new();
+    serde_json::to_writer_pretty(&mut frame, &document).expect("findings always serialize");
+    // The findings go where the frame holds an empty array, written in parallel: a report of
+    // 100,000 findings is 150 MB of text. Reserved up front, as growing it by doubling copied
+    // it over and over; pages never written are never touched.
+    const EMPTY: &[u8] = b"\"findings\": []";
+    let close = memchr::memmem::find(&frame, EMPTY).expect("the frame has a findings array")
+        + EMPTY.len()
+        - 1;
+    let chunks: Vec<Vec<u8>> = (report.findings.par_chunks(2048))
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.iter().map(estimated_finding_len).sum());
+            for f in chunk {
+                // As an element of the array: after `,` (dropped before the first), two levels in.
+                out.extend_from_slice(b",\n    ");
+                let mut element = serde_json::Serializer::with_formatter(&mut out, Pretty::at(2));
+                view(f)
+                    .serialize(&mut element)
+                    .expect("findings always serialize");
+            }
+            out
+        })
+        .collect();
+    let mut text = Vec::with_capacity(frame.len() + chunks.iter().map(Vec::len).sum::<usize>() + 4);
+    text.extend_from_slice(&frame[..close]);
+    if let Some((first, rest)) = chunks.split_first() {
+        text.extend_from_slice(&first[1..]);
+        for chunk in rest {
+            text.extend_from_slice(chunk);
+        }
+        text.extend_from_slice(b"\n  ");
+    }
+    text.extend_from_slice(&frame[close..]);
     text.push(b'\n');
     String::from_utf8(text).expect("serde_json writes UTF-8")
 }
 
-/// A little more than the pretty text of `report` takes: its fixed fields' share (the keys,
-/// indentation and numbers of one finding are about 600 bytes) and the strings it quotes.
-fn estimated_len(report: &Report) -> usize {
-    let strings = |f: &Finding| {
-        let doc = f.rule.doc();
-        doc.id.len()
-            + doc.aliases.iter().map(|a| a.len() + 16).sum::<usize>()
-            + f.message.len()
-            + f.location.file.len()
-            + f.related.as_ref().map_or(0, |r| r.file.len() + 100)
-            + f.operation.as_ref().map_or(0, |o| o.len() + 24)
-    };
-    let findings: usize = report.findings.iter().map(|f| 640 + strings(f)).sum();
-    4096 + findings + findings / 8
+/// serde_json's pretty layout (two spaces a level) starting some levels in, so that a finding
+/// written on its own reads as it would inside the document.
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn at(level: usize) -> Pretty {
+        Pretty {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w, b"\n")?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, lead: &[u8]) -> std::io::Result<()> {
+        w.write_all(lead)?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// A little more than the pretty text of one finding takes: its fixed fields' share (the keys,
+/// indentation and numbers are about 600 bytes) and the strings it quotes.
+fn estimated_finding_len(f: &Finding) -> usize {
+    let doc = f.rule.doc();
+    640 + doc.id.len()
+        + doc.aliases.iter().map(|a| a.len() + 16).sum::<usize>()
+        + f.message.len()
+        + f.location.file.len()
+        + f.related.as_ref().map_or(0, |r| r.file.len() + 100)
+        + f.operation.as_ref().map_or(0, |o| o.len() + 24)
 }

@@ -664,9 +664,11 @@ fn check_protocol<'a, C: Sync + 'static>(
         }
     }
     report.findings.extend(findings);
+    // Stable, as the serial sort: findings with equal keys keep the rules' order.
+    use rayon::slice::ParallelSliceMut;
     report
         .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        .par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.findings.dedup();
 }
 

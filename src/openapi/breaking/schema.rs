@@ -2031,47 +2031,97 @@ pub fn pair_media(old: &[Media], new: &[Media]) -> Vec<(Option<usize>, Option<us
 
 /// Compare every schema of every paired operation.
 pub(super) fn operation_changes<'a>(ctx: &Ctx<'a>) -> Vec<SchemaChange<'a>> {
+    // The diffs, in walk order, by one differ: its memo of schema pairs is what operations
+    // sharing components share.
     let mut differ = Differ::new();
-    let mut out = Vec::new();
+    let mut diffs = Vec::new();
     for (si, spec) in ctx.specs.iter().enumerate() {
-        let pairs = spec.operation_pairs();
-        for pair in &pairs {
-            let (oi, operation) = (pair.index, pair.new.id.clone());
+        for pair in &spec.operation_pairs() {
             for (site, os, ns) in sites(pair) {
-                let Some(diff) = differ.diff(os, ns) else {
-                    continue;
-                };
-                flatten(
-                    &diff,
-                    |path, at, located, parent, in_read_only, under_not| {
-                        out.push(SchemaChange {
-                            spec: si,
-                            op: oi,
-                            operation: operation.clone(),
-                            site,
-                            direction: site.direction(),
-                            path,
-                            old: at.old,
-                            new: at.new,
-                            change: located.change.clone(),
-                            old_at: located.old_at,
-                            new_at: located.new_at,
-                            in_read_only,
-                            under_not,
-                            parent: parent.map(|(p, segment)| Parent {
-                                old: p.old,
-                                new: p.new,
-                                segment: segment.clone(),
-                            }),
-                            node: 0,
-                        });
-                    },
-                );
+                if let Some(diff) = differ.diff(os, ns) {
+                    diffs.push((si, pair.index, pair.new.id.clone(), site, diff));
+                }
             }
         }
     }
+    // Spelling the diffs out as changes is most of the work (Stripe: a million changes), and
+    // each diff on its own: spread over threads of their own (this runs while rayon's wait).
+    let flat = on_threads(&diffs, |(si, oi, operation, site, diff)| {
+        let mut out = Vec::new();
+        flatten(
+            diff,
+            |path, at, located, parent, in_read_only, under_not| {
+                out.push(SchemaChange {
+                    spec: *si,
+                    op: *oi,
+                    operation: operation.clone(),
+                    site: *site,
+                    direction: site.direction(),
+                    path,
+                    old: at.old,
+                    new: at.new,
+                    change: located.change.clone(),
+                    old_at: located.old_at,
+                    new_at: located.new_at,
+                    in_read_only,
+                    under_not,
+                    parent: parent.map(|(p, segment)| Parent {
+                        old: p.old,
+                        new: p.new,
+                        segment: segment.clone(),
+                    }),
+                    node: 0,
+                });
+            },
+        );
+        out
+    });
+    let mut out: Vec<SchemaChange> = Vec::with_capacity(flat.iter().map(Vec::len).sum());
+    out.extend(flat.into_iter().flatten());
     number_nodes(&mut out);
     out
+}
+
+/// `work` applied to every item, in order, spread over as many scoped threads as the machine
+/// has cores (item `i` goes to thread `i % threads`, which evens out runs of large items).
+fn on_threads<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(&work).collect();
+    }
+    let work = &work;
+    let mut done: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let spawned: Vec<_> = (1..threads)
+            .map(|t| {
+                let mine = (items.iter().enumerate().skip(t).step_by(threads))
+                    .map(|(i, item)| (i, work(item)));
+                std::thread::Builder::new().spawn_scoped(scope, move || mine.collect::<Vec<_>>())
+            })
+            .collect();
+        let here: Vec<_> = (items.iter().enumerate().step_by(threads))
+            .map(|(i, item)| (i, work(item)))
+            .collect();
+        let mut done = vec![here];
+        for (t, thread) in spawned.into_iter().enumerate() {
+            done.push(match thread {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: its share is done here.
+                Err(_) => (items.iter().enumerate().skip(t + 1).step_by(threads))
+                    .map(|(i, item)| (i, work(item)))
+                    .collect(),
+            });
+        }
+        done
+    });
+    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, result) in done.iter_mut().flat_map(|d| d.drain(..)) {
+        slots[i] = Some(result);
+    }
+    slots.into_iter().flatten().collect()
 }
 
 /// Sets each change's [`SchemaChange::node`], numbering nodes in walk order.
