@@ -911,8 +911,9 @@ fn execute(cli: &Cli, color: bool) -> Result<i32, InputErrors> {
             common,
         } => {
             let (old_spec, new_spec) = (source::parse_spec(old_arg), source::parse_spec(new_arg));
-            let old = list(&old_spec, &cwd)?;
-            let new = list(&new_spec, &cwd)?;
+            // Side by side: a side of one large spec is read and hashed on one thread.
+            let (old, new) = rayon::join(|| list(&old_spec, &cwd), || list(&new_spec, &cwd));
+            let (old, new) = (old?, new?);
             if !run::holds_contracts(&old) && !run::holds_contracts(&new) {
                 let named = format!("neither '{old_arg}' nor '{new_arg}' holds a contract file");
                 return Err(no_contracts(named).into());

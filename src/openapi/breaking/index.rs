@@ -3,6 +3,7 @@
 //! and `/pets/{petId}` are one path), operations by method, parameters by `in` and name (path
 //! parameters by template position), plus the schema comparison of every paired operation.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -390,9 +391,16 @@ impl<'a> Ctx<'a> {
             pairs.extend(old_alone.iter().map(|&i| (Some(i), None)));
             pairs.extend(new_alone.iter().map(|&j| (None, Some(j))));
         }
+        // Each side's model of a spec is built on its own: in parallel.
         let specs = pairs
-            .into_iter()
-            .map(|(o, n)| SpecPair::new(o.map(|i| Spec::new(old, i)), n.map(|j| Spec::new(new, j))))
+            .into_par_iter()
+            .map(|(o, n)| {
+                let (o, n) = rayon::join(
+                    || o.map(|i| Spec::new(old, i)),
+                    || n.map(|j| Spec::new(new, j)),
+                );
+                SpecPair::new(o, n)
+            })
             .collect();
         Ctx {
             old,
