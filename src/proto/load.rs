@@ -12,7 +12,6 @@ use super::model::{ProtoSet, SourceProto};
 use super::parser;
 use crate::diag::{InputError, InputErrors};
 use crate::source::Snapshot;
-use crate::span::LineIndex;
 
 /// Where import paths start, and what to leave out, relative to the snapshot root.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,13 +104,12 @@ fn parse_one(
     blob: Option<crate::source::BlobId>,
     is_context: bool,
 ) -> Result<SourceProto, InputError> {
-    let lines = LineIndex::new(&text);
     match parser::parse(import_path, &text) {
         Ok(ast) => Ok(SourceProto {
             ast,
             display,
             text,
-            lines,
+            lines: Default::default(),
             blob,
             context: is_context,
         }),
@@ -132,7 +130,7 @@ fn parse_one(
                 },
                 display,
                 text: text.clone(),
-                lines,
+                lines: Default::default(),
                 blob,
                 context: is_context,
             };

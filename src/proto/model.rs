@@ -1,7 +1,7 @@
 //! One revision's protobuf files, parsed and linked.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::ast::{ProtoFile, Span};
 use crate::finding::Location;
@@ -14,7 +14,8 @@ pub struct SourceProto {
     /// Path relative to the compared root, used in findings.
     pub display: String,
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// Built when a location in the file is first asked for: most files never are.
+    pub lines: OnceLock<LineIndex>,
     /// `None` for bundled files.
     pub blob: Option<BlobId>,
     /// Loaded only so that the compared files link: a bundled import (well-known types,
@@ -23,9 +24,14 @@ pub struct SourceProto {
 }
 
 impl SourceProto {
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn location(&self, span: Span) -> Location {
-        let (line, column) = self.lines.position(&self.text, span.start);
-        let (end_line, end_column) = self.lines.position(&self.text, span.end);
+        let lines = self.lines();
+        let (line, column) = lines.position(&self.text, span.start);
+        let (end_line, end_column) = lines.position(&self.text, span.end);
         Location {
             file: self.display.clone(),
             line,

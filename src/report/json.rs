@@ -280,3 +280,83 @@ fn estimated_finding_len(f: &Finding) -> usize {
         + f.related.as_ref().map_or(0, |r| r.file.len() + 100)
         + f.operation.as_ref().map_or(0, |o| o.len() + 24)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+    use crate::rules::RuleId;
+
+    fn at(file: &str, line: u32) -> Location {
+        Location {
+            file: file.into(),
+            line,
+            column: 3,
+            end_line: line + 1,
+            end_column: 1,
+        }
+    }
+
+    /// What the document was before its findings were written apart: one pretty writer.
+    fn written_whole(report: &Report) -> String {
+        let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+        let whole = Document {
+            version: 1,
+            findings: report.findings.iter().map(view).collect(),
+            summary: Summary {
+                total: report.findings.len(),
+                error: count(Severity::Error),
+                warning: count(Severity::Warning),
+                info: count(Severity::Info),
+                files_checked: report.files_checked,
+                files_unchanged: report.files_unchanged,
+            },
+            base: report.base.as_ref(),
+            errors: Vec::new(),
+        };
+        serde_json::to_string_pretty(&whole).unwrap() + "\n"
+    }
+
+    /// The findings written in parallel chunks and spliced in read exactly as the document
+    /// one pretty writer wrote: rules with and without aliases, a related place or none, an
+    /// operation or none, text that needs escaping, several chunks; and no findings at all.
+    #[test]
+    fn findings_written_apart_read_as_one_pretty_document() {
+        let rules = [
+            RuleId::of("proto/field-same-type"),
+            RuleId::of("openapi/error-shape-drift"),
+        ];
+        assert!(!rules[0].doc().aliases.is_empty() && rules[1].doc().aliases.is_empty());
+        let findings: Vec<Finding> = (0..5000u32)
+            .map(|i| {
+                let rule = rules[i as usize % 2];
+                Finding {
+                    rule,
+                    severity: rule.doc().severity,
+                    message: format!("change {i}: \"quoted\"\n\tü"),
+                    location: at(&format!("dir/f{}.yaml", i % 7), i),
+                    revision: if i % 3 == 0 {
+                        Revision::Old
+                    } else {
+                        Revision::New
+                    },
+                    related: (i % 2 == 0).then(|| at("old.yaml", i)),
+                    operation: (i % 5 == 0).then(|| format!("GET /p/{i}")),
+                    element: None,
+                }
+            })
+            .collect();
+        let report = Report {
+            findings,
+            files_checked: 9,
+            base: Some(super::super::Base {
+                revision: "main".into(),
+                commit: None,
+            }),
+            ..Report::default()
+        };
+        assert_eq!(render(&report), written_whole(&report));
+        let empty = Report::default();
+        assert_eq!(render(&empty), written_whole(&empty));
+    }
+}

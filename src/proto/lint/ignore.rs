@@ -106,8 +106,8 @@ pub fn ignored_by_comment(
 /// column), outermost first.
 fn enclosing_declarations(file: &SourceProto, at: (u32, u32)) -> Vec<Span> {
     let contains = |span: Span| {
-        let start = file.lines.position(&file.text, span.start);
-        let end = file.lines.position(&file.text, span.end);
+        let start = file.lines().position(&file.text, span.start);
+        let end = file.lines().position(&file.text, span.end);
         start <= at && at < end
     };
     let mut out = Vec::new();
@@ -192,7 +192,7 @@ mod tests {
             ast: crate::proto::parser::parse("a.proto", text).unwrap(),
             display: "a.proto".into(),
             text: text.into(),
-            lines: crate::span::LineIndex::new(text),
+            lines: Default::default(),
             blob: None,
             context: false,
         }
