@@ -226,8 +226,8 @@ pub(super) fn read_file(rel: String, path: &Path) -> Result<Entry, SourceError> 
 }
 
 /// The bytes of a file of `size` bytes, read straight into their shared buffer (making it from
-/// a `Vec` copied every file once more). Bounded: a file that grows between the size check
-/// and the read is read again, up to one byte over the limit.
+/// a `Vec` copied every file once more). Bounded: what a file grew by between the size check
+/// and the read is read on up to one byte over the limit, which the caller then refuses.
 fn read_sized(file: &mut fs::File, size: usize) -> std::io::Result<Arc<[u8]>> {
     let mut bytes: Arc<[u8]> = std::iter::repeat_n(0, size).collect();
     let buffer = Arc::get_mut(&mut bytes).expect("a buffer just made has one owner");
