@@ -2,23 +2,10 @@
 //! selects for them, and each revision's files take their import paths from that revision's
 //! own buf.yaml (roots moved between the base and the head), the rules from the head's.
 
+mod common;
+use common::{treaty, write};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// `(rule, file, line)` of each finding of `treaty diff old new --format json`, and the exit code.
 fn diff(dir: &Path) -> (i32, Vec<(String, String, u64)>) {

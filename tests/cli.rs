@@ -1,5 +1,8 @@
 //! The binary as a user runs it: exit codes, output formats, compile errors at the right line.
 
+mod common;
+use common::{stderr, stdout, write};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -14,20 +17,6 @@ fn treaty(args: &[&str], dir: &Path) -> Output {
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! a protobuf field, in treaty's default selection, and buf's verdicts kept when buf's rules are
 //! selected.
 
+mod common;
+use common::write;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -12,12 +15,6 @@ fn treaty(args: &[&str], dir: &Path) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// A `Book` message with `title` and, in `fields`, what else the revision declares.

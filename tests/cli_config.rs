@@ -1,27 +1,10 @@
 //! treaty.toml through the binary, as a user meets it: per-rule severity, ignores by glob,
 //! per-directory overrides, and what an unknown key or rule name says (file, line, nearest name).
 
+mod common;
+use common::{stderr, treaty, write};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// A spec whose one path names a verb: one `openapi/path-has-verb` warning at line 4.
 const SPEC: &str = "openapi: 3.0.3

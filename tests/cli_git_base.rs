@@ -1,6 +1,9 @@
 //! What a pull request changed: `--against main...` (the merge base), the first commit of a
 //! repository, and the fix a shallow CI clone is told to run. Real repositories in a tempdir.
 
+mod common;
+use common::{stderr, stdout, write};
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -42,20 +45,6 @@ fn treaty(dir: &Path, args: &[&str]) -> Output {
         .env_remove("GIT_WORK_TREE")
         .output()
         .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 const SHOP: &str = "proto/shop/v1/shop.proto";

@@ -1,23 +1,10 @@
 //! `treaty init`: a starter treaty.toml that loads, carries over buf.yaml and .spectral.yaml,
 //! and never replaces a config without `--force`.
 
+mod common;
+use common::{treaty, write};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -1,17 +1,11 @@
 //! `treaty lint` through the binary: one revision (a directory, a single file, a git revision,
 //! the index), lint findings in the same report and exit codes as breaking ones.
 
+mod common;
+use common::{treaty, write};
+
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
@@ -21,12 +15,6 @@ fn git(dir: &Path, args: &[&str]) {
         .output()
         .expect("git runs");
     assert!(out.status.success(), "git {args:?}");
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 const SPEC: &str = "openapi: 3.0.3

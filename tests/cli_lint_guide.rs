@@ -1,23 +1,10 @@
 //! The API guide's house conventions as `treaty.toml` sets them (`[lint.errors]`,
 //! `[lint.urls]`), and the opt-in categories (`owasp`, `HEADERS`), through the binary.
 
+mod common;
+use common::{treaty, write};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// `(rule, line)` of every finding of `rules` in `treaty lint --format json`.
 fn findings(dir: &Path, extra: &[&str], rules: &[&str]) -> Vec<(String, u64)> {

@@ -2,17 +2,10 @@
 //! the binary: its opt-in rules run only when selected, and a top-level `security` answers for
 //! every operation.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::treaty;
 
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
+use std::path::Path;
 
 /// `(rule, line)` of every finding of `treaty lint --format json` with `extra` arguments.
 fn findings(dir: &Path, extra: &[&str]) -> Vec<(String, u64)> {

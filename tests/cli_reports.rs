@@ -1,6 +1,9 @@
 //! The machine-readable reports as the CI tools that read them see them: errors in the report,
 //! JUnit counts that agree with the exit code, GitHub workflow commands, SARIF, concise lines.
 
+mod common;
+use common::{stderr, stdout, write};
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -13,20 +16,6 @@ fn treaty(args: &[&str], dir: &Path) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("treaty runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// A tree whose `bad.proto` does not parse: the message ends at line 3 without its `}`.

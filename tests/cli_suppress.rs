@@ -3,6 +3,9 @@
 //! rule's lint and breaking findings on the element; one that cannot work is exit 2 at its line;
 //! `disallow_ignores` turns them off.
 
+mod common;
+use common::{stderr, write};
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -14,16 +17,6 @@ fn treaty(dir: &Path, args: &[&str]) -> Output {
         .env("TREATY_TODAY", "2026-01-01")
         .output()
         .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The (rule, file, line) of each finding of a run that must not be an error (exit 2).

@@ -1,6 +1,9 @@
 //! What a user sees of the command line's output options, the human report's layout, and the
 //! catalog commands.
 
+mod common;
+use common::{stderr, stdout, write};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -14,14 +17,6 @@ fn treaty(dir: &Path, args: &[&str]) -> Output {
         .env_remove("COLUMNS")
         .output()
         .expect("treaty runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A fixture whose change holds one error and one info finding.
@@ -316,12 +311,6 @@ fn explain_writes_kind_and_protocol_as_users_do() {
         text.contains("kind: breaking  protocol: proto  severity: error  default: on"),
         "{text}"
     );
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 const MESSAGE: &str = "syntax = \"proto3\";\npackage p;\nmessage M {}\n";

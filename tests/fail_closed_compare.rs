@@ -3,8 +3,10 @@
 //! "no change"; below the bounds everything is compared; recursion is not incompleteness; and no
 //! selection, ignore, suppression or severity setting drops the finding.
 
+mod common;
+use common::{treaty, write};
+
 use std::path::Path;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -13,21 +15,6 @@ const INCOMPLETE: &str = "openapi/comparison-incomplete";
 /// Kept in step with `refs::MAX_CHAIN` and `schema::MAX_DEPTH`, `MAX_PAIRS_PER_ROOT`.
 const MAX_CHAIN: usize = 64;
 const MAX_DEPTH: usize = 512;
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// `treaty diff old new --format json` plus `extra`: the exit code and the findings.
 fn diff(dir: &Path, extra: &[&str]) -> (i32, Vec<Value>) {

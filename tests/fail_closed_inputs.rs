@@ -2,6 +2,9 @@
 //! the size limit, UTF-16 text, git LFS pointers, and submodules whose contents git does not
 //! hold.
 
+mod common;
+use common::{stderr, stdout, treaty};
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -28,27 +31,10 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
 fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     let path = dir.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// Asserts exit 2 with every one of `needles` on stderr.

@@ -2,44 +2,11 @@
 //! a path given from a subdirectory, an unreadable file the config ignores. Each repository here
 //! holds a real breaking change, so "no findings, exit 0" would be a silent pass.
 
+mod common;
+use common::{git, stderr, stdout, treaty, write};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use std::process::Output;
 
 const PROTO_V1: &str = "syntax = \"proto3\";\npackage shop.v1;\n\nmessage Cart {\n  string id = 1;\n}\n\nmessage Coupon {\n  string code = 1;\n}\n";
 const PROTO_V2: &str =
@@ -62,14 +29,6 @@ fn repo() -> tempfile::TempDir {
     write(d, "openapi.yaml", SPEC_V2);
     write(d, "api/v1/carts.yaml", SPEC_V2);
     dir
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn json(out: &Output) -> serde_json::Value {

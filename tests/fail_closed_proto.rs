@@ -1,23 +1,10 @@
 //! Protobuf inputs protoc and buf refuse are refused too (exit 2 at the line), never compared
 //! as if they were fine; an error says which side of a comparison it is in, once.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::{treaty, write};
 
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use std::process::Output;
 
 fn errors(out: &Output) -> Vec<serde_json::Value> {
     let text = String::from_utf8_lossy(&out.stdout);

@@ -1,17 +1,8 @@
 //! A spec whose containers are of the wrong kind (`paths` a list, an operation a string) would be
 //! compared as empty: it is an input error at its line (exit 2) instead.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
+mod common;
+use common::treaty;
 
 const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
 

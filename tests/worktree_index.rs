@@ -1,38 +1,10 @@
 //! The work tree is listed with the blob ids its index vouches for (as `git status` does): an
 //! edit must still be seen whatever its timing or size, and an unchanged file must not be.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::{git, treaty};
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn treaty(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("treaty runs")
-}
+use std::process::Output;
 
 fn proto(field_type: &str) -> String {
     format!("syntax = \"proto3\";\npackage a.v1;\nmessage M {{\n  {field_type} x = 1;\n}}\n")

@@ -207,13 +207,14 @@ impl Pretty {
     ) -> std::io::Result<()> {
         self.level -= 1;
         if self.has_value {
-            self.newline(w, b"\n")?;
+            self.newline(w, true)?;
         }
         w.write_all(bracket)
     }
 
-    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, lead: &[u8]) -> std::io::Result<()> {
-        w.write_all(lead)?;
+    /// A line break (after a comma unless `first`) and this level's indent.
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
         for _ in 0..self.level {
             w.write_all(b"  ")?;
         }
@@ -235,7 +236,7 @@ impl serde_json::ser::Formatter for Pretty {
         w: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        self.newline(w, if first { b"\n" } else { b",\n" })
+        self.newline(w, first)
     }
 
     fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
@@ -256,7 +257,7 @@ impl serde_json::ser::Formatter for Pretty {
         w: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        self.newline(w, if first { b"\n" } else { b",\n" })
+        self.newline(w, first)
     }
 
     fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {

@@ -156,15 +156,6 @@ fn service_no_delete(ctx: &Ctx, sink: &mut Sink) {
 // Inside messages: fields, oneofs, reserved and extension ranges.
 
 /// Messages present in both revisions, paired by full name (they may have changed file).
-fn message_pairs<'c, 'a>(
-    ctx: &'c Ctx<'a>,
-) -> impl Iterator<Item = (super::index::MessageRef<'a>, super::index::MessageRef<'a>)> + 'c {
-    ctx.old
-        .messages
-        .iter()
-        .filter_map(|(full, old)| ctx.new.messages.get(full).map(|new| (*old, *new)))
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Unless {
     Never,
@@ -186,8 +177,8 @@ fn field_no_delete_unless_number_reserved(ctx: &Ctx, sink: &mut Sink) {
 
 /// Fields are paired by number; extensions declared inside a message are not its fields.
 fn fields_deleted(ctx: &Ctx, sink: &mut Sink, unless: Unless) {
-    for (old, new) in message_pairs(ctx) {
-        let new_numbers = ctx.new.field_numbers(&new);
+    for (old, new) in ctx.message_pairs() {
+        let new_numbers = ctx.new.field_numbers(new);
         for field in &old.message.fields {
             if new_numbers.get(field.number).is_some() {
                 continue;
@@ -235,7 +226,7 @@ fn number_reserved(reserved: &[Reserved], number: i32) -> bool {
 }
 
 fn oneof_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    for (old, new) in message_pairs(ctx) {
+    for (old, new) in ctx.message_pairs() {
         if old.message.oneofs.is_empty() {
             continue;
         }
@@ -313,7 +304,9 @@ fn message_max(m: &Message) -> i64 {
 
 fn extension_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
     // Only a range the old message had can go missing; most messages have none.
-    let pairs = message_pairs(ctx).filter(|(old, _)| !old.message.extension_ranges.is_empty());
+    let pairs = ctx
+        .message_pairs()
+        .filter(|(old, _)| !old.message.extension_ranges.is_empty());
     for (old, new) in pairs {
         let old_ranges: Vec<(i64, i64)> = old
             .message
@@ -347,7 +340,9 @@ fn extension_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn reserved_message_no_delete(ctx: &Ctx, sink: &mut Sink) {
-    let pairs = message_pairs(ctx).filter(|(old, _)| !old.message.reserved.is_empty());
+    let pairs = ctx
+        .message_pairs()
+        .filter(|(old, _)| !old.message.reserved.is_empty());
     for (old, new) in pairs {
         let site = RangeSite {
             kind: "reserved",

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::index::{go_quote as go_quote_bytes, ExtensionRef, MessageRef, Side};
+use super::index::{go_quote as go_quote_bytes, join, ExtensionRef, MessageRef, Side};
 use super::presence::{self, Cardinality, CustomFeature, Edition, Feature, Kind, Levels};
 use super::{Check, Ctx, Sink};
 use crate::finding::Location;
@@ -59,14 +59,6 @@ pub const RULES: &[Rule<Check>] = &[
     ),
     Rule::new("proto/message-same-json-format", message_same_json_format),
 ];
-
-fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
-}
 
 /// The message enclosing `m` in the same file, if `m` is nested.
 fn parent_message<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Option<MessageRef<'a>> {
@@ -122,10 +114,13 @@ fn map_field_of<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Option<&'a Field> {
 }
 
 fn map_type_span<'a>(side: &Side<'a>, m: &MessageRef<'a>) -> Option<Span> {
-    if !m.message.is_map_entry {
-        return None;
-    }
-    Some(map_field_of(side, m).map_or(m.message.span, |f| f.ty_span))
+    map_type(m, map_field_of(side, m))
+}
+
+/// The `map<K, V>` span of a map entry whose map field is `map_field` (the entry's own span
+/// when that field is not found).
+fn map_type(m: &MessageRef, map_field: Option<&Field>) -> Option<Span> {
+    (m.message.is_map_entry).then(|| map_field.map_or(m.message.span, |f| f.ty_span))
 }
 
 /// Where buf locates a message: its declaration, or the map type for a map entry.
@@ -302,11 +297,12 @@ struct FieldScope<'a> {
 
 impl<'a> FieldScope<'a> {
     fn of(side: &Side<'a>, message: &MessageRef<'a>) -> FieldScope<'a> {
+        let map_field = map_field_of(side, message);
         FieldScope {
             message: *message,
             levels: message_levels(side, message),
-            map_type: map_type_span(side, message),
-            map_field: map_field_of(side, message),
+            map_type: map_type(message, map_field),
+            map_field,
         }
     }
 
@@ -327,10 +323,7 @@ impl<'a> FieldScope<'a> {
 impl<'a> FieldPairs<'a> {
     pub(crate) fn of(ctx: &Ctx<'a>) -> FieldPairs<'a> {
         let mut messages = Vec::new();
-        for (name, old_m) in &ctx.old.messages {
-            let Some(new_m) = ctx.new.messages.get(name) else {
-                continue;
-            };
+        for (old_m, new_m) in ctx.message_pairs() {
             if old_m.message.fields.is_empty() || new_m.message.fields.is_empty() {
                 continue;
             }
@@ -1110,10 +1103,7 @@ fn message_same_required_fields(ctx: &Ctx, sink: &mut Sink) {
             .map(|f| f.number)
             .collect()
     };
-    for (name, old_m) in &ctx.old.messages {
-        let Some(new_m) = ctx.new.messages.get(name) else {
-            continue;
-        };
+    for (old_m, new_m) in ctx.message_pairs() {
         let (was, is) = (required(old_m), required(new_m));
         for number in was.iter().filter(|n| !is.contains(n)) {
             sink.report(
@@ -1142,10 +1132,7 @@ fn message_same_required_fields(ctx: &Ctx, sink: &mut Sink) {
 }
 
 fn message_same_json_format(ctx: &Ctx, sink: &mut Sink) {
-    for (name, old_m) in &ctx.old.messages {
-        let Some(new_m) = ctx.new.messages.get(name) else {
-            continue;
-        };
+    for (old_m, new_m) in ctx.message_pairs() {
         let old_levels = message_levels(&ctx.old, old_m);
         let new_levels = message_levels(&ctx.new, new_m);
         let was = old_levels.feature(Feature::JsonFormat);

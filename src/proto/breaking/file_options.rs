@@ -333,10 +333,7 @@ fn message_flag<'a>(options: &'a [OptionDecl], name: &str) -> (bool, Option<&'a 
 /// generated C++); turning it back on adds it.
 fn message_no_remove_standard_descriptor_accessor(ctx: &Ctx, sink: &mut Sink) {
     const NAME: &str = "no_standard_descriptor_accessor";
-    for (full_name, old) in &ctx.old.messages {
-        let Some(new) = ctx.new.messages.get(full_name) else {
-            continue;
-        };
+    for (old, new) in ctx.message_pairs() {
         let (before, old_decl) = message_flag(&old.message.options, NAME);
         let (after, new_decl) = message_flag(&new.message.options, NAME);
         if !before && after {
@@ -355,10 +352,7 @@ fn message_no_remove_standard_descriptor_accessor(ctx: &Ctx, sink: &mut Sink) {
 /// MessageSet encoding is a different wire format for the message's extensions.
 fn message_same_message_set_wire_format(ctx: &Ctx, sink: &mut Sink) {
     const NAME: &str = "message_set_wire_format";
-    for (full_name, old) in &ctx.old.messages {
-        let Some(new) = ctx.new.messages.get(full_name) else {
-            continue;
-        };
+    for (old, new) in ctx.message_pairs() {
         let (before, old_decl) = message_flag(&old.message.options, NAME);
         let (after, new_decl) = message_flag(&new.message.options, NAME);
         if before != after {

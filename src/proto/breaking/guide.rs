@@ -75,10 +75,7 @@ fn message_pairs<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c [MessagePair<'a>] {
 
 fn pair_messages<'a>(ctx: &Ctx<'a>) -> Vec<MessagePair<'a>> {
     let mut out = Vec::new();
-    for (name, old) in &ctx.old.messages {
-        let Some(new) = ctx.new.messages.get(name) else {
-            continue;
-        };
+    for (old, new) in ctx.message_pairs() {
         // A map entry's fields are the map's key and value types: a change there is a type
         // change of the map field, not a renumbering.
         if old.message.is_map_entry || new.message.is_map_entry {

@@ -315,6 +315,12 @@ impl<'a> Ctx<'a> {
             .get_or_init(|| super::fields::FieldPairs::of(self))
     }
 
+    /// Messages present in both revisions, paired by full name (old, new).
+    pub fn message_pairs(&self) -> impl Iterator<Item = (&MessageRef<'a>, &MessageRef<'a>)> + '_ {
+        (self.old.messages.iter())
+            .filter_map(|(full, old)| Some((old, self.new.messages.get(full)?)))
+    }
+
     /// Pairs of files present in both revisions, by import path, in path order.
     pub fn file_pairs(&self) -> impl Iterator<Item = (&'a SourceProto, &'a SourceProto)> + '_ {
         self.old
